@@ -1,0 +1,1 @@
+"""One adapter per agency system, behind the small interface in ``adapters.base``."""

@@ -1,0 +1,71 @@
+"""Errors that carry a stable code for clients.
+
+HubError
+ ├── NotFound              NOT_FOUND
+ ├── Forbidden             FORBIDDEN
+ ├── Conflict              CONFLICT
+ ├── BadInput              BAD_USER_INPUT
+ └── AgencyError           (an agency system failed us)
+      ├── AgencyUnavailable   AGENCY_UNAVAILABLE  (refused, 5xx, circuit open)
+      ├── AgencyTimeout       AGENCY_TIMEOUT      (no answer within the adapter timeout)
+      └── AgencyBadData       AGENCY_BAD_DATA     (answered with something we cannot translate)
+
+Only these reach clients with their message; anything else is masked by the
+gateway and logged whole.
+"""
+
+from __future__ import annotations
+
+
+class HubError(Exception):
+    code: str = "INTERNAL"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def extensions(self) -> dict[str, str]:
+        return {"code": self.code}
+
+
+class NotFound(HubError):
+    code = "NOT_FOUND"
+
+
+class Forbidden(HubError):
+    code = "FORBIDDEN"
+
+
+class Conflict(HubError):
+    code = "CONFLICT"
+
+
+class BadInput(HubError):
+    code = "BAD_USER_INPUT"
+
+
+class AgencyError(HubError):
+    """An agency system could not give us what we asked for."""
+
+    def __init__(self, agency: str, message: str, record: str | None = None) -> None:
+        super().__init__(f"{agency}: {message}")
+        self.agency = agency
+        self.record = record
+
+    def extensions(self) -> dict[str, str]:
+        ext = {"code": self.code, "agency": self.agency}
+        if self.record is not None:
+            ext["record"] = self.record
+        return ext
+
+
+class AgencyUnavailable(AgencyError):
+    code = "AGENCY_UNAVAILABLE"
+
+
+class AgencyTimeout(AgencyError):
+    code = "AGENCY_TIMEOUT"
+
+
+class AgencyBadData(AgencyError):
+    code = "AGENCY_BAD_DATA"
