@@ -1,0 +1,300 @@
+"""Reading the agencies' dialect: dd/mm/yyyy dates, dotted VND strings, Vietnamese enum labels.
+
+Every agency in ``docs/agency-interface.md`` writes dates as ``"05/03/2026"``,
+amounts as ``"1.250.000"`` and enumerations as Vietnamese labels. The helpers
+here turn those into canonical values and raise ``ValueError`` with a message
+precise enough to act on (field path, offending value, what was expected). The
+adapters catch that and answer ``AgencyBadData(agency, message, record=...)``
+in place of the record, so one bad record never spoils a batch::
+
+    >>> parse_vnd("1.250.000")
+    1250000
+    >>> Fields({"ngay": "05/03/2026"}).date("ngay")
+    datetime.date(2026, 3, 5)
+    >>> Fields({"tu_cach": "bị đơn"}).choice("tu_cach", PARTY_ROLES)
+    Traceback (most recent call last):
+    ...
+    ValueError: tu_cach: unknown value 'bị đơn' (expected one of: người được thi hành án, người phải thi hành án, người có quyền lợi, nghĩa vụ liên quan)
+
+Parsing is strict on purpose: a half-understood amount is worse than a visible
+AGENCY_BAD_DATA error, because amounts and deadlines drive legal decisions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from enum import Enum
+from types import MappingProxyType
+from typing import Any, TypeVar
+
+from domain.text import nfc
+from domain.types import (
+    CaseStatus,
+    CaseType,
+    DecisionKind,
+    Instance,
+    JudgmentKey,
+    ObligationKind,
+    PartyKind,
+    PartyRole,
+    Sex,
+    SupervisionKind,
+)
+
+E = TypeVar("E", bound=Enum)
+
+_DATE = re.compile(r"(\d{2})/(\d{2})/(\d{4})")
+# Groups of three after the first; no leading zero (except "0" itself), no decimals.
+_VND = re.compile(r"0|[1-9]\d{0,2}(?:\.\d{3})*")
+_SHA256 = re.compile(r"[0-9a-fA-F]{64}")
+
+PARTY_ROLES: Mapping[str, PartyRole] = MappingProxyType(
+    {
+        "người được thi hành án": PartyRole.CREDITOR,
+        "người phải thi hành án": PartyRole.DEBTOR,
+        "người có quyền lợi, nghĩa vụ liên quan": PartyRole.RELATED,
+    }
+)
+PARTY_KINDS: Mapping[str, PartyKind] = MappingProxyType(
+    {"cá nhân": PartyKind.INDIVIDUAL, "tổ chức": PartyKind.ORGANISATION}
+)
+OBLIGATION_KINDS: Mapping[str, ObligationKind] = MappingProxyType(
+    {
+        "án phí": ObligationKind.COURT_FEE,
+        "tiền phạt": ObligationKind.FINE,
+        "tịch thu": ObligationKind.CONFISCATION,
+        "trả tiền": ObligationKind.PAYMENT,
+        "trả tài sản": ObligationKind.RETURN_OF_ASSETS,
+        "khác": ObligationKind.OTHER,
+    }
+)
+CASE_TYPES: Mapping[str, CaseType] = MappingProxyType({kind.value: kind for kind in CaseType})
+INSTANCES: Mapping[str, Instance] = MappingProxyType({level.value: level for level in Instance})
+CASE_STATUSES: Mapping[str, CaseStatus] = MappingProxyType(
+    {
+        "thụ lý": CaseStatus.ACCEPTED,
+        "có điều kiện": CaseStatus.WITH_CONDITIONS,
+        "chưa có điều kiện": CaseStatus.WITHOUT_CONDITIONS,
+        "hoãn": CaseStatus.POSTPONED,
+        "tạm đình chỉ": CaseStatus.SUSPENDED,
+        "đình chỉ": CaseStatus.TERMINATED,
+        "thi hành xong": CaseStatus.COMPLETED,
+    }
+)
+DECISION_KINDS: Mapping[str, DecisionKind] = MappingProxyType(
+    {"chủ động": DecisionKind.EX_OFFICIO, "theo đơn yêu cầu": DecisionKind.ON_REQUEST}
+)
+SUPERVISION_KINDS: Mapping[str, SupervisionKind] = MappingProxyType(
+    {
+        "yêu cầu": SupervisionKind.REQUEST,
+        "kiến nghị": SupervisionKind.RECOMMENDATION,
+        "kháng nghị": SupervisionKind.PROTEST,
+    }
+)
+SEXES: Mapping[str, Sex] = MappingProxyType({"Nam": Sex.MALE, "Nữ": Sex.FEMALE})
+
+
+def describe(value: object) -> str:
+    """A short, safe rendering of an unexpected value for an error message."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def parse_date(value: object) -> dt.date:
+    """``"05/03/2026"`` → ``date(2026, 3, 5)``; anything else (ISO, 5/3/2026, 31/02) is refused."""
+    if not isinstance(value, str):
+        raise ValueError(f"expected a dd/mm/yyyy date string, got {describe(value)}")
+    match = _DATE.fullmatch(value.strip())
+    if match is None:
+        raise ValueError(f"not a dd/mm/yyyy date: {describe(value)}")
+    day, month, year = (int(part) for part in match.groups())
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise ValueError(f"no such day: {describe(value)}") from None
+
+
+def parse_vnd(value: object) -> int:
+    """``"1.250.000"`` → ``1250000`` đồng.
+
+    Refused: numbers sent as JSON numbers (the dialect says strings), negatives,
+    decimals (VND has no minor unit; ``"1.25"`` or ``"1.250,50"``), misplaced
+    separators (``"12.50.000"``) and undotted amounts of four digits or more,
+    which could be a decimal written the other way round.
+    """
+    if not isinstance(value, str):
+        raise ValueError(f"expected a VND amount string like '1.250.000', got {describe(value)}")
+    text = value.strip()
+    if text.startswith("-"):
+        raise ValueError(f"negative amount: {describe(value)}")
+    if _VND.fullmatch(text) is None:
+        raise ValueError(f"not a VND amount with '.' thousands separators: {describe(value)}")
+    return int(text.replace(".", ""))
+
+
+def parse_text(value: object, *, blank_ok: bool = False) -> str:
+    """A string, NFC-normalised (agencies should send NFC; not all do)."""
+    if not isinstance(value, str):
+        raise ValueError(f"expected a string, got {describe(value)}")
+    text = nfc(value)
+    if not blank_ok and not text.strip():
+        raise ValueError("empty text")
+    return text
+
+
+def parse_choice(value: object, table: Mapping[str, E]) -> E:
+    """Map a Vietnamese label to its canonical enum member via ``table`` (NFC, outer spaces ignored)."""
+    if not isinstance(value, str):
+        raise ValueError(f"expected a label string, got {describe(value)}")
+    member = table.get(nfc(value).strip())
+    if member is None:
+        raise ValueError(f"unknown value {describe(value)} (expected one of: {', '.join(table)})")
+    return member
+
+
+def parse_sha256(value: object) -> str:
+    """A document digest: 64 hex digits, returned lower-case so digests compare equal."""
+    if not isinstance(value, str) or _SHA256.fullmatch(value) is None:
+        raise ValueError(f"not a SHA-256 hex digest: {describe(value)}")
+    return value.lower()
+
+
+def normal_key(key: JudgmentKey) -> JudgmentKey:
+    """The NFC form agencies store keys in, so a lookup matches whatever form the caller typed."""
+    return JudgmentKey(nfc(key.court_code), nfc(key.number))
+
+
+class Fields:
+    """Typed reads of one dialect object (a JSON object or a database row).
+
+    Every error names the path of the field (``duong_su[1].tu_cach``) so the
+    agency can find the record and the field to fix. Optional fields accept
+    both ``null`` and absence.
+    """
+
+    __slots__ = ("_data", "_path")
+
+    def __init__(self, data: object, path: str = "") -> None:
+        if not isinstance(data, Mapping):
+            raise ValueError(f"{path or 'record'}: expected an object, got {describe(data)}")
+        self._data: Mapping[str, object] = data
+        self._path = path
+
+    def _where(self, name: str) -> str:
+        return f"{self._path}.{name}" if self._path else name
+
+    def _fail(self, name: str, error: ValueError) -> ValueError:
+        return ValueError(f"{self._where(name)}: {error}")
+
+    def raw(self, name: str) -> object:
+        if name not in self._data:
+            raise ValueError(f"{self._where(name)}: missing")
+        return self._data[name]
+
+    def optional_raw(self, name: str) -> object:
+        return self._data.get(name)
+
+    def text(self, name: str, *, blank_ok: bool = False) -> str:
+        value = self.raw(name)
+        try:
+            return parse_text(value, blank_ok=blank_ok)
+        except ValueError as error:
+            raise self._fail(name, error) from None
+
+    def optional_text(self, name: str) -> str | None:
+        """Null, absent or blank → None (a blank label says nothing)."""
+        value = self.optional_raw(name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        try:
+            return parse_text(value)
+        except ValueError as error:
+            raise self._fail(name, error) from None
+
+    def date(self, name: str) -> dt.date:
+        value = self.raw(name)
+        try:
+            return parse_date(value)
+        except ValueError as error:
+            raise self._fail(name, error) from None
+
+    def optional_date(self, name: str) -> dt.date | None:
+        value = self.optional_raw(name)
+        if value is None:
+            return None
+        try:
+            return parse_date(value)
+        except ValueError as error:
+            raise self._fail(name, error) from None
+
+    def vnd(self, name: str) -> int:
+        value = self.raw(name)
+        try:
+            return parse_vnd(value)
+        except ValueError as error:
+            raise self._fail(name, error) from None
+
+    def optional_vnd(self, name: str) -> int | None:
+        value = self.optional_raw(name)
+        if value is None:
+            return None
+        try:
+            return parse_vnd(value)
+        except ValueError as error:
+            raise self._fail(name, error) from None
+
+    def boolean(self, name: str) -> bool:
+        value = self.raw(name)
+        if not isinstance(value, bool):
+            raise ValueError(f"{self._where(name)}: expected true or false, got {describe(value)}")
+        return value
+
+    def flag(self, name: str) -> bool:
+        """A 0/1 integer column (SQL has no portable boolean in the agencies' schemas)."""
+        value = self.raw(name)
+        if isinstance(value, bool) or value not in (0, 1):
+            raise ValueError(f"{self._where(name)}: expected 0 or 1, got {describe(value)}")
+        return value == 1
+
+    def integer(self, name: str, *, minimum: int | None = None) -> int:
+        value = self.raw(name)
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise ValueError(f"{self._where(name)}: expected an integer, got {describe(value)}")
+        if minimum is not None and value < minimum:
+            raise ValueError(f"{self._where(name)}: expected at least {minimum}, got {value}")
+        return value
+
+    def choice(self, name: str, table: Mapping[str, E]) -> E:
+        value = self.raw(name)
+        try:
+            return parse_choice(value, table)
+        except ValueError as error:
+            raise self._fail(name, error) from None
+
+    def sha256(self, name: str) -> str:
+        value = self.raw(name)
+        try:
+            return parse_sha256(value)
+        except ValueError as error:
+            raise self._fail(name, error) from None
+
+    def nested(self, name: str) -> Fields:
+        return Fields(self.raw(name), self._where(name))
+
+    def array(self, name: str) -> list[Any]:
+        """A list whose items are checked one by one by the caller (one bad item must not spoil the rest)."""
+        value = self.raw(name)
+        if not isinstance(value, list):
+            raise ValueError(f"{self._where(name)}: expected a list, got {describe(value)}")
+        return value
+
+    def objects(self, name: str) -> list[Fields]:
+        """A list of objects; ``null`` or absence reads as an empty list."""
+        value = self.optional_raw(name)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            raise ValueError(f"{self._where(name)}: expected a list, got {describe(value)}")
+        return [Fields(item, f"{self._where(name)}[{index}]") for index, item in enumerate(value)]

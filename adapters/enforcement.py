@@ -1,0 +1,94 @@
+"""The enforcement system's adapter: cases (``HoSo``) translated to ``EnforcementCase``.
+
+Dialect (docs/agency-interface.md, "Enforcement system"): batch lookup by
+``POST /thads/v1/ho-so/tra-cuu-lo``; a judgment without a case is simply
+absent from the answer, which the adapter reports as ``None``::
+
+    [case] = await enforcement.fetch_many([JudgmentKey("court.ha-noi.kv01", "125/2026/DS-ST")])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from adapters.dialect import CASE_STATUSES, DECISION_KINDS, Fields
+from adapters.http_adapter import HttpJudgmentAdapter
+from domain.errors import AgencyBadData
+from domain.types import EnforcementCase, EnforcementDecision, JudgmentKey
+
+LOOKUP_PATH = "/thads/v1/ho-so/tra-cuu-lo"
+
+EnforcementAnswer = EnforcementCase | AgencyBadData | None
+
+
+class HttpEnforcementAdapter(HttpJudgmentAdapter[EnforcementAnswer]):
+    """``EnforcementAdapter`` over the enforcement system's HTTP dialect.
+
+    ``fetch_many`` answers each key with its case, ``None`` if no case was
+    opened for the judgment, or AgencyBadData if the case cannot be translated.
+    """
+
+    agency = "enforcement"
+
+    async def _lookup(self, chunk: Sequence[JudgmentKey]) -> Mapping[JudgmentKey, EnforcementAnswer]:
+        body = {"ban_an": [{"toa_an": key.court_code, "so": key.number} for key in chunk]}
+        answer = await self._client.post_json(LOOKUP_PATH, body, safe=True)
+        try:
+            cases = Fields(answer).array("ho_so")
+        except ValueError as error:
+            raise self._client.bad_answer(f"POST {LOOKUP_PATH}", error) from None
+
+        results: dict[JudgmentKey, EnforcementAnswer] = dict.fromkeys(chunk)
+        settled: set[JudgmentKey] = set()
+        unplaced = 0
+        for item in cases:
+            key = _judgment_of(item)
+            if key is None:
+                # A case whose judgment cannot be read cannot be placed; the key it
+                # belongs to then reads as "no case", the best this answer allows.
+                unplaced += 1
+                continue
+            if key not in results or key in settled:
+                continue
+            settled.add(key)
+            try:
+                results[key] = parse_case(Fields(item))
+            except ValueError as error:
+                results[key] = AgencyBadData(self.agency, f"case for judgment {key}: {error}", record=str(key))
+        bad = sum(isinstance(r, AgencyBadData) for r in results.values())
+        self._client.tracker.count_bad_records(bad + unplaced)
+        return results
+
+
+def _judgment_of(item: object) -> JudgmentKey | None:
+    try:
+        judgment = Fields(item).nested("ban_an")
+        return JudgmentKey(judgment.text("toa_an"), judgment.text("so"))
+    except ValueError:
+        return None
+
+
+def parse_case(fields: Fields) -> EnforcementCase:
+    """``HoSo`` → ``EnforcementCase``; ValueError naming the field on anything malformed."""
+    judgment = fields.nested("ban_an")
+    money = fields.nested("tien")
+    return EnforcementCase(
+        judgment=JudgmentKey(judgment.text("toa_an"), judgment.text("so")),
+        case_number=fields.text("so_thu_ly"),
+        agency_code=fields.text("co_quan_thi_hanh"),
+        office_code=fields.optional_text("phong_thi_hanh"),
+        accepted_on=fields.date("ngay_thu_ly"),
+        status=fields.choice("trang_thai", CASE_STATUSES),
+        amount_due=money.vnd("phai_thi_hanh"),
+        amount_collected=money.vnd("da_thi_hanh"),
+        decisions=tuple(_decision(decision) for decision in fields.objects("quyet_dinh")),
+    )
+
+
+def _decision(fields: Fields) -> EnforcementDecision:
+    return EnforcementDecision(
+        number=fields.text("so"),
+        issued_on=fields.date("ngay"),
+        kind=fields.choice("hinh_thuc", DECISION_KINDS),
+        officer=fields.text("chap_hanh_vien"),
+    )

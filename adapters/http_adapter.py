@@ -1,0 +1,74 @@
+"""What the three HTTP adapters share: construction, batch lookups by judgment, ping.
+
+Court, enforcement and procuracy systems all answer batches of judgment keys
+(at most 500 per call), so each adapter only says how to ask for one chunk and
+how to read the answer (``_lookup``); this base de-duplicates keys in their NFC
+form, chunks, runs chunks concurrently and puts the answers back in order::
+
+    court = HttpCourtAdapter(session, HttpAgencyConfig(url, api_key=key), metrics)
+    court = HttpCourtAdapter.from_client(AgencyHttpClient(session, "court", url, key, 2.0, retries=2))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Generic, Self, TypeVar
+
+import aiohttp
+
+from adapters.base import AdapterStatus
+from adapters.batching import MAX_BATCH, lookup_in_chunks
+from adapters.config import HttpAgencyConfig
+from adapters.dialect import normal_key
+from adapters.http import AgencyHttpClient
+from adapters.metrics import AdapterMetrics
+from domain.types import JudgmentKey
+
+V = TypeVar("V")
+
+
+class HttpJudgmentAdapter(Generic[V]):
+    """Base of the adapters whose agency answers batches of judgment keys over HTTP."""
+
+    agency: str  # set by each subclass: "court" | "enforcement" | "procuracy"
+    status: AdapterStatus
+
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        config: HttpAgencyConfig,
+        metrics: AdapterMetrics | None = None,
+        *,
+        batch_size: int = MAX_BATCH,
+    ) -> None:
+        self._use(AgencyHttpClient.from_config(session, self.agency, config, metrics), batch_size)
+
+    @classmethod
+    def from_client(cls, client: AgencyHttpClient, *, batch_size: int = MAX_BATCH) -> Self:
+        """Over a client built by hand (other back-off, tests); it must be bound to this adapter's agency."""
+        if client.agency != cls.agency:
+            raise ValueError(f"a {cls.agency} adapter needs a {cls.agency} client, got one for {client.agency!r}")
+        adapter = cls.__new__(cls)
+        adapter._use(client, batch_size)
+        return adapter
+
+    def _use(self, client: AgencyHttpClient, batch_size: int) -> None:
+        if not 1 <= batch_size <= MAX_BATCH:
+            raise ValueError(f"batch_size must be between 1 and {MAX_BATCH}, got {batch_size}")
+        self._client = client
+        self._batch_size = batch_size
+        self.status = client.status
+
+    async def fetch_many(self, keys: Sequence[JudgmentKey]) -> Sequence[V]:
+        """One answer per key, in order; each distinct key (NFC) is asked for once."""
+        wanted = [normal_key(key) for key in keys]
+        self._client.tracker.observe_batch(len(set(wanted)))
+        return await lookup_in_chunks(wanted, self._lookup, size=self._batch_size)
+
+    async def ping(self) -> None:
+        """GET /health; raises an AgencyError and records it on ``status`` if the agency is not ready."""
+        await self._client.ping()
+
+    async def _lookup(self, chunk: Sequence[JudgmentKey]) -> Mapping[JudgmentKey, V]:
+        """Ask the agency about one chunk (≤ batch size, distinct keys); answer every key of it."""
+        raise NotImplementedError

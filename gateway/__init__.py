@@ -1,0 +1,1 @@
+"""The ASGI gateway: app factory, settings, identity, routes and the `lienthong` command line."""

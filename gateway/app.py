@@ -1,0 +1,130 @@
+"""The app factory: ``create_app(settings)`` builds the hub; the lifespan owns every resource.
+
+The database engine, the one aiohttp ClientSession, the adapters, the token
+verifier and the metrics registry are created when the app starts, kept on
+``app.state.hub`` (read-only), and closed when it stops. Nothing is global.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+import aiohttp
+import orjson
+from prometheus_client import CollectorRegistry
+from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.routing import Route, WebSocketRoute
+from starlette.types import Receive, Scope, Send
+
+from adapters.config import HttpAgencyConfig
+from adapters.metrics import AdapterMetrics
+from adapters.registry import build_adapters
+from gateway.graphql_view import HubGraphQL
+from gateway.health import healthz, metrics, readyz
+from gateway.identity import TokenVerifier, ensure_keypair
+from gateway.middleware import Authenticate, RequestId
+from gateway.settings import AgencyEndpoint, Settings, SettingsError
+from gateway.state import HubState
+from ledger.db import create_engine, session_factory
+from schema.build import build_schema
+
+log = logging.getLogger("lienthong.gateway")
+
+
+def _endpoint(name: str, ep: AgencyEndpoint | None, settings: Settings) -> HttpAgencyConfig:
+    if ep is None:
+        raise SettingsError(f"LIENTHONG_{name.upper()}_URL and LIENTHONG_{name.upper()}_API_KEY must be set")
+    return HttpAgencyConfig(base_url=ep.base_url, api_key=ep.api_key, timeout_s=settings.adapter_timeout_s)
+
+
+class GraphQLEndpoint:
+    """An ASGI app that hands the request to the GraphQL view the lifespan built.
+
+    (A class, not a function: Starlette routes a plain function as a request handler.)
+    """
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await scope["app"].state.graphql(scope, receive, send)
+
+
+def create_app(settings: Settings) -> Starlette:
+    court = _endpoint("court", settings.court, settings)
+    enforcement = _endpoint("enforcement", settings.enforcement, settings)
+    procuracy = _endpoint("procuracy", settings.procuracy, settings)
+    personnel_url = settings.personnel_database_url
+    if not personnel_url:
+        raise SettingsError("LIENTHONG_PERSONNEL_DATABASE_URL must be set")
+    if settings.demo:
+        ensure_keypair(settings.issuer_private_key, settings.issuer_public_key)
+    missing = [f"{issuer}: {path}" for issuer, path in settings.public_keys().items() if not path.exists()]
+    if missing:
+        raise SettingsError(f"public keys of trusted issuers not found: {', '.join(missing)}")
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        engine = create_engine(settings.database_url)
+        personnel_engine: AsyncEngine = create_engine(personnel_url)
+        registry = CollectorRegistry()
+        http = aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(limit=200, limit_per_host=64, ttl_dns_cache=300),
+            json_serialize=lambda obj: orjson.dumps(obj).decode(),
+        )
+        try:
+            adapters = build_adapters(
+                http,
+                court=court,
+                enforcement=enforcement,
+                procuracy=procuracy,
+                personnel_engine=personnel_engine,
+                personnel_timeout_s=settings.adapter_timeout_s,
+                metrics=AdapterMetrics(registry),
+            )
+            hub = HubState(
+                settings=settings,
+                engine=engine,
+                sessions=session_factory(engine),
+                http=http,
+                adapters=adapters,
+                verifier=TokenVerifier.from_files(settings.public_keys(), settings.token_audience),
+                metrics=registry,
+            )
+            app.state.hub = hub
+            app.state.graphql = HubGraphQL(
+                hub,
+                schema=build_schema(),
+                graphql_ide="graphiql" if settings.demo else None,
+                allow_queries_via_get=True,
+            )
+            log.info("hub ready (mode=%s, database=%s)", settings.mode, engine.url.render_as_string(hide_password=True))
+            yield
+        finally:
+            hub_state: HubState | None = getattr(app.state, "hub", None)
+            if hub_state is not None:
+                await hub_state.adapters.personnel.aclose()
+            await http.close()
+            await engine.dispose()
+            await personnel_engine.dispose()
+
+    app = Starlette(
+        routes=[
+            Route("/healthz", healthz, methods=["GET"]),
+            Route("/readyz", readyz, methods=["GET"]),
+            Route("/metrics", metrics, methods=["GET"]),
+            Route("/graphql", GraphQLEndpoint(), methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", GraphQLEndpoint()),
+        ],
+        middleware=[
+            Middleware(RequestId),
+            Middleware(Authenticate, verifier=lambda: _verifier_of(app), ide_enabled=settings.demo),
+        ],
+        lifespan=lifespan,
+    )
+    return app
+
+
+def _verifier_of(app: Starlette) -> TokenVerifier:
+    return app.state.hub.verifier  # type: ignore[no-any-return]

@@ -1,0 +1,86 @@
+"""The ``lienthong`` command line.
+
+lienthong demo            agencies + hub on 127.0.0.1 with GraphiQL, demo tokens printed
+lienthong serve           the hub alone, configured by LIENTHONG_* variables
+lienthong migrate         apply database migrations
+lienthong seed            load the organisation (data/*.csv) into the registry of agencies
+lienthong sync-judgments  import judgments from the court system into the registry
+lienthong token           issue a signed demo token
+lienthong schema          print (or --check) the GraphQL contract
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from domain.access import Role
+from gateway.settings import Settings, SettingsError
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="lienthong", description="Liên thông: the courts–procuracy–enforcement hub.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo", help="run reference agencies and the hub on 127.0.0.1 with GraphiQL")
+    demo.add_argument("--port", type=int, default=8000)
+    demo.add_argument("--judgments", type=int, default=5000, help="judgments seeded in the reference agencies")
+    demo.add_argument("--seed", type=int, default=2025)
+    demo.add_argument("--var-dir", default="var", help="where the demo keeps its databases, keys and logs")
+
+    serve = sub.add_parser("serve", help="run the hub (settings from LIENTHONG_* variables)")
+    serve.add_argument("--workers", type=int, default=1)
+
+    sub.add_parser("migrate", help="apply database migrations to LIENTHONG_DATABASE_URL")
+    sub.add_parser("seed", help="load agencies from the reference data into the database")
+    sub.add_parser("sync-judgments", help="import judgments from the court system into the registry")
+
+    token = sub.add_parser("token", help="issue a signed token (demo issuer key in LIENTHONG_KEYS_DIR)")
+    token.add_argument("--agency", required=True, help="agency code, e.g. court.ha-noi.kv01")
+    token.add_argument("--role", action="append", required=True, choices=[r.value for r in Role])
+    token.add_argument("--person", default=None)
+    token.add_argument("--ttl", type=int, default=12 * 3600, help="lifetime in seconds")
+
+    schema = sub.add_parser("schema", help="print the GraphQL SDL")
+    schema.add_argument("--check", metavar="FILE", help="exit 1 if FILE differs from the schema the code builds")
+
+    args = parser.parse_args(argv)
+    try:
+        return _run(args)
+    except SettingsError as exc:
+        print(f"lienthong: configuration error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _run(args: argparse.Namespace) -> int:
+    # Imported here so `lienthong --help` stays fast and light.
+    from gateway import commands
+
+    if args.command == "demo":
+        var = Path(args.var_dir).resolve()
+        var.mkdir(parents=True, exist_ok=True)
+        return asyncio.run(commands.demo(port=args.port, judgments=args.judgments, world_seed=args.seed, var=var))
+    settings = Settings.from_env()
+    if args.command == "serve":
+        return commands.serve(settings, workers=args.workers)
+    if args.command == "migrate":
+        return commands.migrate(settings)
+    if args.command == "seed":
+        return asyncio.run(commands.seed(settings))
+    if args.command == "sync-judgments":
+        return asyncio.run(commands.sync(settings))
+    if args.command == "token":
+        print(commands.token(settings, args.agency, [Role(r) for r in args.role], person=args.person, ttl_s=args.ttl))
+        return 0
+    if args.command == "schema":
+        return commands.schema(check=args.check)
+    raise AssertionError(args.command)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,50 @@
+"""The GraphQL endpoint: Strawberry's ASGI view with our context, auth and JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.types.unset import UnsetType
+
+from domain.access import Principal
+from gateway.identity import AuthError, bearer_token
+from gateway.state import HubState
+from resolvers.context import Context
+
+NOBODY = Principal(agency_code="", roles=frozenset())
+
+
+class HubGraphQL(GraphQL[Context, None]):
+    def __init__(self, hub: HubState, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.hub = hub
+
+    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
+        state = request.scope.get("state", {})
+        return Context.build(
+            principal=state.get("principal", NOBODY),
+            sessions=self.hub.sessions,
+            adapters=self.hub.adapters,
+            request_id=state.get("request_id", "-"),
+            request=request,
+            response=response,
+        )
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        """graphql-transport-ws: the token comes in connection_init as {"Authorization": "Bearer …"}."""
+        params = context.connection_params or {}
+        raw = params.get("Authorization") or params.get("authorization")
+        try:
+            context.principal = self.hub.verifier.verify(bearer_token(raw if isinstance(raw, str) else None))
+        except AuthError as exc:
+            raise ConnectionRejectionError({"message": str(exc), "code": "UNAUTHENTICATED"}) from exc
+        return None
+
+    def encode_json(self, data: object) -> bytes:
+        return orjson.dumps(data)

@@ -1,0 +1,92 @@
+"""ASGI middleware: request ids and authentication.
+
+Pure ASGI (not BaseHTTPMiddleware) so streaming responses and WebSockets pass
+through untouched.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+
+import orjson
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from gateway.identity import AuthError, TokenVerifier, bearer_token
+
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
+PUBLIC_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
+
+
+class RequestId:
+    """Takes a sane ``X-Request-ID`` from the client or makes one; echoes it on the response."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in {"http", "websocket"}:
+            await self.app(scope, receive, send)
+            return
+        given = Headers(scope=scope).get("x-request-id", "")
+        rid = given if _REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = rid
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableHeaders(scope=message)["x-request-id"] = rid
+            await send(message)
+
+        await self.app(scope, receive, send_with_id)
+
+
+class Authenticate:
+    """Every HTTP request except the public probes needs a valid bearer token.
+
+    The principal lands in ``scope["state"]["principal"]``. In demo mode the
+    GraphiQL page itself (a browser GET asking for HTML, no query) is served
+    without a token; the queries it sends carry the token from its Headers tab.
+    WebSockets authenticate in ``connection_init`` (see the GraphQL view).
+    """
+
+    def __init__(self, app: ASGIApp, verifier: Callable[[], TokenVerifier], ide_enabled: bool) -> None:
+        self.app = app
+        self.verifier = verifier
+        self.ide_enabled = ide_enabled
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] in PUBLIC_PATHS or self._is_ide_page(scope):
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        try:
+            principal = self.verifier().verify(bearer_token(headers.get("authorization")))
+        except AuthError as exc:
+            await _unauthorized(str(exc), send)
+            return
+        scope.setdefault("state", {})["principal"] = principal
+        await self.app(scope, receive, send)
+
+    def _is_ide_page(self, scope: Scope) -> bool:
+        if not self.ide_enabled or scope["method"] != "GET" or scope["path"] != "/graphql":
+            return False
+        accept = Headers(scope=scope).get("accept", "")
+        return "text/html" in accept and b"query=" not in scope.get("query_string", b"")
+
+
+async def _unauthorized(message: str, send: Send) -> None:
+    body = orjson.dumps({"errors": [{"message": message, "extensions": {"code": "UNAUTHENTICATED"}}]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 401,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"www-authenticate", b'Bearer realm="lienthong"'),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,132 @@
+"""Settings, read and cast once from the environment, then passed everywhere.
+
+Nothing in the project reads ``os.environ`` except :meth:`Settings.from_env`.
+Every variable is prefixed ``LIENTHONG_``; see docs/operations.md for the list.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+class SettingsError(ValueError):
+    """A setting is missing or cannot be read; the message names it."""
+
+
+@dataclass(frozen=True, slots=True)
+class AgencyEndpoint:
+    base_url: str
+    api_key: str
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    database_url: str = "sqlite+aiosqlite:///var/lienthong.db"
+    mode: str = "demo"  # "demo" shows GraphiQL; "production" hides it
+    host: str = "127.0.0.1"
+    port: int = 8000
+    data_dir: Path = REPO_ROOT / "data"
+    keys_dir: Path = REPO_ROOT / "var" / "keys"
+    token_issuer: str = "lienthong-demo"
+    token_audience: str = "lienthong"
+    trusted_issuers: Mapping[str, Path] = field(default_factory=dict)  # issuer -> public key PEM
+    adapter_timeout_s: float = 2.0
+    court: AgencyEndpoint | None = None
+    enforcement: AgencyEndpoint | None = None
+    procuracy: AgencyEndpoint | None = None
+    personnel_database_url: str | None = None
+    log_level: str = "info"
+
+    @property
+    def demo(self) -> bool:
+        return self.mode == "demo"
+
+    @property
+    def issuer_private_key(self) -> Path:
+        return self.keys_dir / "issuer-ed25519.pem"
+
+    @property
+    def issuer_public_key(self) -> Path:
+        return self.keys_dir / "issuer-ed25519.pub.pem"
+
+    def public_keys(self) -> dict[str, Path]:
+        """Issuers whose tokens are accepted: the configured ones plus our own."""
+        return {self.token_issuer: self.issuer_public_key, **self.trusted_issuers}
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+
+        def get(name: str, default: str | None = None) -> str | None:
+            return env.get(f"LIENTHONG_{name}", default)
+
+        def endpoint(name: str) -> AgencyEndpoint | None:
+            url = get(f"{name}_URL")
+            if not url:
+                return None
+            key = get(f"{name}_API_KEY")
+            if not key:
+                raise SettingsError(f"LIENTHONG_{name}_URL is set but LIENTHONG_{name}_API_KEY is not")
+            return AgencyEndpoint(url.rstrip("/"), key)
+
+        mode = get("MODE", "demo") or "demo"
+        if mode not in {"demo", "production"}:
+            raise SettingsError(f"LIENTHONG_MODE must be 'demo' or 'production', not {mode!r}")
+        try:
+            port = int(get("PORT", "8000") or "8000")
+            timeout = float(get("ADAPTER_TIMEOUT_S", "2.0") or "2.0")
+        except ValueError as exc:
+            raise SettingsError(f"bad number in settings: {exc}") from exc
+        trusted: dict[str, Path] = {}
+        for item in filter(None, (get("TRUSTED_ISSUERS", "") or "").split(",")):
+            issuer, sep, path = item.partition("=")
+            if not sep:
+                raise SettingsError("LIENTHONG_TRUSTED_ISSUERS is a comma list of issuer=/path/to/public.pem")
+            trusted[issuer.strip()] = Path(path.strip())
+        defaults = cls()
+        return cls(
+            database_url=get("DATABASE_URL", defaults.database_url) or defaults.database_url,
+            mode=mode,
+            host=get("HOST", defaults.host) or defaults.host,
+            port=port,
+            data_dir=Path(get("DATA_DIR", str(defaults.data_dir)) or defaults.data_dir),
+            keys_dir=Path(get("KEYS_DIR", str(defaults.keys_dir)) or defaults.keys_dir),
+            token_issuer=get("TOKEN_ISSUER", defaults.token_issuer) or defaults.token_issuer,
+            token_audience=get("TOKEN_AUDIENCE", defaults.token_audience) or defaults.token_audience,
+            trusted_issuers=trusted,
+            adapter_timeout_s=timeout,
+            court=endpoint("COURT"),
+            enforcement=endpoint("ENFORCEMENT"),
+            procuracy=endpoint("PROCURACY"),
+            personnel_database_url=get("PERSONNEL_DATABASE_URL"),
+            log_level=get("LOG_LEVEL", "info") or "info",
+        )
+
+    def to_env(self) -> dict[str, str]:
+        """The environment that reproduces these settings (for child processes)."""
+        env = {
+            "LIENTHONG_DATABASE_URL": self.database_url,
+            "LIENTHONG_MODE": self.mode,
+            "LIENTHONG_HOST": self.host,
+            "LIENTHONG_PORT": str(self.port),
+            "LIENTHONG_DATA_DIR": str(self.data_dir),
+            "LIENTHONG_KEYS_DIR": str(self.keys_dir),
+            "LIENTHONG_TOKEN_ISSUER": self.token_issuer,
+            "LIENTHONG_TOKEN_AUDIENCE": self.token_audience,
+            "LIENTHONG_ADAPTER_TIMEOUT_S": str(self.adapter_timeout_s),
+            "LIENTHONG_LOG_LEVEL": self.log_level,
+        }
+        if self.trusted_issuers:
+            env["LIENTHONG_TRUSTED_ISSUERS"] = ",".join(f"{k}={v}" for k, v in self.trusted_issuers.items())
+        for name, ep in (("COURT", self.court), ("ENFORCEMENT", self.enforcement), ("PROCURACY", self.procuracy)):
+            if ep is not None:
+                env[f"LIENTHONG_{name}_URL"] = ep.base_url
+                env[f"LIENTHONG_{name}_API_KEY"] = ep.api_key
+        if self.personnel_database_url:
+            env["LIENTHONG_PERSONNEL_DATABASE_URL"] = self.personnel_database_url
+        return env

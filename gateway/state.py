@@ -1,0 +1,24 @@
+"""What the lifespan builds once per process and every request shares (read-only)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import aiohttp
+from prometheus_client import CollectorRegistry
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from adapters.registry import Adapters
+from gateway.identity import TokenVerifier
+from gateway.settings import Settings
+
+
+@dataclass(frozen=True, slots=True)
+class HubState:
+    settings: Settings
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    http: aiohttp.ClientSession
+    adapters: Adapters
+    verifier: TokenVerifier
+    metrics: CollectorRegistry

@@ -1,0 +1,162 @@
+"""Engines and sessions for the two supported databases.
+
+SQLite (WAL, in a file) is the embedded default so one command runs the whole
+hub; PostgreSQL is production. Both are reached through async drivers
+(aiosqlite, asyncpg), so plain ``sqlite://`` and ``postgresql://`` URLs are
+rewritten to name them.
+
+SQLite needs per-connection care: foreign keys are off and journaling is
+rollback-mode unless every connection says otherwise, and Python's ``sqlite3``
+module starts transactions late (only before DML), which breaks savepoints,
+transactional DDL and read-then-write consistency. We therefore switch the
+driver's own transaction handling off and emit ``BEGIN`` ourselves; a caller
+that is about to write after reading (a numbering register, a migration) can
+ask for ``BEGIN IMMEDIATE`` with :data:`SQLITE_WRITE_LOCK` so it queues for
+the write lock up front instead of failing with ``SQLITE_BUSY`` later.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any, Final
+
+from sqlalchemy import event, text
+from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import ConnectionPoolEntry
+
+SQLITE_BEGIN_OPTION: Final = "lienthong_sqlite_begin"
+"""Execution option read when a SQLite transaction begins: DEFERRED (default), IMMEDIATE or EXCLUSIVE."""
+
+SQLITE_WRITE_LOCK: Final[dict[str, Any]] = {SQLITE_BEGIN_OPTION: "IMMEDIATE"}
+"""Execution options for a transaction that will write: take SQLite's write lock at BEGIN (no-op on PostgreSQL)."""
+
+PING_TIMEOUT_S: Final = 2.0
+"""A readiness probe that waits longer than this is answered "not ready"."""
+
+_SQLITE_BEGIN_MODES: Final = frozenset({"DEFERRED", "IMMEDIATE", "EXCLUSIVE"})
+_DRIVERS: Final = {
+    "sqlite": "sqlite+aiosqlite",
+    "sqlite+aiosqlite": "sqlite+aiosqlite",
+    "postgres": "postgresql+asyncpg",
+    "postgresql": "postgresql+asyncpg",
+    "postgresql+asyncpg": "postgresql+asyncpg",
+}
+
+
+def normalise_url(url: str | URL) -> URL:
+    """The URL with its async driver named; anything we do not support is refused.
+
+    >>> normalise_url("postgresql://hub@db/lienthong").render_as_string()
+    'postgresql+asyncpg://hub@db/lienthong'
+    >>> normalise_url("sqlite:///var/hub.db").render_as_string()
+    'sqlite+aiosqlite:///var/hub.db'
+    """
+    parsed = make_url(url)
+    driver = _DRIVERS.get(parsed.drivername)
+    if driver is None:
+        shown = parsed.render_as_string(hide_password=True)
+        raise ValueError(f"unsupported database URL {shown!r}: use sqlite+aiosqlite:// or postgresql+asyncpg://")
+    return parsed.set(drivername=driver)
+
+
+def is_sqlite(url: str | URL) -> bool:
+    return normalise_url(url).get_backend_name() == "sqlite"
+
+
+def create_engine(
+    url: str | URL,
+    *,
+    echo: bool = False,
+    pool_size: int = 10,
+    max_overflow: int = 10,
+    pool_timeout: float = 30.0,
+    sqlite_busy_timeout_ms: int = 5000,
+    application_name: str = "lienthong",
+) -> AsyncEngine:
+    """An async engine for ``url``, configured for the hub's workload.
+
+    PostgreSQL: a bounded pool (``pool_size`` + ``max_overflow`` per replica, so
+    replicas × that stays under ``max_connections``), pre-ping so a restarted
+    server costs one retry instead of an error, and recycling so load balancers
+    that cut idle connections do not hand us dead ones.
+
+    SQLite: the parent directory is created, and every connection gets WAL,
+    foreign keys, a busy timeout and ``synchronous=NORMAL`` (durable in WAL mode
+    except for the last transactions on power loss, and much faster).
+    """
+    target = normalise_url(url)
+    if target.get_backend_name() == "sqlite":
+        return _sqlite_engine(target, echo=echo, busy_timeout_ms=sqlite_busy_timeout_ms)
+    return create_async_engine(
+        target,
+        echo=echo,
+        pool_size=pool_size,
+        max_overflow=max_overflow,
+        pool_timeout=pool_timeout,
+        pool_pre_ping=True,
+        pool_recycle=1800,
+        connect_args={"server_settings": {"application_name": application_name}},
+    )
+
+
+def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions whose objects stay readable after commit (repositories return plain values anyway)."""
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+async def ping(engine: AsyncEngine) -> None:
+    """Run ``SELECT 1``; raise if the database does not answer within :data:`PING_TIMEOUT_S` (for /readyz).
+
+    Raises rather than returning a flag so the readiness handler can say why
+    (``TimeoutError``, ``ConnectionRefusedError``, the driver's error).
+    """
+    async with asyncio.timeout(PING_TIMEOUT_S), engine.connect() as conn:
+        await conn.execute(text("SELECT 1"))
+
+
+def _sqlite_engine(url: URL, *, echo: bool, busy_timeout_ms: int) -> AsyncEngine:
+    database = url.database or ""
+    in_memory = database in ("", ":memory:") or database.startswith("file::memory:") or "mode=memory" in database
+    if not in_memory and not database.startswith("file:"):  # URI filenames are the caller's business
+        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    engine = create_async_engine(url, echo=echo, connect_args={"timeout": busy_timeout_ms / 1000})
+
+    def on_connect(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
+        # Take transaction control away from the sqlite3 module; on_begin emits BEGIN.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            if not in_memory:
+                cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        finally:
+            cursor.close()
+
+    def on_begin(conn: Connection) -> None:
+        mode = str(conn.get_execution_options().get(SQLITE_BEGIN_OPTION, "DEFERRED")).upper()
+        if mode not in _SQLITE_BEGIN_MODES:
+            raise ValueError(f"{SQLITE_BEGIN_OPTION} must be one of {sorted(_SQLITE_BEGIN_MODES)}, not {mode!r}")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+    event.listen(engine.sync_engine, "connect", on_connect)
+    event.listen(engine.sync_engine, "begin", on_begin)
+    return engine
+
+
+@asynccontextmanager
+async def write_transaction(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    """A session inside a transaction that will write: committed on success, rolled back on error.
+
+    On SQLite the transaction starts with ``BEGIN IMMEDIATE``, so concurrent
+    writers queue (up to the busy timeout) instead of failing half-way.
+    """
+    async with sessions() as session, session.begin():
+        await session.connection(execution_options=SQLITE_WRITE_LOCK)
+        yield session

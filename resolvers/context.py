@@ -1,0 +1,37 @@
+"""The typed per-request context every resolver receives as ``info.context``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from adapters.registry import Adapters
+from domain.access import Principal
+from resolvers.dataloaders import Loaders
+
+
+@dataclass(slots=True)
+class Context:
+    principal: Principal
+    sessions: async_sessionmaker[AsyncSession]
+    adapters: Adapters
+    loaders: Loaders
+    request_id: str
+    request: Any = None  # starlette Request or WebSocket (Strawberry's view reads it)
+    response: Any = None
+    connection_params: dict[str, Any] | None = None  # graphql-transport-ws connection_init payload
+
+    @classmethod
+    def build(
+        cls,
+        principal: Principal,
+        sessions: async_sessionmaker[AsyncSession],
+        adapters: Adapters,
+        request_id: str,
+        request: Any = None,
+        response: Any = None,
+    ) -> Context:
+        """A fresh context, with fresh loaders: a loader's cache must never outlive its request."""
+        return cls(principal, sessions, adapters, Loaders.build(sessions, adapters), request_id, request, response)

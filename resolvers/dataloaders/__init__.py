@@ -1,0 +1,38 @@
+"""Per-request DataLoaders, one per file, bundled by :class:`Loaders`.
+
+Each agency is reached once per level of a query: every ``load(key)`` made
+while resolving one level is gathered into one ``fetch_many`` batch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from strawberry.dataloader import DataLoader
+
+from adapters.registry import Adapters
+from domain.types import Agency, CourtJudgment, EnforcementCase, JudgmentKey, SupervisionRecord
+from ledger.judgments import RegistryEntry
+from resolvers.dataloaders.agencies import agency_loader
+from resolvers.dataloaders.agency_systems import adapter_loader
+from resolvers.dataloaders.judgments import registry_entry_loader
+
+
+@dataclass(frozen=True, slots=True)
+class Loaders:
+    agency: DataLoader[str, Agency | None]
+    judgment: DataLoader[str, RegistryEntry | None]
+    court_judgment: DataLoader[JudgmentKey, CourtJudgment | None]
+    enforcement_case: DataLoader[JudgmentKey, EnforcementCase | None]
+    supervision: DataLoader[JudgmentKey, tuple[SupervisionRecord, ...]]
+
+    @classmethod
+    def build(cls, sessions: async_sessionmaker[AsyncSession], adapters: Adapters) -> Loaders:
+        return cls(
+            agency=agency_loader(sessions),
+            judgment=registry_entry_loader(sessions),
+            court_judgment=adapter_loader(adapters.court),
+            enforcement_case=adapter_loader(adapters.enforcement),
+            supervision=adapter_loader(adapters.procuracy),
+        )

@@ -1,0 +1,79 @@
+"""`judgment`, `judgments`: reads of the registry, stitched with the agencies' systems."""
+
+from __future__ import annotations
+
+import strawberry
+
+from domain.errors import BadInput
+from domain.types import CaseType
+from ledger.judgments import JudgmentFilter as RegistryFilter
+from ledger.judgments import JudgmentRegistry
+from resolvers.context import Context
+from schema.inputs import JudgmentFilter
+from schema.types.judgment import Judgment
+from schema.types.pagination import JudgmentConnection, JudgmentEdge, PageInfo
+
+MAX_PAGE = 100
+
+
+def registry_filter(f: JudgmentFilter | None) -> RegistryFilter:
+    if f is None:
+        return RegistryFilter()
+    if f.effective_from and f.effective_to and f.effective_from > f.effective_to:
+        raise BadInput("effectiveFrom is after effectiveTo")
+    party = (f.party or "").strip() or None
+    if party is not None and len(party) > 200:
+        raise BadInput("party search text is longer than 200 characters")
+    return RegistryFilter(
+        court_code=str(f.court) if f.court else None,
+        enforcement_agency_code=str(f.enforcement_agency) if f.enforcement_agency else None,
+        procuracy_code=str(f.procuracy) if f.procuracy else None,
+        province_code=f.province,
+        case_type=CaseType(f.case_type).value if f.case_type else None,
+        effective_from=f.effective_from,
+        effective_to=f.effective_to,
+        party=party,
+    )
+
+
+@strawberry.type
+class JudgmentQueries:
+    @strawberry.field(description="One judgment by id (<court code>:<number>).")
+    async def judgment(self, info: strawberry.Info[Context, None], id: strawberry.ID) -> Judgment | None:
+        entry = await info.context.loaders.judgment.load(str(id))
+        return Judgment.from_entry(entry) if entry else None
+
+    @strawberry.field(
+        description=f"Judgments matching the filter, newest effective date first; at most {MAX_PAGE} a page."
+    )
+    async def judgments(
+        self,
+        info: strawberry.Info[Context, None],
+        filter: JudgmentFilter | None = None,
+        first: int = 20,
+        after: str | None = None,
+    ) -> JudgmentConnection:
+        if not 1 <= first <= MAX_PAGE:
+            raise BadInput(f"first must be between 1 and {MAX_PAGE}")
+        wanted = registry_filter(filter)
+        async with info.context.sessions() as session:
+            try:
+                page = await JudgmentRegistry(session).search(wanted, first=first, after=after)
+            except ValueError as exc:
+                raise BadInput(str(exc)) from exc
+        for entry in page.items:  # prime the loader: a later judgment(id) in the same request costs nothing
+            info.context.loaders.judgment.prime(entry.id, entry)
+        edges = [
+            JudgmentEdge(cursor=cursor, node=Judgment.from_entry(e))
+            for e, cursor in zip(page.items, page.cursors, strict=True)
+        ]
+        return JudgmentConnection(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=page.has_next_page,
+                has_previous_page=after is not None,
+                start_cursor=page.start_cursor,
+                end_cursor=page.end_cursor,
+            ),
+            registry_filter=wanted,
+        )

@@ -1,0 +1,28 @@
+"""`me`: who the hub thinks is asking."""
+
+from __future__ import annotations
+
+import strawberry
+
+from resolvers.context import Context
+from schema.enums import Role
+from schema.types.agency import Agency, load_agency
+
+
+@strawberry.type(description="The principal of this request, from its token.")
+class Me:
+    agency_code: strawberry.ID
+    roles: list[Role]
+    person: str | None
+
+    @strawberry.field
+    async def agency(self, info: strawberry.Info[Context, None]) -> Agency | None:
+        return await load_agency(info, str(self.agency_code))
+
+
+@strawberry.type
+class MeQueries:
+    @strawberry.field(description="The agency, roles and person of the current token.")
+    def me(self, info: strawberry.Info[Context, None]) -> Me:
+        p = info.context.principal
+        return Me(agency_code=strawberry.ID(p.agency_code), roles=sorted(p.roles), person=p.person)

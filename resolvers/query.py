@@ -1,0 +1,14 @@
+"""The root Query, assembled from per-area parts."""
+
+from __future__ import annotations
+
+import strawberry
+
+from resolvers.agencies import AgencyQueries
+from resolvers.judgments import JudgmentQueries
+from resolvers.me import MeQueries
+
+
+@strawberry.type
+class Query(MeQueries, AgencyQueries, JudgmentQueries):
+    pass

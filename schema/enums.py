@@ -1,0 +1,25 @@
+"""GraphQL enums, taken from the domain's enums so the two never drift apart."""
+
+from __future__ import annotations
+
+import strawberry
+
+from domain import access, types
+
+AgencyKind = strawberry.enum(types.AgencyKind, name="AgencyKind", description="What an agency is.")
+AgencyLevel = strawberry.enum(
+    types.AgencyLevel, name="AgencyLevel", description="Where it sits; DISTRICT agencies were dissolved on 1 July 2025."
+)
+CaseType = strawberry.enum(
+    types.CaseType, name="CaseType", description="Kind of case, as in the judgment number (DS, HNGĐ, KDTM, LĐ, HC, HS)."
+)
+Instance = strawberry.enum(types.Instance, name="Instance", description="ST = first instance, PT = appeal.")
+PartyRole = strawberry.enum(types.PartyRole, name="PartyRole")
+PartyKind = strawberry.enum(types.PartyKind, name="PartyKind")
+ObligationKind = strawberry.enum(types.ObligationKind, name="ObligationKind")
+CaseStatus = strawberry.enum(
+    types.CaseStatus, name="CaseStatus", description="State of an enforcement case (DOMAIN.md §4)."
+)
+DecisionKind = strawberry.enum(types.DecisionKind, name="DecisionKind")
+SupervisionKind = strawberry.enum(types.SupervisionKind, name="SupervisionKind")
+Role = strawberry.enum(access.Role, name="Role")

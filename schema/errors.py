@@ -1,0 +1,68 @@
+"""What clients see of errors: our own errors with their code, everything else masked.
+
+Errors raised as :class:`domain.errors.HubError` reach the client with their
+message and ``extensions`` (``code``, and ``agency`` for agency failures).
+Parse and validation errors pass as GraphQL reports them. Anything else is an
+internal fault: the client gets ``INTERNAL_SERVER_ERROR`` and the request id,
+the log gets the whole exception.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
+from strawberry.types import ExecutionContext
+
+from domain.errors import HubError
+
+log = logging.getLogger("lienthong.graphql")
+
+
+def request_id_of(execution_context: ExecutionContext | None) -> str:
+    context = getattr(execution_context, "context", None)
+    return str(getattr(context, "request_id", "-"))
+
+
+def is_internal(error: GraphQLError) -> bool:
+    original = error.original_error
+    return original is not None and not isinstance(original, HubError | GraphQLError)
+
+
+def for_client(error: GraphQLError, request_id: str) -> GraphQLError:
+    original = error.original_error
+    if isinstance(original, HubError):
+        error.extensions = {**(error.extensions or {}), **original.extensions()}
+        return error
+    if is_internal(error):
+        return GraphQLError(
+            f"Internal error; quote request id {request_id} to the operator.",
+            nodes=error.nodes,
+            path=error.path,
+            extensions={"code": "INTERNAL_SERVER_ERROR", "requestId": request_id},
+        )
+    return error
+
+
+class ClientErrors(SchemaExtension):
+    """Rewrites ``result.errors`` for clients once the operation has run."""
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        errors = getattr(result, "errors", None)
+        if result is not None and errors:
+            rid = request_id_of(self.execution_context)
+            result.errors = [for_client(e, rid) for e in errors]
+
+
+def log_errors(errors: list[GraphQLError], execution_context: ExecutionContext | None) -> None:
+    """Internal faults are logged whole; client mistakes and agency failures in one line."""
+    rid = request_id_of(execution_context)
+    for error in errors:
+        if is_internal(error):
+            log.error("request %s: %s", rid, error.message, exc_info=error.original_error)
+        elif isinstance(error.original_error, HubError):
+            log.info("request %s: %s %s", rid, error.original_error.code, error.message)

@@ -1,0 +1,81 @@
+"""Agency: a court, procuracy, enforcement agency or other participant, valid over a period."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import strawberry
+
+from domain import types as d
+from domain.jurisdiction import RoutingError, current_successor
+from resolvers.context import Context
+from schema.enums import AgencyKind, AgencyLevel
+
+
+@strawberry.type(description="An agency as registered with the hub; dissolved agencies name their successor.")
+class Agency:
+    code: strawberry.ID = strawberry.field(description="Stable code, e.g. court.ha-noi.kv01.")
+    kind: AgencyKind
+    level: AgencyLevel
+    name: str = strawberry.field(description="Official Vietnamese name, as valid during the agency's period.")
+    province_code: str | None = strawberry.field(description="Province (2025 organisation) the agency belongs to.")
+    valid_from: date
+    valid_to: date | None = strawberry.field(description="Last day of existence; null while the agency exists.")
+    area_number: int | None
+    former_province: str | None = strawberry.field(
+        description="For dissolved agencies: the province before the 2025 merger."
+    )
+    parent_code: strawberry.Private[str | None]
+    successor_code: strawberry.Private[str | None]
+
+    @classmethod
+    def from_domain(cls, a: d.Agency) -> Agency:
+        return cls(
+            code=strawberry.ID(a.code),
+            kind=a.kind,
+            level=a.level,
+            name=a.name,
+            province_code=a.province_code,
+            valid_from=a.valid_from,
+            valid_to=a.valid_to,
+            area_number=a.area_number,
+            former_province=a.former_province,
+            parent_code=a.parent_code,
+            successor_code=a.successor_code,
+        )
+
+    @strawberry.field(description="True while the agency exists (no end date, or an end date in the future).")
+    def active(self) -> bool:
+        return self.valid_to is None or self.valid_to >= date.today()
+
+    @strawberry.field(description="The agency this one reports to.")
+    async def parent(self, info: strawberry.Info[Context, None]) -> Agency | None:
+        return await load_agency(info, self.parent_code)
+
+    @strawberry.field(description="The agency that took over this one's work when it was dissolved.")
+    async def successor(self, info: strawberry.Info[Context, None]) -> Agency | None:
+        return await load_agency(info, self.successor_code)
+
+    @strawberry.field(
+        description="The agency holding this one's work today: itself, or the end of its successor chain."
+    )
+    async def current_successor(self, info: strawberry.Info[Context, None]) -> Agency | None:
+        chain: dict[str, d.Agency] = {}
+        code: str | None = str(self.code)
+        while code is not None and code not in chain:
+            found = await info.context.loaders.agency.load(code)
+            if found is None:
+                return None
+            chain[code] = found
+            code = found.successor_code
+        try:
+            return Agency.from_domain(current_successor(str(self.code), chain))
+        except RoutingError:
+            return None
+
+
+async def load_agency(info: strawberry.Info[Context, None], code: str | None) -> Agency | None:
+    if code is None:
+        return None
+    found = await info.context.loaders.agency.load(code)
+    return Agency.from_domain(found) if found is not None else None

@@ -1,0 +1,239 @@
+"""Judgment: the hub's registry entry, stitched with what each agency system says about it.
+
+Registry fields come from the hub's own database. ``parties``, ``obligations`` and
+``courtDetails`` come from the court's system, ``enforcementCase`` from the
+enforcement agency's, ``supervision`` from the procuracy's — each through its
+DataLoader, so a page of judgments costs one call per agency. When an agency
+cannot answer, its fields are null and ``errors`` names it
+(``extensions.code`` AGENCY_UNAVAILABLE / AGENCY_TIMEOUT / AGENCY_BAD_DATA).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import strawberry
+
+from domain import types as d
+from ledger.judgments import RegistryEntry
+from resolvers.context import Context
+from schema.enums import (
+    CaseStatus,
+    CaseType,
+    DecisionKind,
+    Instance,
+    ObligationKind,
+    PartyKind,
+    PartyRole,
+    SupervisionKind,
+)
+from schema.scalars import VND
+from schema.types.agency import Agency, load_agency
+
+Info = strawberry.Info[Context, None]
+
+
+@strawberry.type(description="A party to the judgment, as the court recorded it.")
+class Party:
+    name: str
+    role: PartyRole
+    kind: PartyKind
+    address: str
+    citizen_id: str | None = strawberry.field(description="12-digit citizen ID (CCCD) of an individual.")
+    tax_code: str | None = strawberry.field(description="Tax code of an organisation.")
+
+    @classmethod
+    def from_domain(cls, p: d.Party) -> Party:
+        return cls(
+            name=p.name, role=p.role, kind=p.kind, address=p.address, citizen_id=p.citizen_id, tax_code=p.tax_code
+        )
+
+
+@strawberry.type(description="Something the judgment orders: a court fee, a fine, a payment, a return of assets…")
+class Obligation:
+    kind: ObligationKind
+    description: str
+    ex_officio: bool = strawberry.field(description="Enforced without a request (court fees, fines, confiscation).")
+    amount: VND | None
+    beneficiary: str | None
+
+    @classmethod
+    def from_domain(cls, o: d.Obligation) -> Obligation:
+        amount = VND(o.amount) if o.amount is not None else None
+        return cls(
+            kind=o.kind, description=o.description, ex_officio=o.ex_officio, amount=amount, beneficiary=o.beneficiary
+        )
+
+
+@strawberry.type(description="The judgment's document, as the court holds it.")
+class Document:
+    name: str
+    sha256: str
+
+
+@strawberry.type(description="What the court's system says about the judgment beyond parties and obligations.")
+class CourtDetails:
+    court_name: str
+    judge: str
+    summary: str
+    adjudicated_on: date
+    document: Document
+
+
+@strawberry.type(description="An enforcement decision (quyết định thi hành án).")
+class EnforcementDecision:
+    number: str
+    issued_on: date
+    kind: DecisionKind
+    officer: str = strawberry.field(description="Enforcement officer (chấp hành viên) assigned.")
+
+
+@strawberry.type(description="The enforcement case opened for the judgment, as the enforcement agency's system has it.")
+class EnforcementCase:
+    case_number: str
+    accepted_on: date
+    status: CaseStatus
+    amount_due: VND
+    amount_collected: VND
+    decisions: list[EnforcementDecision]
+    agency_code: strawberry.Private[str]
+    office_code: strawberry.Private[str | None]
+
+    @classmethod
+    def from_domain(cls, c: d.EnforcementCase) -> EnforcementCase:
+        return cls(
+            case_number=c.case_number,
+            accepted_on=c.accepted_on,
+            status=c.status,
+            amount_due=VND(c.amount_due),
+            amount_collected=VND(c.amount_collected),
+            decisions=[
+                EnforcementDecision(number=x.number, issued_on=x.issued_on, kind=x.kind, officer=x.officer)
+                for x in c.decisions
+            ],
+            agency_code=c.agency_code,
+            office_code=c.office_code,
+        )
+
+    @strawberry.field
+    async def agency(self, info: Info) -> Agency | None:
+        return await load_agency(info, self.agency_code)
+
+    @strawberry.field
+    async def office(self, info: Info) -> Agency | None:
+        return await load_agency(info, self.office_code)
+
+
+@strawberry.type(
+    description="A procuracy document (request, recommendation or protest) about the judgment's enforcement."
+)
+class SupervisionRecord:
+    number: str
+    kind: SupervisionKind
+    issued_on: date
+    summary: str
+    reply_due: date | None
+    replied_on: date | None
+    procuracy_code: strawberry.Private[str]
+
+    @classmethod
+    def from_domain(cls, r: d.SupervisionRecord) -> SupervisionRecord:
+        return cls(
+            number=r.number,
+            kind=r.kind,
+            issued_on=r.issued_on,
+            summary=r.summary,
+            reply_due=r.reply_due,
+            replied_on=r.replied_on,
+            procuracy_code=r.procuracy_code,
+        )
+
+    @strawberry.field
+    async def procuracy(self, info: Info) -> Agency | None:
+        return await load_agency(info, self.procuracy_code)
+
+
+@strawberry.type(
+    description="An enforceable judgment or decision known to the hub, stitched from every agency's system."
+)
+class Judgment:
+    id: strawberry.ID = strawberry.field(description="<court code>:<number>, e.g. court.ha-noi.kv01:125/2026/DS-ST.")
+    number: str
+    case_type: CaseType
+    instance: Instance
+    effective_on: date = strawberry.field(description="Date the judgment took legal effect.")
+    registered_at: datetime
+    status: str
+    court_code: strawberry.Private[str]
+    enforcement_agency_code: strawberry.Private[str]
+    enforcement_office_code: strawberry.Private[str | None]
+    procuracy_code: strawberry.Private[str]
+
+    @classmethod
+    def from_entry(cls, e: RegistryEntry) -> Judgment:
+        return cls(
+            id=strawberry.ID(e.id),
+            number=e.number,
+            case_type=d.CaseType(e.case_type),
+            instance=d.Instance(e.instance),
+            effective_on=e.effective_on,
+            registered_at=e.registered_at,
+            status=e.status,
+            court_code=e.court_code,
+            enforcement_agency_code=e.enforcement_agency_code,
+            enforcement_office_code=e.enforcement_office_code,
+            procuracy_code=e.procuracy_code,
+        )
+
+    @property
+    def key(self) -> d.JudgmentKey:
+        return d.JudgmentKey(self.court_code, self.number)
+
+    @strawberry.field(description="The court that issued the judgment (possibly dissolved since).")
+    async def court(self, info: Info) -> Agency | None:
+        return await load_agency(info, self.court_code)
+
+    @strawberry.field(description="The competent enforcement agency today (successors of dissolved agencies followed).")
+    async def enforcement_agency(self, info: Info) -> Agency | None:
+        return await load_agency(info, self.enforcement_agency_code)
+
+    @strawberry.field(description="The area office that executes the judgment, if any.")
+    async def enforcement_office(self, info: Info) -> Agency | None:
+        return await load_agency(info, self.enforcement_office_code)
+
+    @strawberry.field(description="The procuracy that supervises the enforcement.")
+    async def procuracy(self, info: Info) -> Agency | None:
+        return await load_agency(info, self.procuracy_code)
+
+    @strawberry.field(description="From the court's system.")
+    async def parties(self, info: Info) -> list[Party] | None:
+        found = await info.context.loaders.court_judgment.load(self.key)
+        return [Party.from_domain(p) for p in found.parties] if found else None
+
+    @strawberry.field(description="From the court's system.")
+    async def obligations(self, info: Info) -> list[Obligation] | None:
+        found = await info.context.loaders.court_judgment.load(self.key)
+        return [Obligation.from_domain(o) for o in found.obligations] if found else None
+
+    @strawberry.field(description="From the court's system.")
+    async def court_details(self, info: Info) -> CourtDetails | None:
+        found = await info.context.loaders.court_judgment.load(self.key)
+        if found is None:
+            return None
+        return CourtDetails(
+            court_name=found.court_name,
+            judge=found.judge,
+            summary=found.summary,
+            adjudicated_on=found.adjudicated_on,
+            document=Document(name=found.document_name, sha256=found.document_sha256),
+        )
+
+    @strawberry.field(description="From the enforcement agency's system; null when no case is open.")
+    async def enforcement_case(self, info: Info) -> EnforcementCase | None:
+        found = await info.context.loaders.enforcement_case.load(self.key)
+        return EnforcementCase.from_domain(found) if found else None
+
+    @strawberry.field(description="From the procuracy's system: its documents about this judgment (empty when none).")
+    async def supervision(self, info: Info) -> list[SupervisionRecord] | None:
+        found = await info.context.loaders.supervision.load(self.key)
+        return [SupervisionRecord.from_domain(r) for r in found]

@@ -1,0 +1,36 @@
+"""Relay-style connections."""
+
+from __future__ import annotations
+
+import strawberry
+
+from ledger.judgments import JudgmentFilter as RegistryFilter
+from ledger.judgments import JudgmentRegistry
+from resolvers.context import Context
+from schema.types.judgment import Judgment
+
+
+@strawberry.type(description="Relay page information; cursors are opaque.")
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+@strawberry.type
+class JudgmentEdge:
+    cursor: str
+    node: Judgment
+
+
+@strawberry.type(description="A page of judgments, newest effective date first.")
+class JudgmentConnection:
+    edges: list[JudgmentEdge]
+    page_info: PageInfo
+    registry_filter: strawberry.Private[RegistryFilter]
+
+    @strawberry.field(description="Number of judgments matching the filter (all pages).")
+    async def total_count(self, info: strawberry.Info[Context, None]) -> int:
+        async with info.context.sessions() as session:
+            return await JudgmentRegistry(session).count(self.registry_filter)
