@@ -1,0 +1,78 @@
+"""`lienthong demo` (what `make demo` runs) brings up agencies and hub; a printed token works."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from agencies.topology import free_port
+
+pytestmark = pytest.mark.e2e
+
+
+def _wait_for(path, pattern, process, timeout=120.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        text = path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
+        if re.search(pattern, text):
+            return text
+        if process.poll() is not None:
+            raise AssertionError(f"demo exited with {process.returncode}:\n{text}")
+        time.sleep(0.2)
+    raise AssertionError(f"demo did not print {pattern!r} in {timeout}s:\n{text}")
+
+
+def test_demo_serves_healthz_and_answers_a_query_with_a_printed_token(tmp_path):
+    port = free_port()
+    out = tmp_path / "demo.out"
+    with out.open("wb") as sink:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gateway.cli",
+                "demo",
+                "--port",
+                str(port),
+                "--judgments",
+                "400",
+                "--var-dir",
+                str(tmp_path / "var"),
+            ],
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+    try:
+        text = _wait_for(out, r"Ctrl-C stops", process)
+        assert f"http://127.0.0.1:{port}/graphql" in text
+        token = re.search(r"ministry — ministry\.justice .*:\n\s+(\S+)", text).group(1)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as r:
+            assert json.load(r) == {"status": "ok"}
+        example_id = re.search(r'judgment\(id: "([^"]+)"\)', text).group(1)
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/graphql",
+            data=json.dumps({"query": f'{{ judgment(id: "{example_id}") {{ number parties {{ name }} }} }}'}).encode(),
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=30) as r:
+            body = json.load(r)
+        assert "errors" not in body, body
+        assert body["data"]["judgment"]["number"] == example_id.split(":", 1)[1]
+        assert body["data"]["judgment"]["parties"]
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    assert process.returncode in {0, 130}, out.read_text()  # 130: stopped by Ctrl-C, as documented
