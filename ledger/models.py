@@ -21,7 +21,19 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar, Final
 
-from sqlalchemy import DateTime, Dialect, ForeignKey, Index, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -146,3 +158,201 @@ class JudgmentRow(Base):
         Index(None, "effective_on", "id"),
         *(Index(None, column, "effective_on", "id") for column in FILTER_COLUMNS),
     )
+
+
+BIGID = BigInteger().with_variant(Integer(), "sqlite")
+"""A 64-bit key; on SQLite an INTEGER PRIMARY KEY, which is what makes it autoincrement there."""
+
+
+class CourtKeyRow(Base):
+    """A court's registered Ed25519 public key, against which its submissions are verified.
+
+    ``key_id`` is derived from the key (first 16 bytes of its SHA-256, hex), so the
+    same key registered twice is the same row. Revoked keys stay for history:
+    receipts issued while they were valid must still be explainable.
+    """
+
+    __tablename__ = "court_keys"
+
+    key_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    court_code: Mapped[str] = mapped_column(CODE, ForeignKey("agencies.code"))
+    public_key: Mapped[str]  # base64 of the raw 32-byte key
+    added_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+    __table_args__ = (Index(None, "court_code"),)
+
+
+class TransferRow(Base):
+    """One electronic transfer of a judgment from a court to an enforcement agency.
+
+    ``idempotency_key`` (court + judgment number) makes a resubmission return
+    this row instead of creating another. ``register_office_code`` is where
+    the judgment is entered in the receipt register (the area office, or the
+    provincial agency when there is none); the register number is unique per
+    office and statistical year.
+    """
+
+    __tablename__ = "transfers"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
+    judgment_id: Mapped[str] = mapped_column(String(200), ForeignKey("judgments.id"))
+    court_code: Mapped[str] = mapped_column(CODE, ForeignKey("agencies.code"))
+    enforcement_agency_code: Mapped[str] = mapped_column(CODE, ForeignKey("agencies.code"))
+    enforcement_office_code: Mapped[str | None] = mapped_column(CODE, ForeignKey("agencies.code"))
+    procuracy_code: Mapped[str] = mapped_column(CODE, ForeignKey("agencies.code"))
+    register_office_code: Mapped[str] = mapped_column(CODE, ForeignKey("agencies.code"))
+    status: Mapped[str] = mapped_column(String(32))
+    effective_on: Mapped[date]
+    content_sha256: Mapped[str] = mapped_column(String(64))
+    document_sha256: Mapped[str] = mapped_column(String(64))
+    key_id: Mapped[str] = mapped_column(String(32), ForeignKey("court_keys.key_id"))
+    signature: Mapped[str]
+    submission: Mapped[str]  # canonical JSON of what the court signed
+    received_at: Mapped[datetime]
+    receipt: Mapped[str]  # canonical JSON of the submission receipt
+    receipt_signature: Mapped[str]
+    acknowledged_at: Mapped[datetime | None]
+    register_year: Mapped[int | None]
+    register_number: Mapped[int | None]
+    decision_number: Mapped[str | None] = mapped_column(String(64))
+    decision_date: Mapped[date | None]
+    decision_kind: Mapped[str | None] = mapped_column(String(32))
+    officer: Mapped[str | None]
+    decided_at: Mapped[datetime | None]
+    returned_at: Mapped[datetime | None]
+    return_reason: Mapped[str | None] = mapped_column(String(32))
+    return_note: Mapped[str | None]
+    updated_at: Mapped[datetime]
+
+    __table_args__ = (
+        UniqueConstraint("register_office_code", "register_year", "register_number"),
+        Index(None, "register_office_code", "status", "received_at"),
+        Index(None, "enforcement_agency_code", "status", "received_at"),
+        Index(None, "court_code", "received_at"),
+        Index(None, "procuracy_code", "received_at"),
+        Index(None, "judgment_id"),
+    )
+
+
+class TransferEventRow(Base):
+    """An append-only event of a transfer. ``cursor`` increases in commit order.
+
+    Cursors are taken from :class:`SequenceRow` inside the writing transaction
+    (a row lock on PostgreSQL, the database lock on SQLite), so an event with a
+    smaller cursor can never become visible after one with a larger cursor: a
+    subscriber resuming "after N" misses nothing.
+    """
+
+    __tablename__ = "transfer_events"
+
+    cursor: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    event_id: Mapped[str] = mapped_column(String(36), unique=True)
+    transfer_id: Mapped[str] = mapped_column(String(36), ForeignKey("transfers.id"))
+    kind: Mapped[str] = mapped_column(String(32))
+    office_code: Mapped[str] = mapped_column(CODE)
+    enforcement_agency_code: Mapped[str] = mapped_column(CODE)
+    court_code: Mapped[str] = mapped_column(CODE)
+    procuracy_code: Mapped[str] = mapped_column(CODE)
+    payload: Mapped[str]  # JSON
+    occurred_at: Mapped[datetime]
+
+    __table_args__ = (
+        Index(None, "office_code", "cursor"),
+        Index(None, "enforcement_agency_code", "cursor"),
+        Index(None, "court_code", "cursor"),
+        Index(None, "procuracy_code", "cursor"),
+        Index(None, "transfer_id", "cursor"),
+    )
+
+
+class SequenceRow(Base):
+    """Gapless counters taken under a row lock (event cursors, audit sequence)."""
+
+    __tablename__ = "sequences"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    last_value: Mapped[int] = mapped_column(BigInteger)
+
+
+class RegisterCounterRow(Base):
+    """The last number given in an office's receipt register for a statistical year (1 Oct – 30 Sep)."""
+
+    __tablename__ = "register_counters"
+
+    office_code: Mapped[str] = mapped_column(CODE, ForeignKey("agencies.code"), primary_key=True)
+    statistical_year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_number: Mapped[int] = mapped_column(Integer)
+
+
+class WebhookRow(Base):
+    """Where an agency wants its events pushed; deliveries are signed with ``secret`` (HMAC-SHA256)."""
+
+    __tablename__ = "webhooks"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    agency_code: Mapped[str] = mapped_column(CODE, ForeignKey("agencies.code"))
+    url: Mapped[str]
+    secret: Mapped[str]
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    created_at: Mapped[datetime]
+
+    __table_args__ = (Index(None, "agency_code"),)
+
+
+class OutboxRow(Base):
+    """One pending (or finished) push of one event to one webhook.
+
+    Written in the same transaction as the event, so nothing committed is ever
+    left undelivered; delivered at least once (receivers drop duplicates by the
+    event id); ``dead`` after the retry budget, until redriven.
+    """
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(BIGID, primary_key=True, autoincrement=True)
+    event_cursor: Mapped[int] = mapped_column(BigInteger, ForeignKey("transfer_events.cursor"))
+    webhook_id: Mapped[str] = mapped_column(String(36), ForeignKey("webhooks.id"))
+    status: Mapped[str] = mapped_column(String(16))  # pending | delivered | dead
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    next_attempt_at: Mapped[datetime]
+    last_error: Mapped[str | None]
+    delivered_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+
+    __table_args__ = (
+        Index(None, "status", "next_attempt_at"),
+        Index(None, "webhook_id", "status"),
+    )
+
+
+class DeadlineAlertRow(Base):
+    """An OVERDUE event already raised for (transfer, rule): the primary key makes it once only."""
+
+    __tablename__ = "deadline_alerts"
+
+    transfer_id: Mapped[str] = mapped_column(String(36), ForeignKey("transfers.id"), primary_key=True)
+    rule_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    raised_at: Mapped[datetime]
+
+
+class AuditRow(Base):
+    """An entry of the append-only, hash-chained audit log.
+
+    ``hash`` = SHA-256 over ``prev_hash`` and the canonical JSON of the entry;
+    ``seq`` comes from :class:`SequenceRow` so the chain has no gaps.
+    """
+
+    __tablename__ = "audit_log"
+
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    at: Mapped[datetime]
+    agency_code: Mapped[str] = mapped_column(CODE)
+    person: Mapped[str | None]
+    roles: Mapped[str]
+    operation: Mapped[str] = mapped_column(String(64))
+    object_ids: Mapped[str]  # JSON list
+    request_id: Mapped[str] = mapped_column(String(64))
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))

@@ -1,0 +1,305 @@
+"""``python -m bench``: the judgment-360 benchmark, hub against the hand-written limit.
+
+1. Start the reference agency services (``agencies.topology.Topology``) with a fixed
+   injected latency, a fresh SQLite hub database in a temporary directory (migrate,
+   seed the organisation, sync the court's judgments into the registry), the hub as
+   ``lienthong serve`` in a child process, and the limit app (``bench.limit_app``) in
+   another — all on 127.0.0.1.
+2. Check that both answer the same request with the same data.
+3. For each target: warm up, then drive it for a fixed duration at a fixed
+   concurrency with the aiohttp load generator (``bench.load``), counting the calls
+   the agencies received and the CPU time every process used.
+4. Write ``bench/results/judgment-360-<UTC timestamp>.json`` and add rows to
+   ``bench/results/SUMMARY.md``.
+
+Every child process is stopped and the temporary directory removed on the way out,
+also on an error, Ctrl-C or SIGTERM.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import shutil
+import signal
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+import aiohttp
+import orjson
+
+from agencies.topology import Topology, free_port
+from bench import report
+from bench.load import drive
+from bench.machine import describe_machine, git_commit
+from bench.processes import LimitProcess, cpu_seconds
+from bench.workload import SCENARIO, build_variables, check_answer, request_bodies
+from domain.access import Role
+from gateway import commands
+from gateway.identity import TokenIssuer, ensure_keypair
+from gateway.settings import AgencyEndpoint, Settings
+from ledger.migrate import upgrade
+from tests.support.hub_process import HubProcess
+
+TARGETS = ("hub", "limit")
+COMPARE_SAMPLES = 8
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    url: str
+    headers: dict[str, str]
+    pid: int | None
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench", description="judgment-360: the hub against a hand-written limit, on loopback."
+    )
+    load = parser.add_argument_group("load")
+    load.add_argument("--duration", type=float, default=20.0, help="measured seconds per target (default 20)")
+    load.add_argument("--warmup", type=float, default=5.0, help="warm-up seconds per target, not measured (default 5)")
+    load.add_argument("--concurrency", type=int, default=16, help="requests in flight (default 16)")
+    load.add_argument(
+        "--max-requests", type=int, default=100_000, help="cap on requests per measured run (default 100000)"
+    )
+    load.add_argument("--timeout", type=float, default=30.0, help="per-request timeout in seconds (default 30)")
+    load.add_argument("--targets", default=",".join(TARGETS), help="comma list of hub,limit (default both)")
+    world = parser.add_argument_group("world")
+    world.add_argument("--judgments", type=int, default=20_000, help="judgments in the agencies (default 20000)")
+    world.add_argument("--seed", type=int, default=1, help="seed of the agencies' world and of the workload")
+    world.add_argument("--latency-ms", type=int, default=5, help="latency injected in every agency call (default 5)")
+    world.add_argument("--page-size", type=int, default=50, help="judgments per request (default 50)")
+    world.add_argument("--pages", type=int, default=3, help="pages per filter in the workload (default 3)")
+    out = parser.add_argument_group("output")
+    out.add_argument("--results-dir", type=Path, default=report.RESULTS_DIR, help="where results go")
+    out.add_argument("--no-record", action="store_true", help="print the numbers, write no result file")
+    out.add_argument("--keep-work", action="store_true", help="keep the temporary directory (logs, databases)")
+    args = parser.parse_args(argv)
+    args.targets = [t.strip() for t in args.targets.split(",") if t.strip()]
+    unknown = set(args.targets) - set(TARGETS)
+    if unknown or not args.targets:
+        parser.error(f"--targets: choose from {', '.join(TARGETS)}")
+    if args.concurrency < 1 or args.duration <= 0 or args.warmup < 0 or args.max_requests < 1:
+        parser.error("need --concurrency ≥ 1, --duration > 0, --warmup ≥ 0, --max-requests ≥ 1")
+    if not 1 <= args.page_size <= 100:
+        parser.error("--page-size must be between 1 and 100 (the hub's maximum page)")
+    return args
+
+
+def say(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def _terminated(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(128 + signum)  # unwinds the ExitStack: every child stopped, temp files removed
+
+
+async def prepare_database(settings: Settings) -> None:
+    await upgrade(settings.database_url)
+    with contextlib.redirect_stdout(sys.stderr):
+        await commands.seed(settings)
+        await commands.sync(settings)
+
+
+async def compare_answers(hub: Target, limit: Target, bodies: Sequence[bytes]) -> dict[str, Any]:
+    """Ask both targets the same questions; their ``data`` must be equal."""
+    step = max(1, len(bodies) // COMPARE_SAMPLES)
+    samples = list(bodies[::step][:COMPARE_SAMPLES])
+    differences: list[str] = []
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as http:
+        for body in samples:
+            answers = []
+            for target in (hub, limit):
+                headers = {"Content-Type": "application/json", **target.headers}
+                async with http.post(target.url, data=body, headers=headers) as answer:
+                    payload = await answer.read()
+                error, _ = check_answer(payload)
+                if answer.status != 200 or error:
+                    raise RuntimeError(f"{target.name} failed the first requests: HTTP {answer.status} {error}")
+                answers.append(orjson.loads(payload)["data"])
+            differences += [f"{orjson.loads(body)['variables']}: {d}" for d in diff(answers[0], answers[1])]
+    return {"requests_compared": len(samples), "same_data": not differences, "differences": differences[:10]}
+
+
+def diff(a: Any, b: Any, path: str = "") -> list[str]:
+    """Where two JSON values differ (at most a few paths)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        found = [f"{path}.{k}: only in {'hub' if k in a else 'limit'}" for k in sorted(set(a) ^ set(b))]
+        for key in sorted(set(a) & set(b)):
+            found += diff(a[key], b[key], f"{path}.{key}")
+        return found[:5]
+    if isinstance(a, list) and isinstance(b, list):
+        if len(a) != len(b):
+            return [f"{path}: {len(a)} items against {len(b)}"]
+        found = []
+        for index, (x, y) in enumerate(zip(a, b, strict=True)):
+            found += diff(x, y, f"{path}[{index}]")
+        return found[:5]
+    return [] if a == b else [f"{path}: {a!r} against {b!r}"]
+
+
+async def measure(target: Target, bodies: Sequence[bytes], topo: Topology, pids: dict[str, int | None], args: argparse.Namespace) -> dict[str, Any]:
+    options = {"headers": target.headers, "check": check_answer, "concurrency": args.concurrency, "timeout_s": args.timeout}
+    rotation = 0
+    if args.warmup > 0:
+        say(f"{target.name}: warm-up {args.warmup:g} s")
+        warm = await drive(target.url, bodies, duration_s=args.warmup, max_requests=args.max_requests, **options)
+        rotation = warm.requests
+        say(f"{target.name}: warm-up done, {warm.requests} requests, {warm.errors} errors")
+    for service in topo:
+        await service.reset_stats()
+    cpu_before = {name: cpu_seconds(pid) for name, pid in pids.items()}
+    own_before = time.process_time()
+    say(f"{target.name}: measuring {args.duration:g} s at concurrency {args.concurrency}")
+    run = await drive(
+        target.url, bodies, duration_s=args.duration, max_requests=args.max_requests, start_at=rotation, **options
+    )
+    own = time.process_time() - own_before
+    cpu_after = {name: cpu_seconds(pid) for name, pid in pids.items()}
+    calls = {service.name: int((await service.stats())["tong"]) for service in topo}
+    result = run.summary()
+    result["agency_calls"] = {
+        name: {"total": n, "per_request": round(n / run.requests, 3) if run.requests else None}
+        for name, n in calls.items()
+    }
+    cpu: dict[str, Any] = {}
+    for name in pids:
+        before, after = cpu_before[name], cpu_after[name]
+        if before is not None and after is not None:
+            cpu[name] = {"seconds": round(after - before, 2), "cores": round((after - before) / run.elapsed_s, 3)}
+    cpu["load_generator"] = {"seconds": round(own, 2), "cores": round(own / run.elapsed_s, 3)}
+    result["cpu"] = cpu
+    latency = result["latency_ms"]
+    say(
+        f"{target.name}: {result['rps']} req/s, p50 {latency['p50']} ms, p95 {latency['p95']} ms, "
+        f"p99 {latency['p99']} ms, {result['errors']} errors of {result['requests']}"
+    )
+    return result
+
+
+def run(args: argparse.Namespace) -> int:
+    started_at = datetime.now(UTC)
+    with contextlib.ExitStack() as stack:
+        work = Path(tempfile.mkdtemp(prefix="lienthong-bench-"))
+        if args.keep_work:
+            say(f"work directory (kept): {work}")
+        else:
+            stack.callback(shutil.rmtree, work, ignore_errors=True)
+        log_dir = work / "log"
+
+        say(f"starting the agency services ({args.judgments:,} judgments, {args.latency_ms} ms injected latency)")
+        topo = stack.enter_context(
+            Topology(
+                judgments=args.judgments,
+                seed=args.seed,
+                latency_ms=args.latency_ms,
+                log_dir=log_dir,
+                personnel_db=work / "personnel.db",
+            )
+        )
+        database = work / "hub.db"
+        settings = Settings(
+            database_url=f"sqlite+aiosqlite:///{database}",
+            mode="production",
+            port=free_port(),
+            keys_dir=work / "keys",
+            court=AgencyEndpoint(topo.court.base_url, topo.court.api_key),
+            enforcement=AgencyEndpoint(topo.enforcement.base_url, topo.enforcement.api_key),
+            procuracy=AgencyEndpoint(topo.procuracy.base_url, topo.procuracy.api_key),
+            personnel_database_url=topo.personnel_url,
+            log_level="warning",
+        )
+        ensure_keypair(settings.issuer_private_key, settings.issuer_public_key)
+        say("migrating, seeding and syncing the hub's database")
+        asyncio.run(prepare_database(settings))
+        pool = asyncio.run(build_variables(settings.database_url, first=args.page_size, pages=args.pages, seed=args.seed))
+        bodies = request_bodies(pool)
+        say(f"workload: {len(bodies)} distinct requests of {args.page_size} judgments")
+
+        say("starting the hub (lienthong serve) and the limit app")
+        hub_process = HubProcess(settings, log_dir)
+        stack.callback(hub_process.stop)
+        hub_process.start()
+        limit_process = LimitProcess(
+            database,
+            {name: (service.base_url, service.api_key) for name, service in topo.services.items()},
+            log_dir,
+        )
+        stack.callback(limit_process.stop)
+        limit_process.start()
+
+        issuer = TokenIssuer.from_file(settings.issuer_private_key, settings.token_issuer, settings.token_audience)
+        token = issuer.issue("ministry.justice", [Role.MINISTRY])
+        assert hub_process.process is not None
+        targets = {
+            "hub": Target("hub", f"{hub_process.url}/graphql", {"Authorization": f"Bearer {token}"}, hub_process.process.pid),
+            "limit": Target("limit", f"{limit_process.url}/graphql", {}, limit_process.pid),
+        }
+        pids: dict[str, int | None] = {"hub": targets["hub"].pid, "limit": targets["limit"].pid}
+        pids |= {f"agency.{service.name}": service.pid for service in topo}
+
+        say("checking that hub and limit give the same answers")
+        comparison = asyncio.run(compare_answers(targets["hub"], targets["limit"], bodies))
+        if not comparison["same_data"]:
+            say("WARNING: hub and limit answers differ: " + "; ".join(comparison["differences"][:3]))
+
+        results = {name: asyncio.run(measure(targets[name], bodies, topo, pids, args)) for name in args.targets}
+
+        document = report.document(
+            scenario=SCENARIO,
+            started_at=started_at,
+            machine=describe_machine(),
+            git=git_commit(),
+            setup={
+                "judgments": args.judgments,
+                "world_seed": args.seed,
+                "agency_latency_ms": args.latency_ms,
+                "page_size": args.page_size,
+                "pages_per_filter": args.pages,
+                "distinct_requests": len(bodies),
+                "hub": "lienthong serve, 1 uvicorn worker, mode=production, SQLite (WAL) in a temp dir",
+                "hub_adapter_timeout_s": settings.adapter_timeout_s,
+                "limit": "bench/limit_app.py, 1 uvicorn worker, same SQLite file read-only",
+                "principal": "ministry.justice (MINISTRY)",
+                "network": "loopback 127.0.0.1; load generator on the same machine",
+            },
+            load={
+                "generator": "bench/load.py: aiohttp, closed loop, keep-alive",
+                "concurrency": args.concurrency,
+                "warmup_s": args.warmup,
+                "duration_s": args.duration,
+                "max_requests": args.max_requests,
+                "timeout_s": args.timeout,
+            },
+            comparison=comparison,
+            targets=results,
+        )
+        print(report.render_text(document))
+        if not args.no_record:
+            path = report.write(document, args.results_dir)
+            report.update_summary(document, path, args.results_dir)
+            say(f"results written to {path} and {args.results_dir / report.SUMMARY}")
+        errors = sum(result["errors"] for result in results.values())
+    return 1 if errors or not comparison["same_data"] else 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    previous = signal.signal(signal.SIGTERM, _terminated)
+    try:
+        return run(args)
+    except KeyboardInterrupt:
+        say("interrupted: every process stopped")
+        return 130
+    finally:
+        signal.signal(signal.SIGTERM, previous)

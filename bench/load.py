@@ -1,0 +1,150 @@
+"""A bounded, closed-loop HTTP load generator on aiohttp.
+
+``concurrency`` workers share one connection pool (keep-alive, at most
+``concurrency`` connections); each sends a request, waits for the whole answer,
+checks it, and sends the next. A run stops issuing requests when its duration is
+over or ``max_requests`` have been issued, whichever comes first; requests in
+flight then finish (each bounded by ``timeout_s``) and count.
+
+Closed loop means a slow server slows the generator down with it: latencies are
+those of requests actually sent, not of a fixed arrival schedule (no correction
+for coordinated omission). At a fixed concurrency that is what we want to
+compare; it understates tail latency of an overloaded server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import math
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiohttp
+
+Checker = Callable[[bytes], tuple[str | None, int]]
+MAX_ERROR_SAMPLES = 5
+
+
+@dataclass
+class Run:
+    """What one run measured (latencies in milliseconds)."""
+
+    requests: int = 0
+    ok: int = 0
+    errors: int = 0
+    elapsed_s: float = 0.0
+    bytes_received: int = 0
+    judgments_received: int = 0
+    latencies_ms: list[float] = field(default_factory=list)
+    statuses: Counter[str] = field(default_factory=Counter)
+    error_kinds: Counter[str] = field(default_factory=Counter)
+    stopped_by: str = "duration"
+
+    def summary(self) -> dict[str, Any]:
+        ordered = sorted(self.latencies_ms)
+        elapsed = self.elapsed_s or math.nan
+        return {
+            "requests": self.requests,
+            "ok": self.ok,
+            "errors": self.errors,
+            "error_rate": round(self.errors / self.requests, 6) if self.requests else None,
+            "elapsed_s": round(self.elapsed_s, 3),
+            "stopped_by": self.stopped_by,
+            "rps": round(self.requests / elapsed, 2),
+            "ok_rps": round(self.ok / elapsed, 2),
+            "judgments_per_s": round(self.judgments_received / elapsed, 1),
+            "latency_ms": {
+                "min": _round(ordered[0] if ordered else None),
+                "p50": _round(percentile(ordered, 50)),
+                "p90": _round(percentile(ordered, 90)),
+                "p95": _round(percentile(ordered, 95)),
+                "p99": _round(percentile(ordered, 99)),
+                "max": _round(ordered[-1] if ordered else None),
+                "mean": _round(sum(ordered) / len(ordered) if ordered else None),
+            },
+            "mean_answer_bytes": round(self.bytes_received / self.requests) if self.requests else None,
+            "mean_judgments_per_answer": round(self.judgments_received / self.ok, 2) if self.ok else None,
+            "statuses": dict(sorted(self.statuses.items())),
+            "error_kinds": dict(self.error_kinds.most_common(MAX_ERROR_SAMPLES)),
+        }
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+def percentile(ordered: Sequence[float], p: float) -> float | None:
+    """Nearest-rank percentile of an already sorted sequence (``p`` in 0..100)."""
+    if not ordered:
+        return None
+    rank = max(1, math.ceil(p / 100 * len(ordered)))
+    return ordered[min(rank, len(ordered)) - 1]
+
+
+async def drive(
+    url: str,
+    bodies: Sequence[bytes],
+    *,
+    headers: dict[str, str],
+    check: Checker,
+    concurrency: int,
+    duration_s: float,
+    max_requests: int,
+    timeout_s: float = 30.0,
+    start_at: int = 0,
+) -> Run:
+    """Send ``bodies`` round-robin (from index ``start_at``) as POSTs to ``url``; see the module docstring."""
+    if concurrency < 1 or duration_s <= 0 or max_requests < 1 or not bodies:
+        raise ValueError("need concurrency ≥ 1, duration > 0, max_requests ≥ 1 and at least one body")
+    run = Run()
+    turn = itertools.count(start_at)
+    issued = 0
+    all_headers = {"Content-Type": "application/json", **headers}
+    connector = aiohttp.TCPConnector(limit=concurrency, force_close=False)
+    timeout = aiohttp.ClientTimeout(total=timeout_s)
+
+    async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
+        started = time.perf_counter()
+        deadline = started + duration_s
+
+        async def worker() -> None:
+            nonlocal issued
+            while True:
+                if time.perf_counter() >= deadline:
+                    return
+                if issued >= max_requests:
+                    run.stopped_by = "max_requests"
+                    return
+                issued += 1
+                body = bodies[next(turn) % len(bodies)]
+                sent = time.perf_counter()
+                error: str | None
+                try:
+                    async with session.post(url, data=body, headers=all_headers) as answer:
+                        payload = await answer.read()
+                        status = str(answer.status)
+                    run.bytes_received += len(payload)
+                    error, judgments = check(payload)
+                    if status != "200":
+                        error = f"HTTP {status}" + (f" ({error})" if error else "")
+                    run.judgments_received += judgments if error is None else 0
+                except TimeoutError:
+                    status, error = "timeout", f"no answer within {timeout_s}s"
+                except aiohttp.ClientError as exc:
+                    status, error = "connection", f"{type(exc).__name__}: {exc}"
+                run.latencies_ms.append((time.perf_counter() - sent) * 1000)
+                run.requests += 1
+                run.statuses[status] += 1
+                if error is None:
+                    run.ok += 1
+                else:
+                    run.errors += 1
+                    run.error_kinds[error[:200]] += 1
+
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        run.elapsed_s = time.perf_counter() - started
+    return run
