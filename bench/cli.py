@@ -148,8 +148,15 @@ def diff(a: Any, b: Any, path: str = "") -> list[str]:
     return [] if a == b else [f"{path}: {a!r} against {b!r}"]
 
 
-async def measure(target: Target, bodies: Sequence[bytes], topo: Topology, pids: dict[str, int | None], args: argparse.Namespace) -> dict[str, Any]:
-    options = {"headers": target.headers, "check": check_answer, "concurrency": args.concurrency, "timeout_s": args.timeout}
+async def measure(
+    target: Target, bodies: Sequence[bytes], topo: Topology, pids: dict[str, int | None], args: argparse.Namespace
+) -> dict[str, Any]:
+    options = {
+        "headers": target.headers,
+        "check": check_answer,
+        "concurrency": args.concurrency,
+        "timeout_s": args.timeout,
+    }
     rotation = 0
     if args.warmup > 0:
         say(f"{target.name}: warm-up {args.warmup:g} s")
@@ -222,7 +229,9 @@ def run(args: argparse.Namespace) -> int:
         ensure_keypair(settings.issuer_private_key, settings.issuer_public_key)
         say("migrating, seeding and syncing the hub's database")
         asyncio.run(prepare_database(settings))
-        pool = asyncio.run(build_variables(settings.database_url, first=args.page_size, pages=args.pages, seed=args.seed))
+        pool = asyncio.run(
+            build_variables(settings.database_url, first=args.page_size, pages=args.pages, seed=args.seed)
+        )
         bodies = request_bodies(pool)
         say(f"workload: {len(bodies)} distinct requests of {args.page_size} judgments")
 
@@ -242,7 +251,9 @@ def run(args: argparse.Namespace) -> int:
         token = issuer.issue("ministry.justice", [Role.MINISTRY])
         assert hub_process.process is not None
         targets = {
-            "hub": Target("hub", f"{hub_process.url}/graphql", {"Authorization": f"Bearer {token}"}, hub_process.process.pid),
+            "hub": Target(
+                "hub", f"{hub_process.url}/graphql", {"Authorization": f"Bearer {token}"}, hub_process.process.pid
+            ),
             "limit": Target("limit", f"{limit_process.url}/graphql", {}, limit_process.pid),
         }
         pids: dict[str, int | None] = {"hub": targets["hub"].pid, "limit": targets["limit"].pid}

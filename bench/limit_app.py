@@ -100,9 +100,7 @@ class Registry:
     """Read-only SQLite connections used from worker threads, one thread per connection at a time."""
 
     def __init__(self, path: Path, readers: int = READERS) -> None:
-        self._all = [
-            sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False) for _ in range(readers)
-        ]
+        self._all = [sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False) for _ in range(readers)]
         self._free: asyncio.Queue[sqlite3.Connection] = asyncio.Queue()
         for conn in self._all:
             self._free.put_nowait(conn)
@@ -309,9 +307,7 @@ def create_app(database: Path, endpoints: dict[str, tuple[str, str]]) -> Starlet
         edges = [
             {
                 "cursor": cursor(row),
-                "node": render_node(
-                    row, agencies, courts.get(key), cases.get(key), supervision.get(key, [])
-                ),
+                "node": render_node(row, agencies, courts.get(key), cases.get(key), supervision.get(key, [])),
             }
             for row, key in zip(rows, keys, strict=True)
         ]
@@ -342,7 +338,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name in ("court", "enforcement", "procuracy"):
         parser.add_argument(f"--{name}", nargs=2, metavar=("URL", "API_KEY"), required=True)
     args = parser.parse_args(argv)
-    endpoints = {name: (getattr(args, name)[0].rstrip("/"), getattr(args, name)[1]) for name in ("court", "enforcement", "procuracy")}
+    endpoints = {
+        name: (getattr(args, name)[0].rstrip("/"), getattr(args, name)[1])
+        for name in ("court", "enforcement", "procuracy")
+    }
     app = create_app(args.database, endpoints)
     uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning")  # as `lienthong serve` runs the hub
     return 0

@@ -58,7 +58,10 @@ class LimitProcess:
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO_ROOT), env.get("PYTHONPATH", "")) if p)
         self.log_dir.mkdir(parents=True, exist_ok=True)
-        with (self.log_dir / "limit.stdout.log").open("ab") as out, (self.log_dir / "limit.stderr.log").open("ab") as err:
+        with (
+            (self.log_dir / "limit.stdout.log").open("ab") as out,
+            (self.log_dir / "limit.stderr.log").open("ab") as err,
+        ):
             self.process = subprocess.Popen(
                 command, cwd=REPO_ROOT, env=env, stdout=out, stderr=err, start_new_session=True
             )

@@ -84,7 +84,9 @@ async def build_variables(database_url: str, *, first: int, pages: int, seed: in
     pool: list[dict[str, Any]] = []
     try:
         async with session_factory(engine)() as session:
-            rows = await session.execute(select(distinct(JUDGMENTS.c.province_code)).order_by(JUDGMENTS.c.province_code))
+            rows = await session.execute(
+                select(distinct(JUDGMENTS.c.province_code)).order_by(JUDGMENTS.c.province_code)
+            )
             provinces = [row[0] for row in rows]
             if not provinces:
                 raise RuntimeError("the registry is empty: did the sync run?")

@@ -34,7 +34,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -74,6 +74,9 @@ class _Year:
 class WorkingCalendar:
     """Working days in Việt Nam's public sector, holidays computed once per year.
 
+    ``extra_days_off`` may be a mapping from date to reason, shown by
+    :meth:`day_off_reason`; :meth:`from_adjustments` passes the configured reasons.
+
     >>> cal = WorkingCalendar()
     >>> cal.add_working_days(date(2026, 2, 13), 1)  # Friday before Tết Bính Ngọ
     datetime.date(2026, 2, 23)
@@ -83,9 +86,12 @@ class WorkingCalendar:
     after ``event``, whatever kind of day ``event`` itself is.
     """
 
-    __slots__ = ("_extra_days_off", "_extra_working_days", "_years")
+    __slots__ = ("_extra_days_off", "_extra_working_days", "_reasons", "_years")
 
-    def __init__(self, extra_days_off: Iterable[date] = (), extra_working_days: Iterable[date] = ()) -> None:
+    def __init__(
+        self, extra_days_off: Iterable[date] | Mapping[date, str] = (), extra_working_days: Iterable[date] = ()
+    ) -> None:
+        self._reasons: dict[date, str] = dict(extra_days_off) if isinstance(extra_days_off, Mapping) else {}
         self._extra_days_off = frozenset(extra_days_off)
         self._extra_working_days = frozenset(extra_working_days)
         both = self._extra_days_off & self._extra_working_days
@@ -98,7 +104,7 @@ class WorkingCalendar:
     def from_adjustments(cls, adjustments: Iterable[CalendarAdjustment]) -> WorkingCalendar:
         adjustments = tuple(adjustments)
         return cls(
-            extra_days_off=(a.day for a in adjustments if a.kind is AdjustmentKind.DAY_OFF),
+            extra_days_off={a.day: a.reason for a in adjustments if a.kind is AdjustmentKind.DAY_OFF},
             extra_working_days=(a.day for a in adjustments if a.kind is AdjustmentKind.WORKING_DAY),
         )
 
@@ -109,13 +115,12 @@ class WorkingCalendar:
         return d not in year.days_off
 
     def day_off_reason(self, d: date) -> str | None:
-        """Why ``d`` is not worked (holiday name, "configured day off", "weekend"), or None."""
+        """Why ``d`` is not worked, in Vietnamese (holiday name, configured reason, "cuối tuần"), or None."""
         if self.is_working_day(d):
             return None
-        reason = self._year(d.year).days_off.get(d)
-        if reason is not None:
-            return reason
-        return "cuối tuần"
+        if d in self._reasons:
+            return self._reasons[d]
+        return self._year(d.year).days_off.get(d, "cuối tuần")
 
     def next_working_day(self, d: date) -> date:
         """The first working day strictly after ``d``."""
@@ -228,7 +233,7 @@ def _parse_adjustment(number: int, entry: Any) -> CalendarAdjustment:
     if missing:
         raise CalendarConfigError(f"{where}: missing field(s) {sorted(missing)}")
     day = entry["date"]
-    if not isinstance(day, date) or hasattr(day, "hour"):
+    if not isinstance(day, date) or isinstance(day, datetime):
         raise CalendarConfigError(f"{where}: 'date' must be a TOML date such as 2026-01-02, not {day!r}")
     where = f"{where} ({day.isoformat()})"
     try:

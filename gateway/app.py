@@ -30,6 +30,7 @@ from gateway.middleware import Authenticate, RequestId
 from gateway.settings import AgencyEndpoint, Settings, SettingsError
 from gateway.state import HubState
 from ledger.db import create_engine, session_factory
+from resolvers.signals import EventSignal
 from schema.build import build_schema
 
 log = logging.getLogger("lienthong.gateway")
@@ -91,6 +92,7 @@ def create_app(settings: Settings) -> Starlette:
                 adapters=adapters,
                 verifier=TokenVerifier.from_files(settings.public_keys(), settings.token_audience),
                 metrics=registry,
+                signal=EventSignal(),
             )
             app.state.hub = hub
             app.state.graphql = HubGraphQL(

@@ -31,6 +31,7 @@ class HubGraphQL(GraphQL[Context, None]):
             principal=state.get("principal", NOBODY),
             sessions=self.hub.sessions,
             adapters=self.hub.adapters,
+            signal=self.hub.signal,
             request_id=state.get("request_id", "-"),
             request=request,
             response=response,

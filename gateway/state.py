@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from adapters.registry import Adapters
 from gateway.identity import TokenVerifier
 from gateway.settings import Settings
+from resolvers.signals import EventSignal
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,3 +23,4 @@ class HubState:
     adapters: Adapters
     verifier: TokenVerifier
     metrics: CollectorRegistry
+    signal: EventSignal

@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ledger.models import OutboxRow, TransferEventRow, WebhookRow
@@ -135,6 +135,4 @@ async def events_after(
 
 
 async def last_cursor(session: AsyncSession) -> int:
-    from sqlalchemy import func
-
     return int((await session.scalar(select(func.coalesce(func.max(TransferEventRow.cursor), 0)))) or 0)

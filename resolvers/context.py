@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from adapters.registry import Adapters
 from domain.access import Principal
 from resolvers.dataloaders import Loaders
+from resolvers.signals import EventSignal
 
 
 @dataclass(slots=True)
@@ -18,6 +19,7 @@ class Context:
     sessions: async_sessionmaker[AsyncSession]
     adapters: Adapters
     loaders: Loaders
+    signal: EventSignal
     request_id: str
     request: Any = None  # starlette Request or WebSocket (Strawberry's view reads it)
     response: Any = None
@@ -29,9 +31,10 @@ class Context:
         principal: Principal,
         sessions: async_sessionmaker[AsyncSession],
         adapters: Adapters,
+        signal: EventSignal,
         request_id: str,
         request: Any = None,
         response: Any = None,
     ) -> Context:
         """A fresh context, with fresh loaders: a loader's cache must never outlive its request."""
-        return cls(principal, sessions, adapters, Loaders.build(sessions, adapters), request_id, request, response)
+        return cls(principal, sessions, adapters, Loaders.build(sessions, adapters), signal, request_id, request, response)

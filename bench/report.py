@@ -1,0 +1,143 @@
+"""Results: one JSON file per run, a markdown table of every run (newest first), a text summary."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+SUMMARY = "SUMMARY.md"
+FORMAT_VERSION = 1
+
+SUMMARY_HEADER = """# Benchmark results
+
+Written by `python -m bench` (see [../README.md](../README.md)); newest first. One row per target
+of a run; the JSON file holds everything else (machine, setup, CPU per process, agency calls,
+error kinds). `hub ÷ limit` compares the hub's requests per second with the hand-written limit's
+in the same run.
+
+| run (UTC) | scenario | target | commit | conc. | duration | req/s | p50 ms | p95 ms | p99 ms | errors | hub ÷ limit | file |
+|---|---|---|---|---|---|---|---|---|---|---|---|---|
+"""
+
+
+def document(
+    *,
+    scenario: str,
+    started_at: datetime,
+    machine: dict[str, Any],
+    git: dict[str, Any],
+    setup: dict[str, Any],
+    load: dict[str, Any],
+    comparison: dict[str, Any],
+    targets: dict[str, dict[str, Any]],
+) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "format": FORMAT_VERSION,
+        "scenario": scenario,
+        "started_at": started_at.isoformat(timespec="seconds"),
+        "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "git": git,
+        "machine": machine,
+        "setup": setup,
+        "load": load,
+        "same_answer_check": comparison,
+        "targets": targets,
+    }
+    hub, limit = targets.get("hub"), targets.get("limit")
+    if hub and limit and limit["rps"]:
+        doc["hub_vs_limit"] = {
+            "rps_ratio": round(hub["rps"] / limit["rps"], 3),
+            "p50_ratio": _ratio(hub["latency_ms"]["p50"], limit["latency_ms"]["p50"]),
+            "p99_ratio": _ratio(hub["latency_ms"]["p99"], limit["latency_ms"]["p99"]),
+        }
+    return doc
+
+
+def _ratio(a: float | None, b: float | None) -> float | None:
+    return round(a / b, 3) if a is not None and b else None
+
+
+def _stamp(doc: dict[str, Any]) -> str:
+    return datetime.fromisoformat(doc["started_at"]).strftime("%Y%m%dT%H%M%SZ")
+
+
+def write(doc: dict[str, Any], results_dir: Path) -> Path:
+    results_dir.mkdir(parents=True, exist_ok=True)
+    path = results_dir / f"{doc['scenario']}-{_stamp(doc)}.json"
+    path.write_bytes(orjson.dumps(doc, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
+    return path
+
+
+def summary_rows(doc: dict[str, Any], path: Path) -> list[str]:
+    when = datetime.fromisoformat(doc["started_at"]).strftime("%Y-%m-%d %H:%M")
+    commit = doc["git"].get("short") or "?"
+    if doc["git"].get("dirty"):
+        commit += " (dirty)"
+    ratio = (doc.get("hub_vs_limit") or {}).get("rps_ratio")
+    rows = []
+    for name, t in doc["targets"].items():
+        latency = t["latency_ms"]
+        rows.append(
+            "| "
+            + " | ".join(
+                [
+                    when,
+                    doc["scenario"],
+                    name,
+                    f"`{commit}`",
+                    str(doc["load"]["concurrency"]),
+                    f"{t['elapsed_s']:.0f} s",
+                    f"{t['rps']:.1f}",
+                    f"{latency['p50']:.1f}",
+                    f"{latency['p95']:.1f}",
+                    f"{latency['p99']:.1f}",
+                    f"{t['errors']} / {t['requests']}",
+                    f"{ratio:.2f}" if name == "hub" and ratio is not None else "",
+                    f"[{path.name}]({path.name})",
+                ]
+            )
+            + " |"
+        )
+    return rows
+
+
+def update_summary(doc: dict[str, Any], path: Path, results_dir: Path) -> Path:
+    """Insert this run's rows at the top of the table (the header is rewritten, older rows kept)."""
+    summary = results_dir / SUMMARY
+    old_rows: list[str] = []
+    if summary.exists():
+        lines = summary.read_text(encoding="utf-8").splitlines()
+        separator = next((i for i, line in enumerate(lines) if line.startswith("|---")), None)
+        if separator is not None:
+            old_rows = [line for line in lines[separator + 1 :] if line.startswith("|")]
+    summary.write_text(SUMMARY_HEADER + "\n".join([*summary_rows(doc, path), *old_rows]) + "\n", encoding="utf-8")
+    return summary
+
+
+def render_text(doc: dict[str, Any]) -> str:
+    lines = [
+        f"\n{doc['scenario']} — {doc['setup']['distinct_requests']} distinct requests of {doc['setup']['page_size']} "
+        f"judgments, concurrency {doc['load']['concurrency']}, agency latency {doc['setup']['agency_latency_ms']} ms",
+        f"{'target':<8}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>9}"
+        f"{'calls/req (c/e/p)':>20}{'CPU cores (target/loadgen)':>29}",
+    ]
+    for name, t in doc["targets"].items():
+        latency, calls, cpu = t["latency_ms"], t["agency_calls"], t["cpu"]
+        per = "/".join(f"{calls[a]['per_request']:.2f}" for a in ("court", "enforcement", "procuracy"))
+        cores = f"{cpu.get(name, {}).get('cores', float('nan')):.2f} / {cpu['load_generator']['cores']:.2f}"
+        lines.append(
+            f"{name:<8}{t['rps']:>9.1f}{latency['p50']:>9.1f}{latency['p95']:>9.1f}{latency['p99']:>9.1f}"
+            f"{t['errors']:>9}{per:>20}{cores:>29}"
+        )
+    if "hub_vs_limit" in doc:
+        lines.append(f"hub ÷ limit: {doc['hub_vs_limit']['rps_ratio']:.2f} of the limit's requests per second")
+    check = doc["same_answer_check"]
+    lines.append(
+        f"same answers from hub and limit: {'yes' if check['same_data'] else 'NO'} "
+        f"({check['requests_compared']} requests compared)"
+    )
+    return "\n".join(lines)
