@@ -67,3 +67,21 @@ def route_judgment(court_code: str, agencies: Mapping[str, Agency]) -> Route:
         if needed is not None and needed not in agencies:
             raise RoutingError(f"no agency {needed!r} for judgments of {court.name}")
     return Route(court.code, agency, office, procuracy)
+
+
+def route_to_enforcement(court_code: str, target_code: str, agencies: Mapping[str, Agency]) -> Route:
+    """The route when an agency names the competent enforcement agency or area office itself (a return as WRONG_AGENCY)."""
+    target = agencies.get(target_code)
+    if target is None or target.kind is not AgencyKind.ENFORCEMENT or target.valid_to is not None:
+        raise RoutingError(f"{target_code!r} is not an existing enforcement agency")
+    if target.province_code is None:
+        raise RoutingError(f"{target.name} does not receive judgments")
+    province = target.province_code
+    if target.level is AgencyLevel.AREA and target.area_number is not None:
+        procuracy = f"procuracy.{province}.kv{target.area_number:02d}"
+        route = Route(court_code, f"enforcement.{province}", target.code, procuracy)
+    else:
+        route = Route(court_code, target.code, None, f"procuracy.{province}")
+    if route.procuracy_code not in agencies:
+        raise RoutingError(f"no procuracy {route.procuracy_code!r} supervises {target.name}")
+    return route

@@ -23,9 +23,10 @@ from starlette.types import Receive, Scope, Send
 from adapters.config import HttpAgencyConfig
 from adapters.metrics import AdapterMetrics
 from adapters.registry import build_adapters
+from domain.receipts import ReceiptSigner
 from gateway.graphql_view import HubGraphQL
-from gateway.health import healthz, metrics, readyz
-from gateway.identity import TokenVerifier, ensure_keypair
+from gateway.health import healthz, metrics, readyz, receipt_key
+from gateway.identity import TokenVerifier, ensure_keypair, load_private_key
 from gateway.middleware import Authenticate, RequestId
 from gateway.settings import AgencyEndpoint, Settings, SettingsError
 from gateway.state import HubState
@@ -61,6 +62,8 @@ def create_app(settings: Settings) -> Starlette:
         raise SettingsError("LIENTHONG_PERSONNEL_DATABASE_URL must be set")
     if settings.demo:
         ensure_keypair(settings.issuer_private_key, settings.issuer_public_key)
+        ensure_keypair(settings.receipt_private_key, settings.receipt_public_key)
+    receipts = ReceiptSigner(load_private_key(settings.receipt_private_key))
     missing = [f"{issuer}: {path}" for issuer, path in settings.public_keys().items() if not path.exists()]
     if missing:
         raise SettingsError(f"public keys of trusted issuers not found: {', '.join(missing)}")
@@ -93,6 +96,7 @@ def create_app(settings: Settings) -> Starlette:
                 verifier=TokenVerifier.from_files(settings.public_keys(), settings.token_audience),
                 metrics=registry,
                 signal=EventSignal(),
+                receipts=receipts,
             )
             app.state.hub = hub
             app.state.graphql = HubGraphQL(
@@ -116,6 +120,7 @@ def create_app(settings: Settings) -> Starlette:
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
             Route("/metrics", metrics, methods=["GET"]),
+            Route("/receipts/public-key", receipt_key, methods=["GET"]),
             Route("/graphql", GraphQLEndpoint(), methods=["GET", "POST"]),
             WebSocketRoute("/graphql", GraphQLEndpoint()),
         ],

@@ -30,6 +30,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     demo.add_argument("--judgments", type=int, default=5000, help="judgments seeded in the reference agencies")
     demo.add_argument("--seed", type=int, default=2025)
     demo.add_argument("--var-dir", default="var", help="where the demo keeps its databases, keys and logs")
+    demo.add_argument(
+        "--feed-every", type=float, default=5.0, help="seconds between the reference court's submissions (0: none)"
+    )
 
     serve = sub.add_parser("serve", help="run the hub (settings from LIENTHONG_* variables)")
     serve.add_argument("--workers", type=int, default=1)
@@ -43,6 +46,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     token.add_argument("--role", action="append", required=True, choices=[r.value for r in Role])
     token.add_argument("--person", default=None)
     token.add_argument("--ttl", type=int, default=12 * 3600, help="lifetime in seconds")
+
+    keys = sub.add_parser("keys", help="manage courts' public keys for signed submissions")
+    keys_sub = keys.add_subparsers(dest="keys_command", required=True)
+    keys_add = keys_sub.add_parser("add", help="register a court's Ed25519 public key (base64 of the raw 32 bytes)")
+    keys_add.add_argument("--court", required=True)
+    keys_add.add_argument("--public-key", required=True)
+    keys_list = keys_sub.add_parser("list", help="list a court's keys")
+    keys_list.add_argument("--court", required=True)
+    keys_revoke = keys_sub.add_parser("revoke", help="revoke a key by id")
+    keys_revoke.add_argument("key_id")
+
+    verify = sub.add_parser("verify-receipt", help="check a submission receipt against the hub's public key")
+    verify.add_argument("file", help='JSON file {"json": <receipt JSON text>, "signature": <base64>}')
+    verify.add_argument("--public-key", help="the hub's receipt public key, base64 (default: this hub's own key)")
 
     schema = sub.add_parser("schema", help="print the GraphQL SDL")
     schema.add_argument("--check", metavar="FILE", help="exit 1 if FILE differs from the schema the code builds")
@@ -64,7 +81,11 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "demo":
         var = Path(args.var_dir).resolve()
         var.mkdir(parents=True, exist_ok=True)
-        return asyncio.run(commands.demo(port=args.port, judgments=args.judgments, world_seed=args.seed, var=var))
+        return asyncio.run(
+            commands.demo(
+                port=args.port, judgments=args.judgments, world_seed=args.seed, var=var, feed_every_s=args.feed_every
+            )
+        )
     settings = Settings.from_env()
     if args.command == "serve":
         return commands.serve(settings, workers=args.workers)
@@ -77,6 +98,14 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "token":
         print(commands.token(settings, args.agency, [Role(r) for r in args.role], person=args.person, ttl_s=args.ttl))
         return 0
+    if args.command == "keys":
+        if args.keys_command == "add":
+            return asyncio.run(commands.keys_add(settings, args.court, args.public_key))
+        if args.keys_command == "list":
+            return asyncio.run(commands.keys_list(settings, args.court))
+        return asyncio.run(commands.keys_revoke(settings, args.key_id))
+    if args.command == "verify-receipt":
+        return commands.verify_receipt_file(args.file, args.public_key, settings)
     if args.command == "schema":
         return commands.schema(check=args.check)
     raise AssertionError(args.command)

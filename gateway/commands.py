@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sys
+import time
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 import aiohttp
+import orjson
 
 from adapters.config import HttpAgencyConfig
 from adapters.court import HttpCourtAdapter
 from domain.access import Role
-from gateway.identity import TokenIssuer, ensure_keypair
+from domain.receipts import verify_receipt
+from domain.signatures import KeyFormatError, public_key_from_b64
+from domain.signatures import public_key_b64 as encode_public_key
+from gateway.identity import TokenIssuer, ensure_keypair, load_private_key
 from gateway.registry_sync import SyncReport, sync_judgments
 from gateway.settings import Settings, SettingsError
-from ledger.db import create_engine, session_factory
+from ledger.db import create_engine, session_factory, write_transaction
+from ledger.keys import CourtKeys
 from ledger.migrate import upgrade_sync
 from ledger.reference import load_organisation, seed_agencies
 
@@ -111,9 +119,12 @@ def schema(check: str | None = None) -> int:
     return 0
 
 
+FEED_COURT = "court.ha-noi.kv01"
+FEED_OFFICE = "enforcement.ha-noi.kv01"
+
 DEMO_PRINCIPALS: tuple[tuple[str, str, tuple[Role, ...]], ...] = (
     ("court clerk", "court.ha-noi.kv01", (Role.COURT_CLERK,)),
-    ("enforcement agency", "enforcement.ha-noi", (Role.ENFORCEMENT_CLERK,)),
+    ("enforcement office", FEED_OFFICE, (Role.ENFORCEMENT_CLERK,)),
     ("procuracy", "procuracy.ha-noi.kv01", (Role.PROCURACY,)),
     ("ministry", "ministry.justice", (Role.MINISTRY, Role.OPERATOR, Role.AUDITOR)),
 )
@@ -128,10 +139,12 @@ EXAMPLE_QUERIES = (
 )
 
 
-async def demo(*, port: int, judgments: int, world_seed: int, var: Path) -> int:
+async def demo(*, port: int, judgments: int, world_seed: int, var: Path, feed_every_s: float = 5.0) -> int:
     """Reference agencies as local processes, the hub in this process, all on 127.0.0.1."""
     import uvicorn
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+    from agencies.court.submitter import FeedSettings, run_feed
     from agencies.topology import Topology
     from gateway.app import create_app
     from gateway.settings import AgencyEndpoint
@@ -165,21 +178,47 @@ async def demo(*, port: int, judgments: int, world_seed: int, var: Path) -> int:
         finally:
             await engine.dispose()
         example_id = page.items[0].id if page.items else "court.ha-noi.kv01:1/2026/DS-ST"
-        _print_welcome(settings, example_id)
+        feed_key = Ed25519PrivateKey.generate()
+        await keys_add(settings, FEED_COURT, encode_public_key(feed_key.public_key()))
+        _print_welcome(settings, example_id, feed_every_s)
         server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
-        await server.serve()
+        stop_feed = asyncio.Event()
+        feed = FeedSettings(
+            hub_url=f"http://127.0.0.1:{port}",
+            token=token(settings, FEED_COURT, [Role.COURT_CLERK]),
+            court_code=FEED_COURT,
+            province_label="thành phố Hà Nội",
+            former_province="Hà Nội",
+            every_s=feed_every_s,
+            first_serial=int(time.time()) % 900_000,  # a fresh range on every start, so a restarted demo adds new judgments
+        )
+        feed_task = (
+            asyncio.create_task(run_feed(feed, feed_key, stop_feed, seed=feed.first_serial)) if feed_every_s > 0 else None
+        )
+        try:
+            await server.serve()
+        finally:
+            stop_feed.set()
+            if feed_task is not None:
+                await feed_task
         if not server.started:
             print(f"lienthong: could not listen on 127.0.0.1:{port}; try `lienthong demo --port 8080`", file=sys.stderr)
             return 1
     return 0
 
 
-def _print_welcome(settings: Settings, example_id: str) -> None:
+def _print_welcome(settings: Settings, example_id: str, feed_every_s: float) -> None:
     url = f"http://127.0.0.1:{settings.port}"
     print(f"\nLiên thông is running.\n  GraphiQL: {url}/graphql\n  Health:   {url}/healthz   Ready: {url}/readyz\n")
     print('Demo tokens (paste into GraphiQL\'s Headers tab as {"Authorization": "Bearer <token>"}):')
     for label, agency, roles in DEMO_PRINCIPALS:
         print(f"\n  {label} — {agency} ({', '.join(r.value for r in roles)}):\n  {token(settings, agency, roles)}")
+    if feed_every_s > 0:
+        print(
+            f"\nThe reference court {FEED_COURT} submits a signed judgment every {feed_every_s:g} s. Watch them arrive "
+            f'with the enforcement token:\n  subscription {{ transferEvents(office: "{FEED_OFFICE}") {{ cursor kind transferId }} }}'
+            f'\n  {{ inbox(office: "{FEED_OFFICE}") {{ edges {{ node {{ id status receivedAt judgment {{ number }} }} }} }} }}'
+        )
     print("\nExample queries:")
     for q in EXAMPLE_QUERIES:
         print(f"\n  {q.replace('%s', example_id) if '%s' in q else q}")
@@ -188,3 +227,57 @@ def _print_welcome(settings: Settings, example_id: str) -> None:
         '-d \'{"query":"{ me { agencyCode roles } }"}\'\n\nCtrl-C stops the hub and the agency services.\n',
         flush=True,
     )
+
+
+async def keys_add(settings: Settings, court: str, public_key_b64: str) -> int:
+    engine = create_engine(settings.database_url)
+    try:
+        async with write_transaction(session_factory(engine)) as session:
+            key = await CourtKeys(session).add(court, public_key_b64.strip(), datetime.now(UTC))
+    finally:
+        await engine.dispose()
+    print(f"{key.key_id}  {key.court_code}  added {key.added_at.isoformat()}")
+    return 0
+
+
+async def keys_list(settings: Settings, court: str) -> int:
+    engine = create_engine(settings.database_url)
+    try:
+        async with session_factory(engine)() as session:
+            keys = await CourtKeys(session).for_court(court)
+    finally:
+        await engine.dispose()
+    for key in keys:
+        state = f"revoked {key.revoked_at.isoformat()}" if key.revoked_at else "active"
+        print(f"{key.key_id}  {key.court_code}  added {key.added_at.isoformat()}  {state}")
+    return 0
+
+
+async def keys_revoke(settings: Settings, key_id: str) -> int:
+    engine = create_engine(settings.database_url)
+    try:
+        async with write_transaction(session_factory(engine)) as session:
+            revoked = await CourtKeys(session).revoke(key_id, datetime.now(UTC))
+    finally:
+        await engine.dispose()
+    print(f"{key_id} revoked" if revoked else f"{key_id}: no such active key")
+    return 0 if revoked else 1
+
+
+def verify_receipt_file(path: str, public_key_b64: str | None, settings: Settings) -> int:
+    """Exit 0 when the receipt file ({"json": …, "signature": …}) verifies with the hub's public key."""
+    try:
+        document = orjson.loads(Path(path).read_bytes())
+        receipt_json, signature = document["json"], document["signature"]
+    except (OSError, orjson.JSONDecodeError, KeyError, TypeError) as exc:
+        print(f'lienthong: {path} is not a receipt file ({{"json": …, "signature": …}}): {exc}', file=sys.stderr)
+        return 2
+    if public_key_b64 is None:
+        public_key_b64 = encode_public_key(load_private_key(settings.receipt_private_key).public_key())
+    try:
+        ok = verify_receipt(receipt_json, signature, public_key_from_b64(public_key_b64))
+    except KeyFormatError as exc:
+        print(f"lienthong: bad public key: {exc}", file=sys.stderr)
+        return 2
+    print("receipt verifies" if ok else "receipt does NOT verify")
+    return 0 if ok else 1

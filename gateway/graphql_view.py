@@ -32,6 +32,7 @@ class HubGraphQL(GraphQL[Context, None]):
             sessions=self.hub.sessions,
             adapters=self.hub.adapters,
             signal=self.hub.signal,
+            receipts=self.hub.receipts,
             request_id=state.get("request_id", "-"),
             request=request,
             response=response,
@@ -47,5 +48,6 @@ class HubGraphQL(GraphQL[Context, None]):
             raise ConnectionRejectionError({"message": str(exc), "code": "UNAUTHENTICATED"}) from exc
         return None
 
-    def encode_json(self, data: object) -> bytes:
-        return orjson.dumps(data)
+    def encode_json(self, data: object) -> str:
+        """Text, not bytes: WebSocket messages must go out as text frames (graphql-transport-ws)."""
+        return orjson.dumps(data).decode()

@@ -42,3 +42,11 @@ async def readyz(request: Request) -> Response:
 async def metrics(request: Request) -> Response:
     hub: HubState = request.app.state.hub
     return Response(generate_latest(hub.metrics), media_type=CONTENT_TYPE_LATEST)
+
+
+async def receipt_key(request: Request) -> Response:
+    """The hub's public key for verifying submission receipts (published, no token needed)."""
+    hub: HubState = request.app.state.hub
+    return JSONResponse(
+        {"algorithm": "Ed25519", "keyId": hub.receipts.key_id, "publicKey": hub.receipts.public_key_b64}
+    )

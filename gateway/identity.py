@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from domain.access import Principal, Role
+from gateway.settings import SettingsError
 
 ALGORITHMS = ["EdDSA", "ES256"]
 DEFAULT_TTL_S = 12 * 3600
@@ -43,6 +44,16 @@ def ensure_keypair(private_path: Path, public_path: Path) -> None:
     )
 
 
+def load_private_key(path: Path) -> Ed25519PrivateKey:
+    """An Ed25519 private key from a PEM file; a clear error if it is missing or of another kind."""
+    if not path.exists():
+        raise SettingsError(f"no key at {path} (in demo mode it is created; in production install it there)")
+    key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    if not isinstance(key, Ed25519PrivateKey):
+        raise SettingsError(f"{path} is not an Ed25519 private key")
+    return key
+
+
 @dataclass(frozen=True, slots=True)
 class TokenIssuer:
     private_key: Ed25519PrivateKey
@@ -51,10 +62,7 @@ class TokenIssuer:
 
     @classmethod
     def from_file(cls, path: Path, issuer: str, audience: str) -> TokenIssuer:
-        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
-        if not isinstance(key, Ed25519PrivateKey):
-            raise AuthError(f"{path} is not an Ed25519 private key")
-        return cls(key, issuer, audience)
+        return cls(load_private_key(path), issuer, audience)
 
     def issue(
         self,

@@ -17,7 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from gateway.identity import AuthError, TokenVerifier, bearer_token
 
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
-PUBLIC_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
+PUBLIC_PATHS = frozenset({"/healthz", "/readyz", "/metrics", "/receipts/public-key"})
 
 
 class RequestId:

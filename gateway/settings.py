@@ -54,6 +54,15 @@ class Settings:
     def issuer_public_key(self) -> Path:
         return self.keys_dir / "issuer-ed25519.pub.pem"
 
+    @property
+    def receipt_private_key(self) -> Path:
+        """The hub's Ed25519 key that signs submission receipts."""
+        return self.keys_dir / "hub-receipts-ed25519.pem"
+
+    @property
+    def receipt_public_key(self) -> Path:
+        return self.keys_dir / "hub-receipts-ed25519.pub.pem"
+
     def public_keys(self) -> dict[str, Path]:
         """Issuers whose tokens are accepted: the configured ones plus our own."""
         return {self.token_issuer: self.issuer_public_key, **self.trusted_issuers}

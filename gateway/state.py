@@ -9,6 +9,7 @@ from prometheus_client import CollectorRegistry
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from adapters.registry import Adapters
+from domain.receipts import ReceiptSigner
 from gateway.identity import TokenVerifier
 from gateway.settings import Settings
 from resolvers.signals import EventSignal
@@ -24,3 +25,4 @@ class HubState:
     verifier: TokenVerifier
     metrics: CollectorRegistry
     signal: EventSignal
+    receipts: ReceiptSigner

@@ -12,7 +12,7 @@ from __future__ import annotations
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ledger.models import RegisterCounterRow, SequenceRow
+from ledger.models import RegisterCounterRow, SequenceRow, table_of
 from ledger.upsert import upsert_rows
 
 
@@ -21,7 +21,7 @@ async def next_value(session: AsyncSession, name: str) -> int:
     step = update(SequenceRow).where(SequenceRow.name == name).values(last_value=SequenceRow.last_value + 1)
     value = (await session.execute(step.returning(SequenceRow.last_value))).scalar_one_or_none()
     if value is None:
-        await upsert_rows(session, SequenceRow.__table__, [{"name": name, "last_value": 0}], keep=("last_value",))
+        await upsert_rows(session, table_of(SequenceRow), [{"name": name, "last_value": 0}], keep=("last_value",))
         value = (await session.execute(step.returning(SequenceRow.last_value))).scalar_one()
     return int(value)
 
@@ -37,6 +37,6 @@ async def next_register_number(session: AsyncSession, office_code: str, statisti
     value = (await session.execute(step)).scalar_one_or_none()
     if value is None:
         row = {"office_code": office_code, "statistical_year": statistical_year, "last_number": 0}
-        await upsert_rows(session, RegisterCounterRow.__table__, [row], keep=("last_number",))
+        await upsert_rows(session, table_of(RegisterCounterRow), [row], keep=("last_number",))
         value = (await session.execute(step)).scalar_one()
     return int(value)

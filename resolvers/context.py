@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from adapters.registry import Adapters
 from domain.access import Principal
+from domain.receipts import ReceiptSigner
 from resolvers.dataloaders import Loaders
 from resolvers.signals import EventSignal
 
@@ -20,6 +21,7 @@ class Context:
     adapters: Adapters
     loaders: Loaders
     signal: EventSignal
+    receipts: ReceiptSigner
     request_id: str
     request: Any = None  # starlette Request or WebSocket (Strawberry's view reads it)
     response: Any = None
@@ -32,9 +34,20 @@ class Context:
         sessions: async_sessionmaker[AsyncSession],
         adapters: Adapters,
         signal: EventSignal,
+        receipts: ReceiptSigner,
         request_id: str,
         request: Any = None,
         response: Any = None,
     ) -> Context:
         """A fresh context, with fresh loaders: a loader's cache must never outlive its request."""
-        return cls(principal, sessions, adapters, Loaders.build(sessions, adapters), signal, request_id, request, response)
+        return cls(
+            principal,
+            sessions,
+            adapters,
+            Loaders.build(sessions, adapters),
+            signal,
+            receipts,
+            request_id,
+            request,
+            response,
+        )

@@ -7,8 +7,9 @@ import strawberry
 from resolvers.agencies import AgencyQueries
 from resolvers.judgments import JudgmentQueries
 from resolvers.me import MeQueries
+from resolvers.transfers import TransferQueries
 
 
 @strawberry.type
-class Query(MeQueries, AgencyQueries, JudgmentQueries):
+class Query(MeQueries, AgencyQueries, JudgmentQueries, TransferQueries):
     pass

@@ -10,7 +10,9 @@ from strawberry.extensions import SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
+from resolvers.mutation import Mutation
 from resolvers.query import Query
+from resolvers.subscription import Subscription
 from schema.errors import ClientErrors, log_errors
 from schema.scalars import SCALARS
 
@@ -24,6 +26,8 @@ def build_schema(extensions: Sequence[type[SchemaExtension]] = ()) -> HubSchema:
     """A new schema; extensions are classes, instantiated per operation (never shared)."""
     return HubSchema(
         query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
         extensions=[*extensions, ClientErrors],
         config=StrawberryConfig(scalar_map=SCALARS),
     )

@@ -58,6 +58,15 @@ class ClientErrors(SchemaExtension):
             result.errors = [for_client(e, rid) for e in errors]
 
 
+    def on_stream_result(self, result: object) -> Iterator[None]:
+        """Subscription results are sent as they come, long before on_operation ends: rewrite each one."""
+        errors = getattr(result, "errors", None)
+        if errors:
+            rid = request_id_of(self.execution_context)
+            result.errors = [for_client(e, rid) for e in errors]  # type: ignore[attr-defined]
+        yield
+
+
 def log_errors(errors: list[GraphQLError], execution_context: ExecutionContext | None) -> None:
     """Internal faults are logged whole; client mistakes and agency failures in one line."""
     rid = request_id_of(execution_context)

@@ -1,0 +1,177 @@
+"""A court's electronic submission of an enforceable judgment, and its validation.
+
+What the court signs is the canonical JSON (``domain.canonical``) of
+:meth:`Submission.signed_content`; the hub recomputes the same bytes to check the
+signature and to tell a repeat (same content) from a conflict (same court and
+number, different content).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from domain.canonical import canonical_json, sha256_hex
+from domain.types import CaseType, Instance, JudgmentKey, Obligation, Party, PartyKind, PartyRole
+
+MAX_DOCUMENT_BYTES = 2 * 1024 * 1024
+MAX_PARTIES = 100
+MAX_OBLIGATIONS = 100
+MAX_AMOUNT = 10**18  # đồng; far beyond any judgment, well inside a 64-bit integer
+NUMBER = re.compile(r"(?P<serial>\d{1,6})/(?P<year>\d{4})/(?P<type>DS|HNGĐ|KDTM|LĐ|HC|HS)-(?P<instance>ST|PT)")
+CITIZEN_ID = re.compile(r"\d{12}")
+TAX_CODE = re.compile(r"\d{10}(-\d{3})?")
+SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+class SubmissionErrorCode(StrEnum):
+    INVALID = "INVALID"
+    FUTURE_EFFECTIVE_DATE = "FUTURE_EFFECTIVE_DATE"
+    MALFORMED_CITIZEN_ID = "MALFORMED_CITIZEN_ID"
+    MALFORMED_TAX_CODE = "MALFORMED_TAX_CODE"
+    DOCUMENT_HASH_MISMATCH = "DOCUMENT_HASH_MISMATCH"
+    PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
+    UNKNOWN_COURT = "UNKNOWN_COURT"
+    NOT_YOUR_COURT = "NOT_YOUR_COURT"
+    UNKNOWN_KEY = "UNKNOWN_KEY"
+    BAD_SIGNATURE = "BAD_SIGNATURE"
+    CONFLICT = "CONFLICT"
+    UNROUTABLE = "UNROUTABLE"
+
+
+@dataclass(frozen=True, slots=True)
+class UserError:
+    field: str
+    code: SubmissionErrorCode
+    message: str
+
+
+Report = Callable[[str, "SubmissionErrorCode", str], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Submission:
+    court_code: str
+    number: str
+    case_type: CaseType
+    instance: Instance
+    adjudicated_on: date
+    effective_on: date
+    summary: str
+    document_name: str
+    document_sha256: str
+    parties: tuple[Party, ...] = field(default_factory=tuple)
+    obligations: tuple[Obligation, ...] = field(default_factory=tuple)
+    interim_measure: bool = False
+
+    @property
+    def key(self) -> JudgmentKey:
+        return JudgmentKey(self.court_code, self.number)
+
+    def signed_content(self) -> dict[str, Any]:
+        """The document a court signs: everything that makes up the submission."""
+        return {
+            "court": self.court_code,
+            "number": self.number,
+            "caseType": self.case_type.value,
+            "instance": self.instance.value,
+            "adjudicatedOn": self.adjudicated_on.isoformat(),
+            "effectiveOn": self.effective_on.isoformat(),
+            "summary": self.summary,
+            "interimMeasure": self.interim_measure,
+            "document": {"name": self.document_name, "sha256": self.document_sha256},
+            "parties": [
+                {
+                    "name": p.name,
+                    "role": p.role.value,
+                    "kind": p.kind.value,
+                    "address": p.address,
+                    "citizenId": p.citizen_id,
+                    "taxCode": p.tax_code,
+                }
+                for p in self.parties
+            ],
+            "obligations": [
+                {
+                    "kind": o.kind.value,
+                    "description": o.description,
+                    "exOfficio": o.ex_officio,
+                    "amount": o.amount,
+                    "beneficiary": o.beneficiary,
+                }
+                for o in self.obligations
+            ],
+        }
+
+    def signed_bytes(self) -> bytes:
+        return canonical_json(self.signed_content())
+
+    def content_sha256(self) -> str:
+        return sha256_hex(self.signed_bytes())
+
+
+def validate(s: Submission, today: date) -> list[UserError]:
+    """Everything wrong with the submission itself (not yet: court, key, signature, routing)."""
+    errors: list[UserError] = []
+
+    def bad(where: str, code: SubmissionErrorCode, message: str) -> None:
+        errors.append(UserError(where, code, message))
+
+    number = NUMBER.fullmatch(s.number)
+    if number is None:
+        bad("number", SubmissionErrorCode.INVALID, "judgment number must look like 125/2026/DS-ST")
+    else:
+        if number["type"] != s.case_type.value or number["instance"] != s.instance.value:
+            bad("number", SubmissionErrorCode.INVALID, "case type and instance must match the judgment number")
+        if int(number["year"]) > s.adjudicated_on.year:
+            bad("number", SubmissionErrorCode.INVALID, "the number's year is after the adjudication date")
+    if s.effective_on > today:
+        bad("effectiveOn", SubmissionErrorCode.FUTURE_EFFECTIVE_DATE, "a judgment cannot take effect in the future")
+    if s.effective_on < s.adjudicated_on:
+        bad("effectiveOn", SubmissionErrorCode.INVALID, "the effective date is before the adjudication date")
+    if not SHA256.fullmatch(s.document_sha256):
+        bad("document.sha256", SubmissionErrorCode.INVALID, "document SHA-256 must be 64 lower-case hex digits")
+    if not s.document_name.strip() or len(s.document_name) > 255:
+        bad("document.name", SubmissionErrorCode.INVALID, "document name must be 1–255 characters")
+    if len(s.summary) > 4000:
+        bad("summary", SubmissionErrorCode.INVALID, "summary is longer than 4000 characters")
+    _check_parties(s.parties, bad)
+    _check_obligations(s.obligations, bad)
+    return errors
+
+
+def _check_parties(parties: tuple[Party, ...], bad: Report) -> None:
+    if not parties or len(parties) > MAX_PARTIES:
+        bad("parties", SubmissionErrorCode.INVALID, f"a judgment has 1–{MAX_PARTIES} parties")
+    if not any(p.role is PartyRole.DEBTOR for p in parties):
+        bad("parties", SubmissionErrorCode.INVALID, "at least one party must be a judgment debtor")
+    for i, p in enumerate(parties):
+        where = f"parties[{i}]"
+        if not p.name.strip() or len(p.name) > 255:
+            bad(f"{where}.name", SubmissionErrorCode.INVALID, "a party's name must be 1–255 characters")
+        if len(p.address) > 500:
+            bad(f"{where}.address", SubmissionErrorCode.INVALID, "address is longer than 500 characters")
+        if p.kind is PartyKind.INDIVIDUAL:
+            if p.citizen_id is None or not CITIZEN_ID.fullmatch(p.citizen_id):
+                bad(f"{where}.citizenId", SubmissionErrorCode.MALFORMED_CITIZEN_ID, "a citizen ID (CCCD) is exactly 12 digits")
+            if p.tax_code is not None:
+                bad(f"{where}.taxCode", SubmissionErrorCode.INVALID, "an individual party carries a citizen ID, not a tax code")
+        else:
+            if p.tax_code is None or not TAX_CODE.fullmatch(p.tax_code):
+                bad(f"{where}.taxCode", SubmissionErrorCode.MALFORMED_TAX_CODE, "a tax code is 10 digits, or 10-3 for a branch")
+            if p.citizen_id is not None:
+                bad(f"{where}.citizenId", SubmissionErrorCode.INVALID, "an organisation carries a tax code, not a citizen ID")
+
+
+def _check_obligations(obligations: tuple[Obligation, ...], bad: Report) -> None:
+    if not obligations or len(obligations) > MAX_OBLIGATIONS:
+        bad("obligations", SubmissionErrorCode.INVALID, f"a judgment has 1–{MAX_OBLIGATIONS} obligations")
+    for i, o in enumerate(obligations):
+        if o.amount is not None and not 0 <= o.amount <= MAX_AMOUNT:
+            bad(f"obligations[{i}].amount", SubmissionErrorCode.INVALID, "amount must be between 0 and 10^18 đồng")
+        if not o.description.strip() or len(o.description) > 2000:
+            bad(f"obligations[{i}].description", SubmissionErrorCode.INVALID, "description must be 1–2000 characters")

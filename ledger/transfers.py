@@ -1,0 +1,346 @@
+"""Transfers of judgments from courts to enforcement agencies: the hub's own record.
+
+Every state change happens in one write transaction with its event (and the
+event's outbox rows) and its audit entry, so what the database holds and what
+subscribers, webhooks and auditors see can never disagree.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any, Final
+
+import orjson
+from sqlalchemy import or_, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.jurisdiction import Route
+from domain.registers import statistical_year
+from domain.submission import Submission
+from domain.types import CourtJudgment
+from ledger.events import TransferEvent, append_event
+from ledger.judgments import JudgmentRegistry, entry_from
+from ledger.models import JudgmentRow, TransferRow
+from ledger.paging import Page, check_page_size, decode_cursor, encode_cursor
+from ledger.sequences import next_register_number
+
+CURSOR_TAG: Final = "inbox"
+
+
+class ReturnReason(StrEnum):
+    WRONG_AGENCY = "WRONG_AGENCY"  # not ours: rerouted to the competent agency
+    UNCLEAR = "UNCLEAR"  # the judgment needs the court's explanation
+    MISSING_DOCUMENT = "MISSING_DOCUMENT"  # the court must send what is missing
+
+
+class TransferStatus(StrEnum):
+    SUBMITTED = "SUBMITTED"  # received by the hub, waiting for the agency
+    ACKNOWLEDGED = "ACKNOWLEDGED"  # entered in the agency's receipt register
+    DECIDED = "DECIDED"  # enforcement decision recorded
+    RETURNED = "RETURNED"  # sent back by the agency
+
+
+@dataclass(frozen=True, slots=True)
+class Transfer:
+    id: str
+    judgment_id: str
+    court_code: str
+    enforcement_agency_code: str
+    enforcement_office_code: str | None
+    procuracy_code: str
+    register_office_code: str
+    status: TransferStatus
+    effective_on: date
+    content_sha256: str
+    document_sha256: str
+    key_id: str
+    received_at: datetime
+    receipt: dict[str, Any]
+    receipt_json: str
+    receipt_signature: str
+    acknowledged_at: datetime | None
+    register_year: int | None
+    register_number: int | None
+    decision_number: str | None
+    decision_date: date | None
+    decision_kind: str | None
+    officer: str | None
+    decided_at: datetime | None
+    returned_at: datetime | None
+    return_reason: str | None
+    return_note: str | None
+    updated_at: datetime
+
+    @property
+    def audience(self) -> frozenset[str]:
+        return frozenset(
+            {self.court_code, self.enforcement_agency_code, self.register_office_code, self.procuracy_code}
+        )
+
+
+def _transfer(row: TransferRow) -> Transfer:
+    return Transfer(
+        id=row.id,
+        judgment_id=row.judgment_id,
+        court_code=row.court_code,
+        enforcement_agency_code=row.enforcement_agency_code,
+        enforcement_office_code=row.enforcement_office_code,
+        procuracy_code=row.procuracy_code,
+        register_office_code=row.register_office_code,
+        status=TransferStatus(row.status),
+        effective_on=row.effective_on,
+        content_sha256=row.content_sha256,
+        document_sha256=row.document_sha256,
+        key_id=row.key_id,
+        received_at=row.received_at,
+        receipt=orjson.loads(row.receipt),
+        receipt_json=row.receipt,
+        receipt_signature=row.receipt_signature,
+        acknowledged_at=row.acknowledged_at,
+        register_year=row.register_year,
+        register_number=row.register_number,
+        decision_number=row.decision_number,
+        decision_date=row.decision_date,
+        decision_kind=row.decision_kind,
+        officer=row.officer,
+        decided_at=row.decided_at,
+        returned_at=row.returned_at,
+        return_reason=row.return_reason,
+        return_note=row.return_note,
+        updated_at=row.updated_at,
+    )
+
+
+def idempotency_key(court_code: str, number: str) -> str:
+    return f"{court_code}:{number}"
+
+
+def new_transfer_id() -> str:
+    return str(uuid.uuid4())
+
+
+class TransferLedger:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def by_idempotency_key(self, key: str) -> Transfer | None:
+        row = await self.session.scalar(select(TransferRow).where(TransferRow.idempotency_key == key))
+        return _transfer(row) if row is not None else None
+
+    async def get(self, transfer_id: str) -> Transfer | None:
+        row = await self.session.get(TransferRow, transfer_id)
+        return _transfer(row) if row is not None else None
+
+    async def get_many(self, ids: Sequence[str]) -> list[Transfer | None]:
+        rows = await self.session.scalars(select(TransferRow).where(TransferRow.id.in_(set(ids))))
+        found = {r.id: _transfer(r) for r in rows}
+        return [found.get(i) for i in ids]
+
+    async def latest_for_judgments(self, judgment_ids: Sequence[str]) -> list[Transfer | None]:
+        rows = await self.session.scalars(
+            select(TransferRow).where(TransferRow.judgment_id.in_(set(judgment_ids))).order_by(TransferRow.received_at)
+        )
+        found = {r.judgment_id: _transfer(r) for r in rows}  # later rows win: the latest transfer
+        return [found.get(i) for i in judgment_ids]
+
+    async def create(
+        self,
+        *,
+        transfer_id: str,
+        submission: Submission,
+        route: Route,
+        key_id: str,
+        signature: str,
+        receipt: dict[str, Any],
+        receipt_json: str,
+        receipt_signature: str,
+        received_at: datetime,
+    ) -> tuple[Transfer, TransferEvent]:
+        """Record a new transfer, register its judgment, and append its SUBMITTED event."""
+        judgment = CourtJudgment(
+            key=submission.key,
+            court_name="",
+            case_type=submission.case_type,
+            instance=submission.instance,
+            adjudicated_on=submission.adjudicated_on,
+            effective_on=submission.effective_on,
+            judge="",
+            summary=submission.summary,
+            document_sha256=submission.document_sha256,
+            document_name=submission.document_name,
+            parties=submission.parties,
+            obligations=submission.obligations,
+        )
+        await JudgmentRegistry(self.session).upsert_many([entry_from(judgment, route, received_at)])
+        office = route.enforcement_office_code or route.enforcement_agency_code
+        row = TransferRow(
+            id=transfer_id,
+            idempotency_key=idempotency_key(submission.court_code, submission.number),
+            judgment_id=str(submission.key),
+            court_code=submission.court_code,
+            enforcement_agency_code=route.enforcement_agency_code,
+            enforcement_office_code=route.enforcement_office_code,
+            procuracy_code=route.procuracy_code,
+            register_office_code=office,
+            status=TransferStatus.SUBMITTED.value,
+            effective_on=submission.effective_on,
+            content_sha256=submission.content_sha256(),
+            document_sha256=submission.document_sha256,
+            key_id=key_id,
+            signature=signature,
+            submission=submission.signed_bytes().decode("utf-8"),
+            received_at=received_at,
+            receipt=receipt_json,
+            receipt_signature=receipt_signature,
+            updated_at=received_at,
+        )
+        self.session.add(row)
+        await self.session.flush()
+        await self._set_judgment_status(row.judgment_id, TransferStatus.SUBMITTED)
+        transfer = _transfer(row)
+        event = await self._event(transfer, "SUBMITTED", received_at, {"status": transfer.status.value})
+        return transfer, event
+
+    async def acknowledge(
+        self, transfer_id: str, at: datetime, local_day: date
+    ) -> tuple[Transfer, TransferEvent | None]:
+        """Enter the transfer in its office's register (next number of the statistical year).
+
+        Acknowledging again returns the number already given and no new event.
+        """
+        row = await self._locked(transfer_id)
+        if row.register_number is not None:
+            return _transfer(row), None
+        year = statistical_year(local_day)
+        row.register_year = year
+        row.register_number = await next_register_number(self.session, row.register_office_code, year)
+        row.acknowledged_at = at
+        row.status = TransferStatus.ACKNOWLEDGED.value
+        row.updated_at = at
+        await self.session.flush()
+        await self._set_judgment_status(row.judgment_id, TransferStatus.ACKNOWLEDGED)
+        transfer = _transfer(row)
+        payload = {"status": transfer.status.value, "registerYear": year, "registerNumber": row.register_number}
+        return transfer, await self._event(transfer, "ACKNOWLEDGED", at, payload)
+
+    async def _locked(self, transfer_id: str) -> TransferRow:
+        row = await self.session.scalar(select(TransferRow).where(TransferRow.id == transfer_id).with_for_update())
+        if row is None:
+            raise LookupError(transfer_id)
+        return row
+
+    async def return_to_court(
+        self, transfer_id: str, reason: ReturnReason, note: str, at: datetime
+    ) -> tuple[Transfer, TransferEvent]:
+        """The agency sends the transfer back (UNCLEAR: waits for the court's explanation; MISSING_DOCUMENT)."""
+        row = await self._locked(transfer_id)
+        row.status = TransferStatus.RETURNED.value
+        row.returned_at, row.return_reason, row.return_note, row.updated_at = at, reason.value, note, at
+        await self.session.flush()
+        await self._set_judgment_status(row.judgment_id, TransferStatus.RETURNED)
+        transfer = _transfer(row)
+        payload = {"status": transfer.status.value, "reason": reason.value, "note": note}
+        return transfer, await self._event(transfer, "RETURNED", at, payload)
+
+    async def reroute(
+        self, transfer_id: str, route: Route, note: str, at: datetime
+    ) -> tuple[Transfer, list[TransferEvent]]:
+        """WRONG_AGENCY: the transfer moves to the competent agency and waits for it; both agencies are told.
+
+        Only before acknowledgement (competence is checked before a judgment enters the register), so no
+        register number is ever taken back.
+        """
+        row = await self._locked(transfer_id)
+        before = _transfer(row)
+        returned = await self._event(
+            before,
+            "RETURNED",
+            at,
+            {"status": TransferStatus.RETURNED.value, "reason": ReturnReason.WRONG_AGENCY.value, "note": note},
+        )
+        row.enforcement_agency_code = route.enforcement_agency_code
+        row.enforcement_office_code = route.enforcement_office_code
+        row.procuracy_code = route.procuracy_code
+        row.register_office_code = route.enforcement_office_code or route.enforcement_agency_code
+        row.status = TransferStatus.SUBMITTED.value
+        row.returned_at, row.return_reason, row.return_note, row.updated_at = (
+            at,
+            ReturnReason.WRONG_AGENCY.value,
+            note,
+            at,
+        )
+        await self.session.flush()
+        await self._set_judgment_status(row.judgment_id, TransferStatus.SUBMITTED)
+        after = _transfer(row)
+        rerouted = await self._event(
+            after, "REROUTED", at, {"status": after.status.value, "from": before.register_office_code, "note": note}
+        )
+        return after, [returned, rerouted]
+
+    async def record_decision(
+        self, transfer_id: str, *, number: str, issued_on: date, kind: str, officer: str, at: datetime
+    ) -> tuple[Transfer, TransferEvent]:
+        row = await self._locked(transfer_id)
+        row.decision_number, row.decision_date, row.decision_kind, row.officer = number, issued_on, kind, officer
+        row.decided_at, row.updated_at = at, at
+        row.status = TransferStatus.DECIDED.value
+        await self.session.flush()
+        await self._set_judgment_status(row.judgment_id, TransferStatus.DECIDED)
+        transfer = _transfer(row)
+        payload = {
+            "status": transfer.status.value,
+            "decisionNumber": number,
+            "issuedOn": issued_on.isoformat(),
+            "kind": kind,
+        }
+        return transfer, await self._event(transfer, "DECISION_RECORDED", at, payload)
+
+    async def inbox(
+        self,
+        office_codes: Sequence[str],
+        *,
+        status: TransferStatus | None,
+        first: int,
+        after: str | None,
+    ) -> Page[Transfer]:
+        """Transfers addressed to these offices/agencies, oldest first (work in the order it arrived)."""
+        check_page_size(first)
+        codes = sorted(set(office_codes))
+        query = select(TransferRow).where(
+            or_(TransferRow.register_office_code.in_(codes), TransferRow.enforcement_agency_code.in_(codes))
+        )
+        if status is not None:
+            query = query.where(TransferRow.status == status.value)
+        if after is not None:
+            received, tid = decode_cursor(CURSOR_TAG, after, 2)
+            query = query.where(
+                tuple_(TransferRow.received_at, TransferRow.id) > (datetime.fromisoformat(received), tid)
+            )
+        rows = list(
+            await self.session.scalars(query.order_by(TransferRow.received_at, TransferRow.id).limit(first + 1))
+        )
+        items = [_transfer(r) for r in rows[:first]]
+        cursors = [encode_cursor(CURSOR_TAG, [t.received_at.isoformat(), t.id]) for t in items]
+        return Page(items=tuple(items), cursors=tuple(cursors), has_next_page=len(rows) > first)
+
+    async def _set_judgment_status(self, judgment_id: str, status: TransferStatus) -> None:
+        row = await self.session.get(JudgmentRow, judgment_id)
+        if row is not None:
+            row.status = status.value.lower()
+
+    async def _event(self, t: Transfer, kind: str, at: datetime, payload: dict[str, Any]) -> TransferEvent:
+        return await append_event(
+            self.session,
+            transfer_id=t.id,
+            kind=kind,
+            office_code=t.register_office_code,
+            enforcement_agency_code=t.enforcement_agency_code,
+            court_code=t.court_code,
+            procuracy_code=t.procuracy_code,
+            payload={"judgmentId": t.judgment_id, **payload},
+            at=at,
+        )

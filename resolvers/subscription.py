@@ -1,0 +1,12 @@
+"""The root Subscription, assembled from per-area parts."""
+
+from __future__ import annotations
+
+import strawberry
+
+from resolvers.transfer_events import TransferEventSubscriptions
+
+
+@strawberry.type
+class Subscription(TransferEventSubscriptions):
+    pass

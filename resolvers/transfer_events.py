@@ -1,0 +1,93 @@
+"""``transferEvents(office, after)``: an agency's transfer events, replayed from a cursor, then live.
+
+The database is the only source of truth and the last delivered cursor the only
+state. The stream reads "events after my cursor" in pages until it has caught
+up, then waits on the app's :class:`~resolvers.signals.EventSignal` (woken at
+once by writers in this process) for at most :data:`LIVE_POLL_S`, and reads
+again. The bounded wait is what brings in events committed by another replica
+or process, which cannot wake our signal. Cursors become visible in commit
+order (see :mod:`ledger.events`), so reading strictly after the last cursor
+delivers every event exactly once: nothing missed between replay and live,
+nothing twice after a reconnect with the last cursor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator, AsyncIterator, Sequence
+from contextlib import aclosing
+from typing import Final
+
+import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from domain.access import Principal, Role
+from domain.errors import Forbidden
+from ledger import events
+from resolvers.context import Context
+from resolvers.signals import EventSignal
+from schema.types.event import TransferEvent, parse_cursor
+
+LIVE_POLL_S: Final = 1.0
+"""Longest wait before looking for events written by another process (the cross-replica latency bound)."""
+
+PAGE_SIZE: Final = 200
+"""Events read per query; a session is held only for one page, never while the client is slow to read."""
+
+
+def ensure_may_follow(principal: Principal, office: str) -> None:
+    """Baseline policy until the access rules land: an agency follows its own events, the ministry anyone's."""
+    if principal.agency_code != office and not principal.has(Role.MINISTRY):
+        raise Forbidden(f"{principal.agency_code or 'this caller'} may not follow the transfer events of {office}")
+
+
+async def follow_events(
+    sessions: async_sessionmaker[AsyncSession],
+    signal: EventSignal,
+    *,
+    agency_codes: Sequence[str],
+    after: int,
+    poll_s: float = LIVE_POLL_S,
+    page_size: int = PAGE_SIZE,
+) -> AsyncGenerator[events.TransferEvent, None]:
+    """Events concerning ``agency_codes`` with a cursor above ``after``, oldest first, without end.
+
+    The signal's generation is taken *before* each read: a notify that lands
+    between the read and the wait then ends the wait at once instead of being
+    lost for a whole poll interval.
+    """
+    cursor = after
+    while True:
+        seen = signal.generation
+        async with sessions() as session:
+            page = await events.events_after(session, cursor, agency_codes=agency_codes, limit=page_size)
+        for event in page:
+            cursor = event.cursor
+            yield event
+        if len(page) < page_size:  # caught up; a full page means more may be waiting already
+            await signal.wait(seen, poll_s)
+
+
+async def _as_schema(source: AsyncGenerator[events.TransferEvent, None]) -> AsyncGenerator[TransferEvent, None]:
+    async with aclosing(source):  # closed with the subscription, not left to the garbage collector
+        async for event in source:
+            yield TransferEvent.from_event(event)
+
+
+@strawberry.type
+class TransferEventSubscriptions:
+    @strawberry.subscription(
+        description=(
+            "Transfer events concerning an agency (as register office, enforcement agency, court or procuracy), "
+            "oldest first: first those after the cursor `after` (all of them when it is omitted), then live ones. "
+            "Reconnect with the cursor of the last event you processed to receive exactly what you missed."
+        )
+    )
+    async def transfer_events(
+        self, info: strawberry.Info[Context, None], office: strawberry.ID, after: str | None = None
+    ) -> AsyncIterator[TransferEvent]:
+        # A coroutine returning the stream, not an async generator: refusals (FORBIDDEN, a bad cursor)
+        # are raised here, before the stream exists, and reach the client as one `error` message.
+        context = info.context
+        ensure_may_follow(context.principal, str(office))
+        start = parse_cursor(after)
+        return _as_schema(follow_events(context.sessions, context.signal, agency_codes=[str(office)], after=start))

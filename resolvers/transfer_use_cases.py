@@ -1,0 +1,314 @@
+"""The write side of transfers: submit and acknowledge, each one database transaction.
+
+Kept out of the GraphQL classes so the rules read top to bottom: check the
+input, check who is asking, then write the transfer, its event (with outbox
+rows) and its audit entry together — or nothing at all.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.access import Principal, Role
+from domain.errors import Forbidden
+from domain.jurisdiction import Route, RoutingError, route_judgment, route_to_enforcement
+from domain.receipts import build_receipt
+from domain.registers import local_day
+from domain.signatures import KeyFormatError, public_key_from_b64, verify
+from domain.submission import MAX_DOCUMENT_BYTES, Submission, SubmissionErrorCode, UserError, validate
+from domain.types import Agency, AgencyKind, DecisionKind
+from ledger.agencies import AgencyRepository
+from ledger.audit import AuditEntry, record
+from ledger.db import write_transaction
+from ledger.keys import CourtKeys
+from ledger.transfers import ReturnReason, Transfer, TransferLedger, TransferStatus, idempotency_key, new_transfer_id
+from resolvers.context import Context
+
+
+@dataclass(frozen=True, slots=True)
+class SubmitOutcome:
+    transfer: Transfer | None = None
+    replayed: bool = False
+    errors: tuple[UserError, ...] = ()
+
+
+def _error(field: str | None, code: SubmissionErrorCode, message: str) -> SubmitOutcome:
+    return SubmitOutcome(errors=(UserError(field or "", code, message),))
+
+
+def check_document(declared_sha256: str, content_base64: str | None) -> UserError | None:
+    """When the document itself is sent, it must fit and match its declared hash."""
+    if content_base64 is None:
+        return None
+    too_large = UserError(
+        "document.contentBase64", SubmissionErrorCode.PAYLOAD_TOO_LARGE, "the document is larger than 2 MiB"
+    )
+    if len(content_base64) > -(-MAX_DOCUMENT_BYTES // 3) * 4:  # longer than any base64 of MAX bytes: do not even decode
+        return too_large
+    try:
+        content = base64.b64decode(content_base64, validate=True)
+    except (binascii.Error, ValueError):
+        return UserError("document.contentBase64", SubmissionErrorCode.INVALID, "the document is not valid base64")
+    if len(content) > MAX_DOCUMENT_BYTES:
+        return too_large
+    if hashlib.sha256(content).hexdigest() != declared_sha256:
+        return UserError(
+            "document.sha256", SubmissionErrorCode.DOCUMENT_HASH_MISMATCH, "the document does not match its SHA-256"
+        )
+    return None
+
+
+async def route_for(session: AsyncSession, court_code: str) -> tuple[Agency | None, Route | None]:
+    """The court (as submitted) and its route, loading only its succession chain and its province."""
+    repo = AgencyRepository(session)
+    known: dict[str, Agency] = {}
+    code: str | None = court_code
+    while code is not None and code not in known:
+        (found,) = await repo.get_many([code])
+        if found is None:
+            break
+        known[found.code] = found
+        code = found.successor_code
+    court = known.get(court_code)
+    if court is None or court.kind is not AgencyKind.COURT:
+        return court, None
+    provinces = {a.province_code for a in known.values() if a.province_code}
+    for province in provinces:
+        known.update({a.code: a for a in await repo.list(province_code=province)})
+    try:
+        return court, route_judgment(court_code, known)
+    except RoutingError:
+        return court, None
+
+
+def audit_entry(p: Principal, operation: str, objects: Sequence[str], request_id: str, at: datetime) -> AuditEntry:
+    return AuditEntry(p.agency_code, p.person, [r.value for r in p.roles], operation, list(objects), request_id, at)
+
+
+async def submit_judgment(
+    ctx: Context, submission: Submission, signature: str, key_id: str | None, document_content: str | None
+) -> SubmitOutcome:
+    p = ctx.principal
+    if not p.has(Role.COURT_CLERK):
+        raise Forbidden("submitting judgments needs the court_clerk role")
+    if submission.court_code != p.agency_code:
+        return _error(
+            "court",
+            SubmissionErrorCode.NOT_YOUR_COURT,
+            f"your token is for {p.agency_code}; a court submits only its own judgments",
+        )
+    now = datetime.now(UTC)
+    errors = validate(submission, local_day(now))
+    doc_error = check_document(submission.document_sha256, document_content)
+    if doc_error is not None:
+        errors.append(doc_error)
+    if errors:
+        return SubmitOutcome(errors=tuple(errors))
+    try:
+        outcome = await _write_submission(ctx, submission, signature, key_id, now)
+    except IntegrityError:
+        outcome = await _replay(ctx, submission)  # a concurrent identical submission won the race
+    if outcome.transfer is not None and not outcome.replayed:
+        await ctx.signal.notify()
+    return outcome
+
+
+async def _replay(ctx: Context, submission: Submission) -> SubmitOutcome:
+    async with ctx.sessions() as session:
+        existing = await TransferLedger(session).by_idempotency_key(
+            idempotency_key(submission.court_code, submission.number)
+        )
+    if existing is None:
+        raise RuntimeError("integrity error without an existing transfer")  # a real fault: masked and logged
+    return _same_or_conflict(existing, submission)
+
+
+def _same_or_conflict(existing: Transfer, submission: Submission) -> SubmitOutcome:
+    if existing.content_sha256 == submission.content_sha256():
+        return SubmitOutcome(transfer=existing, replayed=True)
+    return _error(
+        "number",
+        SubmissionErrorCode.CONFLICT,
+        f"{submission.number} was already submitted by {submission.court_code} with different content (transfer {existing.id})",
+    )
+
+
+async def _write_submission(
+    ctx: Context, submission: Submission, signature: str, key_id: str | None, now: datetime
+) -> SubmitOutcome:
+    async with write_transaction(ctx.sessions) as session:
+        court, route = await route_for(session, submission.court_code)
+        if court is None or court.kind is not AgencyKind.COURT:
+            return _error(
+                "court", SubmissionErrorCode.UNKNOWN_COURT, f"{submission.court_code} is not a court known to the hub"
+            )
+        ledger = TransferLedger(session)
+        existing = await ledger.by_idempotency_key(idempotency_key(submission.court_code, submission.number))
+        if existing is not None:
+            return _same_or_conflict(existing, submission)
+        keys = CourtKeys(session)
+        candidates = [await keys.get(key_id)] if key_id else await keys.for_court(submission.court_code)
+        active = [k for k in candidates if k is not None and k.court_code == submission.court_code and k.valid_at(now)]
+        if not active:
+            return _error(
+                "keyId",
+                SubmissionErrorCode.UNKNOWN_KEY,
+                "no active key is registered for this court (lienthong keys add)",
+            )
+        message = submission.signed_bytes()
+        try:
+            signer = next((k for k in active if verify(public_key_from_b64(k.public_key), message, signature)), None)
+        except KeyFormatError:
+            signer = None
+        if signer is None:
+            return _error(
+                "signature",
+                SubmissionErrorCode.BAD_SIGNATURE,
+                "the signature does not verify against the court's registered key",
+            )
+        if route is None:
+            return _error(
+                "court", SubmissionErrorCode.UNROUTABLE, "no competent enforcement agency could be found for this court"
+            )
+        transfer_id = new_transfer_id()
+        receipt = build_receipt(
+            transfer_id=transfer_id, submission=submission, route=route, received_at=now, hub_key_id=ctx.receipts.key_id
+        )
+        receipt_json, receipt_signature = ctx.receipts.sign(receipt)
+        transfer, _ = await ledger.create(
+            transfer_id=transfer_id,
+            submission=submission,
+            route=route,
+            key_id=signer.key_id,
+            signature=signature,
+            receipt=receipt,
+            receipt_json=receipt_json,
+            receipt_signature=receipt_signature,
+            received_at=now,
+        )
+        await record(
+            session,
+            audit_entry(ctx.principal, "submitJudgment", [transfer.id, transfer.judgment_id], ctx.request_id, now),
+        )
+        return SubmitOutcome(transfer=transfer)
+
+
+async def acknowledge_transfer(ctx: Context, transfer_id: str) -> Transfer | None:
+    """Enter the transfer in the caller's receipt register; None when it is not addressed to the caller."""
+    p = ctx.principal
+    if not p.has(Role.ENFORCEMENT_CLERK):
+        raise Forbidden("acknowledging transfers needs the enforcement_clerk role")
+    now = datetime.now(UTC)
+    async with write_transaction(ctx.sessions) as session:
+        ledger = TransferLedger(session)
+        current = await ledger.get(transfer_id)
+        if current is None or p.agency_code not in {current.register_office_code, current.enforcement_agency_code}:
+            return None
+        transfer, event = await ledger.acknowledge(transfer_id, now, local_day(now))
+        if event is not None:
+            await record(session, audit_entry(p, "acknowledgeTransfer", [transfer.id], ctx.request_id, now))
+    if event is not None:
+        await ctx.signal.notify()
+    return transfer
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeOutcome:
+    transfer: Transfer | None = None
+    error: tuple[str, str, str] | None = None  # field, code, message
+
+
+def _refused(field: str, code: str, message: str) -> ChangeOutcome:
+    return ChangeOutcome(error=(field, code, message))
+
+
+async def _addressed_transfer(session: AsyncSession, p: Principal, transfer_id: str) -> Transfer | None:
+    current = await TransferLedger(session).get(transfer_id)
+    if current is None or p.agency_code not in {current.register_office_code, current.enforcement_agency_code}:
+        return None
+    return current
+
+
+async def return_transfer(
+    ctx: Context, transfer_id: str, reason: ReturnReason, note: str, redirect_to: str | None
+) -> ChangeOutcome:
+    p = ctx.principal
+    if not p.has(Role.ENFORCEMENT_CLERK):
+        raise Forbidden("returning transfers needs the enforcement_clerk role")
+    if not note.strip() or len(note) > 2000:
+        return _refused("note", "INVALID", "say why, in 1–2000 characters")
+    now = datetime.now(UTC)
+    async with write_transaction(ctx.sessions) as session:
+        current = await _addressed_transfer(session, p, transfer_id)
+        if current is None:
+            return _refused("id", "NOT_FOUND", "no such transfer addressed to your agency")
+        if current.status in {TransferStatus.DECIDED, TransferStatus.RETURNED}:
+            return _refused("id", "INVALID_STATE", f"a {current.status.value.lower()} transfer cannot be returned")
+        ledger = TransferLedger(session)
+        if reason is ReturnReason.WRONG_AGENCY:
+            if current.status is not TransferStatus.SUBMITTED:
+                return _refused(
+                    "reason",
+                    "INVALID_STATE",
+                    "competence is checked before registering: this transfer is already registered",
+                )
+            if not redirect_to:
+                return _refused("redirectTo", "REQUIRED", "name the competent enforcement agency or area office")
+            province_agencies = await AgencyRepository(session).list(province_code=_province_of(redirect_to))
+            try:
+                route = route_to_enforcement(current.court_code, redirect_to, {a.code: a for a in province_agencies})
+            except RoutingError as exc:
+                return _refused("redirectTo", "UNROUTABLE", str(exc))
+            if (
+                route.enforcement_office_code == current.enforcement_office_code
+                and route.enforcement_agency_code == current.enforcement_agency_code
+            ):
+                return _refused("redirectTo", "INVALID", "that is where the transfer already is")
+            transfer, _ = await ledger.reroute(transfer_id, route, note, now)
+        else:
+            transfer, _ = await ledger.return_to_court(transfer_id, reason, note, now)
+        await record(session, audit_entry(p, f"returnTransfer:{reason.value}", [transfer.id], ctx.request_id, now))
+    await ctx.signal.notify()
+    return ChangeOutcome(transfer=transfer)
+
+
+def _province_of(agency_code: str) -> str | None:
+    parts = agency_code.split(".")
+    return parts[1] if len(parts) >= 2 and parts[0] == "enforcement" else None
+
+
+async def record_enforcement_decision(
+    ctx: Context, transfer_id: str, *, number: str, issued_on: date, kind: DecisionKind, officer: str
+) -> ChangeOutcome:
+    p = ctx.principal
+    if not p.has(Role.ENFORCEMENT_CLERK):
+        raise Forbidden("recording decisions needs the enforcement_clerk role")
+    now = datetime.now(UTC)
+    if not number.strip() or len(number) > 64:
+        return _refused("number", "INVALID", "decision number must be 1–64 characters")
+    if not officer.strip() or len(officer) > 255:
+        return _refused("officer", "INVALID", "name the assigned enforcement officer")
+    if issued_on > local_day(now):
+        return _refused("issuedOn", "INVALID", "a decision cannot be issued in the future")
+    async with write_transaction(ctx.sessions) as session:
+        current = await _addressed_transfer(session, p, transfer_id)
+        if current is None:
+            return _refused("id", "NOT_FOUND", "no such transfer addressed to your agency")
+        if current.status is not TransferStatus.ACKNOWLEDGED:
+            return _refused("id", "INVALID_STATE", "a decision is recorded for a registered (acknowledged) transfer")
+        if issued_on < local_day(current.received_at):
+            return _refused("issuedOn", "INVALID", "the decision is dated before the judgment was received")
+        transfer, _ = await TransferLedger(session).record_decision(
+            transfer_id, number=number.strip(), issued_on=issued_on, kind=kind.value, officer=officer.strip(), at=now
+        )
+        await record(session, audit_entry(p, "recordEnforcementDecision", [transfer.id], ctx.request_id, now))
+    await ctx.signal.notify()
+    return ChangeOutcome(transfer=transfer)

@@ -1,0 +1,182 @@
+"""`submitJudgment`, `acknowledgeTransfer`, `transfer`, `inbox`."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import strawberry
+
+from domain.access import Role
+from domain.errors import BadInput, Forbidden
+from domain.submission import Submission
+from domain.types import CaseType, DecisionKind, Instance, Obligation, ObligationKind, Party, PartyKind, PartyRole
+from ledger.transfers import ReturnReason as LedgerReturnReason
+from ledger.transfers import TransferLedger
+from ledger.transfers import TransferStatus as LedgerStatus
+from resolvers.context import Context
+from resolvers.transfer_use_cases import (
+    ChangeOutcome,
+    acknowledge_transfer,
+    record_enforcement_decision,
+    return_transfer,
+    submit_judgment,
+)
+from schema.enums import DecisionKind as DecisionKindEnum
+from schema.types.transfer import (
+    ReturnReason,
+    SubmitJudgmentInput,
+    SubmitJudgmentPayload,
+    Transfer,
+    TransferConnection,
+    TransferEdge,
+    TransferErrorCode,
+    TransferPayload,
+    TransferStatus,
+    UserError,
+)
+
+Info = strawberry.Info[Context, None]
+MAX_INBOX_PAGE = 200
+
+
+def to_submission(i: SubmitJudgmentInput) -> Submission:
+    return Submission(
+        court_code=str(i.court),
+        number=i.number.strip(),
+        case_type=CaseType(i.case_type),
+        instance=Instance(i.instance),
+        adjudicated_on=i.adjudicated_on,
+        effective_on=i.effective_on,
+        summary=i.summary,
+        document_name=i.document.name,
+        document_sha256=i.document.sha256,
+        interim_measure=i.interim_measure,
+        parties=tuple(
+            Party(
+                name=p.name,
+                role=PartyRole(p.role),
+                kind=PartyKind(p.kind),
+                address=p.address,
+                citizen_id=p.citizen_id,
+                tax_code=p.tax_code,
+            )
+            for p in i.parties
+        ),
+        obligations=tuple(
+            Obligation(
+                kind=ObligationKind(o.kind),
+                description=o.description,
+                ex_officio=o.ex_officio,
+                amount=int(o.amount) if o.amount is not None else None,
+                beneficiary=o.beneficiary,
+            )
+            for o in i.obligations
+        ),
+    )
+
+
+def may_see(info: Info, audience: frozenset[str]) -> bool:
+    p = info.context.principal
+    return p.has(Role.MINISTRY) or p.agency_code in audience
+
+
+@strawberry.type
+class TransferQueries:
+    @strawberry.field(
+        description="One transfer, if it concerns your agency (court, enforcement agency or office, procuracy)."
+    )
+    async def transfer(self, info: Info, id: strawberry.ID) -> Transfer | None:
+        async with info.context.sessions() as session:
+            found = await TransferLedger(session).get(str(id))
+        return Transfer.from_ledger(found) if found is not None and may_see(info, found.audience) else None
+
+    @strawberry.field(
+        description="Transfers addressed to an enforcement agency or office, oldest first (pull delivery)."
+    )
+    async def inbox(
+        self,
+        info: Info,
+        office: strawberry.ID,
+        status: TransferStatus | None = None,
+        first: int = 50,
+        after: str | None = None,
+    ) -> TransferConnection:
+        p = info.context.principal
+        if str(office) != p.agency_code and not p.has(Role.MINISTRY):
+            raise Forbidden("an inbox is read by its own agency")
+        if not 1 <= first <= MAX_INBOX_PAGE:
+            raise BadInput(f"first must be between 1 and {MAX_INBOX_PAGE}")
+        async with info.context.sessions() as session:
+            try:
+                page = await TransferLedger(session).inbox(
+                    [str(office)], status=LedgerStatus(status) if status else None, first=first, after=after
+                )
+            except ValueError as exc:
+                raise BadInput(str(exc)) from exc
+        edges = [
+            TransferEdge(cursor=c, node=Transfer.from_ledger(t)) for t, c in zip(page.items, page.cursors, strict=True)
+        ]
+        return TransferConnection(edges=edges, has_next_page=page.has_next_page, end_cursor=page.end_cursor)
+
+
+@strawberry.type
+class TransferMutations:
+    @strawberry.mutation(
+        description="A court transfers an enforceable judgment. Repeating an identical submission returns the same "
+        "transfer and receipt; the same court and number with different content is a CONFLICT."
+    )
+    async def submit_judgment(self, info: Info, input: SubmitJudgmentInput) -> SubmitJudgmentPayload:
+        outcome = await submit_judgment(
+            info.context, to_submission(input), input.signature, input.key_id, input.document.content_base64
+        )
+        return SubmitJudgmentPayload(
+            transfer=Transfer.from_ledger(outcome.transfer) if outcome.transfer else None,
+            replayed=outcome.replayed,
+            user_errors=[
+                UserError(field=e.field or None, code=e.code.value, message=e.message) for e in outcome.errors
+            ],
+        )
+
+    @strawberry.mutation(
+        description="The addressed agency enters the transfer in its receipt register and gets the next number of the "
+        "statistical year; acknowledging again returns the same number."
+    )
+    async def acknowledge_transfer(self, info: Info, id: strawberry.ID) -> TransferPayload:
+        transfer = await acknowledge_transfer(info.context, str(id))
+        if transfer is None:
+            error = UserError(
+                field="id", code=TransferErrorCode.NOT_FOUND.value, message="no such transfer addressed to your agency"
+            )
+            return TransferPayload(transfer=None, user_errors=[error])
+        return TransferPayload(transfer=Transfer.from_ledger(transfer), user_errors=[])
+
+    @strawberry.mutation(
+        description="The addressed agency sends the transfer back: WRONG_AGENCY (before registering; it moves to the "
+        "agency named in redirectTo, and both are told), UNCLEAR (waits for the court's explanation) or MISSING_DOCUMENT."
+    )
+    async def return_transfer(
+        self, info: Info, id: strawberry.ID, reason: ReturnReason, note: str, redirect_to: strawberry.ID | None = None
+    ) -> TransferPayload:
+        outcome = await return_transfer(
+            info.context, str(id), LedgerReturnReason(reason), note, str(redirect_to) if redirect_to else None
+        )
+        return _payload(outcome)
+
+    @strawberry.mutation(
+        description="Record the enforcement decision (number, date, ex officio or on request, officer)."
+    )
+    async def record_enforcement_decision(
+        self, info: Info, id: strawberry.ID, number: str, issued_on: date, kind: DecisionKindEnum, officer: str
+    ) -> TransferPayload:
+        outcome = await record_enforcement_decision(
+            info.context, str(id), number=number, issued_on=issued_on, kind=DecisionKind(kind), officer=officer
+        )
+        return _payload(outcome)
+
+
+def _payload(outcome: ChangeOutcome) -> TransferPayload:
+    if outcome.error is not None:
+        field, code, message = outcome.error
+        return TransferPayload(transfer=None, user_errors=[UserError(field=field, code=code, message=message)])
+    assert outcome.transfer is not None
+    return TransferPayload(transfer=Transfer.from_ledger(outcome.transfer), user_errors=[])

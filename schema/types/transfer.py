@@ -1,0 +1,233 @@
+"""Transfer: a judgment's electronic journey from court to enforcement agency."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+import strawberry
+
+from domain.submission import SubmissionErrorCode as DomainSubmissionErrorCode
+from domain.types import DecisionKind as DomainDecisionKind
+from ledger.transfers import ReturnReason as DomainReturnReason
+from ledger.transfers import Transfer as LedgerTransfer
+from ledger.transfers import TransferStatus as DomainTransferStatus
+from resolvers.context import Context
+from schema.enums import CaseType, DecisionKind, Instance, ObligationKind, PartyKind, PartyRole
+from schema.scalars import VND
+from schema.types.agency import Agency, load_agency
+from schema.types.judgment import Judgment
+
+Info = strawberry.Info[Context, None]
+
+TransferStatus = strawberry.enum(DomainTransferStatus, name="TransferStatus")
+ReturnReason = strawberry.enum(DomainReturnReason, name="ReturnReason")
+SubmissionErrorCode = strawberry.enum(DomainSubmissionErrorCode, name="SubmissionErrorCode")
+
+
+@strawberry.enum(description="Why a transfer operation was refused.")
+class TransferErrorCode(StrEnum):
+    NOT_FOUND = "NOT_FOUND"
+    NOT_ADDRESSEE = "NOT_ADDRESSEE"
+
+
+@strawberry.type(description="What was wrong with the input; nothing was written.")
+class UserError:
+    field: str | None
+    code: str
+    message: str
+
+
+@strawberry.type(description="The hub's signed receipt: verify `json` against `signature` with the hub's public key.")
+class Receipt:
+    json: str = strawberry.field(
+        description="Canonical JSON of the receipt: sign and verify exactly these bytes (UTF-8)."
+    )
+    signature: str = strawberry.field(description="Ed25519 signature of `json`, base64.")
+    key_id: str = strawberry.field(description="Id of the hub key that signed.")
+    received_at: datetime = strawberry.field(
+        description="When the hub recorded complete and valid receipt (Decree 152 Art. 7)."
+    )
+
+
+@strawberry.type(description="The enforcement decision recorded for a transfer.")
+class TransferDecision:
+    number: str
+    issued_on: date
+    kind: DecisionKind
+    officer: str = strawberry.field(description="The enforcement officer (chấp hành viên) assigned.")
+    recorded_at: datetime
+
+
+@strawberry.type(description="Why and when the agency sent the transfer back.")
+class TransferReturn:
+    reason: ReturnReason
+    note: str
+    returned_at: datetime
+
+
+@strawberry.type(description="An electronic transfer of a judgment from a court to the competent enforcement agency.")
+class Transfer:
+    id: strawberry.ID
+    status: TransferStatus
+    effective_on: date
+    received_at: datetime
+    acknowledged_at: datetime | None
+    register_year: int | None = strawberry.field(
+        description="Statistical year (1 Oct – 30 Sep) of the receipt register entry."
+    )
+    register_number: int | None = strawberry.field(
+        description="Number in the office's receipt register; gapless per year."
+    )
+    document_sha256: str
+    receipt: Receipt
+    decision: TransferDecision | None
+    last_return: TransferReturn | None = strawberry.field(description="The latest return (kept after a reroute).")
+    judgment_id: strawberry.Private[str]
+    court_code: strawberry.Private[str]
+    enforcement_agency_code: strawberry.Private[str]
+    enforcement_office_code: strawberry.Private[str | None]
+    register_office_code: strawberry.Private[str]
+    procuracy_code: strawberry.Private[str]
+
+    @classmethod
+    def from_ledger(cls, t: LedgerTransfer) -> Transfer:
+        return cls(
+            id=strawberry.ID(t.id),
+            status=t.status,
+            effective_on=t.effective_on,
+            received_at=t.received_at,
+            acknowledged_at=t.acknowledged_at,
+            register_year=t.register_year,
+            register_number=t.register_number,
+            document_sha256=t.document_sha256,
+            receipt=Receipt(
+                json=t.receipt_json,
+                signature=t.receipt_signature,
+                key_id=str(t.receipt["hubKeyId"]),
+                received_at=t.received_at,
+            ),
+            decision=TransferDecision(
+                number=t.decision_number,
+                issued_on=t.decision_date,
+                kind=DomainDecisionKind(t.decision_kind),
+                officer=t.officer or "",
+                recorded_at=t.decided_at,
+            )
+            if t.decision_number and t.decision_date and t.decision_kind and t.decided_at
+            else None,
+            last_return=TransferReturn(
+                reason=DomainReturnReason(t.return_reason), note=t.return_note or "", returned_at=t.returned_at
+            )
+            if t.return_reason and t.returned_at
+            else None,
+            judgment_id=t.judgment_id,
+            court_code=t.court_code,
+            enforcement_agency_code=t.enforcement_agency_code,
+            enforcement_office_code=t.enforcement_office_code,
+            register_office_code=t.register_office_code,
+            procuracy_code=t.procuracy_code,
+        )
+
+    @strawberry.field
+    async def judgment(self, info: Info) -> Judgment | None:
+        entry = await info.context.loaders.judgment.load(self.judgment_id)
+        return Judgment.from_entry(entry) if entry else None
+
+    @strawberry.field
+    async def court(self, info: Info) -> Agency | None:
+        return await load_agency(info, self.court_code)
+
+    @strawberry.field
+    async def enforcement_agency(self, info: Info) -> Agency | None:
+        return await load_agency(info, self.enforcement_agency_code)
+
+    @strawberry.field
+    async def enforcement_office(self, info: Info) -> Agency | None:
+        return await load_agency(info, self.enforcement_office_code)
+
+    @strawberry.field(description="The office whose receipt register holds the judgment.")
+    async def register_office(self, info: Info) -> Agency | None:
+        return await load_agency(info, self.register_office_code)
+
+    @strawberry.field
+    async def procuracy(self, info: Info) -> Agency | None:
+        return await load_agency(info, self.procuracy_code)
+
+
+@strawberry.input
+class PartyInput:
+    name: str
+    role: PartyRole
+    kind: PartyKind
+    address: str
+    citizen_id: str | None = None
+    tax_code: str | None = None
+
+
+@strawberry.input
+class ObligationInput:
+    kind: ObligationKind
+    description: str
+    ex_officio: bool
+    amount: VND | None = None
+    beneficiary: str | None = None
+
+
+@strawberry.input
+class DocumentInput:
+    name: str
+    sha256: str = strawberry.field(description="SHA-256 of the document, lower-case hex.")
+    content_base64: str | None = strawberry.field(
+        default=None, description="The document itself (at most 2 MiB); when sent, its hash is checked."
+    )
+
+
+@strawberry.input(
+    description="A judgment as the court signs it. `signature` is the court's Ed25519 signature (base64) "
+    "over the canonical JSON of everything else (see docs/api-guide.md)."
+)
+class SubmitJudgmentInput:
+    court: strawberry.ID
+    number: str
+    case_type: CaseType
+    instance: Instance
+    adjudicated_on: date
+    effective_on: date
+    summary: str
+    document: DocumentInput
+    parties: list[PartyInput]
+    obligations: list[ObligationInput]
+    signature: str
+    interim_measure: bool = False
+    key_id: str | None = strawberry.field(
+        default=None, description="Which registered court key signed; default: try each active key."
+    )
+
+
+@strawberry.type
+class SubmitJudgmentPayload:
+    transfer: Transfer | None
+    replayed: bool = strawberry.field(
+        description="True when this repeats an earlier identical submission: same transfer, same receipt."
+    )
+    user_errors: list[UserError]
+
+
+@strawberry.type(description="The transfer after the change, or why the change was refused (nothing written).")
+class TransferPayload:
+    transfer: Transfer | None
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class TransferEdge:
+    cursor: str
+    node: Transfer
+
+
+@strawberry.type
+class TransferConnection:
+    edges: list[TransferEdge]
+    has_next_page: bool
+    end_cursor: str | None

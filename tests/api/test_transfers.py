@@ -1,0 +1,317 @@
+"""Electronic transfer over HTTP: submit, receipt, idempotency, typed refusals, acknowledgement.
+
+Each test runs with the hub on SQLite and on PostgreSQL (tests/fixtures/hub.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import subprocess
+import sys
+from dataclasses import replace
+from datetime import date, timedelta
+
+import pytest
+
+from domain.access import Role
+from domain.receipts import verify_receipt
+from domain.signatures import public_key_from_b64
+from domain.types import Party, PartyKind, PartyRole
+from gateway import commands
+from tests.support.court_client import SUBMIT, CourtSigner, document
+
+pytestmark = pytest.mark.e2e
+
+COURT = "court.ha-noi.kv02"
+OFFICE = "enforcement.ha-noi.kv02"
+
+TRANSFER = """
+query ($id: ID!) { transfer(id: $id) { id status registerNumber registerYear judgment { id status } } }
+"""
+ACK = """
+mutation ($id: ID!) { acknowledgeTransfer(id: $id) { userErrors { code } transfer { id status registerNumber registerYear } } }
+"""
+INBOX = """
+query ($office: ID!, $after: String) { inbox(office: $office, first: 200, after: $after) {
+  edges { node { id status } } has_next: hasNextPage end: endCursor } }
+"""
+
+
+@pytest.fixture
+async def signer(hub):
+    court = CourtSigner.new(COURT)
+    await commands.keys_add(hub.settings, court.court, court.public_key)
+    return court
+
+
+@pytest.fixture
+def court_gql(hub):
+    return hub.client(hub.token(COURT, [Role.COURT_CLERK]))
+
+
+@pytest.fixture
+def office_gql(hub):
+    return hub.client(hub.token(OFFICE, [Role.ENFORCEMENT_CLERK]))
+
+
+async def _hub_public_key(hub):
+    async with hub.http.get(f"{hub.url}/receipts/public-key") as response:
+        return (await response.json())["publicKey"]
+
+
+class TestSubmitJudgment:
+    async def test_a_valid_submission_is_routed_and_gets_a_receipt_that_verifies(
+        self, hub, signer, court_gql, tmp_path
+    ):
+        answer = await court_gql(SUBMIT, signer.signed_variables(signer.submission()))
+
+        payload = answer.data["submitJudgment"]
+        assert payload["userErrors"] == []
+        transfer = payload["transfer"]
+        assert transfer["status"] == "SUBMITTED"
+        assert transfer["enforcementAgency"]["code"] == "enforcement.ha-noi"
+        assert transfer["registerOffice"]["code"] == OFFICE
+        receipt = transfer["receipt"]
+        public_key = await _hub_public_key(hub)
+        assert verify_receipt(receipt["json"], receipt["signature"], public_key_from_b64(public_key))
+        assert json.loads(receipt["json"])["transferId"] == transfer["id"]
+        tampered = receipt["json"].replace(transfer["id"], "00000000-0000-0000-0000-000000000000")
+        assert not verify_receipt(tampered, receipt["signature"], public_key_from_b64(public_key))
+
+        receipt_file = tmp_path / "receipt.json"
+        receipt_file.write_text(
+            json.dumps({"json": receipt["json"], "signature": receipt["signature"]}), encoding="utf-8"
+        )
+        cli = subprocess.run(
+            [sys.executable, "-m", "gateway.cli", "verify-receipt", str(receipt_file), "--public-key", public_key],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert (cli.returncode, cli.stdout.strip()) == (0, "receipt verifies")
+
+    async def test_repeat_submission_returns_the_original_receipt(self, signer, court_gql):
+        variables = signer.signed_variables(signer.submission())
+        first = (await court_gql(SUBMIT, variables)).data["submitJudgment"]
+        again = (await court_gql(SUBMIT, variables)).data["submitJudgment"]
+        assert first["replayed"] is False
+        assert again["replayed"] is True
+        assert again["transfer"]["id"] == first["transfer"]["id"]
+        assert again["transfer"]["receipt"] == first["transfer"]["receipt"]
+
+    async def test_same_number_with_different_content_is_a_conflict(self, signer, court_gql):
+        original = signer.submission()
+        await court_gql(SUBMIT, signer.signed_variables(original))
+        changed = replace(original, summary="Nội dung khác")
+        payload = (await court_gql(SUBMIT, signer.signed_variables(changed))).data["submitJudgment"]
+        assert payload["transfer"] is None
+        assert [e["code"] for e in payload["userErrors"]] == ["CONFLICT"]
+
+    async def test_the_court_sees_its_submission_and_the_judgment_is_registered(self, signer, court_gql):
+        s = signer.submission()
+        transfer = (await court_gql(SUBMIT, signer.signed_variables(s))).data["submitJudgment"]["transfer"]
+        seen = (await court_gql(TRANSFER, {"id": transfer["id"]})).data["transfer"]
+        assert seen["status"] == "SUBMITTED"
+        assert seen["judgment"]["id"] == str(s.key)
+
+
+def _bad_inputs():
+    today = date.today()
+
+    def future(s, signer):
+        s = replace(s, effective_on=today + timedelta(days=2), adjudicated_on=today)
+        return signer.signed_variables(s)
+
+    def bad_signature(s, signer):
+        v = signer.signed_variables(s)
+        v["input"]["signature"] = CourtSigner.new(s.court_code).sign(s)
+        return v
+
+    def wrong_hash(s, signer):
+        _, content = document("some other document")
+        return signer.signed_variables(s, content_base64=content)
+
+    def oversized(s, signer):
+        return signer.signed_variables(s, content_base64=base64.b64encode(b"\0" * (2 * 1024 * 1024 + 1)).decode())
+
+    def malformed_citizen_id(s, signer):
+        party = Party("Trần Thị Bình", PartyRole.DEBTOR, PartyKind.INDIVIDUAL, "Hà Nội", citizen_id="12345")
+        return signer.signed_variables(replace(s, parties=(*s.parties, party)))
+
+    def another_courts_name(s, signer):
+        other = replace(s, court_code="court.ha-noi.kv03")
+        return signer.signed_variables(other)
+
+    return [
+        pytest.param(future, "FUTURE_EFFECTIVE_DATE", id="future-effective-date"),
+        pytest.param(bad_signature, "BAD_SIGNATURE", id="bad-signature"),
+        pytest.param(wrong_hash, "DOCUMENT_HASH_MISMATCH", id="wrong-hash"),
+        pytest.param(oversized, "PAYLOAD_TOO_LARGE", id="oversized-payload"),
+        pytest.param(malformed_citizen_id, "MALFORMED_CITIZEN_ID", id="malformed-citizen-id"),
+        pytest.param(another_courts_name, "NOT_YOUR_COURT", id="another-courts-name"),
+    ]
+
+
+class TestBadSubmissions:
+    @pytest.mark.parametrize(("spoil", "code"), _bad_inputs())
+    async def test_is_a_typed_user_error_and_writes_nothing(self, hub, signer, court_gql, spoil, code):
+        s = signer.submission()
+        answer = await court_gql(SUBMIT, spoil(s, signer))
+        assert answer.status == 200
+        assert answer.errors == []
+        payload = answer.data["submitJudgment"]
+        assert payload["transfer"] is None
+        assert code in [e["code"] for e in payload["userErrors"]]
+        ministry = hub.client(hub.token("ministry.justice", [Role.MINISTRY]))
+        registered = await ministry("query ($id: ID!) { judgment(id: $id) { id } }", {"id": str(s.key)})
+        assert registered.data == {"judgment": None}
+
+    async def test_unknown_court_is_a_typed_user_error(self, hub):
+        stranger = CourtSigner.new("court.nowhere")
+        client = hub.client(hub.token("court.nowhere", [Role.COURT_CLERK]))
+        payload = (await client(SUBMIT, stranger.signed_variables(stranger.submission()))).data["submitJudgment"]
+        assert [e["code"] for e in payload["userErrors"]] == ["UNKNOWN_COURT"]
+
+    async def test_a_court_without_a_registered_key_is_refused(self, hub):
+        unregistered = CourtSigner.new("court.ha-noi.kv04")
+        client = hub.client(hub.token("court.ha-noi.kv04", [Role.COURT_CLERK]))
+        payload = (await client(SUBMIT, unregistered.signed_variables(unregistered.submission()))).data[
+            "submitJudgment"
+        ]
+        assert [e["code"] for e in payload["userErrors"]] == ["UNKNOWN_KEY"]
+
+    async def test_submitting_needs_the_court_clerk_role(self, hub, signer):
+        client = hub.client(hub.token(COURT, [Role.PROCURACY]))
+        answer = await client(SUBMIT, signer.signed_variables(signer.submission()))
+        assert answer.codes() == {"FORBIDDEN"}
+
+
+class TestAcknowledgeTransfer:
+    async def test_gives_a_register_number_once_and_the_court_sees_the_change(self, signer, court_gql, office_gql):
+        transfer = (await court_gql(SUBMIT, signer.signed_variables(signer.submission()))).data["submitJudgment"][
+            "transfer"
+        ]
+
+        first = (await office_gql(ACK, {"id": transfer["id"]})).data["acknowledgeTransfer"]["transfer"]
+        again = (await office_gql(ACK, {"id": transfer["id"]})).data["acknowledgeTransfer"]["transfer"]
+
+        assert first["status"] == "ACKNOWLEDGED"
+        assert first["registerNumber"] >= 1
+        assert again["registerNumber"] == first["registerNumber"]
+        seen = (await court_gql(TRANSFER, {"id": transfer["id"]})).data["transfer"]
+        assert (seen["status"], seen["registerNumber"]) == ("ACKNOWLEDGED", first["registerNumber"])
+
+    async def test_another_agency_cannot_acknowledge_and_learns_nothing(self, hub, signer, court_gql):
+        transfer = (await court_gql(SUBMIT, signer.signed_variables(signer.submission()))).data["submitJudgment"][
+            "transfer"
+        ]
+        stranger = hub.client(hub.token("enforcement.son-la.kv01", [Role.ENFORCEMENT_CLERK]))
+        payload = (await stranger(ACK, {"id": transfer["id"]})).data["acknowledgeTransfer"]
+        assert payload == {"userErrors": [{"code": "NOT_FOUND"}], "transfer": None}
+        assert (await stranger(TRANSFER, {"id": transfer["id"]})).data == {"transfer": None}
+
+    async def test_200_concurrent_acknowledgements_number_the_register_1_to_200(self, hub):
+        court, office = "court.son-la.kv02", "enforcement.son-la.kv02"
+        signer = CourtSigner.new(court)
+        await commands.keys_add(hub.settings, court, signer.public_key)
+        court_client = hub.client(hub.token(court, [Role.COURT_CLERK]))
+        office_client = hub.client(hub.token(office, [Role.ENFORCEMENT_CLERK]))
+        ids = []
+        for _ in range(200):
+            payload = (await court_client(SUBMIT, signer.signed_variables(signer.submission()))).data["submitJudgment"]
+            assert payload["userErrors"] == []
+            ids.append(payload["transfer"]["id"])
+
+        answers = await asyncio.gather(*(office_client(ACK, {"id": i}, timeout=120) for i in ids))
+
+        numbers = sorted(a.data["acknowledgeTransfer"]["transfer"]["registerNumber"] for a in answers)
+        assert numbers == list(range(1, 201))
+        inbox = (await office_client(INBOX, {"office": office})).data["inbox"]
+        assert {e["node"]["status"] for e in inbox["edges"]} == {"ACKNOWLEDGED"}
+        assert len(inbox["edges"]) == 200
+
+
+RETURN = """
+mutation ($id: ID!, $reason: ReturnReason!, $note: String!, $to: ID) {
+  returnTransfer(id: $id, reason: $reason, note: $note, redirectTo: $to) {
+    userErrors { field code }
+    transfer { id status registerOffice { code } lastReturn { reason note } }
+  }
+}
+"""
+DECIDE = """
+mutation ($id: ID!, $number: String!, $on: Date!) {
+  recordEnforcementDecision(id: $id, number: $number, issuedOn: $on, kind: EX_OFFICIO, officer: "Trần Thị Bình") {
+    userErrors { field code }
+    transfer { id status decision { number issuedOn kind officer } }
+  }
+}
+"""
+
+
+async def _submitted(signer, court_gql):
+    return (await court_gql(SUBMIT, signer.signed_variables(signer.submission()))).data["submitJudgment"]["transfer"][
+        "id"
+    ]
+
+
+class TestReturnTransfer:
+    async def test_wrong_agency_moves_the_transfer_to_the_named_office(self, hub, signer, court_gql, office_gql):
+        transfer_id = await _submitted(signer, court_gql)
+        right = "enforcement.ha-noi.kv05"
+
+        payload = (
+            await office_gql(
+                RETURN, {"id": transfer_id, "reason": "WRONG_AGENCY", "note": "Không thuộc địa bàn", "to": right}
+            )
+        ).data["returnTransfer"]
+
+        assert payload["userErrors"] == []
+        assert payload["transfer"]["status"] == "SUBMITTED"
+        assert payload["transfer"]["registerOffice"]["code"] == right
+        assert payload["transfer"]["lastReturn"] == {"reason": "WRONG_AGENCY", "note": "Không thuộc địa bàn"}
+        new_office = hub.client(hub.token(right, [Role.ENFORCEMENT_CLERK]))
+        acknowledged = (await new_office(ACK, {"id": transfer_id})).data["acknowledgeTransfer"]["transfer"]
+        assert acknowledged["status"] == "ACKNOWLEDGED"
+        assert (await office_gql(TRANSFER, {"id": transfer_id})).data == {"transfer": None}
+
+    async def test_unclear_waits_for_the_court_which_sees_why(self, signer, court_gql, office_gql):
+        transfer_id = await _submitted(signer, court_gql)
+        await office_gql(ACK, {"id": transfer_id})
+        payload = (
+            await office_gql(RETURN, {"id": transfer_id, "reason": "UNCLEAR", "note": "Chưa rõ tài sản kê biên"})
+        ).data
+        assert payload["returnTransfer"]["transfer"]["status"] == "RETURNED"
+        seen = (await court_gql(TRANSFER, {"id": transfer_id})).data["transfer"]
+        assert seen["status"] == "RETURNED"
+
+    async def test_wrong_agency_without_a_destination_is_a_user_error(self, signer, court_gql, office_gql):
+        transfer_id = await _submitted(signer, court_gql)
+        payload = (await office_gql(RETURN, {"id": transfer_id, "reason": "WRONG_AGENCY", "note": "x"})).data[
+            "returnTransfer"
+        ]
+        assert payload == {"userErrors": [{"field": "redirectTo", "code": "REQUIRED"}], "transfer": None}
+
+
+class TestRecordEnforcementDecision:
+    async def test_a_registered_transfer_gets_its_decision(self, signer, court_gql, office_gql):
+        transfer_id = await _submitted(signer, court_gql)
+        today = date.today().isoformat()
+        early = (await office_gql(DECIDE, {"id": transfer_id, "number": "45/QĐ-THADS", "on": today})).data
+        assert early["recordEnforcementDecision"]["userErrors"] == [{"field": "id", "code": "INVALID_STATE"}]
+
+        await office_gql(ACK, {"id": transfer_id})
+        payload = (await office_gql(DECIDE, {"id": transfer_id, "number": "45/QĐ-THADS", "on": today})).data
+
+        transfer = payload["recordEnforcementDecision"]["transfer"]
+        assert transfer["status"] == "DECIDED"
+        assert transfer["decision"] == {
+            "number": "45/QĐ-THADS",
+            "issuedOn": today,
+            "kind": "EX_OFFICIO",
+            "officer": "Trần Thị Bình",
+        }
+        seen = (await court_gql(TRANSFER, {"id": transfer_id})).data["transfer"]
+        assert seen["status"] == "DECIDED"
