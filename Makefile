@@ -35,8 +35,9 @@ format: $(STAMP)
 schema: $(STAMP)
 	$(BIN)/lienthong schema > schema/schema.graphql
 
+## bench: judgment-360, the hub against a hand-written limit (bench/README.md); e.g. make bench BENCH_ARGS='--duration 15'
 bench: $(STAMP)
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache

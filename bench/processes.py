@@ -91,3 +91,22 @@ class LimitProcess:
     def stderr_tail(self, lines: int = 30) -> str:
         path = self.log_dir / "limit.stderr.log"
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:]) if path.exists() else ""
+
+
+def machine_cpu_seconds() -> dict[str, float] | None:
+    """CPU seconds the whole machine has spent so far, summed over CPUs, by kind (from /proc/stat).
+
+    ``processes``: user + nice + system (what processes ran, ours included); ``interrupts``: irq +
+    softirq (loopback networking is largely handled there and charged to no process); ``steal``:
+    time the hypervisor gave to other guests.
+    """
+    try:
+        first = Path("/proc/stat").read_text().splitlines()[0].split()
+        user, nice, system, _idle, _iowait, irq, softirq, steal = (int(x) for x in first[1:9])
+    except (OSError, IndexError, ValueError):
+        return None
+    return {
+        "processes": (user + nice + system) / _CLOCK_TICKS,
+        "interrupts": (irq + softirq) / _CLOCK_TICKS,
+        "steal": steal / _CLOCK_TICKS,
+    }

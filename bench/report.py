@@ -17,10 +17,12 @@ SUMMARY_HEADER = """# Benchmark results
 Written by `python -m bench` (see [../README.md](../README.md)); newest first. One row per target
 of a run; the JSON file holds everything else (machine, setup, CPU per process, agency calls,
 error kinds). `hub ÷ limit` compares the hub's requests per second with the hand-written limit's
-in the same run.
+in the same run. `target CPU` is the cores the measured server process used; `other CPU` is what
+processes outside the benchmark used meanwhile (they competed for the same cores: a run with a high
+figure there is disturbed).
 
-| run (UTC) | scenario | target | commit | conc. | duration | req/s | p50 ms | p95 ms | p99 ms | errors | hub ÷ limit | file |
-|---|---|---|---|---|---|---|---|---|---|---|---|---|
+| run (UTC) | scenario | target | commit | conc. | duration | req/s | p50 ms | p95 ms | p99 ms | errors | target CPU | other CPU | hub ÷ limit | file |
+|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|
 """
 
 
@@ -96,6 +98,8 @@ def summary_rows(doc: dict[str, Any], path: Path) -> list[str]:
                     f"{latency['p95']:.1f}",
                     f"{latency['p99']:.1f}",
                     f"{t['errors']} / {t['requests']}",
+                    _cores(t["cpu"].get(name)),
+                    _cores(t["cpu"].get("other_processes")),
                     f"{ratio:.2f}" if name == "hub" and ratio is not None else "",
                     f"[{path.name}]({path.name})",
                 ]
@@ -103,6 +107,10 @@ def summary_rows(doc: dict[str, Any], path: Path) -> list[str]:
             + " |"
         )
     return rows
+
+
+def _cores(entry: dict[str, float] | None) -> str:
+    return f"{entry['cores']:.2f}" if entry else "?"
 
 
 def update_summary(doc: dict[str, Any], path: Path, results_dir: Path) -> Path:
@@ -123,15 +131,15 @@ def render_text(doc: dict[str, Any]) -> str:
         f"\n{doc['scenario']} — {doc['setup']['distinct_requests']} distinct requests of {doc['setup']['page_size']} "
         f"judgments, concurrency {doc['load']['concurrency']}, agency latency {doc['setup']['agency_latency_ms']} ms",
         f"{'target':<8}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>9}"
-        f"{'calls/req (c/e/p)':>20}{'CPU cores (target/loadgen)':>29}",
+        f"{'calls/req (c/e/p)':>20}{'CPU cores: target / load gen / others':>40}",
     ]
     for name, t in doc["targets"].items():
         latency, calls, cpu = t["latency_ms"], t["agency_calls"], t["cpu"]
         per = "/".join(f"{calls[a]['per_request']:.2f}" for a in ("court", "enforcement", "procuracy"))
-        cores = f"{cpu.get(name, {}).get('cores', float('nan')):.2f} / {cpu['load_generator']['cores']:.2f}"
+        cores = " / ".join(_cores(cpu.get(key)) for key in (name, "load_generator", "other_processes"))
         lines.append(
             f"{name:<8}{t['rps']:>9.1f}{latency['p50']:>9.1f}{latency['p95']:>9.1f}{latency['p99']:>9.1f}"
-            f"{t['errors']:>9}{per:>20}{cores:>29}"
+            f"{t['errors']:>9}{per:>20}{cores:>40}"
         )
     if "hub_vs_limit" in doc:
         lines.append(f"hub ÷ limit: {doc['hub_vs_limit']['rps_ratio']:.2f} of the limit's requests per second")

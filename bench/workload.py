@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import orjson
-from sqlalchemy import distinct, select
+from sqlalchemy import select
 
 from domain.types import CaseType
 from ledger.db import create_engine, session_factory
@@ -34,6 +34,7 @@ query Judgment360($filter: JudgmentFilter, $first: Int!, $after: String) {
     totalCount
     pageInfo { hasNextPage endCursor }
     edges {
+      cursor
       node {
         id number caseType instance effectiveOn status
         court { code name active }
@@ -85,7 +86,7 @@ async def build_variables(database_url: str, *, first: int, pages: int, seed: in
     try:
         async with session_factory(engine)() as session:
             rows = await session.execute(
-                select(distinct(JUDGMENTS.c.province_code)).order_by(JUDGMENTS.c.province_code)
+                select(JUDGMENTS.c.province_code).distinct().order_by(JUDGMENTS.c.province_code)
             )
             provinces = [row[0] for row in rows]
             if not provinces:
