@@ -157,14 +157,30 @@ def _check_parties(parties: tuple[Party, ...], bad: Report) -> None:
             bad(f"{where}.address", SubmissionErrorCode.INVALID, "address is longer than 500 characters")
         if p.kind is PartyKind.INDIVIDUAL:
             if p.citizen_id is None or not CITIZEN_ID.fullmatch(p.citizen_id):
-                bad(f"{where}.citizenId", SubmissionErrorCode.MALFORMED_CITIZEN_ID, "a citizen ID (CCCD) is exactly 12 digits")
+                bad(
+                    f"{where}.citizenId",
+                    SubmissionErrorCode.MALFORMED_CITIZEN_ID,
+                    "a citizen ID (CCCD) is exactly 12 digits",
+                )
             if p.tax_code is not None:
-                bad(f"{where}.taxCode", SubmissionErrorCode.INVALID, "an individual party carries a citizen ID, not a tax code")
+                bad(
+                    f"{where}.taxCode",
+                    SubmissionErrorCode.INVALID,
+                    "an individual party carries a citizen ID, not a tax code",
+                )
         else:
             if p.tax_code is None or not TAX_CODE.fullmatch(p.tax_code):
-                bad(f"{where}.taxCode", SubmissionErrorCode.MALFORMED_TAX_CODE, "a tax code is 10 digits, or 10-3 for a branch")
+                bad(
+                    f"{where}.taxCode",
+                    SubmissionErrorCode.MALFORMED_TAX_CODE,
+                    "a tax code is 10 digits, or 10-3 for a branch",
+                )
             if p.citizen_id is not None:
-                bad(f"{where}.citizenId", SubmissionErrorCode.INVALID, "an organisation carries a tax code, not a citizen ID")
+                bad(
+                    f"{where}.citizenId",
+                    SubmissionErrorCode.INVALID,
+                    "an organisation carries a tax code, not a citizen ID",
+                )
 
 
 def _check_obligations(obligations: tuple[Obligation, ...], bad: Report) -> None:

@@ -24,10 +24,13 @@ from adapters.config import HttpAgencyConfig
 from adapters.metrics import AdapterMetrics
 from adapters.registry import build_adapters
 from domain.receipts import ReceiptSigner
+from gateway.delivery import DeliveryWorker, running
 from gateway.graphql_view import HubGraphQL
 from gateway.health import healthz, metrics, readyz, receipt_key
 from gateway.identity import TokenVerifier, ensure_keypair, load_private_key
 from gateway.middleware import Authenticate, RequestId
+from gateway.overdue import OverdueMonitor, monitoring
+from gateway.policies import load_deadline_policy
 from gateway.settings import AgencyEndpoint, Settings, SettingsError
 from gateway.state import HubState
 from ledger.db import create_engine, session_factory
@@ -64,6 +67,7 @@ def create_app(settings: Settings) -> Starlette:
         ensure_keypair(settings.issuer_private_key, settings.issuer_public_key)
         ensure_keypair(settings.receipt_private_key, settings.receipt_public_key)
     receipts = ReceiptSigner(load_private_key(settings.receipt_private_key))
+    deadline_policy = load_deadline_policy(settings.data_dir)
     missing = [f"{issuer}: {path}" for issuer, path in settings.public_keys().items() if not path.exists()]
     if missing:
         raise SettingsError(f"public keys of trusted issuers not found: {', '.join(missing)}")
@@ -97,6 +101,7 @@ def create_app(settings: Settings) -> Starlette:
                 metrics=registry,
                 signal=EventSignal(),
                 receipts=receipts,
+                deadlines=deadline_policy,
             )
             app.state.hub = hub
             app.state.graphql = HubGraphQL(
@@ -105,8 +110,24 @@ def create_app(settings: Settings) -> Starlette:
                 graphql_ide="graphiql" if settings.demo else None,
                 allow_queries_via_get=True,
             )
-            log.info("hub ready (mode=%s, database=%s)", settings.mode, engine.url.render_as_string(hide_password=True))
-            yield
+            delivery = (
+                DeliveryWorker.from_settings(settings.webhooks, hub.sessions, http, hub.signal, registry)
+                if settings.webhooks.enabled
+                else None
+            )
+            overdue = (
+                OverdueMonitor(hub.sessions, hub.deadlines, hub.signal, settings.overdue_every_s)
+                if settings.overdue_every_s > 0
+                else None
+            )
+            async with (
+                running(delivery),
+                monitoring(overdue),
+            ):  # stopped before the HTTP session and the engine close below
+                log.info(
+                    "hub ready (mode=%s, database=%s)", settings.mode, engine.url.render_as_string(hide_password=True)
+                )
+                yield
         finally:
             hub_state: HubState | None = getattr(app.state, "hub", None)
             if hub_state is not None:

@@ -180,7 +180,6 @@ async def demo(*, port: int, judgments: int, world_seed: int, var: Path, feed_ev
         example_id = page.items[0].id if page.items else "court.ha-noi.kv01:1/2026/DS-ST"
         feed_key = Ed25519PrivateKey.generate()
         await keys_add(settings, FEED_COURT, encode_public_key(feed_key.public_key()))
-        _print_welcome(settings, example_id, feed_every_s)
         server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
         stop_feed = asyncio.Event()
         feed = FeedSettings(
@@ -190,13 +189,21 @@ async def demo(*, port: int, judgments: int, world_seed: int, var: Path, feed_ev
             province_label="thành phố Hà Nội",
             former_province="Hà Nội",
             every_s=feed_every_s,
-            first_serial=int(time.time()) % 900_000,  # a fresh range on every start, so a restarted demo adds new judgments
+            first_serial=int(time.time())
+            % 900_000,  # a fresh range on every start, so a restarted demo adds new judgments
         )
         feed_task = (
-            asyncio.create_task(run_feed(feed, feed_key, stop_feed, seed=feed.first_serial)) if feed_every_s > 0 else None
+            asyncio.create_task(run_feed(feed, feed_key, stop_feed, seed=feed.first_serial))
+            if feed_every_s > 0
+            else None
         )
+        serving = asyncio.create_task(server.serve())
+        while not server.started and not serving.done():  # noqa: ASYNC110 - uvicorn offers a flag, no event
+            await asyncio.sleep(0.05)  # print the welcome only once the hub answers
+        if server.started:
+            _print_welcome(settings, example_id, feed_every_s)
         try:
-            await server.serve()
+            await serving
         finally:
             stop_feed.set()
             if feed_task is not None:

@@ -33,6 +33,7 @@ class HubGraphQL(GraphQL[Context, None]):
             adapters=self.hub.adapters,
             signal=self.hub.signal,
             receipts=self.hub.receipts,
+            deadlines=self.hub.deadlines,
             request_id=state.get("request_id", "-"),
             request=request,
             response=response,

@@ -10,6 +10,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, ClassVar
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -25,6 +26,68 @@ class AgencyEndpoint:
 
 
 @dataclass(frozen=True, slots=True)
+class WebhookSettings:
+    """Webhook delivery (``gateway/delivery.py``); ``LIENTHONG_WEBHOOK_*``, see docs/operations.md.
+
+    Tests shrink the delays (``base_delay_s=0.05``, ``max_attempts=4``) so a
+    dead letter is reached in well under a second of back-off.
+    """
+
+    enabled: bool = True  # run the delivery worker in this process (off: API-only replica)
+    max_attempts: int = 8
+    base_delay_s: float = 1.0
+    max_delay_s: float = 300.0
+    timeout_s: float = 5.0
+    batch: int = 50
+    concurrency: int = 16
+    poll_s: float = 1.0
+
+    _ENV: ClassVar[dict[str, str]] = {
+        "enabled": "WEBHOOK_DELIVERY",
+        "max_attempts": "WEBHOOK_MAX_ATTEMPTS",
+        "base_delay_s": "WEBHOOK_BASE_DELAY_S",
+        "max_delay_s": "WEBHOOK_MAX_DELAY_S",
+        "timeout_s": "WEBHOOK_TIMEOUT_S",
+        "batch": "WEBHOOK_BATCH",
+        "concurrency": "WEBHOOK_CONCURRENCY",
+        "poll_s": "WEBHOOK_POLL_S",
+    }
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> WebhookSettings:
+        values: dict[str, Any] = {}
+        for name, var in cls._ENV.items():
+            raw = env.get(f"LIENTHONG_{var}")
+            if raw is None or raw.strip() == "":
+                continue
+            default = getattr(cls(), name)
+            try:
+                if isinstance(default, bool):
+                    flag = raw.strip().lower()
+                    if flag not in {"1", "true", "yes", "on", "0", "false", "no", "off"}:
+                        raise ValueError(f"not on/off: {raw!r}")
+                    values[name] = flag in {"1", "true", "yes", "on"}
+                else:
+                    values[name] = type(default)(raw)
+            except ValueError as exc:
+                raise SettingsError(f"LIENTHONG_{var}: {exc}") from exc
+        settings = cls(**values)
+        for name in ("max_attempts", "batch", "concurrency", "timeout_s", "poll_s"):
+            if getattr(settings, name) <= 0:
+                raise SettingsError(f"LIENTHONG_{cls._ENV[name]} must be positive")
+        for name in ("base_delay_s", "max_delay_s"):
+            if getattr(settings, name) < 0:
+                raise SettingsError(f"LIENTHONG_{cls._ENV[name]} must not be negative")
+        return settings
+
+    def to_env(self) -> dict[str, str]:
+        return {
+            f"LIENTHONG_{var}": ("on" if value else "off") if isinstance(value, bool) else str(value)
+            for var, value in ((var, getattr(self, name)) for name, var in self._ENV.items())
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     database_url: str = "sqlite+aiosqlite:///var/lienthong.db"
     mode: str = "demo"  # "demo" shows GraphiQL; "production" hides it
@@ -36,11 +99,13 @@ class Settings:
     token_audience: str = "lienthong"
     trusted_issuers: Mapping[str, Path] = field(default_factory=dict)  # issuer -> public key PEM
     adapter_timeout_s: float = 2.0
+    overdue_every_s: float = 60.0  # 0 turns the overdue monitor off in this process
     court: AgencyEndpoint | None = None
     enforcement: AgencyEndpoint | None = None
     procuracy: AgencyEndpoint | None = None
     personnel_database_url: str | None = None
     log_level: str = "info"
+    webhooks: WebhookSettings = field(default_factory=WebhookSettings)
 
     @property
     def demo(self) -> bool:
@@ -89,6 +154,7 @@ class Settings:
         try:
             port = int(get("PORT", "8000") or "8000")
             timeout = float(get("ADAPTER_TIMEOUT_S", "2.0") or "2.0")
+            overdue_every = float(get("OVERDUE_EVERY_S", "60") or "60")
         except ValueError as exc:
             raise SettingsError(f"bad number in settings: {exc}") from exc
         trusted: dict[str, Path] = {}
@@ -109,11 +175,13 @@ class Settings:
             token_audience=get("TOKEN_AUDIENCE", defaults.token_audience) or defaults.token_audience,
             trusted_issuers=trusted,
             adapter_timeout_s=timeout,
+            overdue_every_s=overdue_every,
             court=endpoint("COURT"),
             enforcement=endpoint("ENFORCEMENT"),
             procuracy=endpoint("PROCURACY"),
             personnel_database_url=get("PERSONNEL_DATABASE_URL"),
             log_level=get("LOG_LEVEL", "info") or "info",
+            webhooks=WebhookSettings.from_env(env),
         )
 
     def to_env(self) -> dict[str, str]:
@@ -128,7 +196,9 @@ class Settings:
             "LIENTHONG_TOKEN_ISSUER": self.token_issuer,
             "LIENTHONG_TOKEN_AUDIENCE": self.token_audience,
             "LIENTHONG_ADAPTER_TIMEOUT_S": str(self.adapter_timeout_s),
+            "LIENTHONG_OVERDUE_EVERY_S": str(self.overdue_every_s),
             "LIENTHONG_LOG_LEVEL": self.log_level,
+            **self.webhooks.to_env(),
         }
         if self.trusted_issuers:
             env["LIENTHONG_TRUSTED_ISSUERS"] = ",".join(f"{k}={v}" for k, v in self.trusted_issuers.items())

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from adapters.registry import Adapters
 from domain.receipts import ReceiptSigner
+from domain.transfer_deadlines import DeadlinePolicy
 from gateway.identity import TokenVerifier
 from gateway.settings import Settings
 from resolvers.signals import EventSignal
@@ -26,3 +27,4 @@ class HubState:
     metrics: CollectorRegistry
     signal: EventSignal
     receipts: ReceiptSigner
+    deadlines: DeadlinePolicy

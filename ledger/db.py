@@ -76,7 +76,7 @@ def create_engine(
     pool_size: int = 10,
     max_overflow: int = 10,
     pool_timeout: float = 30.0,
-    sqlite_busy_timeout_ms: int = 5000,
+    sqlite_busy_timeout_ms: int = 30_000,
     application_name: str = "lienthong",
 ) -> AsyncEngine:
     """An async engine for ``url``, configured for the hub's workload.

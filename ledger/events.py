@@ -48,7 +48,7 @@ class TransferEvent:
         return frozenset({self.office_code, self.enforcement_agency_code, self.court_code, self.procuracy_code})
 
 
-def _event(row: TransferEventRow) -> TransferEvent:
+def event_from_row(row: TransferEventRow) -> TransferEvent:
     return TransferEvent(
         cursor=row.cursor,
         event_id=row.event_id,
@@ -93,7 +93,7 @@ async def append_event(
     )
     session.add(row)
     await session.flush()
-    event = _event(row)
+    event = event_from_row(row)
     hooks = await session.scalars(
         select(WebhookRow.id).where(WebhookRow.active.is_(True), WebhookRow.agency_code.in_(sorted(event.audience)))
     )
@@ -131,7 +131,7 @@ async def events_after(
             )
         )
     rows = await session.scalars(query.order_by(TransferEventRow.cursor).limit(max(1, min(limit, MAX_EVENTS_PER_READ))))
-    return [_event(r) for r in rows]
+    return [event_from_row(r) for r in rows]
 
 
 async def last_cursor(session: AsyncSession) -> int:

@@ -74,6 +74,8 @@ class Transfer:
     return_reason: str | None
     return_note: str | None
     updated_at: datetime
+    interim_measure: bool
+    has_ex_officio: bool
 
     @property
     def audience(self) -> frozenset[str]:
@@ -82,7 +84,8 @@ class Transfer:
         )
 
 
-def _transfer(row: TransferRow) -> Transfer:
+def transfer_from_row(row: TransferRow) -> Transfer:
+    submitted = orjson.loads(row.submission)
     return Transfer(
         id=row.id,
         judgment_id=row.judgment_id,
@@ -112,6 +115,8 @@ def _transfer(row: TransferRow) -> Transfer:
         return_reason=row.return_reason,
         return_note=row.return_note,
         updated_at=row.updated_at,
+        interim_measure=bool(submitted.get("interimMeasure")),
+        has_ex_officio=any(o.get("exOfficio") for o in submitted.get("obligations", ())),
     )
 
 
@@ -129,22 +134,22 @@ class TransferLedger:
 
     async def by_idempotency_key(self, key: str) -> Transfer | None:
         row = await self.session.scalar(select(TransferRow).where(TransferRow.idempotency_key == key))
-        return _transfer(row) if row is not None else None
+        return transfer_from_row(row) if row is not None else None
 
     async def get(self, transfer_id: str) -> Transfer | None:
         row = await self.session.get(TransferRow, transfer_id)
-        return _transfer(row) if row is not None else None
+        return transfer_from_row(row) if row is not None else None
 
     async def get_many(self, ids: Sequence[str]) -> list[Transfer | None]:
         rows = await self.session.scalars(select(TransferRow).where(TransferRow.id.in_(set(ids))))
-        found = {r.id: _transfer(r) for r in rows}
+        found = {r.id: transfer_from_row(r) for r in rows}
         return [found.get(i) for i in ids]
 
     async def latest_for_judgments(self, judgment_ids: Sequence[str]) -> list[Transfer | None]:
         rows = await self.session.scalars(
             select(TransferRow).where(TransferRow.judgment_id.in_(set(judgment_ids))).order_by(TransferRow.received_at)
         )
-        found = {r.judgment_id: _transfer(r) for r in rows}  # later rows win: the latest transfer
+        found = {r.judgment_id: transfer_from_row(r) for r in rows}  # later rows win: the latest transfer
         return [found.get(i) for i in judgment_ids]
 
     async def create(
@@ -201,7 +206,7 @@ class TransferLedger:
         self.session.add(row)
         await self.session.flush()
         await self._set_judgment_status(row.judgment_id, TransferStatus.SUBMITTED)
-        transfer = _transfer(row)
+        transfer = transfer_from_row(row)
         event = await self._event(transfer, "SUBMITTED", received_at, {"status": transfer.status.value})
         return transfer, event
 
@@ -214,7 +219,7 @@ class TransferLedger:
         """
         row = await self._locked(transfer_id)
         if row.register_number is not None:
-            return _transfer(row), None
+            return transfer_from_row(row), None
         year = statistical_year(local_day)
         row.register_year = year
         row.register_number = await next_register_number(self.session, row.register_office_code, year)
@@ -223,7 +228,7 @@ class TransferLedger:
         row.updated_at = at
         await self.session.flush()
         await self._set_judgment_status(row.judgment_id, TransferStatus.ACKNOWLEDGED)
-        transfer = _transfer(row)
+        transfer = transfer_from_row(row)
         payload = {"status": transfer.status.value, "registerYear": year, "registerNumber": row.register_number}
         return transfer, await self._event(transfer, "ACKNOWLEDGED", at, payload)
 
@@ -242,7 +247,7 @@ class TransferLedger:
         row.returned_at, row.return_reason, row.return_note, row.updated_at = at, reason.value, note, at
         await self.session.flush()
         await self._set_judgment_status(row.judgment_id, TransferStatus.RETURNED)
-        transfer = _transfer(row)
+        transfer = transfer_from_row(row)
         payload = {"status": transfer.status.value, "reason": reason.value, "note": note}
         return transfer, await self._event(transfer, "RETURNED", at, payload)
 
@@ -255,7 +260,7 @@ class TransferLedger:
         register number is ever taken back.
         """
         row = await self._locked(transfer_id)
-        before = _transfer(row)
+        before = transfer_from_row(row)
         returned = await self._event(
             before,
             "RETURNED",
@@ -275,7 +280,7 @@ class TransferLedger:
         )
         await self.session.flush()
         await self._set_judgment_status(row.judgment_id, TransferStatus.SUBMITTED)
-        after = _transfer(row)
+        after = transfer_from_row(row)
         rerouted = await self._event(
             after, "REROUTED", at, {"status": after.status.value, "from": before.register_office_code, "note": note}
         )
@@ -290,7 +295,7 @@ class TransferLedger:
         row.status = TransferStatus.DECIDED.value
         await self.session.flush()
         await self._set_judgment_status(row.judgment_id, TransferStatus.DECIDED)
-        transfer = _transfer(row)
+        transfer = transfer_from_row(row)
         payload = {
             "status": transfer.status.value,
             "decisionNumber": number,
@@ -323,7 +328,7 @@ class TransferLedger:
         rows = list(
             await self.session.scalars(query.order_by(TransferRow.received_at, TransferRow.id).limit(first + 1))
         )
-        items = [_transfer(r) for r in rows[:first]]
+        items = [transfer_from_row(r) for r in rows[:first]]
         cursors = [encode_cursor(CURSOR_TAG, [t.received_at.isoformat(), t.id]) for t in items]
         return Page(items=tuple(items), cursors=tuple(cursors), has_next_page=len(rows) > first)
 

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from adapters.registry import Adapters
 from domain.access import Principal
 from domain.receipts import ReceiptSigner
+from domain.transfer_deadlines import DeadlinePolicy
 from resolvers.dataloaders import Loaders
 from resolvers.signals import EventSignal
 
@@ -22,6 +23,7 @@ class Context:
     loaders: Loaders
     signal: EventSignal
     receipts: ReceiptSigner
+    deadlines: DeadlinePolicy
     request_id: str
     request: Any = None  # starlette Request or WebSocket (Strawberry's view reads it)
     response: Any = None
@@ -30,24 +32,27 @@ class Context:
     @classmethod
     def build(
         cls,
+        *,
         principal: Principal,
         sessions: async_sessionmaker[AsyncSession],
         adapters: Adapters,
         signal: EventSignal,
         receipts: ReceiptSigner,
+        deadlines: DeadlinePolicy,
         request_id: str,
         request: Any = None,
         response: Any = None,
     ) -> Context:
         """A fresh context, with fresh loaders: a loader's cache must never outlive its request."""
         return cls(
-            principal,
-            sessions,
-            adapters,
-            Loaders.build(sessions, adapters),
-            signal,
-            receipts,
-            request_id,
-            request,
-            response,
+            principal=principal,
+            sessions=sessions,
+            adapters=adapters,
+            loaders=Loaders.build(sessions, adapters),
+            signal=signal,
+            receipts=receipts,
+            deadlines=deadlines,
+            request_id=request_id,
+            request=request,
+            response=response,
         )

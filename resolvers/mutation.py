@@ -5,8 +5,9 @@ from __future__ import annotations
 import strawberry
 
 from resolvers.transfers import TransferMutations
+from resolvers.webhooks import WebhookMutations
 
 
 @strawberry.type
-class Mutation(TransferMutations):
+class Mutation(TransferMutations, WebhookMutations):
     pass

@@ -8,8 +8,9 @@ from resolvers.agencies import AgencyQueries
 from resolvers.judgments import JudgmentQueries
 from resolvers.me import MeQueries
 from resolvers.transfers import TransferQueries
+from resolvers.webhooks import WebhookQueries
 
 
 @strawberry.type
-class Query(MeQueries, AgencyQueries, JudgmentQueries, TransferQueries):
+class Query(MeQueries, AgencyQueries, JudgmentQueries, TransferQueries, WebhookQueries):
     pass

@@ -57,7 +57,6 @@ class ClientErrors(SchemaExtension):
             rid = request_id_of(self.execution_context)
             result.errors = [for_client(e, rid) for e in errors]
 
-
     def on_stream_result(self, result: object) -> Iterator[None]:
         """Subscription results are sent as they come, long before on_operation ends: rewrite each one."""
         errors = getattr(result, "errors", None)

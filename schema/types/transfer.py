@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 
 import strawberry
 
+from domain.deadlines import DeadlineState as DomainDeadlineState
+from domain.deadlines import local_day
 from domain.submission import SubmissionErrorCode as DomainSubmissionErrorCode
+from domain.transfer_deadlines import TrackedDeadline, TransferFacts
 from domain.types import DecisionKind as DomainDecisionKind
 from ledger.transfers import ReturnReason as DomainReturnReason
 from ledger.transfers import Transfer as LedgerTransfer
@@ -50,6 +53,39 @@ class Receipt:
     )
 
 
+DeadlineState = strawberry.enum(
+    DomainDeadlineState,
+    name="DeadlineState",
+    description="PENDING, MET, MET_LATE (done after the due day) or OVERDUE (open and late).",
+)
+
+
+@strawberry.type(description="A legal deadline of the transfer, with its rule, legal basis and state.")
+class TransferDeadline:
+    key: str = strawberry.field(description="Rule key in the rules table, e.g. decision_ex_officio.")
+    description: str = strawberry.field(description="The rule, in Vietnamese.")
+    legal_basis: str
+    verified: bool = strawberry.field(
+        description="False while the rule's legal basis awaits confirmation (DOMAIN.md §3)."
+    )
+    due_on: date = strawberry.field(description="Last day (Việt Nam time) on which the step is on time.")
+    due_at: datetime | None = strawberry.field(description="Exact due moment, for rules counted in hours.")
+    state: DeadlineState
+
+    @classmethod
+    def from_domain(cls, d: TrackedDeadline) -> TransferDeadline:
+        due_at = d.due if isinstance(d.due, datetime) else None
+        return cls(
+            key=d.key,
+            description=d.rule.description_vi,
+            legal_basis=d.rule.legal_basis,
+            verified=d.rule.verified,
+            due_on=local_day(d.due),
+            due_at=due_at,
+            state=d.state,
+        )
+
+
 @strawberry.type(description="The enforcement decision recorded for a transfer.")
 class TransferDecision:
     number: str
@@ -83,6 +119,7 @@ class Transfer:
     receipt: Receipt
     decision: TransferDecision | None
     last_return: TransferReturn | None = strawberry.field(description="The latest return (kept after a reroute).")
+    facts: strawberry.Private[TransferFacts]
     judgment_id: strawberry.Private[str]
     court_code: strawberry.Private[str]
     enforcement_agency_code: strawberry.Private[str]
@@ -121,6 +158,14 @@ class Transfer:
             )
             if t.return_reason and t.returned_at
             else None,
+            facts=TransferFacts(
+                effective_on=t.effective_on,
+                received_at=t.received_at,
+                interim_measure=t.interim_measure,
+                has_ex_officio=t.has_ex_officio,
+                decision_date=t.decision_date,
+                decided_at=t.decided_at,
+            ),
             judgment_id=t.judgment_id,
             court_code=t.court_code,
             enforcement_agency_code=t.enforcement_agency_code,
@@ -128,6 +173,13 @@ class Transfer:
             register_office_code=t.register_office_code,
             procuracy_code=t.procuracy_code,
         )
+
+    @strawberry.field(
+        description="The transfer's legal deadlines (DOMAIN.md §3), computed on the working-day calendar."
+    )
+    def deadlines(self, info: Info) -> list[TransferDeadline]:
+        policy = info.context.deadlines
+        return [TransferDeadline.from_domain(d) for d in policy.for_transfer(self.facts, datetime.now(UTC))]
 
     @strawberry.field
     async def judgment(self, info: Info) -> Judgment | None:

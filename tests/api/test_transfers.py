@@ -315,3 +315,28 @@ class TestRecordEnforcementDecision:
         }
         seen = (await court_gql(TRANSFER, {"id": transfer_id})).data["transfer"]
         assert seen["status"] == "DECIDED"
+
+
+class TestDeadlines:
+    QUERY = """
+    query ($id: ID!) { transfer(id: $id) { deadlines { key legalBasis dueOn state } } }
+    """
+
+    async def test_a_fresh_transfer_shows_its_deadlines_with_their_legal_basis(self, signer, court_gql, office_gql):
+        transfer_id = await _submitted(signer, court_gql)
+        deadlines = {
+            d["key"]: d for d in (await court_gql(self.QUERY, {"id": transfer_id})).data["transfer"]["deadlines"]
+        }
+        assert deadlines["court_transfer"]["state"] == "MET"  # effective 3 days ago, received now: within 30 days
+        assert deadlines["decision_ex_officio"]["state"] == "PENDING"
+        assert deadlines["decision_ex_officio"]["dueOn"] > date.today().isoformat()
+        assert all(d["legalBasis"] for d in deadlines.values())
+
+        await office_gql(ACK, {"id": transfer_id})
+        await office_gql(DECIDE, {"id": transfer_id, "number": "7/QĐ-THADS", "on": date.today().isoformat()})
+        decided = {
+            d["key"]: d["state"]
+            for d in (await court_gql(self.QUERY, {"id": transfer_id})).data["transfer"]["deadlines"]
+        }
+        assert decided["decision_ex_officio"] == "MET"
+        assert decided["assign_officer"] == "MET"

@@ -1,0 +1,77 @@
+"""The legal deadlines of one transfer, and where each stands.
+
+Which rules apply (DOMAIN.md §3, keys of ``domain.deadlines``):
+
+- ``court_transfer`` (``court_transfer_interim`` for an interim emergency measure):
+  from the judgment's legal effect; done when the hub received it;
+- ``decision_ex_officio`` (``decision_interim``) when the judgment orders something
+  enforced ex officio: from receipt; done on the decision's date;
+- once decided: ``assign_officer`` (the officer is named with the decision) and
+  ``send_decision_to_procuracy`` (the hub delivers the copy when the decision is recorded).
+
+A rule not in force on the event's date (e.g. an event before the rules table
+starts) is left out rather than guessed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from domain.deadlines import DeadlineRule, DeadlineState, Moment, RuleBook, RuleNotFound, assess
+from domain.workdays import WorkingCalendar
+
+
+@dataclass(frozen=True, slots=True)
+class TransferFacts:
+    effective_on: date
+    received_at: datetime
+    interim_measure: bool
+    has_ex_officio: bool
+    decision_date: date | None = None
+    decided_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TrackedDeadline:
+    rule: DeadlineRule
+    event: Moment
+    due: Moment
+    done_at: Moment | None
+    state: DeadlineState
+
+    @property
+    def key(self) -> str:
+        return self.rule.key
+
+
+def transfer_deadlines(facts: TransferFacts, rules: RuleBook, calendar: WorkingCalendar, now: datetime) -> list[TrackedDeadline]:
+    tracked: list[TrackedDeadline] = []
+
+    def track(key: str, event: Moment, done_at: Moment | None) -> None:
+        try:
+            deadline = rules.deadline(key, event, calendar)
+        except RuleNotFound:
+            return
+        tracked.append(TrackedDeadline(deadline.rule, event, deadline.due, done_at, assess(deadline.due, done_at, now)))
+
+    track("court_transfer_interim" if facts.interim_measure else "court_transfer", facts.effective_on, facts.received_at)
+    if facts.interim_measure:
+        track("decision_interim", facts.received_at, facts.decided_at)
+    elif facts.has_ex_officio:
+        track("decision_ex_officio", facts.received_at, facts.decision_date)
+    if facts.decision_date is not None:
+        track("assign_officer", facts.decision_date, facts.decision_date)
+        track("send_decision_to_procuracy", facts.decision_date, facts.decided_at or facts.decision_date)
+    return tracked
+
+
+@dataclass(frozen=True, slots=True)
+class DeadlinePolicy:
+    """The rules table and the working-day calendar in force for this hub (from configuration)."""
+
+    rules: RuleBook
+    calendar: WorkingCalendar
+
+    def for_transfer(self, facts: TransferFacts, now: datetime) -> list[TrackedDeadline]:
+        return transfer_deadlines(facts, self.rules, self.calendar, now)
