@@ -45,7 +45,9 @@ class TrackedDeadline:
         return self.rule.key
 
 
-def transfer_deadlines(facts: TransferFacts, rules: RuleBook, calendar: WorkingCalendar, now: datetime) -> list[TrackedDeadline]:
+def transfer_deadlines(
+    facts: TransferFacts, rules: RuleBook, calendar: WorkingCalendar, now: datetime
+) -> list[TrackedDeadline]:
     tracked: list[TrackedDeadline] = []
 
     def track(key: str, event: Moment, done_at: Moment | None) -> None:
@@ -55,7 +57,9 @@ def transfer_deadlines(facts: TransferFacts, rules: RuleBook, calendar: WorkingC
             return
         tracked.append(TrackedDeadline(deadline.rule, event, deadline.due, done_at, assess(deadline.due, done_at, now)))
 
-    track("court_transfer_interim" if facts.interim_measure else "court_transfer", facts.effective_on, facts.received_at)
+    track(
+        "court_transfer_interim" if facts.interim_measure else "court_transfer", facts.effective_on, facts.received_at
+    )
     if facts.interim_measure:
         track("decision_interim", facts.received_at, facts.decided_at)
     elif facts.has_ex_officio:
