@@ -20,7 +20,10 @@ from domain.receipts import verify_receipt
 from domain.signatures import public_key_from_b64
 from domain.types import Party, PartyKind, PartyRole
 from gateway import commands
+from ledger.db import create_engine, session_factory
+from ledger.events import last_cursor
 from tests.support.court_client import SUBMIT, CourtSigner, document
+from tests.support.ws_client import connect
 
 pytestmark = pytest.mark.e2e
 
@@ -340,3 +343,26 @@ class TestDeadlines:
         }
         assert decided["decision_ex_officio"] == "MET"
         assert decided["assign_officer"] == "MET"
+
+
+class TestSupervisionCopy:
+    EVENTS = """
+    subscription ($office: ID!, $after: String) { transferEvents(office: $office, after: $after) { kind transferId } }
+    """
+
+    async def test_the_area_procuracy_receives_the_transfer_live_and_can_read_it(self, hub, signer, court_gql):
+        procuracy = "procuracy.ha-noi.kv02"
+        token = hub.token(procuracy, [Role.PROCURACY])
+        engine = create_engine(hub.settings.database_url)
+        try:
+            async with session_factory(engine)() as session:
+                now = await last_cursor(session)
+        finally:
+            await engine.dispose()
+        async with connect(hub.http, hub.url, token=token) as ws:
+            subscription = await ws.subscribe(self.EVENTS, {"office": procuracy, "after": str(now)})
+            transfer_id = await _submitted(signer, court_gql)
+            event = (await subscription.next_data(timeout=15))["transferEvents"]
+        assert event == {"kind": "SUBMITTED", "transferId": transfer_id}
+        seen = (await hub.client(token)(TRANSFER, {"id": transfer_id})).data["transfer"]
+        assert seen["id"] == transfer_id
