@@ -2,18 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 
 def statistical_year(day: date) -> int:
     """The year a statistical period ends in: 1 Oct 2025 – 30 Sep 2026 is statistical year 2026."""
     return day.year + 1 if day.month >= 10 else day.year
-
-
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-def local_day(moment: datetime) -> date:
-    """The calendar day in Việt Nam (UTC+7) of a timezone-aware moment."""
-    return moment.astimezone(VIETNAM).date()

@@ -18,10 +18,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access import Principal, Role
+from domain.deadlines import local_day
 from domain.errors import Forbidden
 from domain.jurisdiction import Route, RoutingError, route_judgment, route_to_enforcement
 from domain.receipts import build_receipt
-from domain.registers import local_day
 from domain.signatures import KeyFormatError, public_key_from_b64, verify
 from domain.submission import MAX_DOCUMENT_BYTES, Submission, SubmissionErrorCode, UserError, validate
 from domain.types import Agency, AgencyKind, DecisionKind

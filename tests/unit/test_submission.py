@@ -5,7 +5,8 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from domain.canonical import canonical_json
-from domain.registers import local_day, statistical_year
+from domain.deadlines import local_day
+from domain.registers import statistical_year
 from domain.signatures import public_key_b64, public_key_from_b64, sign, verify
 from domain.submission import SubmissionErrorCode, validate
 from domain.types import Obligation, ObligationKind, Party, PartyKind, PartyRole
