@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from dataclasses import asdict
 
 import aiohttp
 import orjson
@@ -35,7 +36,7 @@ from gateway.settings import AgencyEndpoint, Settings, SettingsError
 from gateway.state import HubState
 from ledger.db import create_engine, session_factory
 from resolvers.signals import EventSignal
-from schema.build import build_schema
+from schema.build import build_schema, limit_extensions
 
 log = logging.getLogger("lienthong.gateway")
 
@@ -106,7 +107,7 @@ def create_app(settings: Settings) -> Starlette:
             app.state.hub = hub
             app.state.graphql = HubGraphQL(
                 hub,
-                schema=build_schema(),
+                schema=build_schema(limit_extensions(**asdict(settings.query_limits))),
                 graphql_ide="graphiql" if settings.demo else None,
                 allow_queries_via_get=True,
             )

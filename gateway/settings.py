@@ -20,6 +20,15 @@ class SettingsError(ValueError):
 
 
 @dataclass(frozen=True, slots=True)
+class QueryLimits:
+    """Bounds on a GraphQL document, checked before anything runs (hostile or careless queries)."""
+
+    max_depth: int = 12
+    max_tokens: int = 5000
+    max_aliases: int = 50
+
+
+@dataclass(frozen=True, slots=True)
 class AgencyEndpoint:
     base_url: str
     api_key: str
@@ -100,6 +109,7 @@ class Settings:
     trusted_issuers: Mapping[str, Path] = field(default_factory=dict)  # issuer -> public key PEM
     adapter_timeout_s: float = 2.0
     overdue_every_s: float = 60.0  # 0 turns the overdue monitor off in this process
+    query_limits: QueryLimits = field(default_factory=QueryLimits)
     court: AgencyEndpoint | None = None
     enforcement: AgencyEndpoint | None = None
     procuracy: AgencyEndpoint | None = None
@@ -155,6 +165,11 @@ class Settings:
             port = int(get("PORT", "8000") or "8000")
             timeout = float(get("ADAPTER_TIMEOUT_S", "2.0") or "2.0")
             overdue_every = float(get("OVERDUE_EVERY_S", "60") or "60")
+            limits = QueryLimits(
+                max_depth=int(get("MAX_QUERY_DEPTH", "12") or "12"),
+                max_tokens=int(get("MAX_QUERY_TOKENS", "5000") or "5000"),
+                max_aliases=int(get("MAX_QUERY_ALIASES", "50") or "50"),
+            )
         except ValueError as exc:
             raise SettingsError(f"bad number in settings: {exc}") from exc
         trusted: dict[str, Path] = {}
@@ -176,6 +191,7 @@ class Settings:
             trusted_issuers=trusted,
             adapter_timeout_s=timeout,
             overdue_every_s=overdue_every,
+            query_limits=limits,
             court=endpoint("COURT"),
             enforcement=endpoint("ENFORCEMENT"),
             procuracy=endpoint("PROCURACY"),
@@ -197,6 +213,9 @@ class Settings:
             "LIENTHONG_TOKEN_AUDIENCE": self.token_audience,
             "LIENTHONG_ADAPTER_TIMEOUT_S": str(self.adapter_timeout_s),
             "LIENTHONG_OVERDUE_EVERY_S": str(self.overdue_every_s),
+            "LIENTHONG_MAX_QUERY_DEPTH": str(self.query_limits.max_depth),
+            "LIENTHONG_MAX_QUERY_TOKENS": str(self.query_limits.max_tokens),
+            "LIENTHONG_MAX_QUERY_ALIASES": str(self.query_limits.max_aliases),
             "LIENTHONG_LOG_LEVEL": self.log_level,
             **self.webhooks.to_env(),
         }

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import SchemaExtension
+from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter, SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
@@ -22,8 +23,17 @@ class HubSchema(strawberry.Schema):
         log_errors(errors, execution_context)
 
 
-def build_schema(extensions: Sequence[type[SchemaExtension]] = ()) -> HubSchema:
-    """A new schema; extensions are classes, instantiated per operation (never shared)."""
+def limit_extensions(max_depth: int, max_tokens: int, max_aliases: int) -> list[Callable[[], SchemaExtension]]:
+    """Factories (never shared instances: an instance would carry state between concurrent requests)."""
+    return [
+        partial(MaxTokensLimiter, max_token_count=max_tokens),
+        partial(MaxAliasesLimiter, max_alias_count=max_aliases),
+        partial(QueryDepthLimiter, max_depth=max_depth),
+    ]
+
+
+def build_schema(extensions: Sequence[Callable[[], SchemaExtension]] = ()) -> HubSchema:
+    """A new schema; extensions are classes or factories, instantiated per operation (never shared)."""
     return HubSchema(
         query=Query,
         mutation=Mutation,
