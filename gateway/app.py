@@ -29,7 +29,7 @@ from gateway.delivery import DeliveryWorker, running
 from gateway.graphql_view import HubGraphQL
 from gateway.health import healthz, metrics, readyz, receipt_key
 from gateway.identity import TokenVerifier, ensure_keypair, load_private_key
-from gateway.middleware import Authenticate, RequestId
+from gateway.middleware import Authenticate, GraphQLResponseMediaType, RequestId
 from gateway.overdue import OverdueMonitor, monitoring
 from gateway.policies import load_deadline_policy
 from gateway.settings import AgencyEndpoint, Settings, SettingsError
@@ -148,6 +148,7 @@ def create_app(settings: Settings) -> Starlette:
         ],
         middleware=[
             Middleware(RequestId),
+            Middleware(GraphQLResponseMediaType),
             Middleware(Authenticate, verifier=lambda: _verifier_of(app), ide_enabled=settings.demo),
         ],
         lifespan=lifespan,

@@ -10,6 +10,8 @@ from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult
 from strawberry.types.unset import UnsetType
 
 from domain.access import Principal
@@ -48,6 +50,15 @@ class HubGraphQL(GraphQL[Context, None]):
         except AuthError as exc:
             raise ConnectionRejectionError({"message": str(exc), "code": "UNAUTHENTICATED"}) from exc
         return None
+
+    async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
+        """Per the GraphQL spec, a request that failed before execution (parse or validation errors,
+        which carry no ``path``) has no ``data`` entry at all, not ``"data": null``."""
+        answer = await super().process_result(request, result)
+        errors = answer.get("errors") if isinstance(answer, dict) else None
+        if errors and answer.get("data") is None and not any(e.get("path") for e in errors):
+            answer.pop("data", None)
+        return answer
 
     def encode_json(self, data: object) -> str:
         """Text, not bytes: WebSocket messages must go out as text frames (graphql-transport-ws)."""

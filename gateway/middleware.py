@@ -90,3 +90,64 @@ async def _unauthorized(message: str, send: Send) -> None:
         }
     )
     await send({"type": "http.response.body", "body": body})
+
+
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+
+
+class GraphQLResponseMediaType:
+    """GraphQL-over-HTTP: answer ``application/graphql-response+json`` to clients that accept it.
+
+    With that media type, a request that failed before execution (parse or
+    validation error: the body has no ``data``) is a ``400``; otherwise the
+    status stays as the view set it. Clients that accept only
+    ``application/json`` get the legacy behaviour (``200``). The GraphQL
+    answer is a small JSON document, so buffering it here is cheap.
+    """
+
+    def __init__(self, app: ASGIApp, path: str = "/graphql") -> None:
+        self.app = app
+        self.path = path
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] != self.path or not self._wants(scope):
+            await self.app(scope, receive, send)
+            return
+        start: Message | None = None
+        chunks: list[bytes] = []
+
+        async def buffered(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                start = message
+                return
+            if message["type"] != "http.response.body" or start is None:
+                await send(message)
+                return
+            chunks.append(message.get("body", b""))
+            if message.get("more_body", False):
+                return
+            await self._send_rewritten(start, b"".join(chunks), send)
+
+        await self.app(scope, receive, buffered)
+
+    @staticmethod
+    def _wants(scope: Scope) -> bool:
+        accept = Headers(scope=scope).get("accept", "")
+        return GRAPHQL_RESPONSE in accept
+
+    @staticmethod
+    async def _send_rewritten(start: Message, body: bytes, send: Send) -> None:
+        headers = MutableHeaders(raw=list(start["headers"]))
+        status = start["status"]
+        if headers.get("content-type", "").startswith("application/json"):
+            headers["content-type"] = GRAPHQL_RESPONSE
+            try:
+                document = orjson.loads(body)
+            except orjson.JSONDecodeError:
+                document = None
+            if status == 200 and isinstance(document, dict) and "data" not in document and document.get("errors"):
+                status = 400
+        headers["content-length"] = str(len(body))
+        await send({**start, "status": status, "headers": headers.raw})
+        await send({"type": "http.response.body", "body": body})
