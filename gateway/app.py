@@ -34,6 +34,7 @@ from gateway.overdue import OverdueMonitor, monitoring
 from gateway.policies import load_deadline_policy
 from gateway.settings import AgencyEndpoint, Settings, SettingsError
 from gateway.state import HubState
+from ledger.agencies import AgencyRepository
 from ledger.db import create_engine, session_factory
 from resolvers.signals import EventSignal
 from schema.build import build_schema, limit_extensions
@@ -83,6 +84,8 @@ def create_app(settings: Settings) -> Starlette:
             json_serialize=lambda obj: orjson.dumps(obj).decode(),
         )
         try:
+            async with session_factory(engine)() as session:
+                organisation = await AgencyRepository(session).all_by_code()
             adapters = build_adapters(
                 http,
                 court=court,
@@ -103,6 +106,7 @@ def create_app(settings: Settings) -> Starlette:
                 signal=EventSignal(),
                 receipts=receipts,
                 deadlines=deadline_policy,
+                agencies=organisation,
             )
             app.state.hub = hub
             app.state.graphql = HubGraphQL(

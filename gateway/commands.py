@@ -34,6 +34,11 @@ def configure_logging(level: str) -> None:
     logging.basicConfig(level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
+# Longer than any client's idle keep-alive (aiohttp keeps idle connections 15 s, browsers and load balancers
+# up to 60 s): a client must never reuse a connection the hub closed a moment before (ECONNRESET on the next request).
+KEEP_ALIVE_S = 75
+
+
 def serve(settings: Settings, workers: int = 1) -> int:
     import uvicorn
 
@@ -46,6 +51,7 @@ def serve(settings: Settings, workers: int = 1) -> int:
         workers=workers,
         log_level=settings.log_level,
         timeout_graceful_shutdown=10,
+        timeout_keep_alive=KEEP_ALIVE_S,
         proxy_headers=False,
     )
     return 0
@@ -180,7 +186,11 @@ async def demo(*, port: int, judgments: int, world_seed: int, var: Path, feed_ev
         example_id = page.items[0].id if page.items else "court.ha-noi.kv01:1/2026/DS-ST"
         feed_key = Ed25519PrivateKey.generate()
         await keys_add(settings, FEED_COURT, encode_public_key(feed_key.public_key()))
-        server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
+        server = uvicorn.Server(
+            uvicorn.Config(
+                create_app(settings), host="127.0.0.1", port=port, log_level="warning", timeout_keep_alive=KEEP_ALIVE_S
+            )
+        )
         stop_feed = asyncio.Event()
         feed = FeedSettings(
             hub_url=f"http://127.0.0.1:{port}",

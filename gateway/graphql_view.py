@@ -36,6 +36,7 @@ class HubGraphQL(GraphQL[Context, None]):
             signal=self.hub.signal,
             receipts=self.hub.receipts,
             deadlines=self.hub.deadlines,
+            agencies=self.hub.agencies,
             request_id=state.get("request_id", "-"),
             request=request,
             response=response,

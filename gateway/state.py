@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import aiohttp
@@ -9,6 +10,7 @@ from prometheus_client import CollectorRegistry
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from adapters.registry import Adapters
+from domain.types import Agency
 from domain.receipts import ReceiptSigner
 from domain.transfer_deadlines import DeadlinePolicy
 from gateway.identity import TokenVerifier
@@ -28,3 +30,4 @@ class HubState:
     signal: EventSignal
     receipts: ReceiptSigner
     deadlines: DeadlinePolicy
+    agencies: Mapping[str, Agency]  # the organisation (codes → agencies, dissolved ones too), loaded at start

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,6 +12,7 @@ from adapters.registry import Adapters
 from domain.access import Principal
 from domain.receipts import ReceiptSigner
 from domain.transfer_deadlines import DeadlinePolicy
+from domain.types import Agency
 from resolvers.dataloaders import Loaders
 from resolvers.signals import EventSignal
 
@@ -24,6 +26,7 @@ class Context:
     signal: EventSignal
     receipts: ReceiptSigner
     deadlines: DeadlinePolicy
+    agencies: Mapping[str, Agency]  # the organisation, for access scopes (read-only, shared)
     request_id: str
     request: Any = None  # starlette Request or WebSocket (Strawberry's view reads it)
     response: Any = None
@@ -39,6 +42,7 @@ class Context:
         signal: EventSignal,
         receipts: ReceiptSigner,
         deadlines: DeadlinePolicy,
+        agencies: Mapping[str, Agency],
         request_id: str,
         request: Any = None,
         response: Any = None,
@@ -52,6 +56,7 @@ class Context:
             signal=signal,
             receipts=receipts,
             deadlines=deadlines,
+            agencies=agencies,
             request_id=request_id,
             request=request,
             response=response,

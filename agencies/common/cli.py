@@ -70,4 +70,5 @@ def run(service: str, factory: AppFactory, argv: Sequence[str] | None = None) ->
         access_log=False,
         lifespan="off",
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+        timeout_keep_alive=75,  # longer than the hub's idle keep-alive (aiohttp: 15 s), so no reset on reuse
     )
