@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -130,6 +131,30 @@ async def ping(engine: AsyncEngine) -> None:
         await conn.execute(text("SELECT 1"))
 
 
+WAL_SWITCH_ATTEMPTS = 100
+
+
+def _ensure_wal(cursor: Any) -> None:
+    """Put the database file in WAL mode (it stays so), even while other connections open it too.
+
+    Switching needs an exclusive lock and SQLite answers "database is locked" at
+    once, without the busy handler, when several connections to a new file race
+    to switch it: read the mode first (no lock) and retry the switch briefly.
+    This runs only when a pooled connection is opened.
+    """
+    for attempt in range(WAL_SWITCH_ATTEMPTS):
+        cursor.execute("PRAGMA journal_mode")
+        if str(cursor.fetchone()[0]).lower() == "wal":
+            return
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except Exception as exc:
+            if "locked" not in str(exc) or attempt == WAL_SWITCH_ATTEMPTS - 1:
+                raise
+            time.sleep(0.02)
+
+
 def _sqlite_engine(url: URL, *, echo: bool, busy_timeout_ms: int) -> AsyncEngine:
     database = url.database or ""
     in_memory = database in ("", ":memory:") or database.startswith("file::memory:") or "mode=memory" in database
@@ -142,10 +167,10 @@ def _sqlite_engine(url: URL, *, echo: bool, busy_timeout_ms: int) -> AsyncEngine
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         try:
-            if not in_memory:
-                cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+            if not in_memory:
+                _ensure_wal(cursor)
+            cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA synchronous=NORMAL")
         finally:
             cursor.close()
