@@ -45,7 +45,7 @@ from bench.workload import SCENARIO, build_variables, check_answer, request_bodi
 from domain.access import Role
 from gateway import commands
 from gateway.identity import TokenIssuer, ensure_keypair
-from gateway.settings import AgencyEndpoint, Settings
+from gateway.settings import AgencyEndpoint, HttpLimits, Settings
 from ledger.migrate import upgrade
 from tests.support.hub_process import HubProcess
 
@@ -317,6 +317,7 @@ def run(args: argparse.Namespace) -> int:
             procuracy=AgencyEndpoint(topo.procuracy.base_url, topo.procuracy.api_key),
             personnel_database_url=topo.personnel_url,
             log_level="warning",
+            http_limits=HttpLimits(rate_per_s=0),  # one load generator with one token: measure, don't throttle
         )
         create_keys(settings)
         say("migrating, seeding and syncing the hub's database")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import AsyncIterator
-from dataclasses import asdict
 
 import aiohttp
 import orjson
@@ -29,15 +28,25 @@ from gateway.delivery import DeliveryWorker, running
 from gateway.graphql_view import HubGraphQL
 from gateway.health import healthz, metrics, readyz, receipt_key
 from gateway.identity import TokenVerifier, ensure_keypair, load_private_key
+from gateway.jwks import keeping_fresh
 from gateway.middleware import Authenticate, GraphQLResponseMediaType, RequestId
 from gateway.overdue import OverdueMonitor, monitoring
 from gateway.policies import load_deadline_policy
+from gateway.protection import (
+    BodyLimit,
+    GraphQLContentType,
+    MaskInternalErrors,
+    PlainErrorsAsJson,
+    RateLimit,
+    SecurityHeaders,
+)
 from gateway.settings import AgencyEndpoint, Settings, SettingsError
 from gateway.state import HubState
 from ledger.agencies import AgencyRepository
 from ledger.db import create_engine, session_factory
 from resolvers.signals import EventSignal
-from schema.build import build_schema, limit_extensions
+from schema.build import HubSchema, build_schema
+from schema.limits import limit_extensions
 
 log = logging.getLogger("lienthong.gateway")
 
@@ -101,7 +110,7 @@ def create_app(settings: Settings) -> Starlette:
                 sessions=session_factory(engine),
                 http=http,
                 adapters=adapters,
-                verifier=TokenVerifier.from_files(settings.public_keys(), settings.token_audience),
+                verifier=TokenVerifier.from_settings(settings, http, organisation),
                 metrics=registry,
                 signal=EventSignal(),
                 receipts=receipts,
@@ -111,7 +120,7 @@ def create_app(settings: Settings) -> Starlette:
             app.state.hub = hub
             app.state.graphql = HubGraphQL(
                 hub,
-                schema=build_schema(limit_extensions(**asdict(settings.query_limits))),
+                schema=_schema(settings),
                 graphql_ide="graphiql" if settings.demo else None,
                 allow_queries_via_get=True,
             )
@@ -126,6 +135,7 @@ def create_app(settings: Settings) -> Starlette:
                 else None
             )
             async with (
+                keeping_fresh(hub.verifier.jwks),
                 running(delivery),
                 monitoring(overdue),
             ):  # stopped before the HTTP session and the engine close below
@@ -150,14 +160,35 @@ def create_app(settings: Settings) -> Starlette:
             Route("/graphql", GraphQLEndpoint(), methods=["GET", "POST"]),
             WebSocketRoute("/graphql", GraphQLEndpoint()),
         ],
-        middleware=[
+        middleware=[  # outermost first
             Middleware(RequestId),
+            Middleware(SecurityHeaders, demo=settings.demo, hsts_max_age_s=settings.http_limits.hsts_max_age_s),
+            Middleware(MaskInternalErrors),
             Middleware(GraphQLResponseMediaType),
             Middleware(Authenticate, verifier=lambda: _verifier_of(app), ide_enabled=settings.demo),
+            Middleware(RateLimit, rate_per_s=settings.http_limits.rate_per_s, burst=settings.http_limits.rate_burst),
+            Middleware(GraphQLContentType),
+            Middleware(BodyLimit, max_bytes=settings.http_limits.max_body_bytes),
+            Middleware(PlainErrorsAsJson),
         ],
         lifespan=lifespan,
     )
     return app
+
+
+def _schema(settings: Settings) -> HubSchema:
+    """The schema with the document bounds of the settings; introspection for all only in demo mode."""
+    limits = settings.query_limits
+    extensions = limit_extensions(
+        max_depth=limits.max_depth,
+        max_tokens=limits.max_tokens,
+        max_aliases=limits.max_aliases,
+        max_directives=limits.max_directives,
+        max_cost=limits.max_cost,
+        default_page_size=limits.default_page_size,
+        schema_open_to_all=settings.demo,
+    )
+    return build_schema(extensions, max_batch_operations=limits.max_batch_operations)
 
 
 def _verifier_of(app: Starlette) -> TokenVerifier:

@@ -7,6 +7,8 @@ lienthong seed            load the organisation (data/*.csv) into the registry o
 lienthong sync-judgments  import judgments from the court system into the registry
 lienthong token           issue a signed demo token
 lienthong schema          print (or --check) the GraphQL contract
+lienthong policy-table    print the access policy table (docs/security.md)
+lienthong audit           verify the hash-chained audit trail, export it, check an export
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from domain.access import Role
+from gateway import audit_commands
 from gateway.settings import Settings, SettingsError
 
 
@@ -64,6 +67,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     schema = sub.add_parser("schema", help="print the GraphQL SDL")
     schema.add_argument("--check", metavar="FILE", help="exit 1 if FILE differs from the schema the code builds")
 
+    sub.add_parser("policy-table", help="print the access policy (role × operation) as Markdown, as docs/security.md")
+
+    audit_commands.add_parser(sub)
+
     args = parser.parse_args(argv)
     try:
         return _run(args)
@@ -77,6 +84,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     # Imported here so `lienthong --help` stays fast and light.
     from gateway import commands
+
+    if args.command == "policy-table":
+        from domain.policy import policy_table
+
+        sys.stdout.write(policy_table())
+        return 0
 
     if args.command == "demo":
         var = Path(args.var_dir).resolve()
@@ -108,6 +121,8 @@ def _run(args: argparse.Namespace) -> int:
         return commands.verify_receipt_file(args.file, args.public_key, settings)
     if args.command == "schema":
         return commands.schema(check=args.check)
+    if args.command == "audit":
+        return audit_commands.run(args, settings)
     raise AssertionError(args.command)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
+from cross_web import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
@@ -15,6 +16,7 @@ from strawberry.types import ExecutionResult
 from strawberry.types.unset import UnsetType
 
 from domain.access import Principal
+from domain.policy import AccessPolicy
 from gateway.identity import AuthError, bearer_token
 from gateway.state import HubState
 from resolvers.context import Context
@@ -26,6 +28,7 @@ class HubGraphQL(GraphQL[Context, None]):
     def __init__(self, hub: HubState, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.hub = hub
+        self.policy = AccessPolicy(hub.agencies)
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         state = request.scope.get("state", {})
@@ -37,6 +40,7 @@ class HubGraphQL(GraphQL[Context, None]):
             receipts=self.hub.receipts,
             deadlines=self.hub.deadlines,
             agencies=self.hub.agencies,
+            policy=self.policy,
             request_id=state.get("request_id", "-"),
             request=request,
             response=response,
@@ -47,7 +51,7 @@ class HubGraphQL(GraphQL[Context, None]):
         params = context.connection_params or {}
         raw = params.get("Authorization") or params.get("authorization")
         try:
-            context.principal = self.hub.verifier.verify(bearer_token(raw if isinstance(raw, str) else None))
+            context.principal = await self.hub.verifier.verify(bearer_token(raw if isinstance(raw, str) else None))
         except AuthError as exc:
             raise ConnectionRejectionError({"message": str(exc), "code": "UNAUTHENTICATED"}) from exc
         return None
@@ -60,6 +64,20 @@ class HubGraphQL(GraphQL[Context, None]):
         if errors and answer.get("data") is None and not any(e.get("path") for e in errors):
             answer.pop("data", None)
         return answer
+
+    def parse_json(self, data: str | bytes) -> Any:
+        """Strawberry's, plus: a body that is not UTF-8 is a 400 (not a crash), and a batch over the
+        limit is refused naming the limit (``LIENTHONG_MAX_BATCH_OPERATIONS``)."""
+        try:
+            parsed = super().parse_json(data)
+        except UnicodeDecodeError as exc:
+            raise HTTPException(400, "The request body is not UTF-8 JSON.") from exc
+        batching = self.schema.config.batching_config
+        if isinstance(parsed, list) and batching is not None and len(parsed) > batching["max_operations"]:
+            raise HTTPException(
+                400, f"A batch holds at most {batching['max_operations']} operations; this one has {len(parsed)}."
+            )
+        return parsed
 
     def encode_json(self, data: object) -> str:
         """Text, not bytes: WebSocket messages must go out as text frames (graphql-transport-ws)."""

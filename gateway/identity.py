@@ -1,27 +1,40 @@
-"""Signed tokens (EdDSA JWT) → principals.
+"""Signed tokens (EdDSA or ES256 JWT) → principals.
 
-The hub accepts tokens from configured issuers, each with an Ed25519 public key;
-in demo mode it is also its own issuer (``lienthong token`` signs with the key
-in ``var/keys``). A token names the agency (``sub``), the roles, optionally the
-person, and expires (``exp`` is required).
+The hub accepts tokens from configured issuers: each either with a static public key (PEM,
+Ed25519 or P-256: ``LIENTHONG_TRUSTED_ISSUERS``) or with the keys it publishes as a JWK set
+(``LIENTHONG_JWKS_ISSUERS``, see ``gateway/jwks.py``). In demo mode the hub is also its own
+issuer (``lienthong token`` signs with the key in ``var/keys``). A token names the agency
+(``sub``), the roles, optionally the person, and expires (``exp`` is required).
+
+Each key verifies exactly one algorithm (EdDSA for Ed25519, ES256 for P-256): the token's
+``alg`` header must be that one, so ``none``, HMAC and algorithm-confusion tokens are refused.
+The agency must exist in the organisation and be active today (Việt Nam time); a token of a
+dissolved agency is refused with the name of its successor.
 """
 
 from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from pathlib import Path
 
+import aiohttp
 import jwt
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ec import EllipticCurvePublicKey
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from jwt.algorithms import ECAlgorithm, OKPAlgorithm
 
 from domain.access import Principal, Role
-from gateway.settings import SettingsError
+from domain.deadlines import local_day
+from domain.types import Agency
+from gateway.jwks import JwksKeys, signing_algorithm
+from gateway.settings import Settings, SettingsError
 
-ALGORITHMS = ["EdDSA", "ES256"]
+ALGORITHMS = ("EdDSA", "ES256")
 DEFAULT_TTL_S = 12 * 3600
 
 
@@ -89,38 +102,96 @@ class TokenIssuer:
         return jwt.encode(claims, self.private_key, algorithm="EdDSA")
 
 
-class TokenVerifier:
-    """Checks signature, issuer, audience, expiry and claims; returns the principal."""
+def load_public_key(path: Path, issuer: str) -> jwt.PyJWK:
+    """An issuer's public key from a PEM file (Ed25519 or EC P-256), bound to its one algorithm."""
+    if not path.exists():
+        raise SettingsError(f"public key of issuer {issuer!r} not found: {path}")
+    try:
+        key = serialization.load_pem_public_key(path.read_bytes())
+    except ValueError as exc:
+        raise SettingsError(f"public key of issuer {issuer!r} ({path}) is not a PEM public key") from exc
+    if isinstance(key, Ed25519PublicKey):
+        return jwt.PyJWK(OKPAlgorithm.to_jwk(key, as_dict=True), "EdDSA")
+    if isinstance(key, EllipticCurvePublicKey) and signing_algorithm(key) == "ES256":
+        return jwt.PyJWK(ECAlgorithm.to_jwk(key, as_dict=True), "ES256")
+    raise SettingsError(f"public key of issuer {issuer!r} ({path}) is neither Ed25519 nor EC P-256")
 
-    def __init__(self, public_keys: Mapping[str, object], audience: str, leeway_s: int = 30) -> None:
-        self._keys = dict(public_keys)
+
+def vietnam_today() -> date:
+    return local_day(datetime.now(UTC))
+
+
+class TokenVerifier:
+    """Checks algorithm, signature, issuer, audience, expiry, claims and the agency; returns the principal.
+
+    Static issuers have one key each; JWKS issuers have the keys of their :class:`JwksKeys`, chosen
+    by the token's ``kid`` (an unknown kid may fetch the set again, hence ``verify`` is async).
+    """
+
+    def __init__(
+        self,
+        audience: str,
+        *,
+        static_keys: Mapping[str, jwt.PyJWK],
+        jwks: Mapping[str, JwksKeys],
+        agencies: Mapping[str, Agency],
+        today: Callable[[], date] = vietnam_today,
+        leeway_s: int = 30,
+    ) -> None:
+        overlap = static_keys.keys() & jwks.keys()
+        if overlap:
+            raise SettingsError(f"issuers configured both with a key file and a JWKS URL: {sorted(overlap)}")
+        self._static = dict(static_keys)
+        self._jwks = dict(jwks)
+        self._agencies = agencies
+        self._today = today
         self._audience = audience
         self._leeway = leeway_s
 
     @classmethod
-    def from_files(cls, paths: Mapping[str, Path], audience: str) -> TokenVerifier:
-        keys: dict[str, object] = {}
-        for issuer, path in paths.items():
-            key = serialization.load_pem_public_key(path.read_bytes())
-            if not isinstance(key, Ed25519PublicKey):
-                raise AuthError(f"public key of issuer {issuer!r} ({path}) is not Ed25519")
-            keys[issuer] = key
-        return cls(keys, audience)
+    def from_settings(
+        cls, settings: Settings, http: aiohttp.ClientSession, agencies: Mapping[str, Agency]
+    ) -> TokenVerifier:
+        static = {issuer: load_public_key(path, issuer) for issuer, path in settings.public_keys().items()}
+        jwks = {
+            issuer: JwksKeys(
+                issuer,
+                url,
+                http,
+                settings.jwks_cache_dir,
+                refresh_s=settings.jwks_refresh_s,
+                min_interval_s=settings.jwks_min_interval_s,
+                timeout_s=settings.jwks_timeout_s,
+            )
+            for issuer, url in settings.jwks_issuers.items()
+        }
+        return cls(settings.token_audience, static_keys=static, jwks=jwks, agencies=agencies)
 
-    def verify(self, token: str) -> Principal:
+    @property
+    def jwks(self) -> list[JwksKeys]:
+        """The JWKS sources to keep fresh (see ``gateway.jwks.keeping_fresh``)."""
+        return list(self._jwks.values())
+
+    async def verify(self, token: str) -> Principal:
         try:
+            header = jwt.get_unverified_header(token)
             unverified = jwt.decode(token, options={"verify_signature": False})
         except jwt.PyJWTError as exc:
             raise AuthError("the token is not a well-formed JWT") from exc
+        algorithm = header.get("alg")
+        if algorithm not in ALGORITHMS:
+            raise AuthError(f"the token's algorithm {algorithm!r} is not accepted (only EdDSA and ES256)")
         issuer = unverified.get("iss")
-        key = self._keys.get(issuer) if isinstance(issuer, str) else None
-        if key is None:
-            raise AuthError(f"tokens from issuer {issuer!r} are not accepted")
+        key = await self._key(issuer if isinstance(issuer, str) else None, header.get("kid"))
+        if key.algorithm_name != algorithm:
+            raise AuthError(
+                f"the token's algorithm {algorithm!r} does not match the issuer's key ({key.algorithm_name})"
+            )
         try:
             claims = jwt.decode(
                 token,
-                key,  # type: ignore[arg-type]
-                algorithms=ALGORITHMS,
+                key,
+                algorithms=[key.algorithm_name],
                 audience=self._audience,
                 issuer=issuer,
                 leeway=self._leeway,
@@ -134,7 +205,49 @@ class TokenVerifier:
             raise AuthError("the token's signature does not verify") from exc
         except jwt.PyJWTError as exc:
             raise AuthError(f"the token is not acceptable: {exc}") from exc
-        return _principal(claims)
+        principal = _principal(claims)
+        self._check_agency(principal.agency_code)
+        return principal
+
+    async def _key(self, issuer: str | None, kid: object) -> jwt.PyJWK:
+        if issuer is not None and issuer in self._static:
+            return self._static[issuer]
+        source = self._jwks.get(issuer) if issuer is not None else None
+        if source is None:
+            raise AuthError(f"tokens from issuer {issuer!r} are not accepted")
+        if not isinstance(kid, str) or not kid:
+            raise AuthError(f"tokens of issuer {issuer!r} must name their signing key (the 'kid' header)")
+        key = await source.key(kid)
+        if key is None:
+            raise AuthError(f"the token's signing key {kid!r} is not among the keys issuer {issuer!r} publishes")
+        return key
+
+    def _check_agency(self, code: str) -> None:
+        agency = self._agencies.get(code)
+        if agency is None:
+            raise AuthError(f"unknown agency {code}: the token's subject (sub) is not an agency of the organisation")
+        today = self._today()
+        if agency.is_active(today):
+            return
+        if agency.valid_to is None or agency.valid_to >= today:
+            raise AuthError(f"agency {code} exists only from {agency.valid_from.isoformat()}")
+        dissolved = f"agency {code} was dissolved on {agency.valid_to.isoformat()}"
+        successor = self._current_successor(agency, today)
+        if successor is None:
+            raise AuthError(f"{dissolved} and has no successor")
+        raise AuthError(f"{dissolved}; its work passed to {successor}: use a token of that agency")
+
+    def _current_successor(self, agency: Agency, today: date) -> str | None:
+        """The successor active today, following a chain of dissolutions (bounded: cycles end it)."""
+        seen = {agency.code}
+        code = agency.successor_code
+        while code is not None and code not in seen:
+            seen.add(code)
+            successor = self._agencies.get(code)
+            if successor is None or successor.is_active(today):
+                return code
+            code = successor.successor_code
+        return None
 
 
 def _principal(claims: Mapping[str, object]) -> Principal:

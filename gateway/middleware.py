@@ -62,7 +62,7 @@ class Authenticate:
             return
         headers = Headers(scope=scope)
         try:
-            principal = self.verifier().verify(bearer_token(headers.get("authorization")))
+            principal = await self.verifier().verify(bearer_token(headers.get("authorization")))
         except AuthError as exc:
             await _unauthorized(str(exc), send)
             return

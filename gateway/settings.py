@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -26,6 +27,79 @@ class QueryLimits:
     max_depth: int = 12
     max_tokens: int = 5000
     max_aliases: int = 50
+    max_directives: int = 50
+    max_cost: int = 100_000  # static estimate (schema/limits.py); bench's 100-judgment 360° page costs ~52,000
+    default_page_size: int = 20  # items assumed for a list field without first/last/limit
+    max_batch_operations: int = 10  # operations in one JSON-array POST; 0 refuses arrays
+
+    _ENV: ClassVar[dict[str, str]] = {
+        "max_depth": "MAX_QUERY_DEPTH",
+        "max_tokens": "MAX_QUERY_TOKENS",
+        "max_aliases": "MAX_QUERY_ALIASES",
+        "max_directives": "MAX_QUERY_DIRECTIVES",
+        "max_cost": "MAX_QUERY_COST",
+        "default_page_size": "QUERY_COST_PAGE_SIZE",
+        "max_batch_operations": "MAX_BATCH_OPERATIONS",
+    }
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> QueryLimits:
+        limits = cls(**_numbers_from_env(env, cls._ENV))
+        for name, var in cls._ENV.items():
+            if name != "max_batch_operations" and getattr(limits, name) < 1:
+                raise SettingsError(f"LIENTHONG_{var} must be positive")
+        if limits.max_batch_operations < 0:
+            raise SettingsError("LIENTHONG_MAX_BATCH_OPERATIONS must not be negative (0 refuses batches)")
+        return limits
+
+    def to_env(self) -> dict[str, str]:
+        return {f"LIENTHONG_{var}": str(getattr(self, name)) for name, var in self._ENV.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class HttpLimits:
+    """Protection of the HTTP surface (``gateway/protection.py``); ``LIENTHONG_*``, see docs/operations.md."""
+
+    # A 2 MiB judgment document travels base64 inside submitJudgment (about 2.8 MB): 4 MiB leaves room for the
+    # rest. Also the most a compressed body may expand to.
+    max_body_bytes: int = 4 * 1_048_576
+    rate_per_s: float = 50.0  # requests per second per client and replica; 0 turns rate limiting off
+    rate_burst: int = 200  # requests a client may make at once before the rate applies
+    hsts_max_age_s: int = 0  # Strict-Transport-Security max-age; 0 sends none (TLS ends at the proxy)
+
+    _ENV: ClassVar[dict[str, str]] = {
+        "max_body_bytes": "MAX_BODY_BYTES",
+        "rate_per_s": "RATE_LIMIT_PER_S",
+        "rate_burst": "RATE_LIMIT_BURST",
+        "hsts_max_age_s": "HSTS_MAX_AGE_S",
+    }
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> HttpLimits:
+        limits = cls(**_numbers_from_env(env, cls._ENV, floats=frozenset({"rate_per_s"})))
+        if limits.max_body_bytes < 1 or limits.rate_burst < 1:
+            raise SettingsError("LIENTHONG_MAX_BODY_BYTES and LIENTHONG_RATE_LIMIT_BURST must be positive")
+        if limits.rate_per_s < 0 or limits.hsts_max_age_s < 0:
+            raise SettingsError("LIENTHONG_RATE_LIMIT_PER_S and LIENTHONG_HSTS_MAX_AGE_S must not be negative")
+        return limits
+
+    def to_env(self) -> dict[str, str]:
+        return {f"LIENTHONG_{var}": str(getattr(self, name)) for name, var in self._ENV.items()}
+
+
+def _numbers_from_env(
+    env: Mapping[str, str], names: Mapping[str, str], floats: frozenset[str] = frozenset()
+) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for name, var in names.items():
+        raw = env.get(f"LIENTHONG_{var}")
+        if raw is None or raw.strip() == "":
+            continue
+        try:
+            values[name] = float(raw) if name in floats else int(raw)
+        except ValueError as exc:
+            raise SettingsError(f"LIENTHONG_{var}: {exc}") from exc
+    return values
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,9 +181,14 @@ class Settings:
     token_issuer: str = "lienthong-demo"
     token_audience: str = "lienthong"
     trusted_issuers: Mapping[str, Path] = field(default_factory=dict)  # issuer -> public key PEM
+    jwks_issuers: Mapping[str, str] = field(default_factory=dict)  # issuer -> JWKS URL (gateway/jwks.py)
+    jwks_refresh_s: float = 300.0  # background refresh of every JWKS
+    jwks_min_interval_s: float = 30.0  # at most one fetch per issuer in this time (unknown kids, retries)
+    jwks_timeout_s: float = 5.0
     adapter_timeout_s: float = 2.0
     overdue_every_s: float = 60.0  # 0 turns the overdue monitor off in this process
     query_limits: QueryLimits = field(default_factory=QueryLimits)
+    http_limits: HttpLimits = field(default_factory=HttpLimits)
     court: AgencyEndpoint | None = None
     enforcement: AgencyEndpoint | None = None
     procuracy: AgencyEndpoint | None = None
@@ -138,6 +217,11 @@ class Settings:
     def receipt_public_key(self) -> Path:
         return self.keys_dir / "hub-receipts-ed25519.pub.pem"
 
+    @property
+    def jwks_cache_dir(self) -> Path:
+        """The last good JWK set of every JWKS issuer, read at start when the endpoint is down."""
+        return self.keys_dir / "jwks"
+
     def public_keys(self) -> dict[str, Path]:
         """Issuers whose tokens are accepted: the configured ones plus our own."""
         return {self.token_issuer: self.issuer_public_key, **self.trusted_issuers}
@@ -165,11 +249,6 @@ class Settings:
             port = int(get("PORT", "8000") or "8000")
             timeout = float(get("ADAPTER_TIMEOUT_S", "2.0") or "2.0")
             overdue_every = float(get("OVERDUE_EVERY_S", "60") or "60")
-            limits = QueryLimits(
-                max_depth=int(get("MAX_QUERY_DEPTH", "12") or "12"),
-                max_tokens=int(get("MAX_QUERY_TOKENS", "5000") or "5000"),
-                max_aliases=int(get("MAX_QUERY_ALIASES", "50") or "50"),
-            )
         except ValueError as exc:
             raise SettingsError(f"bad number in settings: {exc}") from exc
         trusted: dict[str, Path] = {}
@@ -178,6 +257,15 @@ class Settings:
             if not sep:
                 raise SettingsError("LIENTHONG_TRUSTED_ISSUERS is a comma list of issuer=/path/to/public.pem")
             trusted[issuer.strip()] = Path(path.strip())
+        jwks = _jwks_issuers(get("JWKS_ISSUERS", "") or "", trusted)
+        try:
+            jwks_refresh = float(get("JWKS_REFRESH_S", "300") or "300")
+            jwks_min_interval = float(get("JWKS_MIN_INTERVAL_S", "30") or "30")
+            jwks_timeout = float(get("JWKS_TIMEOUT_S", "5") or "5")
+        except ValueError as exc:
+            raise SettingsError(f"bad number in LIENTHONG_JWKS_* settings: {exc}") from exc
+        if min(jwks_refresh, jwks_min_interval, jwks_timeout) <= 0:
+            raise SettingsError("LIENTHONG_JWKS_REFRESH_S, _MIN_INTERVAL_S and _TIMEOUT_S must be positive")
         defaults = cls()
         return cls(
             database_url=get("DATABASE_URL", defaults.database_url) or defaults.database_url,
@@ -189,9 +277,14 @@ class Settings:
             token_issuer=get("TOKEN_ISSUER", defaults.token_issuer) or defaults.token_issuer,
             token_audience=get("TOKEN_AUDIENCE", defaults.token_audience) or defaults.token_audience,
             trusted_issuers=trusted,
+            jwks_issuers=jwks,
+            jwks_refresh_s=jwks_refresh,
+            jwks_min_interval_s=jwks_min_interval,
+            jwks_timeout_s=jwks_timeout,
             adapter_timeout_s=timeout,
             overdue_every_s=overdue_every,
-            query_limits=limits,
+            query_limits=QueryLimits.from_env(env),
+            http_limits=HttpLimits.from_env(env),
             court=endpoint("COURT"),
             enforcement=endpoint("ENFORCEMENT"),
             procuracy=endpoint("PROCURACY"),
@@ -213,14 +306,18 @@ class Settings:
             "LIENTHONG_TOKEN_AUDIENCE": self.token_audience,
             "LIENTHONG_ADAPTER_TIMEOUT_S": str(self.adapter_timeout_s),
             "LIENTHONG_OVERDUE_EVERY_S": str(self.overdue_every_s),
-            "LIENTHONG_MAX_QUERY_DEPTH": str(self.query_limits.max_depth),
-            "LIENTHONG_MAX_QUERY_TOKENS": str(self.query_limits.max_tokens),
-            "LIENTHONG_MAX_QUERY_ALIASES": str(self.query_limits.max_aliases),
+            **self.query_limits.to_env(),
+            **self.http_limits.to_env(),
             "LIENTHONG_LOG_LEVEL": self.log_level,
             **self.webhooks.to_env(),
         }
         if self.trusted_issuers:
             env["LIENTHONG_TRUSTED_ISSUERS"] = ",".join(f"{k}={v}" for k, v in self.trusted_issuers.items())
+        if self.jwks_issuers:
+            env["LIENTHONG_JWKS_ISSUERS"] = ",".join(f"{k}={v}" for k, v in self.jwks_issuers.items())
+        env["LIENTHONG_JWKS_REFRESH_S"] = str(self.jwks_refresh_s)
+        env["LIENTHONG_JWKS_MIN_INTERVAL_S"] = str(self.jwks_min_interval_s)
+        env["LIENTHONG_JWKS_TIMEOUT_S"] = str(self.jwks_timeout_s)
         for name, ep in (("COURT", self.court), ("ENFORCEMENT", self.enforcement), ("PROCURACY", self.procuracy)):
             if ep is not None:
                 env[f"LIENTHONG_{name}_URL"] = ep.base_url
@@ -228,3 +325,24 @@ class Settings:
         if self.personnel_database_url:
             env["LIENTHONG_PERSONNEL_DATABASE_URL"] = self.personnel_database_url
         return env
+
+
+_LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
+
+
+def _jwks_issuers(raw: str, trusted: Mapping[str, Path]) -> dict[str, str]:
+    """``issuer=https://…/jwks.json,…``: HTTPS, or plain HTTP to this machine only (tests, sidecars)."""
+    issuers: dict[str, str] = {}
+    for item in filter(None, (part.strip() for part in raw.split(","))):
+        issuer, sep, url = item.partition("=")
+        issuer, url = issuer.strip(), url.strip()
+        if not sep or not issuer or not url:
+            raise SettingsError("LIENTHONG_JWKS_ISSUERS is a comma list of issuer=https://host/path/jwks.json")
+        parts = urlsplit(url)
+        secure = parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in _LOOPBACK_HOSTS)
+        if not secure or not parts.hostname:
+            raise SettingsError(f"LIENTHONG_JWKS_ISSUERS: the JWKS URL of {issuer!r} must be https:// (got {url!r})")
+        if issuer in trusted:
+            raise SettingsError(f"issuer {issuer!r} is in both LIENTHONG_TRUSTED_ISSUERS and LIENTHONG_JWKS_ISSUERS")
+        issuers[issuer] = url
+    return issuers

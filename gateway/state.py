@@ -10,9 +10,9 @@ from prometheus_client import CollectorRegistry
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from adapters.registry import Adapters
-from domain.types import Agency
 from domain.receipts import ReceiptSigner
 from domain.transfer_deadlines import DeadlinePolicy
+from domain.types import Agency
 from gateway.identity import TokenVerifier
 from gateway.settings import Settings
 from resolvers.signals import EventSignal

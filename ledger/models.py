@@ -343,6 +343,7 @@ class AuditRow(Base):
 
     ``hash`` = SHA-256 over ``prev_hash`` and the canonical JSON of the entry;
     ``seq`` comes from :class:`SequenceRow` so the chain has no gaps.
+    Triggers (migration 0003, not described here) refuse UPDATE and DELETE.
     """
 
     __tablename__ = "audit_log"
@@ -357,6 +358,8 @@ class AuditRow(Base):
     request_id: Mapped[str] = mapped_column(String(64))
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (Index(None, "agency_code", "seq"), Index(None, "operation", "seq"), Index(None, "at"))
 
 
 def table_of(model: type[Base]) -> Table:

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from adapters.registry import Adapters
 from domain.access import Principal
+from domain.policy import AccessPolicy
 from domain.receipts import ReceiptSigner
 from domain.transfer_deadlines import DeadlinePolicy
 from domain.types import Agency
+from ledger.audit import AuditEntry
 from resolvers.dataloaders import Loaders
 from resolvers.signals import EventSignal
 
@@ -27,10 +30,25 @@ class Context:
     receipts: ReceiptSigner
     deadlines: DeadlinePolicy
     agencies: Mapping[str, Agency]  # the organisation, for access scopes (read-only, shared)
+    policy: AccessPolicy  # who reaches which records (domain/policy.py), built once per process
     request_id: str
+    personal_reads: set[str] = field(default_factory=set)  # judgment ids whose parties were shown (audited)
     request: Any = None  # starlette Request or WebSocket (Strawberry's view reads it)
     response: Any = None
     connection_params: dict[str, Any] | None = None  # graphql-transport-ws connection_init payload
+
+    def audit_entry(self, operation: str, objects: Sequence[str], at: datetime | None = None) -> AuditEntry:
+        """An audit-trail entry for what this request's principal did or read (``at``: now by default)."""
+        p = self.principal
+        return AuditEntry(
+            p.agency_code,
+            p.person,
+            sorted(r.value for r in p.roles),
+            operation,
+            list(objects),
+            self.request_id,
+            at or datetime.now(UTC),
+        )
 
     @classmethod
     def build(
@@ -43,6 +61,7 @@ class Context:
         receipts: ReceiptSigner,
         deadlines: DeadlinePolicy,
         agencies: Mapping[str, Agency],
+        policy: AccessPolicy,
         request_id: str,
         request: Any = None,
         response: Any = None,
@@ -57,6 +76,7 @@ class Context:
             receipts=receipts,
             deadlines=deadlines,
             agencies=agencies,
+            policy=policy,
             request_id=request_id,
             request=request,
             response=response,

@@ -7,7 +7,7 @@ import strawberry
 from domain.errors import BadInput
 from domain.types import CaseType
 from ledger.judgments import JudgmentFilter as RegistryFilter
-from ledger.judgments import JudgmentRegistry
+from ledger.judgments import JudgmentRegistry, RegistryEntry
 from resolvers.context import Context
 from schema.inputs import JudgmentFilter
 from schema.types.judgment import Judgment
@@ -16,9 +16,16 @@ from schema.types.pagination import JudgmentConnection, JudgmentEdge, PageInfo
 MAX_PAGE = 100
 
 
-def registry_filter(f: JudgmentFilter | None) -> RegistryFilter:
+def judgment_codes(entry: RegistryEntry) -> tuple[str, ...]:
+    """The agencies a judgment involves, for access checks (as the registry's ``codes_any`` filter)."""
+    codes = (entry.court_code, entry.current_court_code, entry.enforcement_agency_code, entry.procuracy_code)
+    return (*codes, entry.enforcement_office_code) if entry.enforcement_office_code else codes
+
+
+def registry_filter(f: JudgmentFilter | None, in_reach: frozenset[str] | None = None) -> RegistryFilter:
+    """The registry criteria for ``f``, limited to the agencies in reach (``None``: no limit)."""
     if f is None:
-        return RegistryFilter()
+        return RegistryFilter(codes_any=in_reach)
     if f.effective_from and f.effective_to and f.effective_from > f.effective_to:
         raise BadInput("effectiveFrom is after effectiveTo")
     party = (f.party or "").strip() or None
@@ -33,6 +40,7 @@ def registry_filter(f: JudgmentFilter | None) -> RegistryFilter:
         effective_from=f.effective_from,
         effective_to=f.effective_to,
         party=party,
+        codes_any=in_reach,
     )
 
 
@@ -40,8 +48,11 @@ def registry_filter(f: JudgmentFilter | None) -> RegistryFilter:
 class JudgmentQueries:
     @strawberry.field(description="One judgment by id (<court code>:<number>).")
     async def judgment(self, info: strawberry.Info[Context, None], id: strawberry.ID) -> Judgment | None:
-        entry = await info.context.loaders.judgment.load(str(id))
-        return Judgment.from_entry(entry) if entry else None
+        ctx = info.context
+        entry = await ctx.loaders.judgment.load(str(id))
+        if entry is None or not ctx.policy.reaches(ctx.principal, "judgment", judgment_codes(entry)):
+            return None  # out of reach reads as absent: existence is not revealed
+        return Judgment.from_entry(entry)
 
     @strawberry.field(
         description=f"Judgments matching the filter, newest effective date first; at most {MAX_PAGE} a page."
@@ -55,7 +66,8 @@ class JudgmentQueries:
     ) -> JudgmentConnection:
         if not 1 <= first <= MAX_PAGE:
             raise BadInput(f"first must be between 1 and {MAX_PAGE}")
-        wanted = registry_filter(filter)
+        ctx = info.context
+        wanted = registry_filter(filter, ctx.policy.records_in_reach(ctx.principal, "judgments"))
         async with info.context.sessions() as session:
             try:
                 page = await JudgmentRegistry(session).search(wanted, first=first, after=after)

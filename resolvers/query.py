@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from resolvers.agencies import AgencyQueries
+from resolvers.audit import AuditQueries
 from resolvers.judgments import JudgmentQueries
 from resolvers.me import MeQueries
 from resolvers.transfers import TransferQueries
@@ -12,5 +13,5 @@ from resolvers.webhooks import WebhookQueries
 
 
 @strawberry.type
-class Query(MeQueries, AgencyQueries, JudgmentQueries, TransferQueries, WebhookQueries):
+class Query(MeQueries, AgencyQueries, JudgmentQueries, TransferQueries, WebhookQueries, AuditQueries):
     pass

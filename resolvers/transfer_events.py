@@ -20,8 +20,9 @@ from typing import Final
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from domain.access import Principal, Role
+from domain.access import Principal
 from domain.errors import Forbidden
+from domain.policy import AccessPolicy
 from ledger import events
 from resolvers.context import Context
 from resolvers.signals import EventSignal
@@ -34,9 +35,9 @@ PAGE_SIZE: Final = 200
 """Events read per query; a session is held only for one page, never while the client is slow to read."""
 
 
-def ensure_may_follow(principal: Principal, office: str) -> None:
-    """Baseline policy until the access rules land: an agency follows its own events, the ministry anyone's."""
-    if principal.agency_code != office and not principal.has(Role.MINISTRY):
+def ensure_may_follow(policy: AccessPolicy, principal: Principal, office: str) -> None:
+    """An agency follows the events of agencies in its reach (domain/policy.py), the ministry anyone's."""
+    if not policy.may_act_for(principal, "transferEvents", office):
         raise Forbidden(f"{principal.agency_code or 'this caller'} may not follow the transfer events of {office}")
 
 
@@ -88,6 +89,6 @@ class TransferEventSubscriptions:
         # A coroutine returning the stream, not an async generator: refusals (FORBIDDEN, a bad cursor)
         # are raised here, before the stream exists, and reach the client as one `error` message.
         context = info.context
-        ensure_may_follow(context.principal, str(office))
+        ensure_may_follow(context.policy, context.principal, str(office))
         start = parse_cursor(after)
         return _as_schema(follow_events(context.sessions, context.signal, agency_codes=[str(office)], after=start))

@@ -10,23 +10,20 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.access import Principal, Role
 from domain.deadlines import local_day
-from domain.errors import Forbidden
 from domain.jurisdiction import Route, RoutingError, route_judgment, route_to_enforcement
 from domain.receipts import build_receipt
 from domain.signatures import KeyFormatError, public_key_from_b64, verify
 from domain.submission import MAX_DOCUMENT_BYTES, Submission, SubmissionErrorCode, UserError, validate
 from domain.types import Agency, AgencyKind, DecisionKind
 from ledger.agencies import AgencyRepository
-from ledger.audit import AuditEntry, record
+from ledger.audit import record
 from ledger.db import write_transaction
 from ledger.keys import CourtKeys
 from ledger.transfers import ReturnReason, Transfer, TransferLedger, TransferStatus, idempotency_key, new_transfer_id
@@ -89,16 +86,10 @@ async def route_for(session: AsyncSession, court_code: str) -> tuple[Agency | No
         return court, None
 
 
-def audit_entry(p: Principal, operation: str, objects: Sequence[str], request_id: str, at: datetime) -> AuditEntry:
-    return AuditEntry(p.agency_code, p.person, [r.value for r in p.roles], operation, list(objects), request_id, at)
-
-
 async def submit_judgment(
     ctx: Context, submission: Submission, signature: str, key_id: str | None, document_content: str | None
 ) -> SubmitOutcome:
     p = ctx.principal
-    if not p.has(Role.COURT_CLERK):
-        raise Forbidden("submitting judgments needs the court_clerk role")
     if submission.court_code != p.agency_code:
         return _error(
             "court",
@@ -196,25 +187,22 @@ async def _write_submission(
         )
         await record(
             session,
-            audit_entry(ctx.principal, "submitJudgment", [transfer.id, transfer.judgment_id], ctx.request_id, now),
+            ctx.audit_entry("submitJudgment", [transfer.id, transfer.judgment_id], now),
         )
         return SubmitOutcome(transfer=transfer)
 
 
 async def acknowledge_transfer(ctx: Context, transfer_id: str) -> Transfer | None:
     """Enter the transfer in the caller's receipt register; None when it is not addressed to the caller."""
-    p = ctx.principal
-    if not p.has(Role.ENFORCEMENT_CLERK):
-        raise Forbidden("acknowledging transfers needs the enforcement_clerk role")
     now = datetime.now(UTC)
     async with write_transaction(ctx.sessions) as session:
         ledger = TransferLedger(session)
-        current = await ledger.get(transfer_id)
-        if current is None or p.agency_code not in {current.register_office_code, current.enforcement_agency_code}:
+        current = await _addressed_transfer(session, ctx, transfer_id)
+        if current is None:
             return None
         transfer, event = await ledger.acknowledge(transfer_id, now, local_day(now))
         if event is not None:
-            await record(session, audit_entry(p, "acknowledgeTransfer", [transfer.id], ctx.request_id, now))
+            await record(session, ctx.audit_entry("acknowledgeTransfer", [transfer.id], now))
     if event is not None:
         await ctx.signal.notify()
     return transfer
@@ -230,9 +218,13 @@ def _refused(field: str, code: str, message: str) -> ChangeOutcome:
     return ChangeOutcome(error=(field, code, message))
 
 
-async def _addressed_transfer(session: AsyncSession, p: Principal, transfer_id: str) -> Transfer | None:
+async def _addressed_transfer(session: AsyncSession, ctx: Context, transfer_id: str) -> Transfer | None:
+    """The transfer if it is addressed to the caller's agency (or one it succeeded); None otherwise."""
     current = await TransferLedger(session).get(transfer_id)
-    if current is None or p.agency_code not in {current.register_office_code, current.enforcement_agency_code}:
+    if current is None or not ctx.policy.own(ctx.principal) & {
+        current.register_office_code,
+        current.enforcement_agency_code,
+    }:
         return None
     return current
 
@@ -240,14 +232,11 @@ async def _addressed_transfer(session: AsyncSession, p: Principal, transfer_id: 
 async def return_transfer(
     ctx: Context, transfer_id: str, reason: ReturnReason, note: str, redirect_to: str | None
 ) -> ChangeOutcome:
-    p = ctx.principal
-    if not p.has(Role.ENFORCEMENT_CLERK):
-        raise Forbidden("returning transfers needs the enforcement_clerk role")
     if not note.strip() or len(note) > 2000:
         return _refused("note", "INVALID", "say why, in 1–2000 characters")
     now = datetime.now(UTC)
     async with write_transaction(ctx.sessions) as session:
-        current = await _addressed_transfer(session, p, transfer_id)
+        current = await _addressed_transfer(session, ctx, transfer_id)
         if current is None:
             return _refused("id", "NOT_FOUND", "no such transfer addressed to your agency")
         if current.status in {TransferStatus.DECIDED, TransferStatus.RETURNED}:
@@ -275,7 +264,7 @@ async def return_transfer(
             transfer, _ = await ledger.reroute(transfer_id, route, note, now)
         else:
             transfer, _ = await ledger.return_to_court(transfer_id, reason, note, now)
-        await record(session, audit_entry(p, f"returnTransfer:{reason.value}", [transfer.id], ctx.request_id, now))
+        await record(session, ctx.audit_entry(f"returnTransfer:{reason.value}", [transfer.id], now))
     await ctx.signal.notify()
     return ChangeOutcome(transfer=transfer)
 
@@ -288,9 +277,6 @@ def _province_of(agency_code: str) -> str | None:
 async def record_enforcement_decision(
     ctx: Context, transfer_id: str, *, number: str, issued_on: date, kind: DecisionKind, officer: str
 ) -> ChangeOutcome:
-    p = ctx.principal
-    if not p.has(Role.ENFORCEMENT_CLERK):
-        raise Forbidden("recording decisions needs the enforcement_clerk role")
     now = datetime.now(UTC)
     if not number.strip() or len(number) > 64:
         return _refused("number", "INVALID", "decision number must be 1–64 characters")
@@ -299,7 +285,7 @@ async def record_enforcement_decision(
     if issued_on > local_day(now):
         return _refused("issuedOn", "INVALID", "a decision cannot be issued in the future")
     async with write_transaction(ctx.sessions) as session:
-        current = await _addressed_transfer(session, p, transfer_id)
+        current = await _addressed_transfer(session, ctx, transfer_id)
         if current is None:
             return _refused("id", "NOT_FOUND", "no such transfer addressed to your agency")
         if current.status is not TransferStatus.ACKNOWLEDGED:
@@ -309,6 +295,6 @@ async def record_enforcement_decision(
         transfer, _ = await TransferLedger(session).record_decision(
             transfer_id, number=number.strip(), issued_on=issued_on, kind=kind.value, officer=officer.strip(), at=now
         )
-        await record(session, audit_entry(p, "recordEnforcementDecision", [transfer.id], ctx.request_id, now))
+        await record(session, ctx.audit_entry("recordEnforcementDecision", [transfer.id], now))
     await ctx.signal.notify()
     return ChangeOutcome(transfer=transfer)

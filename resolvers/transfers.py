@@ -6,7 +6,6 @@ from datetime import date
 
 import strawberry
 
-from domain.access import Role
 from domain.errors import BadInput, Forbidden
 from domain.submission import Submission
 from domain.types import CaseType, DecisionKind, Instance, Obligation, ObligationKind, Party, PartyKind, PartyRole
@@ -75,11 +74,6 @@ def to_submission(i: SubmitJudgmentInput) -> Submission:
     )
 
 
-def may_see(info: Info, audience: frozenset[str]) -> bool:
-    p = info.context.principal
-    return p.has(Role.MINISTRY) or p.agency_code in audience
-
-
 @strawberry.type
 class TransferQueries:
     @strawberry.field(
@@ -88,7 +82,9 @@ class TransferQueries:
     async def transfer(self, info: Info, id: strawberry.ID) -> Transfer | None:
         async with info.context.sessions() as session:
             found = await TransferLedger(session).get(str(id))
-        return Transfer.from_ledger(found) if found is not None and may_see(info, found.audience) else None
+        if found is None or not info.context.policy.reaches(info.context.principal, "transfer", found.audience):
+            return None  # out of reach reads as absent: existence is not revealed
+        return Transfer.from_ledger(found)
 
     @strawberry.field(
         description="Transfers addressed to an enforcement agency or office, oldest first (pull delivery)."
@@ -101,8 +97,7 @@ class TransferQueries:
         first: int = 50,
         after: str | None = None,
     ) -> TransferConnection:
-        p = info.context.principal
-        if str(office) != p.agency_code and not p.has(Role.MINISTRY):
+        if not info.context.policy.may_act_for(info.context.principal, "inbox", str(office)):
             raise Forbidden("an inbox is read by its own agency")
         if not 1 <= first <= MAX_INBOX_PAGE:
             raise BadInput(f"first must be between 1 and {MAX_INBOX_PAGE}")

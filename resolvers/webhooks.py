@@ -22,7 +22,7 @@ import strawberry
 from domain.access import Principal, Role
 from domain.errors import BadInput, Forbidden
 from ledger import outbox, webhooks
-from ledger.audit import AuditEntry, record
+from ledger.audit import record
 from ledger.db import write_transaction
 from resolvers.context import Context
 from schema.types.pagination import PageInfo
@@ -54,11 +54,6 @@ def _scope(p: Principal, *, reading: bool) -> str | None:
     if p.has(Role.OPERATOR) or (reading and p.has(Role.MINISTRY)):
         return None
     return p.agency_code
-
-
-def _audit(ctx: Context, operation: str, objects: Sequence[str], at: datetime) -> AuditEntry:
-    p = ctx.principal
-    return AuditEntry(p.agency_code, p.person, [r.value for r in p.roles], operation, list(objects), ctx.request_id, at)
 
 
 def _error(field: str, code: webhooks.WebhookErrorCode, message: str) -> UserError:
@@ -142,7 +137,7 @@ class WebhookMutations:
                 created = await webhooks.register_webhook(
                     session, agency_code=ctx.principal.agency_code, url=url, now=now
                 )
-                await record(session, _audit(ctx, "registerWebhook", [created.webhook.id], now))
+                await record(session, ctx.audit_entry("registerWebhook", [created.webhook.id], now))
         except webhooks.WebhookRejected as problem:
             return RegisterWebhookPayload(webhook=None, secret=None, user_errors=[user_error(problem)])
         return RegisterWebhookPayload(
@@ -163,7 +158,7 @@ class WebhookMutations:
         async with write_transaction(ctx.sessions) as session:
             result = await webhooks.deactivate_webhook(session, str(id))
             assert result is not None  # webhooks are never deleted
-            await record(session, _audit(ctx, "deactivateWebhook", [str(id)], now))
+            await record(session, ctx.audit_entry("deactivateWebhook", [str(id)], now))
         hook, cancelled = result
         return DeactivateWebhookPayload(webhook=Webhook.from_ledger(hook), cancelled=cancelled, user_errors=[])
 
@@ -204,7 +199,7 @@ class WebhookMutations:
             )
             if chosen:
                 objects = ([str(webhook)] if webhook is not None else []) + [str(i) for i in chosen]
-                await record(session, _audit(ctx, "redriveDeliveries", objects, now))
+                await record(session, ctx.audit_entry("redriveDeliveries", objects, now))
         if chosen:
             await ctx.signal.notify()  # wake this process's delivery worker now rather than at its next poll
         errors = []

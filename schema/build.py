@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from functools import partial
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter, SchemaExtension
-from strawberry.schema.config import StrawberryConfig
+from strawberry.extensions import SchemaExtension
+from strawberry.schema.config import BatchingConfig, StrawberryConfig
 from strawberry.types import ExecutionContext
 
+from resolvers.guard import guard_schema
 from resolvers.mutation import Mutation
+from resolvers.personal_data import AuditPersonalReads
 from resolvers.query import Query
 from resolvers.subscription import Subscription
 from schema.errors import ClientErrors, log_errors
@@ -23,24 +24,28 @@ class HubSchema(strawberry.Schema):
         log_errors(errors, execution_context)
 
 
-def limit_extensions(max_depth: int, max_tokens: int, max_aliases: int) -> list[Callable[[], SchemaExtension]]:
-    """Factories (never shared instances: an instance would carry state between concurrent requests)."""
-    return [
-        partial(MaxTokensLimiter, max_token_count=max_tokens),
-        partial(MaxAliasesLimiter, max_alias_count=max_aliases),
-        partial(QueryDepthLimiter, max_depth=max_depth),
-    ]
+def build_schema(
+    extensions: Sequence[Callable[[], SchemaExtension]] = (), *, max_batch_operations: int = 0
+) -> HubSchema:
+    """A new schema; extensions are classes or factories, instantiated per operation (never shared).
 
+    ``max_batch_operations`` > 0 accepts a JSON array of operations in one POST (each one
+    checked by every extension on its own); 0 refuses arrays.
 
-def build_schema(extensions: Sequence[Callable[[], SchemaExtension]] = ()) -> HubSchema:
-    """A new schema; extensions are classes or factories, instantiated per operation (never shared)."""
-    return HubSchema(
+    Every root operation is guarded by the access policy (``resolvers/guard.py``).
+    """
+    schema = HubSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
-        extensions=[*extensions, ClientErrors],
-        config=StrawberryConfig(scalar_map=SCALARS),
+        extensions=[*extensions, AuditPersonalReads, ClientErrors],
+        config=StrawberryConfig(
+            scalar_map=SCALARS,
+            batching_config=BatchingConfig(max_operations=max_batch_operations) if max_batch_operations > 0 else None,
+        ),
     )
+    guard_schema(schema._schema)
+    return schema
 
 
 def schema_sdl() -> str:

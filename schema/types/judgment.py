@@ -10,11 +10,14 @@ cannot answer, its fields are null and ``errors`` names it
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 
 import strawberry
 
 from domain import types as d
+from domain.access import Role
+from domain.policy import mask_citizen_id
 from ledger.judgments import RegistryEntry
 from resolvers.context import Context
 from schema.enums import (
@@ -39,14 +42,16 @@ class Party:
     role: PartyRole
     kind: PartyKind
     address: str
-    citizen_id: str | None = strawberry.field(description="12-digit citizen ID (CCCD) of an individual.")
+    citizen_id: str | None = strawberry.field(
+        description="12-digit citizen ID (CCCD) of an individual; shown as ********1234 to roles that do not need it."
+    )
     tax_code: str | None = strawberry.field(description="Tax code of an organisation.")
 
     @classmethod
-    def from_domain(cls, p: d.Party) -> Party:
-        return cls(
-            name=p.name, role=p.role, kind=p.kind, address=p.address, citizen_id=p.citizen_id, tax_code=p.tax_code
-        )
+    def from_domain(cls, p: d.Party, roles: Iterable[Role]) -> Party:
+        """The party as ``roles`` may see it: the citizen ID masked unless the role needs it (domain/policy.py)."""
+        citizen_id = mask_citizen_id(p.citizen_id, roles)
+        return cls(name=p.name, role=p.role, kind=p.kind, address=p.address, citizen_id=citizen_id, tax_code=p.tax_code)
 
 
 @strawberry.type(description="Something the judgment orders: a court fee, a fine, a payment, a return of assets…")
@@ -205,10 +210,14 @@ class Judgment:
     async def procuracy(self, info: Info) -> Agency | None:
         return await load_agency(info, self.procuracy_code)
 
-    @strawberry.field(description="From the court's system.")
+    @strawberry.field(description="From the court's system. Personal data: every read is recorded in the audit trail.")
     async def parties(self, info: Info) -> list[Party] | None:
         found = await info.context.loaders.court_judgment.load(self.key)
-        return [Party.from_domain(p) for p in found.parties] if found else None
+        if found is None:
+            return None
+        info.context.personal_reads.add(str(self.id))  # audited once per operation (resolvers/personal_data.py)
+        roles = info.context.principal.roles
+        return [Party.from_domain(p, roles) for p in found.parties]
 
     @strawberry.field(description="From the court's system.")
     async def obligations(self, info: Info) -> list[Obligation] | None:

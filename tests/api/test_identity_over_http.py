@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
+import uuid
+from dataclasses import replace
+from pathlib import Path
 
+import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from agencies.topology import free_port
 from domain.access import Role
-from gateway.identity import TokenIssuer
+from domain.types import Agency, AgencyKind, AgencyLevel
+from gateway.identity import TokenIssuer, vietnam_today
+from gateway.settings import Settings
+from ledger.reference import load_organisation
+from tests.support.graphql_client import GraphQLClient
+from tests.support.hub_process import HubProcess
+from tests.support.jwks_server import JwksServer, KeySigner
+from tests.support.ws_client import ConnectionClosed, open_socket
 
 pytestmark = pytest.mark.e2e
 
@@ -64,3 +77,114 @@ async def test_token_of_an_unknown_issuer_is_401(hub):
 
 async def test_garbage_token_is_401(hub):
     assert await _status_and_message(hub, "not.a.jwt") == (401, "the token is not a well-formed JWT")
+
+
+async def test_token_for_another_audience_is_401(hub):
+    elsewhere = TokenIssuer.from_file(hub.settings.issuer_private_key, hub.settings.token_issuer, "another-hub")
+    assert await _status_and_message(hub, elsewhere.issue("ministry.justice", [Role.MINISTRY])) == (
+        401,
+        f"the token is not meant for this hub (audience must be {hub.settings.token_audience!r})",
+    )
+
+
+async def test_unsigned_alg_none_token_is_401(hub):
+    claims = jwt.decode(hub.token("ministry.justice", [Role.MINISTRY]), options={"verify_signature": False})
+    token = jwt.encode(claims, None, algorithm="none")
+    assert await _status_and_message(hub, token) == (
+        401,
+        "the token's algorithm 'none' is not accepted (only EdDSA and ES256)",
+    )
+
+
+async def test_token_whose_alg_does_not_match_the_issuers_key_is_401(hub):
+    es256 = KeySigner.new("ES256", hub.settings.token_issuer)
+    status, message = await _status_and_message(hub, es256.token("ministry.justice", [Role.MINISTRY]))
+    assert (status, message) == (401, "the token's algorithm 'ES256' does not match the issuer's key (EdDSA)")
+
+
+def _a_dissolved_district_court(hub) -> Agency:
+    organisation = {a.code: a for a in load_organisation(hub.settings.data_dir)}
+    today = vietnam_today()
+    court = next(
+        a
+        for a in organisation.values()
+        if a.kind is AgencyKind.COURT and a.level is AgencyLevel.DISTRICT and a.valid_to and a.valid_to < today
+    )
+    assert court.successor_code
+    assert organisation[court.successor_code].is_active(today)
+    return court
+
+
+async def test_token_of_a_dissolved_agency_is_401_naming_the_date_and_the_successor(hub):
+    court = _a_dissolved_district_court(hub)
+    token = hub.token(court.code, [Role.COURT_CLERK])
+    assert await _status_and_message(hub, token) == (
+        401,
+        f"agency {court.code} was dissolved on {court.valid_to.isoformat()}; "
+        f"its work passed to {court.successor_code}: use a token of that agency",
+    )
+
+
+async def test_token_of_an_unknown_agency_is_401(hub):
+    status, message = await _status_and_message(hub, hub.token("court.nowhere", [Role.COURT_CLERK]))
+    assert status == 401
+    assert message.startswith("unknown agency court.nowhere")
+
+
+async def test_websocket_with_a_token_of_a_dissolved_agency_is_refused(hub):
+    token = hub.token(_a_dissolved_district_court(hub).code, [Role.COURT_CLERK])
+    async with open_socket(hub.http, hub.url) as ws:
+        with pytest.raises(ConnectionClosed) as rejected:
+            await ws.init({"Authorization": f"Bearer {token}"})
+    assert rejected.value.code == 4403
+
+
+class TestJwksIssuer:
+    """A second hub process on the same database, trusting an issuer that publishes ES256 keys as a JWKS."""
+
+    @staticmethod
+    async def _start(settings: Settings, log_dir: Path) -> HubProcess:
+        # In a thread: the JWKS server the hub fetches from at start runs on this test's event loop.
+        return await asyncio.to_thread(HubProcess(settings, log_dir).start)
+
+    async def test_an_es256_token_is_accepted_and_still_after_the_jwks_goes_down_and_the_hub_restarts(
+        self, hub, tmp_path
+    ):
+        issuer = f"https://sso-{uuid.uuid4().hex[:8]}.test"
+        signer = KeySigner.new("ES256", issuer)
+        server = await JwksServer([signer]).start()
+        settings = replace(
+            hub.settings,
+            port=free_port(),
+            jwks_issuers={issuer: server.url},
+            jwks_min_interval_s=5.0,
+            overdue_every_s=0,
+            webhooks=replace(hub.settings.webhooks, enabled=False),
+        )
+        token = signer.token("court.ha-noi.kv01", [Role.COURT_CLERK], person="Lê Thị Hoa")
+        process = await self._start(settings, tmp_path / "first")
+        try:
+            client = GraphQLClient(hub.http, process.url, token)
+            answer = await client(ME)
+            assert (answer.status, answer.data["me"]["agencyCode"]) == (200, "court.ha-noi.kv01")
+            assert server.requests == 1
+
+            await server.stop()
+            answer = await client(ME)
+            assert (answer.status, answer.data["me"]["person"]) == (200, "Lê Thị Hoa")
+        finally:
+            await asyncio.to_thread(process.stop)
+
+        process = await self._start(replace(settings, port=free_port()), tmp_path / "restarted")
+        try:
+            answer = await GraphQLClient(hub.http, process.url, token)(ME)
+            assert (answer.status, answer.data["me"]["agencyCode"]) == (200, "court.ha-noi.kv01")
+            forged = KeySigner.new("ES256", issuer, kid=signer.kid).token("ministry.justice", [Role.MINISTRY])
+            refused = await GraphQLClient(hub.http, process.url, forged)(ME)
+            assert (refused.status, refused.errors[0]["message"]) == (401, "the token's signature does not verify")
+        finally:
+            await asyncio.to_thread(process.stop)
+        assert (
+            "unreachable at start; serving with the 1 cached key(s)"
+            in (tmp_path / "restarted" / "hub.stderr.log").read_text()
+        )

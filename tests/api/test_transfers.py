@@ -171,11 +171,12 @@ class TestBadSubmissions:
         registered = await ministry("query ($id: ID!) { judgment(id: $id) { id } }", {"id": str(s.key)})
         assert registered.data == {"judgment": None}
 
-    async def test_unknown_court_is_a_typed_user_error(self, hub):
+    async def test_a_token_of_an_unknown_court_is_refused_before_anything_is_read(self, hub):
         stranger = CourtSigner.new("court.nowhere")
         client = hub.client(hub.token("court.nowhere", [Role.COURT_CLERK]))
-        payload = (await client(SUBMIT, stranger.signed_variables(stranger.submission()))).data["submitJudgment"]
-        assert [e["code"] for e in payload["userErrors"]] == ["UNKNOWN_COURT"]
+        answer = await client(SUBMIT, stranger.signed_variables(stranger.submission()))
+        assert answer.status == 401
+        assert "unknown agency court.nowhere" in answer.errors[0]["message"]
 
     async def test_a_court_without_a_registered_key_is_refused(self, hub):
         unregistered = CourtSigner.new("court.ha-noi.kv04")

@@ -1,0 +1,420 @@
+"""ASGI middleware that protects the HTTP surface: bodies, media types, rates, headers, crashes.
+
+Pure ASGI (not BaseHTTPMiddleware), like ``gateway/middleware.py``. Every refusal is a small
+JSON document in the GraphQL error shape, so clients handle one format::
+
+    {"errors": [{"message": "…", "extensions": {"code": "PAYLOAD_TOO_LARGE"}}]}
+
+State (the rate limiter's buckets) lives in the middleware instances Starlette builds for
+one app; nothing is global. The settings are in ``gateway/settings.py`` (``HttpLimits``).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+import zlib
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import orjson
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from domain.access import Principal
+
+log = logging.getLogger("lienthong.gateway")
+
+PROBES = frozenset({"/healthz", "/readyz", "/metrics"})
+GRAPHQL_PATH = "/graphql"
+
+
+async def send_error(
+    send: Send, status: int, message: str, code: str, *, headers: Iterable[tuple[bytes, bytes]] = (), **extra: object
+) -> None:
+    body = orjson.dumps({"errors": [{"message": message, "extensions": {"code": code, **extra}}]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                *headers,
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+def _request_id(scope: Scope) -> str:
+    return str(scope.get("state", {}).get("request_id", "-"))
+
+
+class MaskInternalErrors:
+    """Any exception escaping the app becomes a JSON 500 naming the request id; the log gets it whole.
+
+    Sits inside ``RequestId`` (so the id is known) and outside everything else.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watching(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watching)
+        except Exception:
+            rid = _request_id(scope)
+            log.exception("request %s: unhandled error on %s %s", rid, scope.get("method"), scope.get("path"))
+            if started:  # too late for an error response: the connection is cut short
+                raise
+            await send_error(
+                send,
+                500,
+                f"Internal error; quote request id {rid} to the operator.",
+                "INTERNAL_SERVER_ERROR",
+                requestId=rid,
+            )
+
+
+# The demo's GraphiQL page (Strawberry's template) loads React and GraphiQL from unpkg.com with
+# subresource integrity and runs one inline script; it talks to this origin only.
+_IDE_PAGE_CSP = (
+    "default-src 'none'; script-src 'unsafe-inline' https://unpkg.com; style-src 'unsafe-inline' https://unpkg.com; "
+    "img-src 'self' data: https://unpkg.com; font-src data: https://unpkg.com; connect-src 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+)
+_API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+
+
+class SecurityHeaders:
+    """Headers on every HTTP response; ``Cache-Control: no-store`` on GraphQL answers.
+
+    The strict CSP allows nothing (JSON is never rendered). Only in demo mode, the GraphiQL
+    HTML page gets a CSP that lets it load its scripts; production serves no HTML.
+    """
+
+    def __init__(self, app: ASGIApp, *, demo: bool, hsts_max_age_s: int = 0) -> None:
+        self.app = app
+        self.demo = demo
+        self.common = [
+            ("x-content-type-options", "nosniff"),
+            ("referrer-policy", "no-referrer"),
+            ("x-frame-options", "DENY"),
+            ("cross-origin-resource-policy", "same-origin"),
+        ]
+        if hsts_max_age_s > 0:
+            self.common.append(("strict-transport-security", f"max-age={hsts_max_age_s}; includeSubDomains"))
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        is_graphql = scope["path"] == GRAPHQL_PATH
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in self.common:
+                    headers[name] = value
+                html = headers.get("content-type", "").startswith("text/html")
+                headers["content-security-policy"] = _IDE_PAGE_CSP if self.demo and html and is_graphql else _API_CSP
+                if is_graphql:
+                    headers["cache-control"] = "no-store"
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+class GraphQLContentType:
+    """CSRF defence: a POST to /graphql must be ``application/json``.
+
+    Browsers send forms (``application/x-www-form-urlencoded``, ``multipart/form-data``) and
+    ``text/plain`` across origins without a preflight; JSON needs one, which CORS refuses.
+    (GET runs queries only: Strawberry refuses mutations over GET.)
+    """
+
+    def __init__(self, app: ASGIApp, path: str = GRAPHQL_PATH) -> None:
+        self.app = app
+        self.path = path
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "POST" and scope["path"] == self.path:
+            media_type = Headers(scope=scope).get("content-type", "").split(";")[0].strip().lower()
+            if media_type != "application/json":
+                shown = media_type or "none"
+                await send_error(
+                    send,
+                    415,
+                    f"POST /graphql needs Content-Type: application/json (got {shown}).",
+                    "UNSUPPORTED_MEDIA_TYPE",
+                )
+                return
+        await self.app(scope, receive, send)
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+class BadEncoding(Exception):
+    pass
+
+
+class ClientGone(Exception):
+    pass
+
+
+_DECOMPRESSORS: dict[str, Callable[[], zlib._Decompress]] = {
+    "gzip": lambda: zlib.decompressobj(16 + zlib.MAX_WBITS),
+    "x-gzip": lambda: zlib.decompressobj(16 + zlib.MAX_WBITS),
+    "deflate": lambda: zlib.decompressobj(zlib.MAX_WBITS),  # RFC 9110: the zlib format
+}
+
+
+class BodyLimit:
+    """At most ``max_bytes`` of request body, before and after decompression.
+
+    A ``Content-Length`` above the limit is refused without reading; otherwise the body is read
+    as it streams (chunked too) and counted. ``gzip`` and ``deflate`` bodies are inflated
+    piecewise, never more than the limit plus one byte, so a gzip bomb costs at most
+    ``max_bytes`` of memory; the app then sees the plain body. Other encodings are 415.
+    """
+
+    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        encoding = headers.get("content-encoding", "identity").strip().lower()
+        if encoding not in _DECOMPRESSORS and encoding != "identity":
+            await send_error(
+                send, 415, f"Content-Encoding {encoding!r} is not supported (gzip, deflate).", "UNSUPPORTED_MEDIA_TYPE"
+            )
+            return
+        declared = headers.get("content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            await self._too_large(send)
+            return
+        try:
+            body = await self._read(receive, _DECOMPRESSORS[encoding]() if encoding != "identity" else None)
+        except BodyTooLarge:
+            await self._too_large(send)
+            return
+        except BadEncoding as exc:
+            await send_error(send, 400, f"The request body is not valid {encoding}: {exc}", "BAD_REQUEST")
+            return
+        except ClientGone:
+            return
+        if encoding != "identity":
+            raw = [(k, v) for k, v in scope["headers"] if k not in (b"content-encoding", b"content-length")]
+            scope = {**scope, "headers": [*raw, (b"content-length", str(len(body)).encode())]}
+        await self.app(scope, _replay(body, receive), send)
+
+    async def _read(self, receive: Receive, inflater: zlib._Decompress | None) -> bytes:
+        received = 0
+        parts: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                raise ClientGone
+            chunk: bytes = message.get("body", b"")
+            received += len(chunk)
+            if received > self.max_bytes:
+                raise BodyTooLarge
+            if inflater is None:
+                parts.append(chunk)
+                size += len(chunk)
+            else:
+                size = self._inflate(inflater, chunk, parts, size)
+            if not message.get("more_body", False):
+                break
+        if inflater is not None and not inflater.eof and received:
+            raise BadEncoding("truncated")
+        return b"".join(parts)
+
+    def _inflate(self, inflater: zlib._Decompress, chunk: bytes, parts: list[bytes], size: int) -> int:
+        pending = chunk
+        while pending:
+            try:
+                out = inflater.decompress(pending, self.max_bytes - size + 1)
+            except zlib.error as exc:
+                raise BadEncoding(str(exc)) from exc
+            size += len(out)
+            if size > self.max_bytes:
+                raise BodyTooLarge
+            parts.append(out)
+            pending = inflater.unconsumed_tail
+            if inflater.eof:
+                break
+        return size
+
+    async def _too_large(self, send: Send) -> None:
+        await send_error(
+            send,
+            413,
+            f"The request body is larger than {self.max_bytes} bytes (decompressed, if compressed).",
+            "PAYLOAD_TOO_LARGE",
+            maxBytes=self.max_bytes,
+        )
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """The body already read, as one message; later calls wait for the disconnect as usual."""
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
+
+
+@dataclass(slots=True)
+class _Bucket:
+    tokens: float
+    stamp: float
+
+
+class TokenBuckets:
+    """One token bucket per client key: ``burst`` requests at once, refilled at ``rate`` a second.
+
+    The least recently seen clients are forgotten beyond ``max_clients`` (memory stays bounded
+    whatever the number of addresses an attacker uses; a forgotten client starts with a full bucket).
+    """
+
+    def __init__(
+        self, rate: float, burst: int, clock: Callable[[], float] = time.monotonic, max_clients: int = 100_000
+    ) -> None:
+        self.rate = rate
+        self.burst = burst
+        self.clock = clock
+        self.max_clients = max_clients
+        self.buckets: OrderedDict[str, _Bucket] = OrderedDict()
+
+    def take(self, key: str) -> float:
+        """0 when the request may go ahead, else the seconds until it could."""
+        now = self.clock()
+        bucket = self.buckets.pop(key, None)
+        if bucket is None:
+            bucket = _Bucket(float(self.burst), now)
+        else:
+            bucket.tokens = min(float(self.burst), bucket.tokens + (now - bucket.stamp) * self.rate)
+            bucket.stamp = now
+        self.buckets[key] = bucket
+        while len(self.buckets) > self.max_clients:
+            self.buckets.popitem(last=False)
+        if bucket.tokens >= 1:
+            bucket.tokens -= 1
+            return 0.0
+        return (1 - bucket.tokens) / self.rate
+
+
+class RateLimit:
+    """429 with ``Retry-After`` for a client over its budget (see :class:`TokenBuckets`).
+
+    Sits after ``Authenticate``: the client is the principal (agency and person, or the token id)
+    when there is one, the peer address otherwise. Probes are never limited. The buckets are per
+    replica: behind a load balancer over N replicas a client gets up to N times the rate.
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        rate_per_s: float,
+        burst: int,
+        exempt: frozenset[str] = PROBES,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.app = app
+        self.exempt = exempt
+        self.buckets = TokenBuckets(rate_per_s, burst, clock) if rate_per_s > 0 else None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.buckets is None or scope["type"] != "http" or scope["path"] in self.exempt:
+            await self.app(scope, receive, send)
+            return
+        wait = self.buckets.take(client_key(scope))
+        if wait > 0:
+            retry_after = max(1, math.ceil(wait))
+            await send_error(
+                send,
+                429,
+                f"Too many requests from this client; retry in {retry_after} s.",
+                "RATE_LIMITED",
+                headers=[(b"retry-after", str(retry_after).encode())],
+                retryAfter=retry_after,
+            )
+            return
+        await self.app(scope, receive, send)
+
+
+def client_key(scope: Scope) -> str:
+    principal = scope.get("state", {}).get("principal")
+    if isinstance(principal, Principal) and principal.agency_code:
+        who = principal.person or principal.token_id or "-"
+        return f"principal:{principal.agency_code}/{who}"
+    client = scope.get("client")
+    return f"address:{client[0] if client else 'unknown'}"
+
+
+_STATUS_CODES = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
+
+
+class PlainErrorsAsJson:
+    """Plain-text error answers (Strawberry's HTTP errors, Starlette's 404/405) become JSON errors.
+
+    For example Strawberry's ``400 mutations are not allowed when using GET`` becomes
+    ``{"errors": [{"message": "mutations are not allowed when using GET",
+    "extensions": {"code": "BAD_REQUEST"}}]}``. These bodies are a line of text: buffering is cheap.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start: Message | None = None
+        chunks: list[bytes] = []
+
+        async def rewriting(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                content_type = Headers(raw=message.get("headers", [])).get("content-type", "")
+                if 400 <= message["status"] < 500 and content_type.startswith("text/plain"):
+                    start = message
+                    return
+            if start is None or message["type"] != "http.response.body":
+                await send(message)
+                return
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body", False):
+                status = start["status"]
+                text = b"".join(chunks).decode("utf-8", "replace").strip()
+                kept = [(k, v) for k, v in start.get("headers", []) if k not in (b"content-type", b"content-length")]
+                await send_error(send, status, text, _STATUS_CODES.get(status, "BAD_REQUEST"), headers=kept)
+
+        await self.app(scope, receive, rewriting)

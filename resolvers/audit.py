@@ -1,0 +1,83 @@
+"""`auditTrail`: the hash-chained audit log, for auditors.
+
+Reading the trail is itself a read of personal data (entries name persons),
+so every page read is recorded as ``read:auditTrail`` with the entries it
+showed, in its own transaction, before the page is returned: if that record
+cannot be written, the auditor gets an error, not unaudited data.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Final
+
+import strawberry
+
+from domain.errors import BadInput
+from ledger.audit import TrailFilter, append, trail
+from resolvers.context import Context
+from schema.types.audit import AuditEntryEdge, AuditEntryType, AuditTrailConnection, AuditTrailFilter
+from schema.types.pagination import PageInfo
+
+Info = strawberry.Info[Context, None]
+MAX_PAGE: Final = 200
+READ_OPERATION: Final = "read:auditTrail"
+
+
+def _aware(moment: datetime | None, name: str) -> datetime | None:
+    if moment is not None and moment.utcoffset() is None:
+        raise BadInput(f"{name} needs a time zone offset, e.g. 2026-01-31T00:00:00+07:00")
+    return moment
+
+
+def trail_filter(given: AuditTrailFilter | None) -> TrailFilter:
+    if given is None:
+        return TrailFilter()
+    since, until = _aware(given.from_, "from"), _aware(given.to, "to")
+    if since is not None and until is not None and since >= until:
+        raise BadInput("from must come before to")
+    return TrailFilter(
+        agency_code=str(given.agency) if given.agency is not None else None,
+        operation=given.operation,
+        object_id=given.object_id,
+        since=since,
+        until=until,
+    )
+
+
+@strawberry.type
+class AuditQueries:
+    @strawberry.field(
+        description=f"The audit trail, newest entry first; at most {MAX_PAGE} a page. Auditor role only; "
+        "every read is itself recorded (read:auditTrail)."
+    )
+    async def audit_trail(
+        self,
+        info: Info,
+        filter: AuditTrailFilter | None = None,
+        first: int = 50,
+        after: str | None = None,
+    ) -> AuditTrailConnection:
+        ctx = info.context
+        if not 1 <= first <= MAX_PAGE:
+            raise BadInput(f"first must be between 1 and {MAX_PAGE}")
+        wanted = trail_filter(filter)
+        async with ctx.sessions() as session:
+            try:
+                page = await trail(session, wanted, first=first, after=after)
+            except ValueError as exc:
+                raise BadInput(str(exc)) from exc
+        shown = [f"audit:{stored.seq}" for stored in page.items]
+        await append(ctx.sessions, ctx.audit_entry(READ_OPERATION, shown))
+        return AuditTrailConnection(
+            edges=[
+                AuditEntryEdge(cursor=cursor, node=AuditEntryType.from_ledger(stored))
+                for stored, cursor in zip(page.items, page.cursors, strict=True)
+            ],
+            page_info=PageInfo(
+                has_next_page=page.has_next_page,
+                has_previous_page=after is not None,
+                start_cursor=page.start_cursor,
+                end_cursor=page.end_cursor,
+            ),
+        )
