@@ -22,6 +22,7 @@ from domain.signatures import public_key_from_b64
 from gateway import commands
 from ledger.db import create_engine
 from ledger.models import TransferRow
+from tests.fixtures.databases import BOTH_DATABASES
 from tests.fixtures.hub import launch_hub
 from tests.support.court_client import SUBMIT, CourtSigner
 from tests.support.ws_client import ConnectionClosed, connect
@@ -35,12 +36,7 @@ subscription ($office: ID!, $after: String) { transferEvents(office: $office, af
 """
 
 
-@pytest.fixture(
-    params=[
-        pytest.param("sqlite", id="sqlite"),
-        pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),
-    ]
-)
+@pytest.fixture(params=BOTH_DATABASES)
 async def own_hub(request, agency_topology, tmp_path):
     server = request.getfixturevalue("postgres_server") if request.param == "postgresql" else None
     async with launch_hub(request.param, agency_topology, tmp_path, server) as hub:

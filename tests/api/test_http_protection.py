@@ -15,6 +15,7 @@ import pytest_asyncio
 from agencies.topology import Topology
 from domain.access import Role
 from gateway.settings import HttpLimits
+from tests.fixtures.databases import BOTH_DATABASES
 from tests.fixtures.hub import Hub, launch_hub
 
 pytestmark = pytest.mark.e2e
@@ -27,10 +28,7 @@ HSTS = 31_536_000
 @pytest_asyncio.fixture(
     scope="module",
     loop_scope="session",
-    params=[
-        pytest.param("sqlite", id="sqlite"),
-        pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),
-    ],
+    params=BOTH_DATABASES,
 )
 async def production_hub(
     request: pytest.FixtureRequest, agency_topology: Topology, tmp_path_factory: pytest.TempPathFactory
