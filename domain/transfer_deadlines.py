@@ -7,7 +7,9 @@ Which rules apply (DOMAIN.md §3, keys of ``domain.deadlines``):
 - ``decision_ex_officio`` (``decision_interim``) when the judgment orders something
   enforced ex officio: from receipt; done on the decision's date;
 - once decided: ``assign_officer`` (the officer is named with the decision) and
-  ``send_decision_to_procuracy`` (the hub delivers the copy when the decision is recorded).
+  ``send_decision_to_procuracy`` (the hub delivers the copy when the decision is recorded);
+- after an UNCLEAR return answered by the court: the decision deadline restarts as
+  ``resume_after_explanation`` from the court's answer.
 
 A rule not in force on the event's date (e.g. an event before the rules table
 starts) is left out rather than guessed.
@@ -30,6 +32,7 @@ class TransferFacts:
     has_ex_officio: bool
     decision_date: date | None = None
     decided_at: datetime | None = None
+    explained_at: datetime | None = None  # the court answered an explanation request
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +63,9 @@ def transfer_deadlines(
     track(
         "court_transfer_interim" if facts.interim_measure else "court_transfer", facts.effective_on, facts.received_at
     )
-    if facts.interim_measure:
+    if facts.explained_at is not None:
+        track("resume_after_explanation", facts.explained_at, facts.decision_date)
+    elif facts.interim_measure:
         track("decision_interim", facts.received_at, facts.decided_at)
     elif facts.has_ex_officio:
         track("decision_ex_officio", facts.received_at, facts.decision_date)

@@ -1,16 +1,20 @@
-"""Reads the deadline rules and calendar adjustments from the data directory (operators edit these files)."""
+"""Reads the deadline rules, calendar adjustments and distribution rules from the data directory (operators edit these files)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
+from domain.coordination import DistributionRule, load_distribution_rules_from_text, unknown_distribution_codes
 from domain.deadlines import DEFAULT_RULEBOOK, load_rules_from_text
 from domain.transfer_deadlines import DeadlinePolicy
+from domain.types import Agency
 from domain.workdays import WorkingCalendar, load_calendar_adjustments_from_text
 from gateway.settings import SettingsError
 
 RULES_FILE = "deadline_rules.toml"
 CALENDAR_FILE = "compensatory_days.toml"
+DISTRIBUTION_FILE = "distribution_rules.toml"
 
 
 def load_deadline_policy(data_dir: Path) -> DeadlinePolicy:
@@ -28,3 +32,25 @@ def load_deadline_policy(data_dir: Path) -> DeadlinePolicy:
     except ValueError as exc:
         raise SettingsError(f"deadline configuration in {data_dir} is not valid: {exc}") from exc
     return DeadlinePolicy(rules, WorkingCalendar.from_adjustments(adjustments))
+
+
+def load_distribution_rules(
+    data_dir: Path, agencies: Mapping[str, Agency] | None = None
+) -> tuple[DistributionRule, ...]:
+    """Who gets a copy of which coordination requests (``distribution_rules.toml``; none when the file is absent).
+
+    With ``agencies`` (the organisation), every observer and province code must
+    be known too, so a misspelt code fails at start rather than silently
+    sending copies nowhere.
+    """
+    path = data_dir / DISTRIBUTION_FILE
+    if not path.exists():
+        return ()
+    try:
+        rules = load_distribution_rules_from_text(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise SettingsError(f"{path} is not valid: {exc}") from exc
+    problems = unknown_distribution_codes(rules, agencies) if agencies is not None else []
+    if problems:
+        raise SettingsError(f"{path} is not valid: {'; '.join(problems)}")
+    return rules

@@ -76,6 +76,7 @@ class Transfer:
     updated_at: datetime
     interim_measure: bool
     has_ex_officio: bool
+    explained_at: datetime | None = None
 
     @property
     def audience(self) -> frozenset[str]:
@@ -114,6 +115,7 @@ def transfer_from_row(row: TransferRow) -> Transfer:
         returned_at=row.returned_at,
         return_reason=row.return_reason,
         return_note=row.return_note,
+        explained_at=row.explained_at,
         updated_at=row.updated_at,
         interim_measure=bool(submitted.get("interimMeasure")),
         has_ex_officio=any(o.get("exOfficio") for o in submitted.get("obligations", ())),
@@ -250,6 +252,20 @@ class TransferLedger:
         transfer = transfer_from_row(row)
         payload = {"status": transfer.status.value, "reason": reason.value, "note": note}
         return transfer, await self._event(transfer, "RETURNED", at, payload)
+
+    async def resume_after_explanation(self, transfer_id: str, at: datetime) -> tuple[Transfer, TransferEvent]:
+        """The court explained an UNCLEAR judgment: the transfer is back with the agency, its deadlines restart.
+
+        It returns to where it was before the return (registered or not); the decision
+        deadline now runs from the explanation (``resume_after_explanation``).
+        """
+        row = await self._locked(transfer_id)
+        back = TransferStatus.ACKNOWLEDGED if row.register_number is not None else TransferStatus.SUBMITTED
+        row.status, row.explained_at, row.updated_at = back.value, at, at
+        await self.session.flush()
+        await self._set_judgment_status(row.judgment_id, back)
+        transfer = transfer_from_row(row)
+        return transfer, await self._event(transfer, "EXPLAINED", at, {"status": back.value})
 
     async def reroute(
         self, transfer_id: str, route: Route, note: str, at: datetime

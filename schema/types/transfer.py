@@ -165,6 +165,7 @@ class Transfer:
                 has_ex_officio=t.has_ex_officio,
                 decision_date=t.decision_date,
                 decided_at=t.decided_at,
+                explained_at=t.explained_at,
             ),
             judgment_id=t.judgment_id,
             court_code=t.court_code,

@@ -1,0 +1,102 @@
+"""When a coordination request must be answered, and whether it was.
+
+Each request kind names its rule in the deadline rules table
+(``domain.coordination.KIND_RULES``, keys of ``domain.deadlines``):
+``court_explanation``, ``police_support_reply``, ``procuracy_request_reply``,
+``reply_recommendation``, ``procuracy_protest_reply`` and
+``report_acknowledgement``. The period runs from the moment the request is
+opened in the hub, which is the moment the addressee receives it (a digital
+delivery is received when the system records it, Decree 152/2026 Art. 7), and
+the version of the rule used is the one in force on that day.
+
+The procuracy may set its own reply date in a request, recommendation or
+protest (``KindRule.sender_sets_reply``); when it does, that date replaces the
+rule, ending at 24:00 that day (Civil Code 2015 Art. 148(6)), and is not moved
+off a day off: the procuracy chose it knowing the calendar.
+
+After the court explains a judgment, the enforcement agency has
+``resume_after_explanation`` (5 working days) to resume or amend its decision
+(TTLT 11/2016 Art. 9): :func:`explanation_restart`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from domain.coordination import KIND_RULES, RequestKind
+from domain.deadlines import VIETNAM_TZ, DeadlineRule, DeadlineState, Moment, RuleBook, assess, local_day
+from domain.workdays import WorkingCalendar
+
+RESUME_AFTER_EXPLANATION = "resume_after_explanation"
+
+
+class ReplyDateNotAllowed(ValueError):
+    """A reply date was given for a kind whose reply time is set by law."""
+
+
+@dataclass(frozen=True, slots=True)
+class RequestDeadline:
+    """The due moment of one request, with the rule in force (its legal basis) and who set the date."""
+
+    rule: DeadlineRule
+    opened_at: Moment
+    due: Moment
+    set_by_sender: bool  # True: the procuracy's own reply date, not the rule's period
+
+    def state(self, answered_at: Moment | None, now: Moment) -> DeadlineState:
+        return request_deadline_state(self.due, answered_at, now)
+
+
+def request_deadline(
+    kind: RequestKind, opened_at: Moment, reply_by: date | None, rules: RuleBook, calendar: WorkingCalendar
+) -> RequestDeadline:
+    """The deadline of a request of ``kind`` opened at ``opened_at``, with the sender's ``reply_by`` if any.
+
+    Raises :class:`~domain.deadlines.RuleNotFound` when no version of the rule is
+    in force on the day it was opened, and :class:`ReplyDateNotAllowed` for a
+    reply date on a kind whose reply time the law sets (``check_draft`` refuses
+    such drafts, so stored requests never carry one).
+    """
+    kind_rule = KIND_RULES[kind]
+    deadline = rules.deadline(kind_rule.deadline_rule, opened_at, calendar)
+    if reply_by is None:
+        return RequestDeadline(deadline.rule, opened_at, deadline.due, set_by_sender=False)
+    if not kind_rule.sender_sets_reply:
+        raise ReplyDateNotAllowed(f"the reply time of {kind_rule.label_vi} is set by law, not by the sender")
+    return RequestDeadline(deadline.rule, opened_at, reply_by, set_by_sender=True)
+
+
+def request_due(
+    kind: RequestKind, opened_at: Moment, reply_by: date | None, rules: RuleBook, calendar: WorkingCalendar
+) -> Moment:
+    """The due moment of a request: a date (ending at 24:00), the rule's or the sender's."""
+    return request_deadline(kind, opened_at, reply_by, rules, calendar).due
+
+
+def due_instant(due: Moment) -> datetime:
+    """The last instant still on time, as an aware datetime: a request is overdue once ``now > due_instant(due)``.
+
+    For storing and querying (``due_at < now``). A due date ends at 24:00 Vietnam
+    time, so its last instant is 23:59:59.999999 that day; storing the date's
+    midnight instead would flag a request a whole day early. Agrees with
+    :func:`request_deadline_state`.
+    """
+    if isinstance(due, datetime):
+        return due if due.tzinfo is not None else due.replace(tzinfo=VIETNAM_TZ)
+    return datetime.combine(local_day(due) + timedelta(days=1), time(), VIETNAM_TZ) - timedelta(microseconds=1)
+
+
+def request_deadline_state(due: Moment, answered_at: Moment | None, now: Moment) -> DeadlineState:
+    """PENDING, MET, MET_LATE or OVERDUE for a request due at ``due``.
+
+    ``answered_at`` is when the addressee replied: its answer, or its reasoned
+    decline, both of which end the wait. A withdrawn request has no deadline
+    left to judge; callers show no state for it.
+    """
+    return assess(due, answered_at, now)
+
+
+def explanation_restart(answered_at: Moment, rules: RuleBook, calendar: WorkingCalendar) -> Moment:
+    """The day by which enforcement must resume or amend its decision after the court's explanation."""
+    return rules.due(RESUME_AFTER_EXPLANATION, answered_at, calendar)
