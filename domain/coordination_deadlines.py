@@ -14,9 +14,9 @@ protest (``KindRule.sender_sets_reply``); when it does, that date replaces the
 rule, ending at 24:00 that day (Civil Code 2015 Art. 148(6)), and is not moved
 off a day off: the procuracy chose it knowing the calendar.
 
-After the court explains a judgment, the enforcement agency has
-``resume_after_explanation`` (5 working days) to resume or amend its decision
-(TTLT 11/2016 Art. 9): :func:`explanation_restart`.
+After the court explains a judgment, the transfer's decision deadline restarts
+as ``resume_after_explanation`` (5 working days, TTLT 11/2016 Art. 9): see
+:mod:`domain.transfer_deadlines`.
 """
 
 from __future__ import annotations
@@ -27,8 +27,6 @@ from datetime import date, datetime, time, timedelta
 from domain.coordination import KIND_RULES, RequestKind
 from domain.deadlines import VIETNAM_TZ, DeadlineRule, DeadlineState, Moment, RuleBook, assess, local_day
 from domain.workdays import WorkingCalendar
-
-RESUME_AFTER_EXPLANATION = "resume_after_explanation"
 
 
 class ReplyDateNotAllowed(ValueError):
@@ -95,8 +93,3 @@ def request_deadline_state(due: Moment, answered_at: Moment | None, now: Moment)
     left to judge; callers show no state for it.
     """
     return assess(due, answered_at, now)
-
-
-def explanation_restart(answered_at: Moment, rules: RuleBook, calendar: WorkingCalendar) -> Moment:
-    """The day by which enforcement must resume or amend its decision after the court's explanation."""
-    return rules.due(RESUME_AFTER_EXPLANATION, answered_at, calendar)

@@ -55,6 +55,13 @@ _RECORD_READERS: Final = {
 }
 _ENFORCEMENT_WRITE: Final = {R.ENFORCEMENT_CLERK: Reach.OWN}
 _WEBHOOK_OWNERS: Final = {R.COURT_CLERK: Reach.OWN, R.ENFORCEMENT_CLERK: Reach.OWN, R.PROCURACY: Reach.OWN}
+_COORDINATION_PARTIES: Final = {
+    R.COURT_CLERK: Reach.OWN,
+    R.ENFORCEMENT_CLERK: Reach.OWN,
+    R.PROCURACY: Reach.OWN,
+    R.POLICE: Reach.OWN,
+    R.COMMITTEE: Reach.OWN,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +109,24 @@ POLICY: Final[tuple[Rule, ...]] = (
         "the agency's own deliveries",
     ),
     Rule("auditTrail", "query", {R.AUDITOR: Reach.ALL}, "the whole audit trail (itself audited)"),
+    Rule(
+        "coordinationAgreements",
+        "query",
+        {**_COORDINATION_PARTIES, R.MINISTRY: Reach.ALL},
+        "agreements the agency (or a predecessor) is a party to",
+    ),
+    Rule(
+        "coordinationRequests",
+        "query",
+        {**_COORDINATION_PARTIES, R.MINISTRY: Reach.ALL},
+        "requests the agency (or a predecessor) sent, received or observes; counts cover only those",
+    ),
+    Rule(
+        "coordinationRequest",
+        "query",
+        {**_COORDINATION_PARTIES, R.MINISTRY: Reach.ALL},
+        "as `coordinationRequests`; others null (the addressee's first read records the receipt)",
+    ),
     Rule("submitJudgment", "mutation", {R.COURT_CLERK: Reach.OWN}, "for the court of the token only"),
     Rule("acknowledgeTransfer", "mutation", _ENFORCEMENT_WRITE, "transfers addressed to the agency"),
     Rule("returnTransfer", "mutation", _ENFORCEMENT_WRITE, "transfers addressed to the agency"),
@@ -109,11 +134,32 @@ POLICY: Final[tuple[Rule, ...]] = (
     Rule("registerWebhook", "mutation", _WEBHOOK_OWNERS, "for the agency of the token"),
     Rule("deactivateWebhook", "mutation", {**_WEBHOOK_OWNERS, R.OPERATOR: Reach.ALL}, "the agency's own webhooks"),
     Rule("redriveDeliveries", "mutation", {**_WEBHOOK_OWNERS, R.OPERATOR: Reach.ALL}, "the agency's own deliveries"),
+    Rule("registerAgreement", "mutation", _COORDINATION_PARTIES, "agreements the agency of the token is a party to"),
+    Rule("openCoordinationRequest", "mutation", _COORDINATION_PARTIES, "sent by the agency of the token"),
+    Rule(
+        "respondToCoordinationRequest",
+        "mutation",
+        _COORDINATION_PARTIES,
+        "the addressee answers, the sender closes or withdraws; others NOT_FOUND",
+    ),
     Rule(
         "transferEvents",
         "subscription",
         {**_WEBHOOK_OWNERS, R.PROCURACY: Reach.JURISDICTION, R.MINISTRY: Reach.ALL},
         "events of an agency in the principal's jurisdiction",
+    ),
+    Rule(
+        "coordinationEvents",
+        "subscription",
+        {
+            R.COURT_CLERK: Reach.OWN,
+            R.ENFORCEMENT_CLERK: Reach.OWN,
+            R.PROCURACY: Reach.OWN,
+            R.POLICE: Reach.OWN,
+            R.COMMITTEE: Reach.OWN,
+            R.MINISTRY: Reach.ALL,
+        },
+        "events of the requests the agency (or a predecessor) sends, receives or observes",
     ),
 )
 

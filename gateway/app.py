@@ -24,6 +24,7 @@ from adapters.config import HttpAgencyConfig
 from adapters.metrics import AdapterMetrics
 from adapters.registry import build_adapters
 from domain.receipts import ReceiptSigner
+from gateway.coordination_monitor import CoordinationMonitor
 from gateway.delivery import DeliveryWorker, running
 from gateway.graphql_view import HubGraphQL
 from gateway.health import healthz, metrics, readyz, receipt_key
@@ -31,7 +32,7 @@ from gateway.identity import TokenVerifier, ensure_keypair, load_private_key
 from gateway.jwks import keeping_fresh
 from gateway.middleware import Authenticate, GraphQLResponseMediaType, RequestId
 from gateway.overdue import OverdueMonitor, monitoring
-from gateway.policies import load_deadline_policy
+from gateway.policies import load_deadline_policy, load_distribution_rules
 from gateway.protection import (
     BodyLimit,
     GraphQLContentType,
@@ -116,6 +117,8 @@ def create_app(settings: Settings) -> Starlette:
                 receipts=receipts,
                 deadlines=deadline_policy,
                 agencies=organisation,
+                # codes checked against the organisation (an empty, unseeded database checks nothing)
+                distribution=load_distribution_rules(settings.data_dir, organisation or None),
             )
             app.state.hub = hub
             app.state.graphql = HubGraphQL(
@@ -134,10 +137,16 @@ def create_app(settings: Settings) -> Starlette:
                 if settings.overdue_every_s > 0
                 else None
             )
+            coordination = (
+                CoordinationMonitor(hub.sessions, hub.deadlines.calendar, hub.signal, settings.overdue_every_s)
+                if settings.overdue_every_s > 0
+                else None
+            )
             async with (
                 keeping_fresh(hub.verifier.jwks),
                 running(delivery),
                 monitoring(overdue),
+                monitoring(coordination),
             ):  # stopped before the HTTP session and the engine close below
                 log.info(
                     "hub ready (mode=%s, database=%s)", settings.mode, engine.url.render_as_string(hide_password=True)

@@ -42,6 +42,7 @@ class HubGraphQL(GraphQL[Context, None]):
             agencies=self.hub.agencies,
             policy=self.policy,
             request_id=state.get("request_id", "-"),
+            distribution=self.hub.distribution,
             request=request,
             response=response,
         )

@@ -12,6 +12,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -85,13 +86,21 @@ class OverdueMonitor:
         self._stop.set()
 
 
+class Monitor(Protocol):
+    """A periodic task: ``run`` until ``stop`` (OverdueMonitor, gateway.coordination_monitor.CoordinationMonitor)."""
+
+    async def run(self) -> None: ...
+
+    def stop(self) -> None: ...
+
+
 @contextlib.asynccontextmanager
-async def monitoring(monitor: OverdueMonitor | None) -> AsyncIterator[None]:
+async def monitoring(monitor: Monitor | None) -> AsyncIterator[None]:
     """Run the monitor in the background for the duration of the block."""
     if monitor is None:
         yield
         return
-    task = asyncio.create_task(monitor.run(), name="overdue-monitor")
+    task = asyncio.create_task(monitor.run(), name=type(monitor).__name__)
     try:
         yield
     finally:

@@ -10,6 +10,7 @@ from prometheus_client import CollectorRegistry
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from adapters.registry import Adapters
+from domain.coordination import DistributionRule
 from domain.receipts import ReceiptSigner
 from domain.transfer_deadlines import DeadlinePolicy
 from domain.types import Agency
@@ -31,3 +32,4 @@ class HubState:
     receipts: ReceiptSigner
     deadlines: DeadlinePolicy
     agencies: Mapping[str, Agency]  # the organisation (codes → agencies, dissolved ones too), loaded at start
+    distribution: tuple[DistributionRule, ...] = ()  # who gets copies of coordination requests, loaded at start

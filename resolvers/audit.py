@@ -74,10 +74,5 @@ class AuditQueries:
                 AuditEntryEdge(cursor=cursor, node=AuditEntryType.from_ledger(stored))
                 for stored, cursor in zip(page.items, page.cursors, strict=True)
             ],
-            page_info=PageInfo(
-                has_next_page=page.has_next_page,
-                has_previous_page=after is not None,
-                start_cursor=page.start_cursor,
-                end_cursor=page.end_cursor,
-            ),
+            page_info=PageInfo.of(page, after),
         )

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from adapters.registry import Adapters
 from domain.access import Principal
+from domain.coordination import DistributionRule
 from domain.policy import AccessPolicy
 from domain.receipts import ReceiptSigner
 from domain.transfer_deadlines import DeadlinePolicy
@@ -32,6 +33,7 @@ class Context:
     agencies: Mapping[str, Agency]  # the organisation, for access scopes (read-only, shared)
     policy: AccessPolicy  # who reaches which records (domain/policy.py), built once per process
     request_id: str
+    distribution: tuple[DistributionRule, ...] = ()  # who gets copies of coordination requests
     personal_reads: set[str] = field(default_factory=set)  # judgment ids whose parties were shown (audited)
     request: Any = None  # starlette Request or WebSocket (Strawberry's view reads it)
     response: Any = None
@@ -63,6 +65,7 @@ class Context:
         agencies: Mapping[str, Agency],
         policy: AccessPolicy,
         request_id: str,
+        distribution: tuple[DistributionRule, ...] = (),
         request: Any = None,
         response: Any = None,
     ) -> Context:
@@ -78,6 +81,7 @@ class Context:
             agencies=agencies,
             policy=policy,
             request_id=request_id,
+            distribution=distribution,
             request=request,
             response=response,
         )

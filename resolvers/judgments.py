@@ -81,11 +81,6 @@ class JudgmentQueries:
         ]
         return JudgmentConnection(
             edges=edges,
-            page_info=PageInfo(
-                has_next_page=page.has_next_page,
-                has_previous_page=after is not None,
-                start_cursor=page.start_cursor,
-                end_cursor=page.end_cursor,
-            ),
+            page_info=PageInfo.of(page, after),
             registry_filter=wanted,
         )

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import strawberry
 
+from resolvers.coordination import CoordinationMutations
 from resolvers.transfers import TransferMutations
 from resolvers.webhooks import WebhookMutations
 
 
 @strawberry.type
-class Mutation(TransferMutations, WebhookMutations):
+class Mutation(TransferMutations, CoordinationMutations, WebhookMutations):
     pass

@@ -6,6 +6,7 @@ import strawberry
 
 from resolvers.agencies import AgencyQueries
 from resolvers.audit import AuditQueries
+from resolvers.coordination import CoordinationQueries
 from resolvers.judgments import JudgmentQueries
 from resolvers.me import MeQueries
 from resolvers.transfers import TransferQueries
@@ -13,5 +14,13 @@ from resolvers.webhooks import WebhookQueries
 
 
 @strawberry.type
-class Query(MeQueries, AgencyQueries, JudgmentQueries, TransferQueries, WebhookQueries, AuditQueries):
+class Query(
+    MeQueries,
+    AgencyQueries,
+    JudgmentQueries,
+    TransferQueries,
+    CoordinationQueries,
+    WebhookQueries,
+    AuditQueries,
+):
     pass

@@ -13,9 +13,9 @@ nothing twice after a reconnect with the last cursor.
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import aclosing
-from typing import Final
+from typing import Final, Protocol, TypeVar
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -41,26 +41,47 @@ def ensure_may_follow(policy: AccessPolicy, principal: Principal, office: str) -
         raise Forbidden(f"{principal.agency_code or 'this caller'} may not follow the transfer events of {office}")
 
 
+class Cursored(Protocol):
+    @property
+    def cursor(self) -> int: ...
+
+
+E = TypeVar("E", bound=Cursored)
+
+ReadPage = Callable[[AsyncSession, int, int], Awaitable[Sequence[E]]]
+"""``read(session, after, limit)``: at most ``limit`` events with a cursor above ``after``, oldest first."""
+
+
+def transfer_events_of(agency_codes: Sequence[str]) -> ReadPage[events.TransferEvent]:
+    """The page reader of transfer events concerning ``agency_codes``."""
+
+    async def read(session: AsyncSession, after: int, limit: int) -> Sequence[events.TransferEvent]:
+        return await events.events_after(session, after, agency_codes=agency_codes, limit=limit)
+
+    return read
+
+
 async def follow_events(
     sessions: async_sessionmaker[AsyncSession],
     signal: EventSignal,
+    read: ReadPage[E],
     *,
-    agency_codes: Sequence[str],
     after: int,
     poll_s: float = LIVE_POLL_S,
     page_size: int = PAGE_SIZE,
-) -> AsyncGenerator[events.TransferEvent, None]:
-    """Events concerning ``agency_codes`` with a cursor above ``after``, oldest first, without end.
+) -> AsyncGenerator[E, None]:
+    """The events ``read`` finds with a cursor above ``after``, oldest first, without end.
 
-    The signal's generation is taken *before* each read: a notify that lands
-    between the read and the wait then ends the wait at once instead of being
-    lost for a whole poll interval.
+    Shared by every event stream of the hub (transfers, coordination requests):
+    only the page reader differs. The signal's generation is taken *before*
+    each read: a notify that lands between the read and the wait then ends the
+    wait at once instead of being lost for a whole poll interval.
     """
     cursor = after
     while True:
         seen = signal.generation
         async with sessions() as session:
-            page = await events.events_after(session, cursor, agency_codes=agency_codes, limit=page_size)
+            page = await read(session, cursor, page_size)
         for event in page:
             cursor = event.cursor
             yield event
@@ -91,4 +112,6 @@ class TransferEventSubscriptions:
         context = info.context
         ensure_may_follow(context.policy, context.principal, str(office))
         start = parse_cursor(after)
-        return _as_schema(follow_events(context.sessions, context.signal, agency_codes=[str(office)], after=start))
+        return _as_schema(
+            follow_events(context.sessions, context.signal, transfer_events_of([str(office)]), after=start)
+        )

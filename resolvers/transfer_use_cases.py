@@ -16,8 +16,9 @@ from datetime import UTC, date, datetime
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.coordination import RequestDraft, RequestKind
 from domain.deadlines import local_day
-from domain.jurisdiction import Route, RoutingError, route_judgment, route_to_enforcement
+from domain.jurisdiction import Route, RoutingError, current_successor, route_judgment, route_to_enforcement
 from domain.receipts import build_receipt
 from domain.signatures import KeyFormatError, public_key_from_b64, verify
 from domain.submission import MAX_DOCUMENT_BYTES, Submission, SubmissionErrorCode, UserError, validate
@@ -28,6 +29,7 @@ from ledger.db import write_transaction
 from ledger.keys import CourtKeys
 from ledger.transfers import ReturnReason, Transfer, TransferLedger, TransferStatus, idempotency_key, new_transfer_id
 from resolvers.context import Context
+from resolvers.coordination_use_cases import open_request_in
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,9 +266,51 @@ async def return_transfer(
             transfer, _ = await ledger.reroute(transfer_id, route, note, now)
         else:
             transfer, _ = await ledger.return_to_court(transfer_id, reason, note, now)
-        await record(session, ctx.audit_entry(f"returnTransfer:{reason.value}", [transfer.id], now))
+        objects = [transfer.id]
+        if reason is ReturnReason.UNCLEAR:
+            objects.append(await _ask_the_court_to_explain(session, ctx, transfer, note, now))
+        await record(session, ctx.audit_entry(f"returnTransfer:{reason.value}", objects, now))
     await ctx.signal.notify()
     return ChangeOutcome(transfer=transfer)
+
+
+async def _ask_the_court_to_explain(
+    session: AsyncSession, ctx: Context, transfer: Transfer, note: str, at: datetime
+) -> str:
+    """An UNCLEAR return opens an explanation request to the court, in the same transaction; its id.
+
+    The court's answer (``respondToCoordinationRequest``) puts the transfer back with the agency and
+    restarts its decision deadline (``resume_after_explanation``).
+    """
+    court = ctx.agencies.get(transfer.court_code)
+    court_code = current_successor(transfer.court_code, ctx.agencies).code if court else transfer.court_code
+    sender = ctx.agencies[ctx.principal.agency_code]
+    draft = RequestDraft(
+        kind=RequestKind.EXPLANATION,
+        sender_kind=sender.kind,
+        addressee_kind=AgencyKind.COURT,
+        subject=f"Yêu cầu giải thích bản án, quyết định {transfer.judgment_id.partition(':')[2]}",
+        body=note,
+        judgment_id=transfer.judgment_id,
+    )
+    request, errors = await open_request_in(
+        session,
+        draft=draft,
+        sender_code=sender.code,
+        addressee_code=court_code,
+        actor_person=ctx.principal.person,
+        transfer_id=transfer.id,
+        agreement=None,
+        at=at,
+        rules=ctx.deadlines.rules,
+        calendar=ctx.deadlines.calendar,
+        distribution=ctx.distribution,
+        agencies=ctx.agencies,
+        access=ctx.policy,
+    )
+    if request is None:  # the draft is ours: an error here is a defect, and the return is rolled back with it
+        raise RuntimeError(f"could not open the explanation request for transfer {transfer.id}: {errors}")
+    return request.id
 
 
 def _province_of(agency_code: str) -> str | None:

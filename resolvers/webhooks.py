@@ -112,12 +112,7 @@ class WebhookQueries:
                 WebhookDeliveryEdge(cursor=c, node=WebhookDelivery.from_ledger(d))
                 for d, c in zip(page.items, page.cursors, strict=True)
             ],
-            page_info=PageInfo(
-                has_next_page=page.has_next_page,
-                has_previous_page=after is not None,
-                start_cursor=page.start_cursor,
-                end_cursor=page.end_cursor,
-            ),
+            page_info=PageInfo.of(page, after),
         )
 
 

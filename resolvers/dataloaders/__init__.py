@@ -13,9 +13,11 @@ from strawberry.dataloader import DataLoader
 
 from adapters.registry import Adapters
 from domain.types import Agency, CourtJudgment, EnforcementCase, JudgmentKey, SupervisionRecord
+from ledger.coordination import CoordinationEvent
 from ledger.judgments import RegistryEntry
 from resolvers.dataloaders.agencies import agency_loader
 from resolvers.dataloaders.agency_systems import adapter_loader
+from resolvers.dataloaders.coordination import history_loader
 from resolvers.dataloaders.judgments import registry_entry_loader
 
 
@@ -26,6 +28,7 @@ class Loaders:
     court_judgment: DataLoader[JudgmentKey, CourtJudgment | None]
     enforcement_case: DataLoader[JudgmentKey, EnforcementCase | None]
     supervision: DataLoader[JudgmentKey, tuple[SupervisionRecord, ...]]
+    coordination_history: DataLoader[str, list[CoordinationEvent]]
 
     @classmethod
     def build(cls, sessions: async_sessionmaker[AsyncSession], adapters: Adapters) -> Loaders:
@@ -35,4 +38,5 @@ class Loaders:
             court_judgment=adapter_loader(adapters.court),
             enforcement_case=adapter_loader(adapters.enforcement),
             supervision=adapter_loader(adapters.procuracy),
+            coordination_history=history_loader(sessions),
         )

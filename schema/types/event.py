@@ -30,8 +30,8 @@ def format_cursor(cursor: int) -> str:
     return str(cursor)
 
 
-def parse_cursor(text: str | None) -> int:
-    """The integer behind an ``after`` cursor; no cursor means "from the first event".
+def parse_cursor(text: str | None, *, of: str = "TransferEvent") -> int:
+    """The integer behind an ``after`` cursor of an ``of`` stream; no cursor means "from the first event".
 
     Anything but a cursor this hub handed out is refused with a message, rather
     than silently read as 0 (which would replay the whole history) or as
@@ -41,7 +41,7 @@ def parse_cursor(text: str | None) -> int:
         return 0
     value = int(text) if _DIGITS.fullmatch(text) else -1
     if not 0 <= value <= MAX_CURSOR:
-        raise BadInput(f"after must be a cursor from a previous TransferEvent (a string of digits), not {text[:40]!r}")
+        raise BadInput(f"after must be a cursor from a previous {of} (a string of digits), not {text[:40]!r}")
     return value
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import strawberry
 
 from ledger.judgments import JudgmentFilter as RegistryFilter
 from ledger.judgments import JudgmentRegistry
+from ledger.paging import Page
 from resolvers.context import Context
 from schema.types.judgment import Judgment
 
@@ -16,6 +19,16 @@ class PageInfo:
     has_previous_page: bool
     start_cursor: str | None
     end_cursor: str | None
+
+    @classmethod
+    def of(cls, page: Page[Any], after: str | None) -> PageInfo:
+        """The page info of a ledger page read after the cursor ``after``."""
+        return cls(
+            has_next_page=page.has_next_page,
+            has_previous_page=after is not None,
+            start_cursor=page.start_cursor,
+            end_cursor=page.end_cursor,
+        )
 
 
 @strawberry.type

@@ -80,12 +80,37 @@ CALLS: dict[str, tuple[str, Variables]] = {
     "registerWebhook": ('mutation { registerWebhook(url: "not a url") { userErrors { code } } }', _none),
     "deactivateWebhook": ('mutation { deactivateWebhook(id: "no-such-webhook") { userErrors { code } } }', _none),
     "redriveDeliveries": ('mutation { redriveDeliveries(webhook: "no-such-webhook") { userErrors { code } } }', _none),
+    "coordinationAgreements": ('{ coordinationAgreements(party: "no-such-agency") { id } }', _none),
+    # A filter nothing matches: reading a request addressed to the caller would record its receipt.
+    "coordinationRequests": (
+        '{ coordinationRequests(first: 1, filter: {transferId: "no-such-transfer"}) { totalCount } }',
+        _none,
+    ),
+    "coordinationRequest": ('{ coordinationRequest(id: "no-such-request") { id } }', _none),
+    "registerAgreement": (
+        'mutation { registerAgreement(input: {title: "", scope: "", parties: [], documentSha256: "x", '
+        'signedOn: "2026-01-05", validFrom: "2026-01-05"}) { userErrors { code } } }',
+        _none,
+    ),
+    "openCoordinationRequest": (
+        'mutation { openCoordinationRequest(input: {kind: PERIODIC_REPORT, to: "no-such-agency", subject: "x", '
+        'body: "x"}) { userErrors { code } } }',
+        _none,
+    ),
+    "respondToCoordinationRequest": (
+        'mutation { respondToCoordinationRequest(id: "no-such-request", action: START) { userErrors { code } } }',
+        _none,
+    ),
 }
 SUBSCRIPTIONS: dict[str, tuple[str, Variables]] = {
     # A malformed cursor: an allowed subscriber is told BAD_USER_INPUT at once, a denied one FORBIDDEN.
     "transferEvents": (
         'subscription ($office: ID!) { transferEvents(office: $office, after: "not-a-cursor") { cursor } }',
         _own,
+    ),
+    "coordinationEvents": (
+        'subscription ($agency: ID!) { coordinationEvents(agency: $agency, after: "not-a-cursor") { cursor } }',
+        lambda agency: {"agency": agency},  # its own agency (the ministry's reach is ALL anyway)
     ),
 }
 

@@ -21,7 +21,6 @@ from domain.coordination_deadlines import (
     ReplyDateNotAllowed,
     RequestDeadline,
     due_instant,
-    explanation_restart,
     request_deadline,
     request_deadline_state,
     request_due,
@@ -236,18 +235,3 @@ def test_overdue_exactly_after_the_stored_instant(due, offset):
 
 
 # ---- after the court's explanation --------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("answered_at", "restart_by"),
-    [
-        # 5 working days from Thu 12/2: Fri 13 (1), [Tết], Mon 23 (2), Tue 24 (3), Wed 25 (4), Thu 26 (5).
-        (BEFORE_TET, date(2026, 2, 26)),
-        # From Fri 24/4: Tue 28 (1), Wed 29 (2), Mon 4/5 (3), Tue 5 (4), Wed 6 (5).
-        (BEFORE_30_4, date(2026, 5, 6)),
-        # From Fri 28/8: Thu 3/9 (1), Fri 4 (2), Mon 7 (3), Tue 8 (4), Wed 9 (5).
-        (BEFORE_2_9, date(2026, 9, 9)),
-    ],
-)
-def test_enforcement_resumes_within_five_working_days_of_the_explanation(rules, calendar, answered_at, restart_by):
-    assert explanation_restart(answered_at, rules, calendar) == restart_by
