@@ -17,9 +17,9 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol, TypeVar
+from typing import Protocol, TypeVar, runtime_checkable
 
-from domain.errors import AgencyBadData
+from domain.errors import AgencyBadData, AgencyError
 from domain.types import (
     CourtJudgment,
     EnforcementCase,
@@ -71,7 +71,28 @@ class ProcuracyAdapter(AgencyAdapter[JudgmentKey, tuple[SupervisionRecord, ...]]
     pass
 
 
-class PersonnelAdapter(AgencyAdapter[str, tuple[Officer, ...]], Protocol):
-    """Keys are agency codes; values are the officers on that agency's staff."""
+class PersonnelAdapter(AgencyAdapter[str, tuple[Officer, ...] | AgencyError], Protocol):
+    """Keys are agency codes; values are the officers on that agency's staff.
 
-    async def staffing_units(self, agency_codes: Sequence[str]) -> Sequence[StaffingUnit | None]: ...
+    Several personnel systems sit behind this one interface (the personnel
+    database, the courts' and the procuracies' own systems; see
+    ``adapters.personnel_routing``). When one of them fails, only its agencies
+    fail: their entries hold that system's ``AgencyError`` (unavailable,
+    timeout) in place, as a per-key ``AgencyBadData`` would be, and the other
+    agencies still answer. A DataLoader raises such an entry for its key only.
+    """
+
+    async def staffing_units(self, agency_codes: Sequence[str]) -> Sequence[StaffingUnit | AgencyError | None]:
+        """Name and quota of each agency, ``None`` if no personnel system keeps it."""
+        ...
+
+    async def aclose(self) -> None:
+        """Let work the adapter started end (abandoned queries); call before the app's engine and session close."""
+        ...
+
+
+@runtime_checkable
+class HasSources(Protocol):
+    """An adapter made of several systems, each with its own status (for /readyz)."""
+
+    def source_statuses(self) -> tuple[AdapterStatus, ...]: ...

@@ -27,10 +27,14 @@ from domain.types import JudgmentKey
 V = TypeVar("V")
 
 
-class HttpJudgmentAdapter(Generic[V]):
-    """Base of the adapters whose agency answers batches of judgment keys over HTTP."""
+class ClientBoundAdapter:
+    """An adapter over one :class:`AgencyHttpClient` bound to its agency, asking at most ``batch_size`` keys a call.
 
-    agency: str  # set by each subclass: "court" | "enforcement" | "procuracy"
+    Built from settings (``__init__``) or over a client built by hand (``from_client``:
+    other back-off, tests).
+    """
+
+    agency: str  # set by each subclass, e.g. "court" | "enforcement" | "procuracy" | "court-personnel"
     status: AdapterStatus
 
     def __init__(
@@ -45,7 +49,7 @@ class HttpJudgmentAdapter(Generic[V]):
 
     @classmethod
     def from_client(cls, client: AgencyHttpClient, *, batch_size: int = MAX_BATCH) -> Self:
-        """Over a client built by hand (other back-off, tests); it must be bound to this adapter's agency."""
+        """Over a client built by hand; it must be bound to this adapter's agency."""
         if client.agency != cls.agency:
             raise ValueError(f"a {cls.agency} adapter needs a {cls.agency} client, got one for {client.agency!r}")
         adapter = cls.__new__(cls)
@@ -58,6 +62,10 @@ class HttpJudgmentAdapter(Generic[V]):
         self._client = client
         self._batch_size = batch_size
         self.status = client.status
+
+
+class HttpJudgmentAdapter(ClientBoundAdapter, Generic[V]):
+    """Base of the adapters whose agency answers batches of judgment keys over HTTP."""
 
     async def fetch_many(self, keys: Sequence[JudgmentKey]) -> Sequence[V]:
         """One answer per key, in order; each distinct key (NFC) is asked for once."""

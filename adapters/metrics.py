@@ -8,9 +8,11 @@ their own registry, so nothing here touches prometheus-client's global
     metrics = AdapterMetrics(registry)
     metrics.observe_call("court", "POST /api/ban-an/tra-cuu", "ok", 0.042)
 
-Label values are bounded: ``agency`` is one of four names, ``operation`` is a
-method and a fixed path (never a URL with a key in it), ``outcome`` is ``ok``
-or ``error`` and ``code`` is one of the ``AgencyError`` codes.
+Label values are bounded: ``agency`` is one of six names (the four systems,
+plus ``court-personnel`` and ``procuracy-personnel`` for the staff endpoints of
+the court and procuracy services), ``operation`` is a method and a fixed path
+(never a URL with a key in it), ``outcome`` is ``ok`` or ``error`` and ``code``
+is one of the ``AgencyError`` codes.
 """
 
 from __future__ import annotations

@@ -1,7 +1,11 @@
 """The four adapters of an app, built once in the lifespan from settings and shared resources.
 
 The app factory owns the one ``aiohttp.ClientSession`` and the personnel
-engine, and passes them in; this module only wires them to the adapters::
+engine, and passes them in; this module only wires them to the adapters.
+``personnel`` is a router over three personnel systems: the personnel database
+(enforcement units), and the staff endpoints of the court and procuracy
+services, reached with the court's and the procuracy's settings unless others
+are given (``court_personnel=``, ``procuracy_personnel=``)::
 
     async with aiohttp.ClientSession() as session:
         adapters = build_adapters(
@@ -14,7 +18,9 @@ engine, and passes them in; this module only wires them to the adapters::
             metrics=AdapterMetrics(registry),
         )
         ...
-        await adapters.ping_all()          # /readyz: (AdapterStatus(agency="court", ok=True, ...), ...)
+        await adapters.ping_all()
+        # /readyz: court, enforcement, procuracy, then each personnel system:
+        # personnel (the database), court-personnel, procuracy-personnel
 
 ``Adapters`` is typed by the interfaces of ``adapters.base``, so tests may hold
 doubles in it instead of the HTTP and SQL adapters.
@@ -24,14 +30,17 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from typing import Any
 
 import aiohttp
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.base import (
     AdapterStatus,
+    AgencyAdapter,
     CourtAdapter,
     EnforcementAdapter,
+    HasSources,
     PersonnelAdapter,
     ProcuracyAdapter,
 )
@@ -40,6 +49,8 @@ from adapters.court import HttpCourtAdapter
 from adapters.enforcement import HttpEnforcementAdapter
 from adapters.metrics import AdapterMetrics
 from adapters.personnel import SqlPersonnelAdapter
+from adapters.personnel_http import CourtPersonnelAdapter, ProcuracyPersonnelAdapter
+from adapters.personnel_routing import PersonnelRouter
 from adapters.procuracy import HttpProcuracyAdapter
 from domain.errors import AgencyError
 
@@ -54,8 +65,11 @@ class Adapters:
     personnel: PersonnelAdapter
 
     def statuses(self) -> tuple[AdapterStatus, ...]:
-        """The outcome of each adapter's last call (court, enforcement, procuracy, personnel), for /readyz."""
-        return tuple(adapter.status for adapter in self._all())
+        """The outcome of each system's last call, for /readyz: court, enforcement, procuracy, then personnel.
+
+        An adapter over several systems (the personnel router) shows each of them, so an outage of one is visible.
+        """
+        return tuple(status for adapter in self._all() for status in _statuses_of(adapter))
 
     async def ping_all(self) -> tuple[AdapterStatus, ...]:
         """Ping every agency concurrently; failures are recorded in the statuses, not raised."""
@@ -79,11 +93,29 @@ def build_adapters(
     personnel_timeout_s: float = 2.0,
     personnel_schema: str | None = None,
     metrics: AdapterMetrics | None = None,
+    court_personnel: HttpAgencyConfig | None = None,
+    procuracy_personnel: HttpAgencyConfig | None = None,
 ) -> Adapters:
-    """Wire the adapters to the app's one session, the personnel engine and the app's metrics."""
+    """Wire the adapters to the app's one session, the personnel engine and the app's metrics.
+
+    The courts' and procuracies' staff are served by the court and procuracy
+    services themselves (same URL, same key), so their configs are the default.
+    """
+    database = SqlPersonnelAdapter(personnel_engine, personnel_timeout_s, metrics, schema=personnel_schema)
+    personnel = PersonnelRouter(
+        database,
+        {
+            "court": CourtPersonnelAdapter(session, court_personnel or court, metrics),
+            "procuracy": ProcuracyPersonnelAdapter(session, procuracy_personnel or procuracy, metrics),
+        },
+    )
     return Adapters(
         court=HttpCourtAdapter(session, court, metrics),
         enforcement=HttpEnforcementAdapter(session, enforcement, metrics),
         procuracy=HttpProcuracyAdapter(session, procuracy, metrics),
-        personnel=SqlPersonnelAdapter(personnel_engine, personnel_timeout_s, metrics, schema=personnel_schema),
+        personnel=personnel,
     )
+
+
+def _statuses_of(adapter: AgencyAdapter[Any, Any]) -> tuple[AdapterStatus, ...]:
+    return adapter.source_statuses() if isinstance(adapter, HasSources) else (adapter.status,)

@@ -14,6 +14,11 @@ Reach (:class:`Reach`):
 - ``JURISDICTION`` — records of the principal's agency, of the agencies it
   succeeded (dissolved in the 2025 reorganisation) and, for a procuracy, of the
   procuracies it supervises (its area): :meth:`AccessPolicy.jurisdiction`;
+- ``BELOW`` — the principal's agency, the agencies it succeeded and every
+  agency below it in the organisation (``parent_code``) with their
+  predecessors: a personnel department's agencies (:meth:`AccessPolicy.below`);
+- ``PROVINCE`` — the agencies of the principal's province: a steering
+  committee's (:meth:`AccessPolicy.province`);
 - ``OWN`` — what the principal's own agency (or one it succeeded) owns or is
   addressed to;
 - ``SELF`` — the principal itself (``me``) or public reference data (the organisation).
@@ -27,6 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from enum import IntEnum
 from typing import Final
 
@@ -41,8 +47,10 @@ class Reach(IntEnum):
     NONE = 0
     SELF = 1
     OWN = 2
-    JURISDICTION = 3
-    ALL = 4
+    PROVINCE = 3
+    JURISDICTION = 4
+    BELOW = 5
+    ALL = 6
 
 
 R = Role
@@ -127,6 +135,25 @@ POLICY: Final[tuple[Rule, ...]] = (
         {**_COORDINATION_PARTIES, R.MINISTRY: Reach.ALL},
         "as `coordinationRequests`; others null (the addressee's first read records the receipt)",
     ),
+    Rule(
+        "officers",
+        "query",
+        {R.PERSONNEL: Reach.BELOW, R.MINISTRY: Reach.ALL, R.ENFORCEMENT_CLERK: Reach.OWN},
+        "officers of the agencies in reach; citizen ID, birth date and discipline in clear only for a personnel "
+        "department over its agency and those below it, masked for everyone else",
+    ),
+    Rule(
+        "staffing",
+        "query",
+        {R.PERSONNEL: Reach.BELOW, R.COMMITTEE: Reach.PROVINCE, R.MINISTRY: Reach.ALL},
+        "quota, people in post and vacant leader posts of the units in reach; others null",
+    ),
+    Rule(
+        "personnelAlerts",
+        "query",
+        {R.PERSONNEL: Reach.BELOW, R.COMMITTEE: Reach.PROVINCE, R.MINISTRY: Reach.ALL},
+        "alerts of the units in reach (audited when they name officers); others an empty list",
+    ),
     Rule("submitJudgment", "mutation", {R.COURT_CLERK: Reach.OWN}, "for the court of the token only"),
     Rule("acknowledgeTransfer", "mutation", _ENFORCEMENT_WRITE, "transfers addressed to the agency"),
     Rule("returnTransfer", "mutation", _ENFORCEMENT_WRITE, "transfers addressed to the agency"),
@@ -168,6 +195,10 @@ RULES: Final[Mapping[str, Rule]] = {rule.operation: rule for rule in POLICY}
 UNMASKED_CITIZEN_ID: Final = frozenset({R.COURT_CLERK, R.ENFORCEMENT_CLERK})
 """Roles that need a party's citizen ID in clear (to identify the debtor); everyone else sees ``********1234``."""
 
+PERSONNEL_FILE_ROLES: Final = frozenset({R.PERSONNEL})
+"""Roles that read an officer's restricted fields (citizen ID, birth date, discipline) in clear — for officers
+of their own agency or an agency below it only (:meth:`AccessPolicy.personnel_files_in_clear`)."""
+
 
 class Denied(Forbidden):
     """The principal may not call the operation at all; the message says why (FORBIDDEN for clients)."""
@@ -188,11 +219,30 @@ def require(principal: Principal, operation: str) -> Reach:
     return found
 
 
+def _last_four(value: str) -> str:
+    return "*" * max(len(value) - 4, 0) + value[-4:]
+
+
 def mask_citizen_id(value: str | None, roles: Iterable[Role]) -> str | None:
     """The citizen ID in clear for roles that need it, else all but the last four digits hidden."""
     if value is None or UNMASKED_CITIZEN_ID.intersection(roles):
         return value
-    return "*" * max(len(value) - 4, 0) + value[-4:]
+    return _last_four(value)
+
+
+def mask_officer_citizen_id(value: str, in_clear: bool) -> str:
+    """An officer's citizen ID: in clear for their personnel department, else ``********1234``."""
+    return value if in_clear else _last_four(value)
+
+
+def mask_officer_birth_date(value: date, in_clear: bool) -> date | None:
+    """An officer's birth date: for their personnel department only (others see the retirement date instead)."""
+    return value if in_clear else None
+
+
+def mask_officer_discipline(value: str | None, in_clear: bool) -> str | None:
+    """An officer's discipline record: for their personnel department only."""
+    return value if in_clear else None
 
 
 class AccessPolicy:
@@ -235,17 +285,42 @@ class AccessPolicy:
         Its own agency and predecessors; a procuracy also reaches the
         procuracies below it (a provincial procuracy supervises its area ones).
         """
-        codes = set(self.own(principal))
         agency = self._agencies.get(principal.agency_code)
         if agency is not None and agency.kind is AgencyKind.PROCURACY and agency.level is not AgencyLevel.AREA:
-            pending = list(codes)
-            while pending:
-                for child in self._children.get(pending.pop(), ()):
-                    if child not in codes:
-                        codes.add(child)
-                        pending.append(child)
-            codes = {c for code in codes for c in self.lineage(code)}
-        return frozenset(codes)
+            return self.below(principal)
+        return self.own(principal)
+
+    def below(self, principal: Principal) -> frozenset[str]:
+        """The principal's agency, its predecessors, and every agency below them (``parent_code``) with theirs.
+
+        A provincial enforcement agency's personnel department reaches its area
+        offices; the ministry's reaches every enforcement agency in the country.
+        """
+        codes = set(self.own(principal))
+        pending = list(codes)
+        while pending:
+            for child in self._children.get(pending.pop(), ()):
+                if child not in codes:
+                    codes.add(child)
+                    pending.append(child)
+        return frozenset(c for code in codes for c in self.lineage(code))
+
+    def province(self, principal: Principal) -> frozenset[str]:
+        """Every agency of the principal's province (a steering committee's), dissolved predecessors included."""
+        agency = self._agencies.get(principal.agency_code)
+        if agency is None or agency.province_code is None:
+            return frozenset()
+        here = [a.code for a in self._agencies.values() if a.province_code == agency.province_code]
+        return frozenset(c for code in here for c in self.lineage(code))
+
+    def personnel_files_in_clear(self, principal: Principal) -> frozenset[str]:
+        """Agencies whose officers' restricted fields the principal reads in clear; empty for most.
+
+        Only a personnel department (:data:`PERSONNEL_FILE_ROLES`), and only for
+        officers of its own agency or an agency below it — never a sibling's,
+        never a parent's, whatever else its roles reach.
+        """
+        return self.below(principal) if PERSONNEL_FILE_ROLES.intersection(principal.roles) else frozenset()
 
     def records_in_reach(self, principal: Principal, operation: str) -> frozenset[str] | None:
         """Agency codes whose records ``operation`` may show the principal; ``None`` means all.
@@ -255,8 +330,12 @@ class AccessPolicy:
         found = require(principal, operation)
         if found is Reach.ALL:
             return None
+        if found is Reach.BELOW:
+            return self.below(principal)
         if found is Reach.JURISDICTION:
             return self.jurisdiction(principal)
+        if found is Reach.PROVINCE:
+            return self.province(principal)
         return self.own(principal)
 
     def may_act_for(self, principal: Principal, operation: str, agency_code: str) -> bool:
@@ -273,7 +352,9 @@ _REACH_LABELS: Final = {
     Reach.NONE: "–",
     Reach.SELF: "yes",
     Reach.OWN: "own",
+    Reach.PROVINCE: "province",
     Reach.JURISDICTION: "jurisdiction",
+    Reach.BELOW: "below",
     Reach.ALL: "all",
 }
 

@@ -32,7 +32,7 @@ from gateway.identity import TokenVerifier, ensure_keypair, load_private_key
 from gateway.jwks import keeping_fresh
 from gateway.middleware import Authenticate, GraphQLResponseMediaType, RequestId
 from gateway.overdue import OverdueMonitor, monitoring
-from gateway.policies import load_deadline_policy, load_distribution_rules
+from gateway.policies import load_deadline_policy, load_distribution_rules, load_personnel_rules
 from gateway.protection import (
     BodyLimit,
     GraphQLContentType,
@@ -80,6 +80,7 @@ def create_app(settings: Settings) -> Starlette:
         ensure_keypair(settings.receipt_private_key, settings.receipt_public_key)
     receipts = ReceiptSigner(load_private_key(settings.receipt_private_key))
     deadline_policy = load_deadline_policy(settings.data_dir)
+    personnel_rules = load_personnel_rules(settings.data_dir)
     missing = [f"{issuer}: {path}" for issuer, path in settings.public_keys().items() if not path.exists()]
     if missing:
         raise SettingsError(f"public keys of trusted issuers not found: {', '.join(missing)}")
@@ -119,6 +120,7 @@ def create_app(settings: Settings) -> Starlette:
                 agencies=organisation,
                 # codes checked against the organisation (an empty, unseeded database checks nothing)
                 distribution=load_distribution_rules(settings.data_dir, organisation or None),
+                personnel_rules=personnel_rules,
             )
             app.state.hub = hub
             app.state.graphql = HubGraphQL(

@@ -43,6 +43,7 @@ class HubGraphQL(GraphQL[Context, None]):
             policy=self.policy,
             request_id=state.get("request_id", "-"),
             distribution=self.hub.distribution,
+            personnel_rules=self.hub.personnel_rules,
             request=request,
             response=response,
         )

@@ -1,4 +1,4 @@
-"""Reads the deadline rules, calendar adjustments and distribution rules from the data directory (operators edit these files)."""
+"""Reads the deadline rules, calendar adjustments, distribution and personnel rules from the data directory (operators edit these files)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 
 from domain.coordination import DistributionRule, load_distribution_rules_from_text, unknown_distribution_codes
 from domain.deadlines import DEFAULT_RULEBOOK, load_rules_from_text
+from domain.personnel import DEFAULT_PERSONNEL_RULES, PersonnelRules, load_personnel_rules_from_text
 from domain.transfer_deadlines import DeadlinePolicy
 from domain.types import Agency
 from domain.workdays import WorkingCalendar, load_calendar_adjustments_from_text
@@ -15,6 +16,7 @@ from gateway.settings import SettingsError
 RULES_FILE = "deadline_rules.toml"
 CALENDAR_FILE = "compensatory_days.toml"
 DISTRIBUTION_FILE = "distribution_rules.toml"
+PERSONNEL_FILE = "personnel_rules.toml"
 
 
 def load_deadline_policy(data_dir: Path) -> DeadlinePolicy:
@@ -54,3 +56,14 @@ def load_distribution_rules(
     if problems:
         raise SettingsError(f"{path} is not valid: {'; '.join(problems)}")
     return rules
+
+
+def load_personnel_rules(data_dir: Path) -> PersonnelRules:
+    """The personnel rules: ``personnel_rules.toml`` (a complete table), or the built-in one when it is absent."""
+    path = data_dir / PERSONNEL_FILE
+    if not path.exists():
+        return DEFAULT_PERSONNEL_RULES
+    try:
+        return load_personnel_rules_from_text(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise SettingsError(f"{path} is not valid: {exc}") from exc

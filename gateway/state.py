@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from adapters.registry import Adapters
 from domain.coordination import DistributionRule
+from domain.personnel import DEFAULT_PERSONNEL_RULES, PersonnelRules
 from domain.receipts import ReceiptSigner
 from domain.transfer_deadlines import DeadlinePolicy
 from domain.types import Agency
@@ -33,3 +34,4 @@ class HubState:
     deadlines: DeadlinePolicy
     agencies: Mapping[str, Agency]  # the organisation (codes → agencies, dissolved ones too), loaded at start
     distribution: tuple[DistributionRule, ...] = ()  # who gets copies of coordination requests, loaded at start
+    personnel_rules: PersonnelRules = DEFAULT_PERSONNEL_RULES  # data/personnel_rules.toml, loaded at start

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from adapters.registry import Adapters
 from domain.access import Principal
 from domain.coordination import DistributionRule
+from domain.personnel import DEFAULT_PERSONNEL_RULES, PersonnelRules
 from domain.policy import AccessPolicy
 from domain.receipts import ReceiptSigner
 from domain.transfer_deadlines import DeadlinePolicy
@@ -34,7 +35,9 @@ class Context:
     policy: AccessPolicy  # who reaches which records (domain/policy.py), built once per process
     request_id: str
     distribution: tuple[DistributionRule, ...] = ()  # who gets copies of coordination requests
-    personal_reads: set[str] = field(default_factory=set)  # judgment ids whose parties were shown (audited)
+    personnel_rules: PersonnelRules = DEFAULT_PERSONNEL_RULES  # retirement, terms, rotation, leadership seats
+    # (kind of read, record id) of personal data shown, audited per kind (resolvers/personal_data.py)
+    personal_reads: set[tuple[str, str]] = field(default_factory=set)
     request: Any = None  # starlette Request or WebSocket (Strawberry's view reads it)
     response: Any = None
     connection_params: dict[str, Any] | None = None  # graphql-transport-ws connection_init payload
@@ -66,6 +69,7 @@ class Context:
         policy: AccessPolicy,
         request_id: str,
         distribution: tuple[DistributionRule, ...] = (),
+        personnel_rules: PersonnelRules = DEFAULT_PERSONNEL_RULES,
         request: Any = None,
         response: Any = None,
     ) -> Context:
@@ -82,6 +86,7 @@ class Context:
             policy=policy,
             request_id=request_id,
             distribution=distribution,
+            personnel_rules=personnel_rules,
             request=request,
             response=response,
         )

@@ -1,9 +1,12 @@
 """Every read of personal data lands in the audit trail before the answer leaves the hub.
 
-Resolvers that show personal data (a judgment's parties: names, addresses,
-citizen IDs) add the record's id to ``info.context.personal_reads``; this
-extension writes one audit entry per operation (``read:judgment.parties`` with
-all the ids) once the operation has run, and per message for subscriptions.
+Resolvers that show personal data add ``(kind of read, record id)`` to
+``info.context.personal_reads``: a judgment's parties (names, addresses, citizen
+IDs) as ``(PARTIES_READ, judgment id)``, officers as ``(OFFICERS_READ, officer
+code)``, officers named by personnel alerts as ``(ALERTS_READ, officer code)``.
+This extension writes one audit entry per kind of read (e.g.
+``read:judgment.parties`` with all the ids) once the operation has run, and per
+message for subscriptions.
 If the entry cannot be written, the answer is withheld: the client gets an
 error and no data, never personal data without its audit record.
 """
@@ -12,25 +15,34 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
-from ledger.audit import append
+from ledger.audit import record
+from ledger.db import write_transaction
 from resolvers.context import Context
 
 log = logging.getLogger("lienthong.audit")
 
 PARTIES_READ = "read:judgment.parties"
+OFFICERS_READ = "read:officers"
+ALERTS_READ = "read:personnelAlerts"
 
 
 async def flush_personal_reads(context: Context) -> None:
-    """Record the reads gathered so far in one audit entry, and forget them."""
+    """Record the reads gathered so far, one audit entry per kind of read, and forget them."""
     if not context.personal_reads:
         return
-    ids = sorted(context.personal_reads)
+    by_kind: dict[str, set[str]] = {}
+    for kind, object_id in context.personal_reads:
+        by_kind.setdefault(kind, set()).add(object_id)
     context.personal_reads.clear()
-    await append(context.sessions, context.audit_entry(PARTIES_READ, ids))
+    at = datetime.now(UTC)
+    async with write_transaction(context.sessions) as session:  # all kinds recorded, or none
+        for kind in sorted(by_kind):
+            await record(session, context.audit_entry(kind, sorted(by_kind[kind]), at))
 
 
 class AuditPersonalReads(SchemaExtension):

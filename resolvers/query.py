@@ -9,6 +9,7 @@ from resolvers.audit import AuditQueries
 from resolvers.coordination import CoordinationQueries
 from resolvers.judgments import JudgmentQueries
 from resolvers.me import MeQueries
+from resolvers.personnel import PersonnelQueries
 from resolvers.transfers import TransferQueries
 from resolvers.webhooks import WebhookQueries
 
@@ -22,5 +23,6 @@ class Query(
     CoordinationQueries,
     WebhookQueries,
     AuditQueries,
+    PersonnelQueries,
 ):
     pass

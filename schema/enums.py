@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from domain import access, types
+from domain import access, personnel, types
 
 AgencyKind = strawberry.enum(types.AgencyKind, name="AgencyKind", description="What an agency is.")
 AgencyLevel = strawberry.enum(
@@ -23,3 +23,10 @@ CaseStatus = strawberry.enum(
 DecisionKind = strawberry.enum(types.DecisionKind, name="DecisionKind")
 SupervisionKind = strawberry.enum(types.SupervisionKind, name="SupervisionKind")
 Role = strawberry.enum(access.Role, name="Role")
+Sex = strawberry.enum(types.Sex, name="Sex")
+PersonnelAlertKind = strawberry.enum(
+    personnel.AlertKind,
+    name="PersonnelAlertKind",
+    description="What needs attention: retirement, a term ending, a second consecutive term, a sensitive post "
+    "past its rotation period, a quota gap, a missing leader.",
+)

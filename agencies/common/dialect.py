@@ -17,6 +17,7 @@ from domain.types import (
     ObligationKind,
     PartyKind,
     PartyRole,
+    Sex,
     SupervisionKind,
 )
 
@@ -61,6 +62,8 @@ SUPERVISION_KINDS: Mapping[SupervisionKind, str] = MappingProxyType(
         SupervisionKind.PROTEST: "kháng nghị",
     }
 )
+
+SEXES: Mapping[Sex, str] = MappingProxyType({Sex.MALE: "Nam", Sex.FEMALE: "Nữ"})
 
 
 def format_date(value: date | None) -> str | None:

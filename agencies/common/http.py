@@ -83,3 +83,24 @@ def key_batch(payload: dict[str, Any], list_field: str, court_field: str, number
             )
         pairs.append((court, number))
     return pairs
+
+
+def code_batch(payload: dict[str, Any], list_field: str, code_field: str | None = None) -> list[str]:
+    """The unit codes of a batch request, at most :data:`MAX_BATCH` of them.
+
+    Items are plain strings, or objects holding the code in ``code_field``
+    (each service's dialect says which).
+    """
+    items = payload.get(list_field)
+    if not isinstance(items, list):
+        raise ServiceError(400, f"Trường '{list_field}' phải là một danh sách")
+    if len(items) > MAX_BATCH:
+        raise ServiceError(400, f"Mỗi lần tra cứu tối đa {MAX_BATCH} đơn vị (đã gửi {len(items)})")
+    codes: list[str] = []
+    for position, item in enumerate(items, start=1):
+        code = item if code_field is None else (item.get(code_field) if isinstance(item, dict) else None)
+        if not isinstance(code, str):
+            shape = "một chuỗi" if code_field is None else f"một đối tượng có '{code_field}' dạng chuỗi"
+            raise ServiceError(400, f"Phần tử thứ {position} của '{list_field}' phải là {shape}")
+        codes.append(code)
+    return codes

@@ -22,11 +22,11 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from agencies.common.catalogue import DATA_AS_OF
-from agencies.common.dialect import format_date
+from agencies.common.dialect import SEXES, format_date
 from agencies.common.reference import ReferenceData
 from agencies.common.staff import StaffRoster
 from agencies.personnel.schema import personnel_metadata
-from domain.types import Officer, Sex
+from domain.types import Officer
 
 CHUNK = 1_000
 
@@ -95,7 +95,7 @@ def _staff_row(officer: Officer) -> dict[str, Any]:
     return {
         "ma_can_bo": officer.code,
         "ho_ten": officer.name,
-        "gioi_tinh": "Nam" if officer.sex is Sex.MALE else "Nữ",
+        "gioi_tinh": SEXES[officer.sex],
         "ngay_sinh": format_date(officer.birth_date),
         "so_cccd": officer.citizen_id,
         "ma_don_vi": officer.agency_code,

@@ -12,13 +12,22 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.dataloader import DataLoader
 
 from adapters.registry import Adapters
-from domain.types import Agency, CourtJudgment, EnforcementCase, JudgmentKey, SupervisionRecord
+from domain.types import (
+    Agency,
+    CourtJudgment,
+    EnforcementCase,
+    JudgmentKey,
+    Officer,
+    StaffingUnit,
+    SupervisionRecord,
+)
 from ledger.coordination import CoordinationEvent
 from ledger.judgments import RegistryEntry
 from resolvers.dataloaders.agencies import agency_loader
 from resolvers.dataloaders.agency_systems import adapter_loader
 from resolvers.dataloaders.coordination import history_loader
 from resolvers.dataloaders.judgments import registry_entry_loader
+from resolvers.dataloaders.personnel import staffing_unit_loader
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +38,8 @@ class Loaders:
     enforcement_case: DataLoader[JudgmentKey, EnforcementCase | None]
     supervision: DataLoader[JudgmentKey, tuple[SupervisionRecord, ...]]
     coordination_history: DataLoader[str, list[CoordinationEvent]]
+    officers: DataLoader[str, tuple[Officer, ...]]  # agency code → its staff
+    staffing_unit: DataLoader[str, StaffingUnit | None]  # agency code → its quota
 
     @classmethod
     def build(cls, sessions: async_sessionmaker[AsyncSession], adapters: Adapters) -> Loaders:
@@ -39,4 +50,6 @@ class Loaders:
             enforcement_case=adapter_loader(adapters.enforcement),
             supervision=adapter_loader(adapters.procuracy),
             coordination_history=history_loader(sessions),
+            officers=adapter_loader(adapters.personnel),
+            staffing_unit=staffing_unit_loader(adapters.personnel),
         )

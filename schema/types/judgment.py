@@ -20,6 +20,7 @@ from domain.access import Role
 from domain.policy import mask_citizen_id
 from ledger.judgments import RegistryEntry
 from resolvers.context import Context
+from resolvers.personal_data import PARTIES_READ
 from schema.enums import (
     CaseStatus,
     CaseType,
@@ -215,7 +216,7 @@ class Judgment:
         found = await info.context.loaders.court_judgment.load(self.key)
         if found is None:
             return None
-        info.context.personal_reads.add(str(self.id))  # audited once per operation (resolvers/personal_data.py)
+        info.context.personal_reads.add((PARTIES_READ, str(self.id)))  # audited once per operation
         roles = info.context.principal.roles
         return [Party.from_domain(p, roles) for p in found.parties]
 

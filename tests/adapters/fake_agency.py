@@ -5,6 +5,7 @@ records, checks the API key and the 500-key batch limit like the real services,
 records every API call, and plays scripted faults for the next requests::
 
     fake.judgments[("court.ha-noi.kv01", "125/2026/DS-ST")] = ban_an()
+    fake.court_staff["court.ha-noi.kv01"] = {"ma_toa_an": ..., "bien_che": 12, "can_bo": [...]}
     fake.faults.extend([503, "ok"])     # first API request answers 503, the next one normally
     fake.hang = True                    # API requests wait until the test ends
 
@@ -31,6 +32,8 @@ class FakeAgency:
     judgments: dict[Key, Any] = field(default_factory=dict)
     cases: dict[Key, Any] = field(default_factory=dict)
     documents: dict[Key, Any] = field(default_factory=dict)
+    court_staff: dict[str, Any] = field(default_factory=dict)  # unit code -> the court's staff record
+    procuracy_staff: dict[str, Any] = field(default_factory=dict)  # unit code -> the procuracy's entry
     faults: list[Fault] = field(default_factory=list)
     hang: bool = False
     latency_s: float = 0.0
@@ -53,6 +56,8 @@ class FakeAgency:
         app.router.add_post("/api/ban-an/tra-cuu", self._court_lookup)
         app.router.add_post("/thads/v1/ho-so/tra-cuu-lo", self._enforcement_lookup)
         app.router.add_post("/kiem-sat/van-ban/theo-ban-an", self._procuracy_lookup)
+        app.router.add_post("/api/nhan-su/tra-cuu", self._court_staff_lookup)
+        app.router.add_post("/kiem-sat/can-bo/theo-don-vi", self._procuracy_staff_lookup)
         return app
 
     @web.middleware
@@ -143,4 +148,20 @@ class FakeAgency:
             }
             for item in asked
         ]
+        return web.json_response({"ket_qua": entries})
+
+    async def _court_staff_lookup(self, request: web.Request) -> web.Response:
+        asked = [item["ma_toa_an"] for item in (await request.json())["danh_sach"]]
+        if len(asked) > 500:
+            return web.json_response({"loi": "Tối đa 500 đơn vị mỗi lần"}, status=400)
+        found = [self.court_staff[code] for code in asked if code in self.court_staff]
+        missing = [{"ma_toa_an": code} for code in asked if code not in self.court_staff]
+        return web.json_response({"ket_qua": found, "khong_tim_thay": missing})
+
+    async def _procuracy_staff_lookup(self, request: web.Request) -> web.Response:
+        asked = (await request.json())["don_vi"]
+        if len(asked) > 500:
+            return web.json_response({"loi": "Tối đa 500 đơn vị mỗi lần"}, status=400)
+        empty = {"ten_don_vi": None, "chi_tieu_bien_che": None, "can_bo": []}
+        entries = [self.procuracy_staff.get(code, {"vien_kiem_sat": code, **empty}) for code in asked]
         return web.json_response({"ket_qua": entries})

@@ -78,11 +78,19 @@ class TestBuild:
             statuses = await adapters.ping_all()
         finally:
             await engine.dispose()
-        assert [s.agency for s in statuses] == ["court", "enforcement", "procuracy", "personnel"]
-        assert [s.ok for s in statuses] == [True, True, True, False]  # the database has no schema
+        assert [s.agency for s in statuses] == [
+            "court",
+            "enforcement",
+            "procuracy",
+            "personnel",
+            "court-personnel",
+            "procuracy-personnel",
+        ]
+        assert [s.ok for s in statuses] == [True, True, True, False, True, True]  # the database has no schema
         assert statuses[3].last_error is not None
         assert statuses[3].last_error.startswith("AGENCY_UNAVAILABLE")
         assert statuses == adapters.statuses()
+        assert adapters.personnel.status.ok is False  # the router sums its systems up
 
     async def test_a_circuit_breaker_is_fitted_when_configured(
         self, session: aiohttp.ClientSession, fake: FakeAgency

@@ -101,6 +101,10 @@ CALLS: dict[str, tuple[str, Variables]] = {
         'mutation { respondToCoordinationRequest(id: "no-such-request", action: START) { userErrors { code } } }',
         _none,
     ),
+    # An agency that does not exist: no officer is shown, so no read is recorded.
+    "officers": ('{ officers(first: 1, filter: {agency: "no-such-agency"}) { totalCount } }', _none),
+    "staffing": ('{ staffing(agency: "no-such-agency") { quota } }', _none),
+    "personnelAlerts": ('{ personnelAlerts(agency: "no-such-agency") { rule } }', _none),
 }
 SUBSCRIPTIONS: dict[str, tuple[str, Variables]] = {
     # A malformed cursor: an allowed subscriber is told BAD_USER_INPUT at once, a denied one FORBIDDEN.
