@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+CHROMIUM := /usr/bin/chromium
 
-.PHONY: demo test lint format schema bench clean
+.PHONY: demo test lint format schema bench clean browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,8 +19,23 @@ $(STAMP): pyproject.toml | $(BIN)/python
 demo: $(STAMP)
 	$(BIN)/lienthong demo
 
+## browser: Debian's chromium for the report page test (tests/e2e_browser); installed when missing and root
+browser: $(CHROMIUM)
+
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ]; then \
+		echo "installing Debian's chromium for the browser test of the report page"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+			chromium fonts-dejavu-core; \
+	elif [ "$$CI" = true ]; then \
+		echo "CI needs $(CHROMIUM): run as root, or sudo apt-get install --no-install-recommends chromium" >&2; exit 1; \
+	else \
+		echo "note: no $(CHROMIUM); the browser test will skip. Install it with:"; \
+		echo "  sudo apt-get install --no-install-recommends chromium fonts-dejavu-core"; \
+	fi
+
 ## test: the whole suite, on SQLite and PostgreSQL
-test: $(STAMP)
+test: $(STAMP) $(CHROMIUM)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
@@ -36,6 +52,7 @@ schema: $(STAMP)
 	$(BIN)/lienthong schema > schema/schema.graphql
 
 ## bench: judgment-360, the hub against a hand-written limit (bench/README.md); e.g. make bench BENCH_ARGS='--duration 15'
+##        the national report over 1,000,000 judgments on PostgreSQL: make bench BENCH_ARGS='national-report'
 bench: $(STAMP)
 	$(BIN)/python -m bench $(BENCH_ARGS)
 

@@ -14,12 +14,13 @@ Library exceptions (aiohttp, SQLAlchemy) never cross this boundary.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol, TypeVar, runtime_checkable
 
 from domain.errors import AgencyBadData, AgencyError
+from domain.reports import EnforcementFigures
 from domain.types import (
     CourtJudgment,
     EnforcementCase,
@@ -64,7 +65,13 @@ class CourtAdapter(AgencyAdapter[JudgmentKey, CourtJudgment | None], Protocol):
 
 
 class EnforcementAdapter(AgencyAdapter[JudgmentKey, EnforcementCase | None], Protocol):
-    pass
+    async def statistics(self, unit_codes: Sequence[str], start: date, end: date) -> Mapping[str, EnforcementFigures]:
+        """Circular 06 indicators of each unit over ``start`` .. ``end`` (both included), in cases and money.
+
+        One call per report. Every unit asked for is in the answer (zeros when it
+        holds no case); an answer that cannot be read raises ``AgencyBadData``.
+        """
+        ...
 
 
 class ProcuracyAdapter(AgencyAdapter[JudgmentKey, tuple[SupervisionRecord, ...]], Protocol):

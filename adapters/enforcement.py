@@ -10,13 +10,25 @@ absent from the answer, which the adapter reports as ``None``::
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date
 
 from adapters.dialect import CASE_STATUSES, DECISION_KINDS, Fields
 from adapters.http_adapter import HttpJudgmentAdapter
 from domain.errors import AgencyBadData
+from domain.reports import EnforcementFigures, Indicators
 from domain.types import EnforcementCase, EnforcementDecision, JudgmentKey
 
 LOOKUP_PATH = "/thads/v1/ho-so/tra-cuu-lo"
+STATISTICS_PATH = "/thads/v1/thong-ke"
+STATISTICS_FIELDS = (  # the dialect's name of each Indicators field, in field order
+    ("carried_over", "nam_truoc_chuyen_sang"),
+    ("newly_accepted", "thu_ly_moi"),
+    ("entrusted_out", "uy_thac_di"),
+    ("withdrawn", "thu_hoi_huy"),
+    ("with_conditions", "co_dieu_kien"),
+    ("without_conditions", "chua_co_dieu_kien"),
+    ("completed", "thi_hanh_xong"),
+)
 
 EnforcementAnswer = EnforcementCase | AgencyBadData | None
 
@@ -58,6 +70,37 @@ class HttpEnforcementAdapter(HttpJudgmentAdapter[EnforcementAnswer]):
         bad = sum(isinstance(r, AgencyBadData) for r in results.values())
         self._client.tracker.count_bad_records(bad + unplaced)
         return results
+
+    async def statistics(self, unit_codes: Sequence[str], start: date, end: date) -> Mapping[str, EnforcementFigures]:
+        """Circular 06 indicators per unit over ``start`` .. ``end`` (one ``POST /thads/v1/thong-ke``).
+
+        A unit missing from the answer, or an answer that cannot be read, raises
+        ``AgencyBadData``: a report must not show a unit's zeros it was never told.
+        """
+        if not unit_codes:
+            return {}
+        body = {"don_vi": list(unit_codes), "tu_ngay": format_date(start), "den_ngay": format_date(end)}
+        answer = await self._client.post_json(STATISTICS_PATH, body, safe=True)
+        try:
+            units = {item.text("ma_don_vi"): _figures(item) for item in Fields(answer).objects("don_vi")}
+            missing = [code for code in unit_codes if code not in units]
+            if missing:
+                raise ValueError(f"no figures for {', '.join(missing[:5])}")
+        except ValueError as error:
+            raise self._client.bad_answer(f"POST {STATISTICS_PATH}", error) from None
+        return {code: units[code] for code in unit_codes}
+
+
+def format_date(day: date) -> str:
+    return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
+
+
+def _figures(fields: Fields) -> EnforcementFigures:
+    cases, money = fields.nested("ve_viec"), fields.nested("ve_tien")
+    return EnforcementFigures(
+        cases=Indicators(*(cases.integer(name, minimum=0) for _, name in STATISTICS_FIELDS)),
+        money=Indicators(*(money.vnd(name) for _, name in STATISTICS_FIELDS)),
+    )
 
 
 def _judgment_of(item: object) -> JudgmentKey | None:

@@ -78,7 +78,9 @@ def create_keys(settings: Settings) -> None:
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="python -m bench", description="judgment-360: the hub against a hand-written limit, on loopback."
+        prog="python -m bench",
+        description="judgment-360 (the default scenario): the hub against a hand-written limit, on loopback. "
+        "Other scenario: `python -m bench national-report --help`.",
     )
     load = parser.add_argument_group("load")
     load.add_argument("--duration", type=float, default=20.0, help="measured seconds per target (default 20)")
@@ -396,10 +398,20 @@ def run(args: argparse.Namespace) -> int:
     return 1 if errors or not comparison["same_data"] else 0
 
 
+SCENARIOS = (SCENARIO, "national-report")
+"""Named as the first argument (``python -m bench national-report …``); without one, judgment-360."""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    chosen = argv.pop(0) if argv and argv[0] in SCENARIOS else SCENARIO
     previous = signal.signal(signal.SIGTERM, _terminated)
     try:
+        if chosen == "national-report":
+            from bench import national_report  # imports the hub's app: only when asked for
+
+            return national_report.main(argv)
+        args = parse_args(argv)
         return run(args)
     except KeyboardInterrupt:
         say("interrupted: every process stopped")

@@ -27,6 +27,7 @@ class Principal:
     person: str | None = None
     token_id: str | None = None
     issuer: str | None = None
+    expires_at: float | None = field(default=None, compare=False)  # the token's ``exp`` (Unix time)
     extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
     def has(self, role: Role) -> bool:

@@ -154,6 +154,13 @@ POLICY: Final[tuple[Rule, ...]] = (
         {R.PERSONNEL: Reach.BELOW, R.COMMITTEE: Reach.PROVINCE, R.MINISTRY: Reach.ALL},
         "alerts of the units in reach (audited when they name officers); others an empty list",
     ),
+    Rule(
+        "committeeReport",
+        "query",
+        {R.COMMITTEE: Reach.PROVINCE, R.MINISTRY: Reach.ALL},
+        "aggregates only: a committee its own province (another province or the national roll-up FORBIDDEN); "
+        "the ministry any province and the national roll-up",
+    ),
     Rule("submitJudgment", "mutation", {R.COURT_CLERK: Reach.OWN}, "for the court of the token only"),
     Rule("acknowledgeTransfer", "mutation", _ENFORCEMENT_WRITE, "transfers addressed to the agency"),
     Rule("returnTransfer", "mutation", _ENFORCEMENT_WRITE, "transfers addressed to the agency"),

@@ -32,7 +32,12 @@ from gateway.identity import TokenVerifier, ensure_keypair, load_private_key
 from gateway.jwks import keeping_fresh
 from gateway.middleware import Authenticate, GraphQLResponseMediaType, RequestId
 from gateway.overdue import OverdueMonitor, monitoring
-from gateway.policies import load_deadline_policy, load_distribution_rules, load_personnel_rules
+from gateway.policies import (
+    load_deadline_policy,
+    load_distribution_rules,
+    load_personnel_rules,
+    load_report_targets,
+)
 from gateway.protection import (
     BodyLimit,
     GraphQLContentType,
@@ -41,6 +46,7 @@ from gateway.protection import (
     RateLimit,
     SecurityHeaders,
 )
+from gateway.reports.routes import report_routes
 from gateway.settings import AgencyEndpoint, Settings, SettingsError
 from gateway.state import HubState
 from ledger.agencies import AgencyRepository
@@ -81,6 +87,7 @@ def create_app(settings: Settings) -> Starlette:
     receipts = ReceiptSigner(load_private_key(settings.receipt_private_key))
     deadline_policy = load_deadline_policy(settings.data_dir)
     personnel_rules = load_personnel_rules(settings.data_dir)
+    report_targets = load_report_targets(settings.data_dir)
     missing = [f"{issuer}: {path}" for issuer, path in settings.public_keys().items() if not path.exists()]
     if missing:
         raise SettingsError(f"public keys of trusted issuers not found: {', '.join(missing)}")
@@ -121,6 +128,7 @@ def create_app(settings: Settings) -> Starlette:
                 # codes checked against the organisation (an empty, unseeded database checks nothing)
                 distribution=load_distribution_rules(settings.data_dir, organisation or None),
                 personnel_rules=personnel_rules,
+                report_targets=report_targets,
             )
             app.state.hub = hub
             app.state.graphql = HubGraphQL(
@@ -170,6 +178,7 @@ def create_app(settings: Settings) -> Starlette:
             Route("/receipts/public-key", receipt_key, methods=["GET"]),
             Route("/graphql", GraphQLEndpoint(), methods=["GET", "POST"]),
             WebSocketRoute("/graphql", GraphQLEndpoint()),
+            *report_routes(),  # /reports/committee(.xlsx|.csv): the committee report to print or download
         ],
         middleware=[  # outermost first
             Middleware(RequestId),

@@ -9,6 +9,7 @@ lienthong token           issue a signed demo token
 lienthong schema          print (or --check) the GraphQL contract
 lienthong policy-table    print the access policy table (docs/security.md)
 lienthong audit           verify the hash-chained audit trail, export it, check an export
+lienthong report          write the committee report to a CSV, XLSX or printable HTML file
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pathlib import Path
 
 from domain.access import Role
 from gateway import audit_commands
+from gateway.reports import command as report_command
 from gateway.settings import Settings, SettingsError
 
 
@@ -70,6 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub.add_parser("policy-table", help="print the access policy (role × operation) as Markdown, as docs/security.md")
 
     audit_commands.add_parser(sub)
+    report_command.add_parser(sub)
 
     args = parser.parse_args(argv)
     try:
@@ -123,6 +126,8 @@ def _run(args: argparse.Namespace) -> int:
         return commands.schema(check=args.check)
     if args.command == "audit":
         return audit_commands.run(args, settings)
+    if args.command == "report":
+        return report_command.run(args, settings)
     raise AssertionError(args.command)
 
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+import asyncio
+import time
+from typing import Any, Final
 
 import orjson
 from cross_web import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.websockets import WebSocket
+from starlette.websockets import WebSocket, WebSocketState
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse
@@ -21,6 +23,7 @@ from gateway.identity import AuthError, bearer_token
 from gateway.state import HubState
 from resolvers.context import Context
 
+EXPIRED_CLOSE_CODE: Final = 4403  # graphql-transport-ws "Forbidden", as for a refused connection_init
 NOBODY = Principal(agency_code="", roles=frozenset())
 
 
@@ -29,6 +32,7 @@ class HubGraphQL(GraphQL[Context, None]):
         super().__init__(**kwargs)
         self.hub = hub
         self.policy = AccessPolicy(hub.agencies)
+        self._closing: set[asyncio.Task[None]] = set()  # sockets being closed at token expiry
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         state = request.scope.get("state", {})
@@ -44,6 +48,7 @@ class HubGraphQL(GraphQL[Context, None]):
             request_id=state.get("request_id", "-"),
             distribution=self.hub.distribution,
             personnel_rules=self.hub.personnel_rules,
+            report_targets=self.hub.report_targets,
             request=request,
             response=response,
         )
@@ -56,7 +61,25 @@ class HubGraphQL(GraphQL[Context, None]):
             context.principal = await self.hub.verifier.verify(bearer_token(raw if isinstance(raw, str) else None))
         except AuthError as exc:
             raise ConnectionRejectionError({"message": str(exc), "code": "UNAUTHENTICATED"}) from exc
+        if context.principal.expires_at is not None and isinstance(context.request, WebSocket):
+            self._close_when_expired(context.request, context.principal.expires_at + self.hub.verifier.leeway_s)
         return None
+
+    def _close_when_expired(self, websocket: WebSocket, expires_at: float) -> None:
+        """A subscription lives no longer than its token: the socket is closed (4403) when the token expires.
+
+        The client reconnects with a fresh token and resumes from its last cursor. A loop timer
+        rather than a sleeping task per socket; when it fires on a socket already closed, it does nothing.
+        """
+        loop = asyncio.get_running_loop()
+
+        def close() -> None:
+            if websocket.client_state is WebSocketState.CONNECTED:
+                closing = loop.create_task(websocket.close(code=EXPIRED_CLOSE_CODE, reason="the token has expired"))
+                self._closing.add(closing)
+                closing.add_done_callback(self._closing.discard)
+
+        loop.call_at(loop.time() + max(0.0, expires_at - time.time()), close)
 
     async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
         """Per the GraphQL spec, a request that failed before execution (parse or validation errors,

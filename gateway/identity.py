@@ -148,6 +148,11 @@ class TokenVerifier:
         self._audience = audience
         self._leeway = leeway_s
 
+    @property
+    def leeway_s(self) -> int:
+        """Clock skew allowed on ``exp`` / ``nbf``: a token is accepted until ``exp`` + this."""
+        return self._leeway
+
     @classmethod
     def from_settings(
         cls, settings: Settings, http: aiohttp.ClientSession, agencies: Mapping[str, Agency]
@@ -262,12 +267,14 @@ def _principal(claims: Mapping[str, object]) -> Principal:
     except ValueError as exc:
         raise AuthError(f"the token carries an unknown role: {exc}") from exc
     person = claims.get("person")
+    expires = claims.get("exp")
     return Principal(
         agency_code=agency,
         roles=roles,
         person=person if isinstance(person, str) else None,
         token_id=str(claims.get("jti")) if claims.get("jti") else None,
         issuer=str(claims.get("iss")),
+        expires_at=float(expires) if isinstance(expires, int | float) else None,
     )
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from domain.coordination import DistributionRule, load_distribution_rules_from_text, unknown_distribution_codes
 from domain.deadlines import DEFAULT_RULEBOOK, load_rules_from_text
 from domain.personnel import DEFAULT_PERSONNEL_RULES, PersonnelRules, load_personnel_rules_from_text
+from domain.reports import EMPTY_TARGETS, ReportTargets, load_report_targets_from_text
 from domain.transfer_deadlines import DeadlinePolicy
 from domain.types import Agency
 from domain.workdays import WorkingCalendar, load_calendar_adjustments_from_text
@@ -17,6 +18,7 @@ RULES_FILE = "deadline_rules.toml"
 CALENDAR_FILE = "compensatory_days.toml"
 DISTRIBUTION_FILE = "distribution_rules.toml"
 PERSONNEL_FILE = "personnel_rules.toml"
+REPORT_TARGETS_FILE = "report_targets.toml"
 
 
 def load_deadline_policy(data_dir: Path) -> DeadlinePolicy:
@@ -65,5 +67,16 @@ def load_personnel_rules(data_dir: Path) -> PersonnelRules:
         return DEFAULT_PERSONNEL_RULES
     try:
         return load_personnel_rules_from_text(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise SettingsError(f"{path} is not valid: {exc}") from exc
+
+
+def load_report_targets(data_dir: Path) -> ReportTargets:
+    """Completion-rate targets (chỉ tiêu): ``report_targets.toml``, or none when it is absent."""
+    path = data_dir / REPORT_TARGETS_FILE
+    if not path.exists():
+        return EMPTY_TARGETS
+    try:
+        return load_report_targets_from_text(path.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as exc:
         raise SettingsError(f"{path} is not valid: {exc}") from exc

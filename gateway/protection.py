@@ -103,7 +103,8 @@ class SecurityHeaders:
     """Headers on every HTTP response; ``Cache-Control: no-store`` on GraphQL answers.
 
     The strict CSP allows nothing (JSON is never rendered). Only in demo mode, the GraphiQL
-    HTML page gets a CSP that lets it load its scripts; production serves no HTML.
+    HTML page gets a CSP that lets it load its scripts. A route that sets its own CSP keeps
+    it: the printable report page (``gateway/reports/page.py``) allows its inline style by hash.
     """
 
     def __init__(self, app: ASGIApp, *, demo: bool, hsts_max_age_s: int = 0) -> None:
@@ -130,7 +131,10 @@ class SecurityHeaders:
                 for name, value in self.common:
                     headers[name] = value
                 html = headers.get("content-type", "").startswith("text/html")
-                headers["content-security-policy"] = _IDE_PAGE_CSP if self.demo and html and is_graphql else _API_CSP
+                if "content-security-policy" not in headers:  # a page of ours may set its own (gateway/reports)
+                    headers["content-security-policy"] = (
+                        _IDE_PAGE_CSP if self.demo and html and is_graphql else _API_CSP
+                    )
                 if is_graphql:
                     headers["cache-control"] = "no-store"
             await send(message)

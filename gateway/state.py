@@ -13,6 +13,7 @@ from adapters.registry import Adapters
 from domain.coordination import DistributionRule
 from domain.personnel import DEFAULT_PERSONNEL_RULES, PersonnelRules
 from domain.receipts import ReceiptSigner
+from domain.reports import EMPTY_TARGETS, ReportTargets
 from domain.transfer_deadlines import DeadlinePolicy
 from domain.types import Agency
 from gateway.identity import TokenVerifier
@@ -35,3 +36,4 @@ class HubState:
     agencies: Mapping[str, Agency]  # the organisation (codes → agencies, dissolved ones too), loaded at start
     distribution: tuple[DistributionRule, ...] = ()  # who gets copies of coordination requests, loaded at start
     personnel_rules: PersonnelRules = DEFAULT_PERSONNEL_RULES  # data/personnel_rules.toml, loaded at start
+    report_targets: ReportTargets = EMPTY_TARGETS  # data/report_targets.toml, loaded at start

@@ -34,6 +34,8 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -184,6 +186,21 @@ class CourtKeyRow(Base):
     __table_args__ = (Index(None, "court_code"),)
 
 
+REPORT_COLUMNS: Final = (
+    "received_at",
+    "acknowledged_at",
+    "returned_at",
+    "decision_date",
+    "effective_on",
+    "interim_measure",
+    "has_ex_officio",
+    "explained_at",
+)
+"""What the committee report reads of a transfer besides its office and court (``ix_transfers_report``)."""
+DECISION_EXCEPTIONS: Final = "interim_measure OR explained_at IS NOT NULL"
+"""Transfers whose decision deadline the report assesses one by one (``ix_transfers_decision_exceptions``)."""
+
+
 class TransferRow(Base):
     """One electronic transfer of a judgment from a court to an enforcement agency.
 
@@ -227,6 +244,9 @@ class TransferRow(Base):
     return_note: Mapped[str | None]
     explained_at: Mapped[datetime | None]  # the court answered the explanation request after an UNCLEAR return
     updated_at: Mapped[datetime]
+    # from ``submission``, as columns so reports can group by them (migration 0005)
+    interim_measure: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    has_ex_officio: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     __table_args__ = (
         UniqueConstraint("register_office_code", "register_year", "register_number"),
@@ -235,6 +255,15 @@ class TransferRow(Base):
         Index(None, "court_code", "received_at"),
         Index(None, "procuracy_code", "received_at"),
         Index(None, "judgment_id"),
+        # the committee report (migration 0006): an index-only scan in group order instead of the whole table,
+        # and the few decisions it assesses row by row
+        Index("ix_transfers_report", "register_office_code", "court_code", postgresql_include=list(REPORT_COLUMNS)),
+        Index(
+            "ix_transfers_decision_exceptions",
+            "decision_date",
+            postgresql_where=text(DECISION_EXCEPTIONS),
+            sqlite_where=text(DECISION_EXCEPTIONS),
+        ),
     )
 
 

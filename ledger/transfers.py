@@ -204,6 +204,8 @@ class TransferLedger:
             receipt=receipt_json,
             receipt_signature=receipt_signature,
             updated_at=received_at,
+            interim_measure=submission.interim_measure,
+            has_ex_officio=any(o.ex_officio for o in submission.obligations),
         )
         self.session.add(row)
         await self.session.flush()

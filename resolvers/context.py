@@ -15,6 +15,7 @@ from domain.coordination import DistributionRule
 from domain.personnel import DEFAULT_PERSONNEL_RULES, PersonnelRules
 from domain.policy import AccessPolicy
 from domain.receipts import ReceiptSigner
+from domain.reports import EMPTY_TARGETS, ReportTargets
 from domain.transfer_deadlines import DeadlinePolicy
 from domain.types import Agency
 from ledger.audit import AuditEntry
@@ -36,6 +37,7 @@ class Context:
     request_id: str
     distribution: tuple[DistributionRule, ...] = ()  # who gets copies of coordination requests
     personnel_rules: PersonnelRules = DEFAULT_PERSONNEL_RULES  # retirement, terms, rotation, leadership seats
+    report_targets: ReportTargets = EMPTY_TARGETS  # completion-rate targets (chỉ tiêu), data/report_targets.toml
     # (kind of read, record id) of personal data shown, audited per kind (resolvers/personal_data.py)
     personal_reads: set[tuple[str, str]] = field(default_factory=set)
     request: Any = None  # starlette Request or WebSocket (Strawberry's view reads it)
@@ -70,6 +72,7 @@ class Context:
         request_id: str,
         distribution: tuple[DistributionRule, ...] = (),
         personnel_rules: PersonnelRules = DEFAULT_PERSONNEL_RULES,
+        report_targets: ReportTargets = EMPTY_TARGETS,
         request: Any = None,
         response: Any = None,
     ) -> Context:
@@ -87,6 +90,7 @@ class Context:
             request_id=request_id,
             distribution=distribution,
             personnel_rules=personnel_rules,
+            report_targets=report_targets,
             request=request,
             response=response,
         )

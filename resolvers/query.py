@@ -10,6 +10,7 @@ from resolvers.coordination import CoordinationQueries
 from resolvers.judgments import JudgmentQueries
 from resolvers.me import MeQueries
 from resolvers.personnel import PersonnelQueries
+from resolvers.reports_query import ReportQueries
 from resolvers.transfers import TransferQueries
 from resolvers.webhooks import WebhookQueries
 
@@ -24,5 +25,6 @@ class Query(
     WebhookQueries,
     AuditQueries,
     PersonnelQueries,
+    ReportQueries,
 ):
     pass

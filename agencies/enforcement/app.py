@@ -2,22 +2,35 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 
 from agencies.common.cases import CaseBook
 from agencies.common.catalogue import Catalogue
-from agencies.common.http import ServiceError, json_object, json_response, key_batch, query_int, query_text
+from agencies.common.dialect import parse_date
+from agencies.common.http import (
+    ServiceError,
+    code_batch,
+    json_object,
+    json_response,
+    key_batch,
+    query_int,
+    query_text,
+)
 from agencies.common.reference import ReferenceData
 from agencies.common.service import ApiRoute, build_service_app
 from agencies.common.settings import ServiceSettings
 from agencies.common.staff import StaffRoster
+from agencies.enforcement.statistics import Statistics
 from agencies.enforcement.store import CaseStore
 from domain.types import AgencyKind
 
 MAX_PAGE = 1_000
 MAX_OFFSET = 1_000_000_000
+MAX_STATISTICS_DAYS = 3 * 366
 
 
 def create_app(settings: ServiceSettings, catalogue: Catalogue | None = None) -> Starlette:
@@ -27,6 +40,7 @@ def create_app(settings: ServiceSettings, catalogue: Catalogue | None = None) ->
     roster = StaffRoster(settings.seed, catalogue.reference, as_of=catalogue.as_of)
     store = CaseStore(CaseBook(catalogue, roster), settings.cache_size)
     agencies = catalogue.reference.agencies
+    statistics = Statistics(store)
 
     async def list_cases(request: Request) -> Response:
         offset = query_int(request, "vi_tri", default=0, low=0, high=MAX_OFFSET)
@@ -43,8 +57,30 @@ def create_app(settings: ServiceSettings, catalogue: Catalogue | None = None) ->
         rows = [record for court, number in pairs if (record := store.get(court, number)) is not None]
         return json_response({"ho_so": rows})
 
+    async def report(request: Request) -> Response:
+        payload = await json_object(request)
+        units = code_batch(payload, "don_vi")
+        for unit in units:
+            if unit not in agencies or agencies[unit].kind is not AgencyKind.ENFORCEMENT:
+                raise ServiceError(400, f"Không có cơ quan thi hành án dân sự mã '{unit}'")
+        start, end = _day(payload, "tu_ngay"), _day(payload, "den_ngay")
+        if end < start or (end - start).days >= MAX_STATISTICS_DAYS:
+            raise ServiceError(400, f"Khoảng thời gian không hợp lệ (tối đa {MAX_STATISTICS_DAYS} ngày)")
+        return json_response(statistics.report(units, start, end))
+
     routes = [
         ApiRoute("GET", "/thads/v1/ho-so", list_cases),
         ApiRoute("POST", "/thads/v1/ho-so/tra-cuu-lo", lookup),
+        ApiRoute("POST", "/thads/v1/thong-ke", report),
     ]
     return build_service_app("enforcement", settings, routes, store)
+
+
+def _day(payload: dict[str, object], name: str) -> date:
+    value = payload.get(name)
+    try:
+        if not isinstance(value, str):
+            raise ValueError(value)
+        return parse_date(value)
+    except ValueError:
+        raise ServiceError(400, f"Trường '{name}' phải là ngày dạng dd/mm/yyyy") from None

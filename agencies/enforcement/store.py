@@ -37,6 +37,10 @@ class CaseStore:
                     held.append(index)
         self._record = lru_cache(maxsize=cache_size)(self._render)
 
+    def indices(self) -> array[int]:
+        """Catalogue indices of the judgments with a case, in judgment order."""
+        return self._all
+
     def count(self, unit: str | None = None) -> int:
         return len(self._all) if unit is None else len(self._by_unit.get(unit, ()))
 

@@ -105,6 +105,10 @@ CALLS: dict[str, tuple[str, Variables]] = {
     "officers": ('{ officers(first: 1, filter: {agency: "no-such-agency"}) { totalCount } }', _none),
     "staffing": ('{ staffing(agency: "no-such-agency") { quota } }', _none),
     "personnelAlerts": ('{ personnelAlerts(agency: "no-such-agency") { rule } }', _none),
+    "committeeReport": (
+        '{ committeeReport(province: "ha-noi", period: {statisticalYear: 2026, months: 1}) { totals { code } } }',
+        _none,
+    ),
 }
 SUBSCRIPTIONS: dict[str, tuple[str, Variables]] = {
     # A malformed cursor: an allowed subscriber is told BAD_USER_INPUT at once, a denied one FORBIDDEN.

@@ -21,7 +21,7 @@ from ledger.reference import load_organisation
 from tests.support.graphql_client import GraphQLClient
 from tests.support.hub_process import HubProcess
 from tests.support.jwks_server import JwksServer, KeySigner
-from tests.support.ws_client import ConnectionClosed, open_socket
+from tests.support.ws_client import ConnectionClosed, connect, open_socket
 
 pytestmark = pytest.mark.e2e
 
@@ -188,3 +188,26 @@ class TestJwksIssuer:
             "unreachable at start; serving with the 1 cached key(s)"
             in (tmp_path / "restarted" / "hub.stderr.log").read_text()
         )
+
+
+async def test_an_open_subscription_ends_when_its_token_expires(hub):
+    # Expired 25 s ago: still inside the verifier's 30 s leeway, so accepted, and due to end within seconds.
+    token = hub.token("court.ha-noi.kv01", [Role.COURT_CLERK], ttl_s=60, now=time.time() - 85)
+    async with connect(hub.http, hub.url, token=token) as ws:
+        await ws.subscribe(
+            "subscription ($office: ID!) { transferEvents(office: $office) { cursor } }",
+            {"office": "court.ha-noi.kv01"},
+        )
+        closed = await ws.wait_closed(timeout=30)
+    assert closed.code == 4403
+    assert "expired" in closed.reason
+
+
+async def test_a_subscription_with_a_long_lived_token_stays_open(hub):
+    token = hub.token("court.ha-noi.kv01", [Role.COURT_CLERK], ttl_s=3600)
+    async with connect(hub.http, hub.url, token=token) as ws:
+        await ws.subscribe(
+            "subscription ($office: ID!) { transferEvents(office: $office) { cursor } }",
+            {"office": "court.ha-noi.kv01"},
+        )
+        await ws.ping()  # the connection still answers after the subscription started

@@ -1,0 +1,139 @@
+"""The columns of a committee report's table, once, for the CSV, the XLSX and the printed page.
+
+Headings are the Vietnamese of Circular 06/2019/TT-BTP's forms as a committee
+reads them; each column says what kind of figure it holds so every format
+prints it the same way: counts of cases (việc) and amounts (đồng) as whole
+numbers, rates as per cent (``domain.reports`` computes them to 2 decimals),
+``None`` where there is no figure (nothing had conditions, no target set).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+from typing import Final
+
+from domain.reports import CommitteeReport, Indicators, ReportRow, RowKind, Source
+from domain.text import nfc
+
+
+class Kind(StrEnum):
+    TEXT = "text"
+    COUNT = "count"  # việc, bản án, yêu cầu, cảnh báo
+    MONEY = "money"  # đồng
+    RATE = "rate"  # per cent, e.g. Decimal("66.67")
+
+
+Value = str | int | Decimal | None
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    heading: str
+    kind: Kind
+    value: Callable[[ReportRow], Value]
+    group: str = ""  # the heading over a group of columns on the printed page
+
+
+SOURCE_NAMES: Final = {
+    Source.LEDGER: "sổ chuyển giao của Liên thông",
+    Source.ENFORCEMENT: "hệ thống thi hành án",
+    Source.PERSONNEL: "hệ thống nhân sự",
+}
+TOTAL_LABEL: Final = "Tổng cộng"
+
+
+def _cases(row: ReportRow) -> Indicators:
+    return row.current.enforcement.cases
+
+
+def _money(row: ReportRow) -> Indicators:
+    return row.current.enforcement.money
+
+
+def _name(row: ReportRow) -> str:
+    return nfc(f"{TOTAL_LABEL} ({row.name})" if row.kind is RowKind.TOTAL else row.name)
+
+
+def missing_sources(row: ReportRow) -> str:
+    """The sources that did not answer for this row, in Vietnamese ("" when all did)."""
+    missing = row.current.missing | row.previous.missing
+    return "; ".join(SOURCE_NAMES[s] for s in Source if s in missing)
+
+
+CASES: Final = "Về việc"
+MONEY: Final = "Về tiền (đồng)"
+HUB: Final = "Liên thông"
+
+COLUMNS: Final[tuple[Column, ...]] = (
+    Column("Mã đơn vị", Kind.TEXT, lambda r: r.code),
+    Column("Đơn vị", Kind.TEXT, _name),
+    Column("Năm trước chuyển sang (việc)", Kind.COUNT, lambda r: _cases(r).carried_over, CASES),
+    Column("Thụ lý mới (việc)", Kind.COUNT, lambda r: _cases(r).newly_accepted, CASES),
+    Column("Tổng số phải thi hành (việc)", Kind.COUNT, lambda r: _cases(r).total, CASES),
+    Column("Có điều kiện (việc)", Kind.COUNT, lambda r: _cases(r).with_conditions, CASES),
+    Column("Chưa có điều kiện (việc)", Kind.COUNT, lambda r: _cases(r).without_conditions, CASES),
+    Column("Thi hành xong (việc)", Kind.COUNT, lambda r: _cases(r).completed, CASES),
+    Column("Tỷ lệ (%) (việc)", Kind.RATE, lambda r: _cases(r).completion_rate, CASES),
+    Column("Chỉ tiêu (%) (việc)", Kind.RATE, lambda r: r.target.cases_rate if r.target else None, CASES),
+    Column(
+        "Tỷ lệ cùng kỳ năm trước (%) (việc)",
+        Kind.RATE,
+        lambda r: r.previous.enforcement.cases.completion_rate,
+        CASES,
+    ),
+    Column("Chuyển kỳ sau (việc)", Kind.COUNT, lambda r: _cases(r).carried_to_next, CASES),
+    Column("Tổng số phải thi hành (đồng)", Kind.MONEY, lambda r: _money(r).total, MONEY),
+    Column("Có điều kiện (đồng)", Kind.MONEY, lambda r: _money(r).with_conditions, MONEY),
+    Column("Thi hành xong (đồng)", Kind.MONEY, lambda r: _money(r).completed, MONEY),
+    Column("Tỷ lệ (%) (đồng)", Kind.RATE, lambda r: _money(r).completion_rate, MONEY),
+    Column("Chỉ tiêu (%) (đồng)", Kind.RATE, lambda r: r.target.money_rate if r.target else None, MONEY),
+    Column("Chuyển kỳ sau (đồng)", Kind.MONEY, lambda r: _money(r).carried_to_next, MONEY),
+    Column("Bản án nhận qua Liên thông", Kind.COUNT, lambda r: r.current.transfers.transferred, HUB),
+    Column("Chuyển giao đúng hạn", Kind.COUNT, lambda r: r.current.transfers.on_time, HUB),
+    Column("Chuyển giao quá hạn", Kind.COUNT, lambda r: r.current.transfers.late, HUB),
+    Column("Kiến nghị của Viện kiểm sát", Kind.COUNT, lambda r: r.current.coordination.recommendations.opened, HUB),
+    Column("Yêu cầu phối hợp chưa trả lời", Kind.COUNT, lambda r: r.current.coordination.total.open, HUB),
+    Column("Yêu cầu quá hạn trả lời", Kind.COUNT, lambda r: r.current.coordination.total.overdue, HUB),
+    Column("Cảnh báo nhân sự", Kind.COUNT, lambda r: r.current.personnel.alerts, HUB),
+    Column("Nguồn chưa có số liệu", Kind.TEXT, missing_sources),
+)
+
+
+def table_rows(report: CommitteeReport) -> tuple[ReportRow, ...]:
+    """The report's rows and, last, its totals row (the sum of the rows: ``CommitteeReport.totals``)."""
+    return (*report.rows, report.totals)
+
+
+def scope_slug(report: CommitteeReport) -> str:
+    return report.scope or "toan-quoc"
+
+
+def period_slug(report: CommitteeReport) -> str:
+    """``2026-6thang``, ``2026-nam`` (12 months) or ``20260101-20260331`` (an explicit range)."""
+    p = report.period
+    if p.statistical_year is not None:
+        return f"{p.statistical_year}-nam" if p.months == 12 else f"{p.statistical_year}-{p.months}thang"
+    return f"{p.start:%Y%m%d}-{p.end:%Y%m%d}"
+
+
+def filename(report: CommitteeReport, extension: str) -> str:
+    """``bao-cao-ha-noi-2026-6thang.xlsx``: ASCII only (a safe ``Content-Disposition`` filename)."""
+    return f"bao-cao-{scope_slug(report)}-{period_slug(report)}.{extension}"
+
+
+def title(report: CommitteeReport) -> str:
+    return nfc(f"Báo cáo kết quả thi hành án dân sự — {report.scope_name}")
+
+
+def report_notes(report: CommitteeReport) -> list[str]:
+    """What a reader must know under the table: the target's decision, sources that did not answer."""
+    notes: list[str] = []
+    if report.target is not None:
+        notes.append(nfc(f"Chỉ tiêu theo {report.target.decision}."))
+    missing = missing_sources(report.totals)
+    if missing:
+        notes.append(nfc(f"Chưa đủ số liệu: {missing} không trả lời; số liệu thiếu được tính là 0."))
+    return notes

@@ -1,0 +1,133 @@
+"""``GET /reports/committee`` (the printable page), ``….xlsx`` and ``….csv`` (downloads).
+
+The same report as the ``committeeReport`` query, under the same rules: the
+request's bearer token (``Authenticate``), then
+``resolvers.reports_query.require_report_access`` and ``period_of`` (a
+committee its own province, the ministry everything; the same period checks),
+then ``resolvers.reports.build_committee_report``. Parameters::
+
+    province=ha-noi         omitted: the national roll-up (ministry only)
+    year=2026&months=6      a statistical year, cumulative over 1..12 months from 1 October
+    from=2026-01-01&to=2026-03-31   or an explicit range (ISO dates, both included)
+
+A mistake in the parameters is a ``400`` JSON error naming it (the hub's
+usual ``{"errors": [{"message", "extensions": {"code"}}]}``), a report out of
+reach a ``403``; never a ``500``. The page and the files are made for one
+principal, so they are never cached (``Cache-Control: no-store``).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Final
+
+import orjson
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from domain.access import Principal
+from domain.errors import BadInput, HubError
+from gateway.reports.columns import filename
+from gateway.reports.page import CONTENT_SECURITY_POLICY
+from gateway.reports.render import Format, render
+from gateway.reports.sources import sources_of
+from gateway.state import HubState
+from resolvers.reports import build_committee_report
+from resolvers.reports_query import MAX_CODE, period_of, require_report_access
+from schema.types.report import ReportPeriodInput
+
+PARAMETERS: Final = frozenset({"province", "year", "months", "from", "to"})
+XLSX_MEDIA_TYPE: Final = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _integer(name: str, raw: str | None) -> int | None:
+    if raw is None:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise BadInput(f"{name} must be a whole number, not {raw!r}") from None
+
+
+def _day(name: str, raw: str | None) -> date | None:
+    if raw is None:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise BadInput(f"{name} must be an ISO date (YYYY-MM-DD), not {raw!r}") from None
+
+
+def report_request(request: Request) -> tuple[str | None, ReportPeriodInput]:
+    """The province and the period the query string asks for; BAD_USER_INPUT naming the first mistake."""
+    params = request.query_params
+    unknown = sorted(set(params.keys()) - PARAMETERS)
+    if unknown:
+        raise BadInput(f"unknown parameter {unknown[0]!r}; use province, year and months, or from and to")
+    for name in PARAMETERS:
+        values = params.getlist(name)
+        if len(values) > 1:
+            raise BadInput(f"{name} is given {len(values)} times")
+        if values and len(values[0]) > MAX_CODE:
+            raise BadInput(f"{name} is longer than {MAX_CODE} characters")
+    province = params.get("province")
+    if province is not None and not province.strip():
+        raise BadInput("province is empty; leave it out for the national roll-up")
+    period = ReportPeriodInput(
+        statistical_year=_integer("year", params.get("year")),
+        months=_integer("months", params.get("months")),
+        from_=_day("from", params.get("from")),
+        to=_day("to", params.get("to")),
+    )
+    return province, period
+
+
+def _error(status: int, error: HubError) -> Response:
+    body = {"errors": [{"message": error.message, "extensions": error.extensions()}]}
+    return Response(orjson.dumps(body), status_code=status, media_type="application/json")
+
+
+_STATUS: Final = {"BAD_USER_INPUT": 400, "FORBIDDEN": 403, "NOT_FOUND": 404}
+
+
+async def _serve(request: Request, fmt: Format) -> Response:
+    hub: HubState = request.app.state.hub
+    principal: Principal = request.scope["state"]["principal"]  # set by Authenticate; no route without it
+    try:
+        province, given = report_request(request)
+        period = period_of(given)
+        require_report_access(principal, hub.agencies, province)
+        report = await build_committee_report(sources_of(hub), province=province, period=period)
+    except HubError as exc:  # a client's mistake, a refusal, or an agency system that failed us: said, not masked
+        return _error(_STATUS.get(exc.code, 503), exc)
+    body = await run_in_threadpool(render, report, fmt)  # openpyxl is CPU work: keep the event loop free
+    headers = {"cache-control": "no-store"}
+    if fmt is Format.HTML:
+        headers["content-security-policy"] = CONTENT_SECURITY_POLICY
+        return Response(body, media_type="text/html; charset=utf-8", headers=headers)
+    headers["content-disposition"] = f'attachment; filename="{filename(report, fmt.value)}"'
+    media_type = XLSX_MEDIA_TYPE if fmt is Format.XLSX else "text/csv; charset=utf-8"
+    return Response(body, media_type=media_type, headers=headers)
+
+
+async def committee_page(request: Request) -> Response:
+    return await _serve(request, Format.HTML)
+
+
+async def committee_xlsx(request: Request) -> Response:
+    return await _serve(request, Format.XLSX)
+
+
+async def committee_csv(request: Request) -> Response:
+    return await _serve(request, Format.CSV)
+
+
+def report_routes() -> list[Route]:
+    """The routes ``gateway.app`` mounts (fresh objects for every app)."""
+    return [
+        Route("/reports/committee", committee_page, methods=["GET"]),
+        Route("/reports/committee.xlsx", committee_xlsx, methods=["GET"]),
+        Route("/reports/committee.csv", committee_csv, methods=["GET"]),
+    ]

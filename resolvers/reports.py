@@ -1,0 +1,437 @@
+"""The committee report use case: gather the figures of a period and lay them out per unit.
+
+API for exports and bench: :class:`ReportSources` and :func:`build_committee_report`.
+The GraphQL resolver (``schema``'s ``committeeReport``) checks access first;
+this use case does not (the command line and the bench run as the operator).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from adapters.base import EnforcementAdapter, PersonnelAdapter
+from domain.deadlines import VIETNAM_TZ, DeadlineState, RuleNotFound, local_day
+from domain.errors import AgencyBadData, AgencyError, BadInput
+from domain.personnel import DEFAULT_PERSONNEL_RULES, AlertKind, PersonnelRules, personnel_alerts
+from domain.reports import (
+    EMPTY_TARGETS,
+    CommitteeReport,
+    CoordinationFigures,
+    CourtTransfers,
+    EnforcementFigures,
+    Figures,
+    Period,
+    PersonnelFigures,
+    ReportRow,
+    ReportTargets,
+    RequestCounts,
+    RowKind,
+    Source,
+    TransferFigures,
+    day_range,
+    roll_up,
+    target_year,
+)
+from domain.transfer_deadlines import DeadlinePolicy, TransferFacts
+from domain.types import Agency, AgencyKind, AgencyLevel
+from ledger.reports import (
+    DecisionFacts,
+    RequestCountsRow,
+    TransferCounts,
+    coordination_counts,
+    decision_exceptions,
+    transfer_counts,
+)
+from resolvers.context import Context
+
+# API for exports and bench
+
+
+@dataclass(frozen=True, slots=True)
+class ReportSources:
+    """Everything a report reads. From a request: ``ReportSources.from_context(info.context)``.
+
+    Without a request (the ``lienthong report`` command, the bench), from the
+    lifespan's ``HubState`` (or the pieces it is made of)::
+
+        sources = ReportSources(
+            sessions=state.sessions,
+            enforcement=state.adapters.enforcement,
+            personnel=state.adapters.personnel,
+            agencies=state.agencies,
+            deadlines=state.deadlines,
+            targets=state.report_targets,          # gateway.policies.load_report_targets(data_dir)
+            personnel_rules=state.personnel_rules,
+        )
+        report = await build_committee_report(sources, province="ha-noi", period=Period.cumulative(2026, 6))
+
+    ``now`` fixes the report's clock (tests); ``None`` reads the clock once per report.
+    """
+
+    sessions: async_sessionmaker[AsyncSession]
+    enforcement: EnforcementAdapter
+    personnel: PersonnelAdapter
+    agencies: Mapping[str, Agency]
+    deadlines: DeadlinePolicy
+    targets: ReportTargets = EMPTY_TARGETS
+    personnel_rules: PersonnelRules = DEFAULT_PERSONNEL_RULES
+    personnel_horizon_days: int = 90
+    now: datetime | None = None
+
+    @classmethod
+    def from_context(cls, ctx: Context) -> ReportSources:
+        return cls(
+            sessions=ctx.sessions,
+            enforcement=ctx.adapters.enforcement,
+            personnel=ctx.adapters.personnel,
+            agencies=ctx.agencies,
+            deadlines=ctx.deadlines,
+            targets=ctx.report_targets,
+            personnel_rules=ctx.personnel_rules,
+        )
+
+
+async def build_committee_report(sources: ReportSources, *, province: str | None, period: Period) -> CommitteeReport:
+    """The report of ``province`` (its enforcement units, one row each) or, with ``None``, the national
+    roll-up (one row per province, each the sum of its units). Raises ``BadInput`` for an unknown province.
+
+    Reads: two GROUP BY queries per period (transfers, coordination requests) and
+    the few interim/explained decisions; one enforcement statistics call per period
+    (this one and the same period a year earlier, concurrently); one personnel
+    batch (officers and quotas) for today's alerts. A source that fails leaves its
+    figures at zero and is named in ``Figures.missing`` (the report still arrives).
+    """
+    now = sources.now or datetime.now(UTC)
+    today = local_day(now)
+    on = min(period.end, today)
+    units = report_units(sources.agencies, province, on)
+    if province is not None and not units:
+        raise BadInput(f"unknown province {province!r}")
+    owner = unit_owners(sources.agencies, units)
+    offices = None if province is None else frozenset(owner)
+    (current, cur_missing), (previous, prev_missing), (personnel, pers_missing) = await asyncio.gather(
+        _period_figures(sources, units, owner, offices, period, now),
+        _period_figures(sources, units, owner, offices, period.previous_year(), now),
+        _personnel_figures(sources, units, today),
+    )
+    year = target_year(period)
+    rows = tuple(
+        ReportRow(
+            code=u.code,
+            name=u.name,
+            kind=RowKind.AGENCY,
+            province_code=u.province_code,
+            current=replace(
+                current.get(u.code, Figures()),
+                personnel=personnel.get(u.code, PersonnelFigures()),
+                missing=cur_missing | pers_missing,
+            ),
+            previous=replace(previous.get(u.code, Figures()), missing=prev_missing),
+            target=sources.targets.for_unit(year, province_code=u.province_code, agency_code=u.code),
+        )
+        for u in units
+    )
+    if province is None:
+        by_province: dict[str, list[ReportRow]] = {}
+        for row in rows:
+            by_province.setdefault(row.province_code or "", []).append(row)
+        rows = tuple(
+            roll_up(
+                by_province[code],
+                code=code,
+                name=province_name(sources.agencies, code),
+                kind=RowKind.PROVINCE,
+                target=sources.targets.for_unit(year, province_code=code),
+            )
+            for code in sorted(by_province)
+        )
+    return CommitteeReport(
+        scope=province,
+        scope_name=NATIONAL_NAME if province is None else province_name(sources.agencies, province),
+        period=period,
+        rows=rows,
+        target=sources.targets.for_unit(year, province_code=province),
+        generated_at=now,
+    )
+
+
+NATIONAL_NAME = "Toàn quốc"
+DUE_WINDOW_DAYS = 366  # due tables reach this far before the period; anything older is late (ledger/reports.py)
+REPORT_LEVELS = frozenset({AgencyLevel.PROVINCIAL, AgencyLevel.AREA})
+
+
+def report_units(agencies: Mapping[str, Agency], province: str | None, on: date) -> list[Agency]:
+    """The enforcement units a report has a row for: provincial agencies and area offices existing ``on``."""
+    return sorted(
+        (
+            a
+            for a in agencies.values()
+            if a.kind is AgencyKind.ENFORCEMENT
+            and a.level in REPORT_LEVELS
+            and a.is_active(on)
+            and a.province_code is not None
+            and (province is None or a.province_code == province)
+        ),
+        key=lambda a: (a.province_code or "", a.level != AgencyLevel.PROVINCIAL, a.area_number or 0, a.code),
+    )
+
+
+def unit_owners(agencies: Mapping[str, Agency], units: Sequence[Agency]) -> dict[str, str]:
+    """Every enforcement agency code whose records count in a row → that row's unit (successors followed)."""
+    rows = {u.code for u in units}
+    owners: dict[str, str] = {}
+    for code, agency in agencies.items():
+        if agency.kind is not AgencyKind.ENFORCEMENT:
+            continue
+        seen: set[str] = set()
+        current: str | None = code
+        while current is not None and current not in rows and current not in seen:
+            seen.add(current)
+            successor = agencies.get(current)
+            current = successor.successor_code if successor is not None else None
+        if current in rows:
+            owners[code] = current
+    return owners
+
+
+def province_name(agencies: Mapping[str, Agency], province: str) -> str:
+    """The province's name, from its provincial enforcement agency's (or its code)."""
+    return next(
+        (
+            a.name
+            for a in agencies.values()
+            if a.province_code == province
+            and a.kind is AgencyKind.ENFORCEMENT
+            and a.level is AgencyLevel.PROVINCIAL
+            and a.valid_to is None
+        ),
+        province,
+    )
+
+
+def _bounds(period: Period) -> tuple[datetime, datetime]:
+    """The period's first instant and the instant after its last day, in UTC (days are Vietnamese days)."""
+    start = datetime.combine(period.start, time(0), VIETNAM_TZ).astimezone(UTC)
+    end = datetime.combine(period.end + timedelta(days=1), time(0), VIETNAM_TZ).astimezone(UTC)
+    return start, end
+
+
+def _transfer_due(policy: DeadlinePolicy, first: date, last: date) -> dict[tuple[date, bool], datetime]:
+    """The first late instant of a court's transfer, per legal-effect day and interim flag."""
+    due: dict[tuple[date, bool], datetime] = {}
+    for day in day_range(first, last):
+        for interim in (False, True):
+            try:
+                moment = policy.rules.due(
+                    "court_transfer_interim" if interim else "court_transfer", day, policy.calendar
+                )
+            except RuleNotFound:
+                continue
+            due[(day, interim)] = _after(moment)
+    return due
+
+
+def _after(moment: date | datetime) -> datetime:
+    if isinstance(moment, datetime):
+        return moment.astimezone(UTC) + timedelta(microseconds=1)
+    return datetime.combine(moment + timedelta(days=1), time(0), VIETNAM_TZ).astimezone(UTC)
+
+
+def _decision_due(policy: DeadlinePolicy, first: date, last: date) -> dict[date, date]:
+    """The last day an ex-officio decision is on time, per day of receipt."""
+    due: dict[date, date] = {}
+    for day in day_range(first, last):
+        try:
+            moment = policy.rules.due("decision_ex_officio", day, policy.calendar)
+        except RuleNotFound:
+            continue
+        due[day] = local_day(moment)
+    return due
+
+
+async def _period_figures(
+    sources: ReportSources,
+    units: Sequence[Agency],
+    owner: Mapping[str, str],
+    offices: Collection[str] | None,
+    period: Period,
+    now: datetime,
+) -> tuple[dict[str, Figures], frozenset[Source]]:
+    """Each unit's transfers, coordination and enforcement figures over ``period``, and the sources that failed."""
+    ledger, enforcement = await asyncio.gather(
+        _ledger_figures(sources, owner, offices, period, now),
+        _enforcement_figures(sources, units, period),
+        return_exceptions=True,
+    )
+    if isinstance(ledger, BaseException):
+        raise ledger
+    missing: set[Source] = set()
+    if isinstance(enforcement, AgencyError):
+        missing.add(Source.ENFORCEMENT)
+        enforcement = {}
+    elif isinstance(enforcement, BaseException):
+        raise enforcement
+    transfers, coordination = ledger
+    figures = {
+        u.code: Figures(
+            transfers=transfers.get(u.code, TransferFigures()),
+            enforcement=enforcement.get(u.code, EnforcementFigures()),
+            coordination=coordination.get(u.code, CoordinationFigures()),
+        )
+        for u in units
+    }
+    return figures, frozenset(missing)
+
+
+async def _enforcement_figures(
+    sources: ReportSources, units: Sequence[Agency], period: Period
+) -> Mapping[str, EnforcementFigures]:
+    return await sources.enforcement.statistics([u.code for u in units], period.start, period.end)
+
+
+async def _ledger_figures(
+    sources: ReportSources,
+    owner: Mapping[str, str],
+    offices: Collection[str] | None,
+    period: Period,
+    now: datetime,
+) -> tuple[dict[str, TransferFigures], dict[str, CoordinationFigures]]:
+    start, end = _bounds(period)
+    policy = sources.deadlines
+    window = period.start - timedelta(days=DUE_WINDOW_DAYS)
+    async with sources.sessions() as session:
+        counts = await transfer_counts(
+            session,
+            start=start,
+            end=end,
+            first_day=period.start,
+            last_day=period.end,
+            transfer_due=_transfer_due(policy, window, period.end),
+            decision_due=_decision_due(policy, window, period.end),
+            window_start=datetime.combine(window, time(0), VIETNAM_TZ).astimezone(UTC),
+            offices=offices,
+        )
+        exceptions = await decision_exceptions(session, first_day=period.start, last_day=period.end, offices=offices)
+        requests = await coordination_counts(
+            session, start=start, end=end, cut=min(end, now), agencies=None if offices is None else owner
+        )
+    return _transfers_by_unit(sources, owner, counts, exceptions, now), _coordination_by_unit(owner, requests)
+
+
+def _transfers_by_unit(
+    sources: ReportSources,
+    owner: Mapping[str, str],
+    counts: Sequence[TransferCounts],
+    exceptions: Sequence[DecisionFacts],
+    now: datetime,
+) -> dict[str, TransferFigures]:
+    out: dict[str, TransferFigures] = {}
+
+    def add(code: str, figures: TransferFigures) -> None:
+        unit = owner.get(code)
+        if unit is not None:
+            out[unit] = out.get(unit, TransferFigures()) + figures
+
+    for c in counts:
+        court = sources.agencies.get(c.court_code)
+        add(
+            c.office_code,
+            TransferFigures(
+                transferred=c.transferred,
+                on_time=c.on_time,
+                late=c.late,
+                acknowledged=c.acknowledged,
+                returned=c.returned,
+                decided=c.decided,
+                decided_on_time=c.decided_on_time,
+                decided_late=c.decided_late,
+                by_court=(
+                    (
+                        CourtTransfers(
+                            c.court_code, court.name if court else c.court_code, c.transferred, c.on_time, c.late
+                        ),
+                    )
+                    if c.transferred
+                    else ()
+                ),
+            ),
+        )
+    for e in exceptions:
+        facts = TransferFacts(
+            effective_on=e.effective_on,
+            received_at=e.received_at,
+            interim_measure=e.interim_measure,
+            has_ex_officio=e.has_ex_officio,
+            decision_date=e.decision_date,
+            decided_at=e.decided_at,
+            explained_at=e.explained_at,
+        )
+        decision = next(
+            (d for d in sources.deadlines.for_transfer(facts, now) if d.key in DECISION_RULES),
+            None,
+        )
+        if decision is not None and decision.state in (DeadlineState.MET, DeadlineState.MET_LATE):
+            late = decision.state is DeadlineState.MET_LATE
+            add(e.office_code, TransferFigures(decided_on_time=int(not late), decided_late=int(late)))
+    return out
+
+
+DECISION_RULES = frozenset({"decision_interim", "resume_after_explanation"})
+
+
+def _coordination_by_unit(owner: Mapping[str, str], rows: Sequence[RequestCountsRow]) -> dict[str, CoordinationFigures]:
+    """A request counts for the addressee's unit if it is one of the report's, else for the sender's."""
+    counts: dict[str, list[RequestCounts]] = {}
+    for r in rows:
+        unit = owner.get(r.addressee_code) or owner.get(r.sender_code)
+        if unit is None:
+            continue
+        counts.setdefault(unit, []).append(
+            RequestCounts(r.kind, r.opened, r.answered, r.answered_late, r.open, r.overdue)
+        )
+    return {unit: CoordinationFigures.of(c) for unit, c in counts.items()}
+
+
+async def _personnel_figures(
+    sources: ReportSources, units: Sequence[Agency], today: date
+) -> tuple[dict[str, PersonnelFigures], frozenset[Source]]:
+    """Alerts per unit as of today, from one batch of officers and one of quotas."""
+    codes = [u.code for u in units]
+    try:
+        staff, quotas = await asyncio.gather(
+            sources.personnel.fetch_many(codes), sources.personnel.staffing_units(codes)
+        )
+    except AgencyError:
+        return {}, frozenset({Source.PERSONNEL})
+    out: dict[str, PersonnelFigures] = {}
+    failed = False
+    for unit, officers, quota in zip(units, staff, quotas, strict=True):
+        if isinstance(officers, (AgencyError, AgencyBadData)) or isinstance(quota, AgencyError):
+            failed = True
+            continue
+        if quota is None and not officers:
+            continue  # no personnel system keeps this unit
+        alerts = personnel_alerts(
+            quota,
+            officers,
+            level=unit.level,
+            as_of=today,
+            horizon_days=sources.personnel_horizon_days,
+            rules=sources.personnel_rules,
+            agency_code=unit.code,
+            kind=unit.kind,
+        )
+        by_kind: dict[AlertKind, int] = {}
+        for alert in alerts:
+            by_kind[alert.kind] = by_kind.get(alert.kind, 0) + 1
+        out[unit.code] = PersonnelFigures(
+            alerts=len(alerts),
+            overdue=sum(a.due_on < today for a in alerts),
+            by_kind=tuple((k, by_kind[k]) for k in AlertKind if k in by_kind),
+        )
+    return out, frozenset({Source.PERSONNEL}) if failed else frozenset()

@@ -1,0 +1,81 @@
+"""`committeeReport`: a steering committee's report on its province, the ministry's on any province or the nation.
+
+Access (``domain/policy.py``): a committee reads its own province's report; a
+province other than its own, or the national roll-up (``province`` omitted),
+is FORBIDDEN — the report is an aggregate of public agencies, so refusing
+leaks nothing, and an empty report would read as "nothing happened". The
+ministry reads every province and the national roll-up. The use case is
+``resolvers/reports.py`` (also used by the command line and the bench).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import strawberry
+
+from domain.access import Principal
+from domain.errors import BadInput
+from domain.policy import Denied, Reach, require
+from domain.reports import Period, PeriodError
+from domain.types import Agency
+from resolvers.context import Context
+from resolvers.reports import ReportSources, build_committee_report
+from schema.types.report import CommitteeReport, ReportPeriodInput, committee_report
+
+Info = strawberry.Info[Context, None]
+MAX_CODE = 64
+
+
+def period_of(given: ReportPeriodInput) -> Period:
+    """The period a ``ReportPeriodInput`` names; BAD_USER_INPUT unless exactly one form is complete and valid."""
+    cumulative = given.statistical_year is not None or given.months is not None
+    explicit = given.from_ is not None or given.to is not None
+    if cumulative == explicit:
+        raise BadInput("give either statisticalYear and months, or from and to")
+    try:
+        if cumulative:
+            if given.statistical_year is None or given.months is None:
+                raise BadInput("a cumulative period needs both statisticalYear and months")
+            return Period.cumulative(given.statistical_year, given.months)
+        if given.from_ is None or given.to is None:
+            raise BadInput("an explicit period needs both from and to")
+        return Period.between(given.from_, given.to)
+    except PeriodError as exc:
+        raise BadInput(str(exc)) from exc
+
+
+def require_report_access(principal: Principal, agencies: Mapping[str, Agency], province: str | None) -> None:
+    """FORBIDDEN unless ``principal`` may read ``province``'s report (``None``: the national roll-up).
+
+    The policy row ``committeeReport`` (``domain/policy.py``) says who may call at
+    all; a committee (reach PROVINCE) then reads its own agency's province only.
+    Shared with the report downloads (``gateway/reports/routes.py``), so a file and the query answer alike.
+    """
+    if require(principal, "committeeReport") is Reach.ALL:
+        return
+    own = agencies.get(principal.agency_code)
+    mine = own.province_code if own is not None else None
+    if province is None or mine is None or province != mine:
+        raise Denied("a steering committee reads the report of its own province only")
+
+
+@strawberry.type
+class ReportQueries:
+    @strawberry.field(
+        description="Circular 06/2019 report over a period: per enforcement unit of `province` (or, omitted, per "
+        "province: the national roll-up), transfers on time, decisions within the deadline, enforcement in cases and "
+        "money with completion rates, coordination requests by kind, procuracy recommendations, personnel alerts; "
+        "totals are the sum of the rows; compared with the same period a year earlier and with the targets. "
+        "A committee reads its own province only; the ministry everything."
+    )
+    async def committee_report(
+        self, info: Info, period: ReportPeriodInput, province: str | None = None
+    ) -> CommitteeReport:
+        ctx = info.context
+        if province is not None and len(province) > MAX_CODE:
+            raise BadInput(f"province is longer than {MAX_CODE} characters")
+        wanted = period_of(period)
+        require_report_access(ctx.principal, ctx.agencies, province)
+        report = await build_committee_report(ReportSources.from_context(ctx), province=province, period=wanted)
+        return committee_report(report)
