@@ -15,10 +15,11 @@ Library exceptions (aiohttp, SQLAlchemy) never cross this boundary.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Protocol, TypeVar, runtime_checkable
 
+from adapters.circuit import CircuitBreaker
 from domain.errors import AgencyBadData, AgencyError
 from domain.reports import EnforcementFigures
 from domain.types import (
@@ -36,13 +37,14 @@ V_co = TypeVar("V_co", covariant=True)
 
 @dataclass(slots=True)
 class AdapterStatus:
-    """What /readyz shows for an adapter: the outcome of its last call."""
+    """What /readyz shows for an adapter: the outcome of its last call, and its circuit breaker if it has one."""
 
     agency: str
     ok: bool | None = None  # None: not called yet
     last_ok_at: datetime | None = None
     last_error: str | None = None
     last_error_at: datetime | None = None
+    circuit: CircuitBreaker | None = field(default=None, repr=False, compare=False)
 
 
 class AgencyAdapter(Protocol[K_contra, V_co]):

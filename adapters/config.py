@@ -25,14 +25,15 @@ class HttpAgencyConfig:
     """One agency's HTTP service.
 
     ``retries`` applies to safe reads only; ``circuit_failures`` consecutive
-    failures open the circuit breaker for ``circuit_reset_s`` (0 disables it).
+    failures open the circuit breaker for ``circuit_reset_s`` (on by default;
+    0 disables it).
     """
 
     base_url: str
     api_key: str = field(repr=False)
     timeout_s: float = 2.0
     retries: int = 1
-    circuit_failures: int = 0
+    circuit_failures: int = 5
     circuit_reset_s: float = 10.0
 
     def __post_init__(self) -> None:

@@ -79,8 +79,10 @@ class AgencyHttpClient:
         self.base_url = base_url.rstrip("/")
         self.timeout_s = timeout_s
         self.retries = retries
-        self.status = AdapterStatus(agency)
+        self.status = AdapterStatus(agency, circuit=breaker)
         self.tracker = CallTracker(self.status, metrics)
+        if breaker is not None and metrics is not None:
+            metrics.watch_circuit(agency, breaker)
         self._session = session
         self._headers = {"X-API-Key": api_key, "Accept": "application/json"}
         self._backoff_s = backoff_s

@@ -30,6 +30,7 @@ from gateway.graphql_view import HubGraphQL
 from gateway.health import healthz, metrics, readyz, receipt_key
 from gateway.identity import TokenVerifier, ensure_keypair, load_private_key
 from gateway.jwks import keeping_fresh
+from gateway.listen import listener_for, listening
 from gateway.middleware import Authenticate, GraphQLResponseMediaType, RequestId
 from gateway.overdue import OverdueMonitor, monitoring
 from gateway.policies import (
@@ -61,7 +62,13 @@ log = logging.getLogger("lienthong.gateway")
 def _endpoint(name: str, ep: AgencyEndpoint | None, settings: Settings) -> HttpAgencyConfig:
     if ep is None:
         raise SettingsError(f"LIENTHONG_{name.upper()}_URL and LIENTHONG_{name.upper()}_API_KEY must be set")
-    return HttpAgencyConfig(base_url=ep.base_url, api_key=ep.api_key, timeout_s=settings.adapter_timeout_s)
+    return HttpAgencyConfig(
+        base_url=ep.base_url,
+        api_key=ep.api_key,
+        timeout_s=settings.adapter_timeout_s,
+        circuit_failures=settings.circuit_failures,
+        circuit_reset_s=settings.circuit_reset_s,
+    )
 
 
 class GraphQLEndpoint:
@@ -121,7 +128,7 @@ def create_app(settings: Settings) -> Starlette:
                 adapters=adapters,
                 verifier=TokenVerifier.from_settings(settings, http, organisation),
                 metrics=registry,
-                signal=EventSignal(),
+                signal=EventSignal(poll_s=settings.live_poll_s),
                 receipts=receipts,
                 deadlines=deadline_policy,
                 agencies=organisation,
@@ -154,6 +161,7 @@ def create_app(settings: Settings) -> Starlette:
             )
             async with (
                 keeping_fresh(hub.verifier.jwks),
+                listening(listener_for(settings.database_url, hub.signal, registry)),  # other replicas' commits
                 running(delivery),
                 monitoring(overdue),
                 monitoring(coordination),

@@ -19,7 +19,8 @@ so any number of monitors (replicas) sweeping together raise each event once;
 an answer committed first leaves nothing to raise. Events reach subscribers of
 every agency of the request's audience (sender, addressee, observers) through
 the ordinary event stream; the in-process signal is notified after commit, and
-other replicas find them within their poll interval.
+other replicas are woken by the commit's NOTIFY (``ledger.notify``; on SQLite,
+within their poll interval).
 
 The sweep reads candidates in pages ordered by due moment; raised (or no
 longer waiting) requests drop out of the next page, so memory stays flat.

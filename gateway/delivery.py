@@ -43,7 +43,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from gateway.settings import WebhookSettings
 from ledger import outbox
-from ledger.db import write_transaction
+from ledger.db import is_unavailable, write_transaction
 from ledger.events import TransferEvent
 from ledger.outbox import Claim, DeliveryStatus, RetryPolicy
 from resolvers.signals import EventSignal
@@ -212,9 +212,14 @@ class DeliveryWorker:
                 try:
                     more_due, wait_s = await self._round()
                     await self._refresh_backlog()
-                except Exception:
+                except Exception as exc:
                     self.metrics.loop_errors.inc()
-                    log.exception("webhook delivery round failed; retrying in %.1fs", self.poll_s)
+                    if is_unavailable(exc):  # an outage: one line per round, not a traceback per second
+                        log.warning(
+                            "webhook delivery round: database unavailable (%s); retrying in %.1fs", exc, self.poll_s
+                        )
+                    else:
+                        log.exception("webhook delivery round failed; retrying in %.1fs", self.poll_s)
                 if more_due and len(self._in_flight) < self.concurrency:
                     continue
                 await self._wait(seen, wait_s)

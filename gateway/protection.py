@@ -24,6 +24,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from domain.access import Principal
+from ledger.db import is_unavailable
 
 log = logging.getLogger("lienthong.gateway")
 
@@ -56,6 +57,9 @@ def _request_id(scope: Scope) -> str:
 class MaskInternalErrors:
     """Any exception escaping the app becomes a JSON 500 naming the request id; the log gets it whole.
 
+    Except the database not answering (a report download during an outage): ``503
+    DATABASE_UNAVAILABLE`` with ``Retry-After``, logged in one line.
+
     Sits inside ``RequestId`` (so the id is known) and outside everything else.
     """
 
@@ -75,8 +79,17 @@ class MaskInternalErrors:
 
         try:
             await self.app(scope, receive, watching)
-        except Exception:
+        except Exception as exc:
             rid = _request_id(scope)
+            if is_unavailable(exc) and not started:
+                log.warning(
+                    "request %s: database unavailable on %s %s: %s", rid, scope.get("method"), scope.get("path"), exc
+                )
+                message = f"The hub's database is not answering; retry later (request id {rid})."
+                await send_error(
+                    send, 503, message, "DATABASE_UNAVAILABLE", headers=[(b"retry-after", b"5")], requestId=rid
+                )
+                return
             log.exception("request %s: unhandled error on %s %s", rid, scope.get("method"), scope.get("path"))
             if started:  # too late for an error response: the connection is cut short
                 raise

@@ -186,7 +186,10 @@ class Settings:
     jwks_min_interval_s: float = 30.0  # at most one fetch per issuer in this time (unknown kids, retries)
     jwks_timeout_s: float = 5.0
     adapter_timeout_s: float = 2.0
+    circuit_failures: int = 5  # consecutive failures of an agency system that open its circuit breaker; 0: no breaker
+    circuit_reset_s: float = 10.0  # how long an open breaker fails fast before a call probes the agency again
     overdue_every_s: float = 60.0  # 0 turns the overdue monitor off in this process
+    live_poll_s: float = 1.0  # longest a subscription waits before reading anyway (LISTEN/NOTIFY wakes it sooner)
     query_limits: QueryLimits = field(default_factory=QueryLimits)
     http_limits: HttpLimits = field(default_factory=HttpLimits)
     court: AgencyEndpoint | None = None
@@ -249,8 +252,20 @@ class Settings:
             port = int(get("PORT", "8000") or "8000")
             timeout = float(get("ADAPTER_TIMEOUT_S", "2.0") or "2.0")
             overdue_every = float(get("OVERDUE_EVERY_S", "60") or "60")
+            live_poll = float(get("LIVE_POLL_S", "1") or "1")
         except ValueError as exc:
             raise SettingsError(f"bad number in settings: {exc}") from exc
+        if live_poll <= 0:
+            raise SettingsError("LIENTHONG_LIVE_POLL_S must be positive")
+        try:
+            circuit_failures = int(get("CIRCUIT_FAILURES", "5") or "5")
+            circuit_reset = float(get("CIRCUIT_RESET_S", "10") or "10")
+        except ValueError as exc:
+            raise SettingsError(f"bad number in LIENTHONG_CIRCUIT_* settings: {exc}") from exc
+        if circuit_failures < 0 or circuit_reset <= 0:
+            raise SettingsError(
+                "LIENTHONG_CIRCUIT_FAILURES must not be negative (0: no breaker), LIENTHONG_CIRCUIT_RESET_S positive"
+            )
         trusted: dict[str, Path] = {}
         for item in filter(None, (get("TRUSTED_ISSUERS", "") or "").split(",")):
             issuer, sep, path = item.partition("=")
@@ -282,7 +297,10 @@ class Settings:
             jwks_min_interval_s=jwks_min_interval,
             jwks_timeout_s=jwks_timeout,
             adapter_timeout_s=timeout,
+            circuit_failures=circuit_failures,
+            circuit_reset_s=circuit_reset,
             overdue_every_s=overdue_every,
+            live_poll_s=live_poll,
             query_limits=QueryLimits.from_env(env),
             http_limits=HttpLimits.from_env(env),
             court=endpoint("COURT"),
@@ -305,7 +323,10 @@ class Settings:
             "LIENTHONG_TOKEN_ISSUER": self.token_issuer,
             "LIENTHONG_TOKEN_AUDIENCE": self.token_audience,
             "LIENTHONG_ADAPTER_TIMEOUT_S": str(self.adapter_timeout_s),
+            "LIENTHONG_CIRCUIT_FAILURES": str(self.circuit_failures),
+            "LIENTHONG_CIRCUIT_RESET_S": str(self.circuit_reset_s),
             "LIENTHONG_OVERDUE_EVERY_S": str(self.overdue_every_s),
+            "LIENTHONG_LIVE_POLL_S": str(self.live_poll_s),
             **self.query_limits.to_env(),
             **self.http_limits.to_env(),
             "LIENTHONG_LOG_LEVEL": self.log_level,

@@ -31,6 +31,7 @@ from ledger.models import (
     CoordinationEventRow,
     CoordinationRequestRow,
 )
+from ledger.notify import announce
 from ledger.paging import Page, check_page_size, decode_cursor, encode_cursor
 from ledger.sequences import next_value
 
@@ -540,6 +541,7 @@ class CoordinationLedger:
         )
         self.session.add(row)
         await self.session.flush()
+        await announce(self.session)  # other replicas' subscribers wake when this commits
         return _event(row)
 
     async def events_after(

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -26,6 +27,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from sqlalchemy import event, text
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
@@ -129,6 +131,39 @@ async def ping(engine: AsyncEngine) -> None:
     """
     async with asyncio.timeout(PING_TIMEOUT_S), engine.connect() as conn:
         await conn.execute(text("SELECT 1"))
+
+
+UNAVAILABLE_SQLSTATES: Final = ("08", "57P")
+"""SQLSTATE prefixes meaning "the server is not there": connection exceptions, shutdowns, "cannot connect now"."""
+_UNREACHABLE_ERRNOS: Final = frozenset({errno.EHOSTUNREACH, errno.ENETUNREACH, errno.EHOSTDOWN, errno.ENETDOWN})
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """Whether ``exc`` (or anything in its chain) says the database cannot be reached, not that a statement failed.
+
+    True for refused or reset connections, a server shutting down or starting up, a connection
+    SQLAlchemy invalidated, and a pool that had no connection to give within its timeout. The
+    gateway answers these with ``DATABASE_UNAVAILABLE`` (retry later) instead of an internal error.
+    A refused connection counts whoever made it: adapters turn their own into ``AgencyError`` at
+    their boundary, so one that reaches the gateway unmapped is the hub's database.
+    """
+    seen: set[int] = set()
+    pending: list[BaseException | None] = [exc]
+    while pending:
+        current = pending.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, ConnectionError | sa_exc.TimeoutError):  # refused, reset; the pool's timeout
+            return True
+        if isinstance(current, OSError) and current.errno in _UNREACHABLE_ERRNOS:
+            return True
+        if isinstance(current, sa_exc.DBAPIError) and current.connection_invalidated:
+            return True
+        if str(getattr(current, "sqlstate", None) or "").startswith(UNAVAILABLE_SQLSTATES):
+            return True
+        pending += [current.__cause__, current.__context__, getattr(current, "orig", None)]
+    return False
 
 
 WAL_SWITCH_ATTEMPTS = 100

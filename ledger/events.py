@@ -23,6 +23,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ledger.models import OutboxRow, TransferEventRow, WebhookRow
+from ledger.notify import announce
 from ledger.sequences import next_value
 
 EVENT_SEQUENCE = "transfer_events"
@@ -77,7 +78,8 @@ async def append_event(
 ) -> TransferEvent:
     """Append an event and queue it for every active webhook of the agencies it concerns.
 
-    Call inside a write transaction; nothing is visible until it commits.
+    Call inside a write transaction; nothing is visible until it commits, and
+    other replicas are woken (``ledger.notify``) only then.
     """
     row = TransferEventRow(
         cursor=await next_value(session, EVENT_SEQUENCE),
@@ -108,6 +110,7 @@ async def append_event(
                 created_at=at,
             )
         )
+    await announce(session)  # other replicas' subscribers and delivery workers wake when this commits
     return event
 
 

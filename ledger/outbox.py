@@ -39,6 +39,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ledger.events import TransferEvent, event_from_row
 from ledger.models import OutboxRow, TransferEventRow, WebhookRow
+from ledger.notify import announce
 from ledger.paging import Page, check_page_size, decode_cursor, encode_cursor
 
 CURSOR_TAG: Final = "outbox"
@@ -334,6 +335,7 @@ async def redrive(
             .values(status=DeliveryStatus.PENDING.value, attempts=0, next_attempt_at=now)
             .execution_options(synchronize_session=False)
         )
+        await announce(session)  # every replica's delivery worker may take them, not only this one's
     return chosen
 
 

@@ -5,16 +5,27 @@ Writers call :meth:`EventSignal.notify` after committing an event; readers
 database from their last cursor. The database stays the only source of truth:
 the signal only shortens the wait, and the timeout bounds it for events
 committed by another process (another replica, or this one before a restart).
+On PostgreSQL, ``gateway.listen`` also notifies the signal when another replica
+commits events (LISTEN/NOTIFY), so the timeout is only the safety net there.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+from typing import Final
+
+DEFAULT_POLL_S: Final = 1.0
 
 
 class EventSignal:
-    def __init__(self) -> None:
+    """``poll_s``: how long a live reader waits on this signal at most before reading anyway
+    (``LIENTHONG_LIVE_POLL_S``): the latency bound for events no notification announced."""
+
+    def __init__(self, poll_s: float = DEFAULT_POLL_S) -> None:
+        if poll_s <= 0:
+            raise ValueError("poll_s must be positive")
+        self.poll_s = poll_s
         self._changed = asyncio.Condition()
         self._generation = 0
 

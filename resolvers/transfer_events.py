@@ -3,9 +3,11 @@
 The database is the only source of truth and the last delivered cursor the only
 state. The stream reads "events after my cursor" in pages until it has caught
 up, then waits on the app's :class:`~resolvers.signals.EventSignal` (woken at
-once by writers in this process) for at most :data:`LIVE_POLL_S`, and reads
-again. The bounded wait is what brings in events committed by another replica
-or process, which cannot wake our signal. Cursors become visible in commit
+once by writers in this process, and on PostgreSQL by other replicas' commits
+through LISTEN/NOTIFY, see ``gateway.listen``) for at most the signal's
+``poll_s`` (``LIENTHONG_LIVE_POLL_S``), and reads again. The bounded wait is the
+safety net that brings in events no notification announced (SQLite, another
+process writing directly, a listener that is reconnecting). Cursors become visible in commit
 order (see :mod:`ledger.events`), so reading strictly after the last cursor
 delivers every event exactly once: nothing missed between replay and live,
 nothing twice after a reconnect with the last cursor.
@@ -27,9 +29,6 @@ from ledger import events
 from resolvers.context import Context
 from resolvers.signals import EventSignal
 from schema.types.event import TransferEvent, parse_cursor
-
-LIVE_POLL_S: Final = 1.0
-"""Longest wait before looking for events written by another process (the cross-replica latency bound)."""
 
 PAGE_SIZE: Final = 200
 """Events read per query; a session is held only for one page, never while the client is slow to read."""
@@ -67,7 +66,7 @@ async def follow_events(
     read: ReadPage[E],
     *,
     after: int,
-    poll_s: float = LIVE_POLL_S,
+    poll_s: float | None = None,
     page_size: int = PAGE_SIZE,
 ) -> AsyncGenerator[E, None]:
     """The events ``read`` finds with a cursor above ``after``, oldest first, without end.
@@ -75,9 +74,11 @@ async def follow_events(
     Shared by every event stream of the hub (transfers, coordination requests):
     only the page reader differs. The signal's generation is taken *before*
     each read: a notify that lands between the read and the wait then ends the
-    wait at once instead of being lost for a whole poll interval.
+    wait at once instead of being lost for a whole poll interval. ``poll_s``
+    defaults to the signal's.
     """
     cursor = after
+    longest_wait_s = signal.poll_s if poll_s is None else poll_s
     while True:
         seen = signal.generation
         async with sessions() as session:
@@ -86,7 +87,7 @@ async def follow_events(
             cursor = event.cursor
             yield event
         if len(page) < page_size:  # caught up; a full page means more may be waiting already
-            await signal.wait(seen, poll_s)
+            await signal.wait(seen, longest_wait_s)
 
 
 async def _as_schema(source: AsyncGenerator[events.TransferEvent, None]) -> AsyncGenerator[TransferEvent, None]:

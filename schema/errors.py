@@ -4,7 +4,10 @@ Errors raised as :class:`domain.errors.HubError` reach the client with their
 message and ``extensions`` (``code``, and ``agency`` for agency failures).
 Parse and validation errors pass as GraphQL reports them. Anything else is an
 internal fault: the client gets ``INTERNAL_SERVER_ERROR`` and the request id,
-the log gets the whole exception.
+the log gets the whole exception. One internal fault is told apart: the hub's
+own database not answering (``ledger.db.is_unavailable``) is ``DATABASE_UNAVAILABLE``,
+which a client may retry (the same idempotent submission), and is logged in one
+line, since an outage would otherwise fill the log with identical tracebacks.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
 
 from domain.errors import HubError
+from ledger.db import is_unavailable
 
 log = logging.getLogger("lienthong.graphql")
 
@@ -31,11 +35,23 @@ def is_internal(error: GraphQLError) -> bool:
     return original is not None and not isinstance(original, HubError | GraphQLError)
 
 
+def database_unavailable(error: GraphQLError) -> bool:
+    original = error.original_error
+    return original is not None and is_internal(error) and is_unavailable(original)
+
+
 def for_client(error: GraphQLError, request_id: str) -> GraphQLError:
     original = error.original_error
     if isinstance(original, HubError):
         error.extensions = {**(error.extensions or {}), **original.extensions()}
         return error
+    if database_unavailable(error):
+        return GraphQLError(
+            f"The hub's database is not answering; retry later (request id {request_id}).",
+            nodes=error.nodes,
+            path=error.path,
+            extensions={"code": "DATABASE_UNAVAILABLE", "requestId": request_id},
+        )
     if is_internal(error):
         return GraphQLError(
             f"Internal error; quote request id {request_id} to the operator.",
@@ -70,7 +86,9 @@ def log_errors(errors: list[GraphQLError], execution_context: ExecutionContext |
     """Internal faults are logged whole; client mistakes and agency failures in one line."""
     rid = request_id_of(execution_context)
     for error in errors:
-        if is_internal(error):
+        if database_unavailable(error):
+            log.warning("request %s: database unavailable: %s", rid, error.message)
+        elif is_internal(error):
             log.error("request %s: %s", rid, error.message, exc_info=error.original_error)
         elif isinstance(error.original_error, HubError):
             log.info("request %s: %s %s", rid, error.original_error.code, error.message)

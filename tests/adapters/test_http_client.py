@@ -122,6 +122,16 @@ class TestRetries:
             await make_client().post_json(LOOKUP, BODY, safe=False)
         assert len(fake.calls) == 1
 
+    @pytest.mark.parametrize("fault", ["reset", 502, 504])
+    async def test_a_write_is_sent_once_whatever_transient_failure_follows(
+        self, make_client: ClientFactory, fake: FakeAgency, fault: int | str
+    ) -> None:
+        """The agency may have acted on it: sending it again could act twice, so the caller decides."""
+        fake.faults.append(fault)
+        with pytest.raises(AgencyUnavailable):
+            await make_client(retries=3).post_json(LOOKUP, BODY, safe=False)
+        assert len(fake.calls) == 1
+
     async def test_a_plain_500_is_not_retried(self, make_client: ClientFactory, fake: FakeAgency) -> None:
         fake.faults.append(500)
         with pytest.raises(AgencyUnavailable):
@@ -205,3 +215,49 @@ class TestCircuitBreaker:
             with pytest.raises(error):
                 await client.post_json(LOOKUP, BODY, safe=True)
         assert await client.post_json(LOOKUP, BODY, safe=True)
+
+    async def test_the_breaker_state_is_on_the_status_and_in_the_metrics(
+        self, make_client: ClientFactory, fake: FakeAgency, registry: CollectorRegistry
+    ) -> None:
+        breaker = CircuitBreaker(failures=2, reset_after_s=60)
+        client = make_client("procuracy", retries=0, breaker=breaker)
+        assert client.status.circuit is breaker
+        labels = {"agency": "procuracy"}
+
+        def sample(name: str) -> float | None:
+            return registry.get_sample_value(name, labels)
+
+        assert (sample("lienthong_adapter_circuit_state"), sample("lienthong_adapter_circuit_openings_total")) == (0, 0)
+        fake.faults.extend([503, 503])
+        for _ in range(2):
+            with pytest.raises(AgencyUnavailable, match="HTTP 503"):
+                await client.post_json(LOOKUP, BODY, safe=True)
+        with pytest.raises(AgencyUnavailable, match="circuit open"):
+            await client.post_json(LOOKUP, BODY, safe=True)
+        assert sample("lienthong_adapter_circuit_state") == 2
+        assert sample("lienthong_adapter_circuit_openings_total") == 1
+        assert sample("lienthong_adapter_circuit_rejected_total") == 1
+        assert len(fake.calls) == 2
+
+    async def test_the_gauge_shows_half_open_when_the_pause_is_over_and_closed_after_the_probe(
+        self, make_client: ClientFactory, fake: FakeAgency, registry: CollectorRegistry
+    ) -> None:
+        now = [0.0]
+        breaker = CircuitBreaker(failures=1, reset_after_s=5, clock=lambda: now[0])
+        client = make_client("court", retries=0, breaker=breaker)
+        fake.faults.append(500)
+        with pytest.raises(AgencyUnavailable):
+            await client.post_json(LOOKUP, BODY, safe=True)
+        assert registry.get_sample_value("lienthong_adapter_circuit_state", {"agency": "court"}) == 2
+        now[0] = 5
+        assert registry.get_sample_value("lienthong_adapter_circuit_state", {"agency": "court"}) == 1
+        assert await client.post_json(LOOKUP, BODY, safe=True)  # the probe
+        assert registry.get_sample_value("lienthong_adapter_circuit_state", {"agency": "court"}) == 0
+        assert registry.get_sample_value("lienthong_adapter_circuit_openings_total", {"agency": "court"}) == 1
+
+    async def test_a_client_without_a_breaker_exports_none(
+        self, make_client: ClientFactory, registry: CollectorRegistry
+    ) -> None:
+        client = make_client("enforcement")
+        assert client.status.circuit is None
+        assert registry.get_sample_value("lienthong_adapter_circuit_state", {"agency": "enforcement"}) is None

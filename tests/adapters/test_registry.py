@@ -24,7 +24,8 @@ from tests.adapters.fake_agency import API_KEY, FakeAgency
 class TestConfig:
     def test_defaults(self) -> None:
         config = HttpAgencyConfig("http://127.0.0.1:8101", api_key="k")
-        assert (config.timeout_s, config.retries, config.circuit_failures) == (2.0, 1, 0)
+        assert (config.timeout_s, config.retries) == (2.0, 1)
+        assert (config.circuit_failures, config.circuit_reset_s) == (5, 10.0)  # breakers are on unless turned off
         assert PersonnelConfig("sqlite:///var/personnel.db").timeout_s == 2.0
 
     def test_secrets_stay_out_of_reprs(self) -> None:
@@ -111,6 +112,37 @@ class TestBuild:
             assert len(fake.calls) == 2
         finally:
             await engine.dispose()
+
+    async def test_every_http_system_has_its_own_breaker_and_the_database_none(
+        self, session: aiohttp.ClientSession, fake: FakeAgency
+    ) -> None:
+        engine = create_async_engine("sqlite+aiosqlite://")
+        registry = CollectorRegistry()
+        config = HttpAgencyConfig(fake.url, api_key=API_KEY)
+        try:
+            adapters = build_adapters(
+                session,
+                court=config,
+                enforcement=config,
+                procuracy=config,
+                personnel_engine=engine,
+                metrics=AdapterMetrics(registry),
+            )
+        finally:
+            await engine.dispose()
+        circuits = {s.agency: s.circuit for s in adapters.statuses()}
+        assert circuits["personnel"] is None  # SQL, not AgencyHttpClient: the engine's pool bounds it
+        breakers = [b for agency, b in circuits.items() if agency != "personnel"]
+        assert all(b is not None for b in breakers)
+        assert len({id(b) for b in breakers}) == 5
+        for agency in ("court", "enforcement", "procuracy", "court-personnel", "procuracy-personnel"):
+            assert registry.get_sample_value("lienthong_adapter_circuit_state", {"agency": agency}) == 0
+
+    async def test_no_breaker_when_turned_off(self, session: aiohttp.ClientSession, fake: FakeAgency) -> None:
+        client = AgencyHttpClient.from_config(
+            session, "court", HttpAgencyConfig(fake.url, api_key=API_KEY, circuit_failures=0)
+        )
+        assert client.status.circuit is None
 
     async def test_adapters_take_the_session_and_a_config_or_a_client(
         self, session: aiohttp.ClientSession, fake: FakeAgency

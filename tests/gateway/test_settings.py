@@ -40,3 +40,28 @@ def test_round_trips_through_the_environment():
 def test_bad_settings_fail_loudly_naming_the_variable(env, fragment):
     with pytest.raises(SettingsError, match=fragment):
         Settings.from_env(env)
+
+
+def test_circuit_breakers_are_on_by_default_and_round_trip():
+    assert (Settings().circuit_failures, Settings().circuit_reset_s) == (5, 10.0)
+    s = Settings.from_env({"LIENTHONG_CIRCUIT_FAILURES": "0", "LIENTHONG_CIRCUIT_RESET_S": "2.5"})
+    assert (s.circuit_failures, s.circuit_reset_s) == (0, 2.5)  # 0: no breaker
+    assert Settings.from_env(s.to_env()) == s
+
+
+@pytest.mark.parametrize(
+    "env",
+    [{"LIENTHONG_CIRCUIT_FAILURES": "-1"}, {"LIENTHONG_CIRCUIT_RESET_S": "0"}, {"LIENTHONG_CIRCUIT_FAILURES": "2.5"}],
+)
+def test_bad_circuit_settings_fail_loudly(env):
+    with pytest.raises(SettingsError, match="LIENTHONG_CIRCUIT_"):
+        Settings.from_env(env)
+
+
+def test_the_live_poll_interval_is_a_setting_and_must_be_positive():
+    assert Settings().live_poll_s == 1.0
+    s = Settings.from_env({"LIENTHONG_LIVE_POLL_S": "30"})
+    assert s.live_poll_s == 30.0
+    assert Settings.from_env(s.to_env()) == s
+    with pytest.raises(SettingsError, match="LIENTHONG_LIVE_POLL_S"):
+        Settings.from_env({"LIENTHONG_LIVE_POLL_S": "0"})

@@ -1,4 +1,4 @@
-"""Engines: URL normalisation, SQLite connection settings, readiness."""
+"""Engines: URL normalisation, SQLite connection settings, readiness, telling an outage from a failing statement."""
 
 from __future__ import annotations
 
@@ -6,10 +6,12 @@ import socket
 from pathlib import Path
 
 import pytest
+from asyncpg.exceptions import AdminShutdownError, CannotConnectNowError, UniqueViolationError
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from ledger.db import create_engine, is_sqlite, normalise_url, ping
+from ledger.db import create_engine, is_sqlite, is_unavailable, normalise_url, ping
 
 
 @pytest.mark.parametrize(
@@ -66,3 +68,26 @@ async def test_ping_raises_when_nothing_listens() -> None:
             await ping(engine)
     finally:
         await engine.dispose()
+
+
+async def test_a_database_that_does_not_answer_is_told_apart_from_a_failing_statement(engine: AsyncEngine) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    nothing = create_engine(f"postgresql://nobody@127.0.0.1:{port}/nothing")
+    try:
+        with pytest.raises(OSError, match="Connect call failed") as refused:
+            async with nothing.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+    finally:
+        await nothing.dispose()
+    with pytest.raises(DBAPIError) as bad_statement:
+        async with engine.connect() as conn:
+            await conn.execute(text("SELECT * FROM no_such_table"))
+
+    assert is_unavailable(refused.value)
+    assert not is_unavailable(bad_statement.value)
+    assert is_unavailable(CannotConnectNowError("the database system is starting up"))  # SQLSTATE 57P03
+    assert is_unavailable(AdminShutdownError("terminating connection due to administrator command"))
+    assert not is_unavailable(UniqueViolationError("duplicate key"))
+    assert not is_unavailable(FileNotFoundError(2, "no such file"))  # an OSError, but not the database's
