@@ -4,6 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
+PEERS_STAMP := bench/peers/node_modules/.package-lock.json
 
 .PHONY: demo test lint format schema bench clean browser
 
@@ -51,10 +52,18 @@ format: $(STAMP)
 schema: $(STAMP)
 	$(BIN)/lienthong schema > schema/schema.graphql
 
-## bench: judgment-360, the hub against a hand-written limit (bench/README.md); e.g. make bench BENCH_ARGS='--duration 15'
+## bench: judgment-360, the hub against Apollo Gateway, Hive Gateway and a hand-written limit (bench/README.md); e.g. make bench BENCH_ARGS='--duration 15'
 ##        the national report over 1,000,000 judgments on PostgreSQL: make bench BENCH_ARGS='national-report'
-bench: $(STAMP)
+bench: $(STAMP) $(PEERS_STAMP)
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+## the peers of judgment-360 (Apollo Gateway, Hive Gateway): Node.js packages from bench/peers/package-lock.json
+$(PEERS_STAMP): bench/peers/package-lock.json
+	@if command -v npm >/dev/null; then \
+		cd bench/peers && npm ci --no-audit --no-fund --loglevel=error; \
+	else \
+		echo "note: no npm; the peers (apollo, hive) cannot run: make bench BENCH_ARGS='--targets hub,limit'"; \
+	fi
 
 clean:
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache

@@ -1,11 +1,12 @@
-"""``python -m bench``: the judgment-360 benchmark, hub against the hand-written limit.
+"""``python -m bench``: the judgment-360 benchmark, the hub against its peers and the hand-written limit.
 
 1. Start the reference agency services (``agencies.topology.Topology``) with a fixed
    injected latency, a fresh SQLite hub database in a temporary directory (migrate,
    seed the organisation, sync the court's judgments into the registry), the hub as
-   ``lienthong serve`` in a child process, and the limit app (``bench.limit_app``) in
-   another — all on 127.0.0.1.
-2. Check that both answer the same request with the same data.
+   ``lienthong serve`` in a child process, the limit app (``bench.limit_app``) in
+   another, and the peers when asked for (``bench.peers.run``: Apollo Gateway and Hive
+   Gateway over thin Strawberry federation subgraphs) — all on 127.0.0.1.
+2. Check that every target answers the same requests with the same data as the hub.
 3. For each target: warm up, then drive it for a fixed duration at a fixed
    concurrency with the aiohttp load generator (``bench.load``), counting the calls
    the agencies received and the CPU time every process used.
@@ -40,6 +41,7 @@ from agencies.topology import Topology, free_port
 from bench import report
 from bench.load import drive
 from bench.machine import describe_machine, git_commit
+from bench.peers.run import GATEWAYS, peer_versions, start_peers
 from bench.processes import LimitProcess, cpu_seconds, machine_cpu_seconds
 from bench.workload import SCENARIO, build_variables, check_answer, request_bodies
 from domain.access import Role
@@ -49,7 +51,7 @@ from gateway.settings import AgencyEndpoint, HttpLimits, Settings
 from ledger.migrate import upgrade
 from tests.support.hub_process import HubProcess
 
-TARGETS = ("hub", "limit")
+TARGETS = ("hub", "limit", *GATEWAYS)
 T = TypeVar("T")
 COMPARE_SAMPLES = 8
 OTHERS_WARNING_CORES = 0.2
@@ -96,7 +98,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         default=60.0,
         help="before each measured run, wait up to this many seconds for other processes to go quiet (default 60)",
     )
-    load.add_argument("--targets", default=",".join(TARGETS), help="comma list of hub,limit (default both)")
+    load.add_argument(
+        "--targets",
+        default=",".join(TARGETS),
+        help=f"comma list of {','.join(TARGETS)} (default all; apollo and hive need Node.js and `npm ci` in bench/peers)",
+    )
     world = parser.add_argument_group("world")
     world.add_argument("--judgments", type=int, default=20_000, help="judgments in the agencies (default 20000)")
     world.add_argument("--seed", type=int, default=1, help="seed of the agencies' world and of the workload")
@@ -165,15 +171,15 @@ async def prepare_database(settings: Settings) -> None:
         await commands.sync(settings)
 
 
-async def compare_answers(hub: Target, limit: Target, bodies: Sequence[bytes]) -> dict[str, Any]:
-    """Ask both targets the same questions; their ``data`` must be equal."""
+async def compare_answers(reference: Target, others: Sequence[Target], bodies: Sequence[bytes]) -> dict[str, Any]:
+    """Ask every target the same questions; their ``data`` must equal the reference's (the hub's)."""
     step = max(1, len(bodies) // COMPARE_SAMPLES)
     samples = list(bodies[::step][:COMPARE_SAMPLES])
-    differences: list[str] = []
+    differences: dict[str, list[str]] = {other.name: [] for other in others}
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as http:
         for body in samples:
             answers = []
-            for target in (hub, limit):
+            for target in (reference, *others):
                 headers = {"Content-Type": "application/json", **target.headers}
                 async with http.post(target.url, data=body, headers=headers) as answer:
                     payload = await answer.read()
@@ -181,23 +187,33 @@ async def compare_answers(hub: Target, limit: Target, bodies: Sequence[bytes]) -
                 if answer.status != 200 or error:
                     raise RuntimeError(f"{target.name} failed the first requests: HTTP {answer.status} {error}")
                 answers.append(orjson.loads(payload)["data"])
-            differences += [f"{orjson.loads(body)['variables']}: {d}" for d in diff(answers[0], answers[1])]
-    return {"requests_compared": len(samples), "same_data": not differences, "differences": differences[:10]}
+            for other, answer_data in zip(others, answers[1:], strict=True):
+                variables = orjson.loads(body)["variables"]
+                differences[other.name] += [
+                    f"{variables}: {d}" for d in diff(answers[0], answer_data, names=other.name)
+                ]
+    return {
+        "reference": reference.name,
+        "requests_compared": len(samples),
+        "same_data": not any(differences.values()),
+        "same_data_per_target": {name: not found for name, found in differences.items()},
+        "differences": [f"{name}: {d}" for name, found in differences.items() for d in found[:10]],
+    }
 
 
-def diff(a: Any, b: Any, path: str = "") -> list[str]:
-    """Where two JSON values differ (at most a few paths)."""
+def diff(a: Any, b: Any, path: str = "", names: str = "limit") -> list[str]:
+    """Where two JSON values differ (at most a few paths); ``names`` is the second one's target."""
     if isinstance(a, dict) and isinstance(b, dict):
-        found = [f"{path}.{k}: only in {'hub' if k in a else 'limit'}" for k in sorted(set(a) ^ set(b))]
+        found = [f"{path}.{k}: only in {'hub' if k in a else names}" for k in sorted(set(a) ^ set(b))]
         for key in sorted(set(a) & set(b)):
-            found += diff(a[key], b[key], f"{path}.{key}")
+            found += diff(a[key], b[key], f"{path}.{key}", names)
         return found[:5]
     if isinstance(a, list) and isinstance(b, list):
         if len(a) != len(b):
             return [f"{path}: {len(a)} items against {len(b)}"]
         found = []
         for index, (x, y) in enumerate(zip(a, b, strict=True)):
-            found += diff(x, y, f"{path}[{index}]")
+            found += diff(x, y, f"{path}[{index}]", names)
         return found[:5]
     return [] if a == b else [f"{path}: {a!r} against {b!r}"]
 
@@ -349,13 +365,29 @@ def run(args: argparse.Namespace) -> int:
             ),
             "limit": Target("limit", f"{limit_process.url}/graphql", {}, limit_process.pid),
         }
-        pids: dict[str, int | None] = {"hub": targets["hub"].pid, "limit": targets["limit"].pid}
+        gateways = [name for name in args.targets if name in GATEWAYS]
+        subgraphs: dict[str, Any] = {}
+        if gateways:
+            say(f"starting the peers' subgraphs and gateways: {', '.join(gateways)}")
+            peers, subgraphs = start_peers(
+                stack,
+                gateways,
+                database=database,
+                endpoints={name: (service.base_url, service.api_key) for name, service in topo.services.items()},
+                adapter_timeout_s=settings.adapter_timeout_s,
+                work=work,
+                log_dir=log_dir,
+            )
+            targets |= {name: Target(name, peer.url, {}, peer.pid) for name, peer in peers.items()}
+        pids: dict[str, int | None] = {name: target.pid for name, target in targets.items()}
+        pids |= {f"subgraph.{name}": child.pid for name, child in subgraphs.items()}
         pids |= {f"agency.{service.name}": service.pid for service in topo}
 
-        say("checking that hub and limit give the same answers")
-        comparison = run_async(compare_answers(targets["hub"], targets["limit"], bodies))
+        others = [targets[name] for name in targets if name != "hub"]
+        say(f"checking the answers of {', '.join(t.name for t in others)} against the hub's")
+        comparison = run_async(compare_answers(targets["hub"], others, bodies))
         if not comparison["same_data"]:
-            say("WARNING: hub and limit answers differ: " + "; ".join(comparison["differences"][:3]))
+            say("WARNING: answers differ from the hub's: " + "; ".join(comparison["differences"][:3]))
 
         results = {name: run_async(measure(targets[name], bodies, topo, pids, args)) for name in args.targets}
 
@@ -374,6 +406,12 @@ def run(args: argparse.Namespace) -> int:
                 "hub": "lienthong serve, 1 uvicorn worker, mode=production, SQLite (WAL) in a temp dir",
                 "hub_adapter_timeout_s": settings.adapter_timeout_s,
                 "limit": "bench/limit_app.py, 1 uvicorn worker, same SQLite file read-only",
+                "apollo": "bench/peers/apollo.mjs: @apollo/gateway + @apollo/server, 1 Node.js process, "
+                "supergraph composed at start (bench/peers/compose.mjs)",
+                "hive": "hive-gateway supergraph (@graphql-hive/gateway CLI), --fork 1, same supergraph",
+                "peer_subgraphs": "bench/peers/subgraphs.py: registry, court, enforcement, procuracy; "
+                "Strawberry federation, 1 uvicorn process each, the hub's adapters and DataLoaders",
+                "peer_versions": peer_versions(),
                 "principal": "ministry.justice (MINISTRY)",
                 "network": "loopback 127.0.0.1; load generator on the same machine",
             },

@@ -48,6 +48,8 @@ from adapters.dialect import (
     PARTY_ROLES,
     SUPERVISION_KINDS,
 )
+from domain.access import Role
+from domain.policy import mask_citizen_id
 from domain.text import fold
 from domain.types import CaseType
 from ledger.paging import decode_cursor, encode_cursor
@@ -65,6 +67,7 @@ CASE_STATUS = {label: kind.name for label, kind in CASE_STATUSES.items()}
 DECISION = {label: kind.name for label, kind in DECISION_KINDS.items()}
 SUPERVISION = {label: kind.name for label, kind in SUPERVISION_KINDS.items()}
 CASE_TYPE_NAME = {kind.value: kind.name for kind in CaseType}
+MINISTRY = frozenset({Role.MINISTRY})  # the bench's principal: parties' citizen IDs as the hub shows them to it
 
 
 def iso(ddmmyyyy: str | None) -> str | None:
@@ -208,7 +211,7 @@ def render_node(
                 "role": ROLE[p["tu_cach"]],
                 "kind": PARTY_KIND[p["loai"]],
                 "address": p["dia_chi"],
-                "citizenId": p.get("so_cccd"),
+                "citizenId": mask_citizen_id(p.get("so_cccd"), MINISTRY),
                 "taxCode": p.get("ma_so_thue"),
             }
             for p in court["duong_su"]

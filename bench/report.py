@@ -145,7 +145,9 @@ def render_text(doc: dict[str, Any]) -> str:
         lines.append(f"hub ÷ limit: {doc['hub_vs_limit']['rps_ratio']:.2f} of the limit's requests per second")
     check = doc["same_answer_check"]
     lines.append(
-        f"same answers from hub and limit: {'yes' if check['same_data'] else 'NO'} "
-        f"({check['requests_compared']} requests compared)"
+        f"same answers as the hub: {'yes' if check['same_data'] else 'NO'} "
+        f"({check['requests_compared']} requests compared"
+        + "".join(f"; {n}: {'yes' if same else 'NO'}" for n, same in check.get("same_data_per_target", {}).items())
+        + ")"
     )
     return "\n".join(lines)
