@@ -605,10 +605,3 @@ class CoordinationLedger:
             .values({column: at})
         )
         return bool(result.rowcount == 1)  # type: ignore[attr-defined]
-
-    async def set_due(self, request_id: str, due_at: datetime, at: datetime) -> None:
-        await self.session.execute(
-            update(CoordinationRequestRow)
-            .where(CoordinationRequestRow.id == request_id)
-            .values(due_at=due_at, updated_at=at, overdue_raised_at=None, reminded_at=None)
-        )

@@ -65,7 +65,7 @@ from resolvers.judgments import MAX_PAGE, registry_filter
 from schema.enums import CaseStatus, CaseType, Instance, SupervisionKind
 from schema.inputs import JudgmentFilter
 from schema.scalars import SCALARS, VND
-from schema.types.judgment import CourtDetails, Document, EnforcementDecision, Obligation, Party
+from schema.types.judgment import CourtDetails, EnforcementDecision, Obligation, Party
 
 ROLES = ("registry", "court", "enforcement", "procuracy")
 ADAPTERS = {"court": HttpCourtAdapter, "enforcement": HttpEnforcementAdapter, "procuracy": HttpProcuracyAdapter}
@@ -244,15 +244,7 @@ class CourtJudgment:
     @strawberry.field
     async def court_details(self, info: Info) -> CourtDetails | None:
         found = await load_record(info, self.id)
-        if found is None:
-            return None
-        return CourtDetails(
-            court_name=found.court_name,
-            judge=found.judge,
-            summary=found.summary,
-            adjudicated_on=found.adjudicated_on,
-            document=Document(name=found.document_name, sha256=found.document_sha256),
-        )
+        return None if found is None else CourtDetails.from_domain(found)
 
 
 @strawberry.type
@@ -284,10 +276,7 @@ class EnforcementJudgment:
             status=c.status,
             amount_due=VND(c.amount_due),
             amount_collected=VND(c.amount_collected),
-            decisions=[
-                EnforcementDecision(number=x.number, issued_on=x.issued_on, kind=x.kind, officer=x.officer)
-                for x in c.decisions
-            ],
+            decisions=[EnforcementDecision.from_domain(x) for x in c.decisions],
         )
 
 

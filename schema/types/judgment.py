@@ -85,6 +85,16 @@ class CourtDetails:
     adjudicated_on: date
     document: Document
 
+    @classmethod
+    def from_domain(cls, j: d.CourtJudgment) -> CourtDetails:
+        return cls(
+            court_name=j.court_name,
+            judge=j.judge,
+            summary=j.summary,
+            adjudicated_on=j.adjudicated_on,
+            document=Document(name=j.document_name, sha256=j.document_sha256),
+        )
+
 
 @strawberry.type(description="An enforcement decision (quyết định thi hành án).")
 class EnforcementDecision:
@@ -92,6 +102,10 @@ class EnforcementDecision:
     issued_on: date
     kind: DecisionKind
     officer: str = strawberry.field(description="Enforcement officer (chấp hành viên) assigned.")
+
+    @classmethod
+    def from_domain(cls, x: d.EnforcementDecision) -> EnforcementDecision:
+        return cls(number=x.number, issued_on=x.issued_on, kind=x.kind, officer=x.officer)
 
 
 @strawberry.type(description="The enforcement case opened for the judgment, as the enforcement agency's system has it.")
@@ -113,10 +127,7 @@ class EnforcementCase:
             status=c.status,
             amount_due=VND(c.amount_due),
             amount_collected=VND(c.amount_collected),
-            decisions=[
-                EnforcementDecision(number=x.number, issued_on=x.issued_on, kind=x.kind, officer=x.officer)
-                for x in c.decisions
-            ],
+            decisions=[EnforcementDecision.from_domain(x) for x in c.decisions],
             agency_code=c.agency_code,
             office_code=c.office_code,
         )
@@ -228,15 +239,7 @@ class Judgment:
     @strawberry.field(description="From the court's system.")
     async def court_details(self, info: Info) -> CourtDetails | None:
         found = await info.context.loaders.court_judgment.load(self.key)
-        if found is None:
-            return None
-        return CourtDetails(
-            court_name=found.court_name,
-            judge=found.judge,
-            summary=found.summary,
-            adjudicated_on=found.adjudicated_on,
-            document=Document(name=found.document_name, sha256=found.document_sha256),
-        )
+        return CourtDetails.from_domain(found) if found else None
 
     @strawberry.field(description="From the enforcement agency's system; null when no case is open.")
     async def enforcement_case(self, info: Info) -> EnforcementCase | None:
