@@ -4,6 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
+WRK := /usr/bin/wrk
 PEERS_STAMP := bench/peers/node_modules/.package-lock.json
 
 .PHONY: demo test lint format schema bench clean browser
@@ -36,7 +37,7 @@ $(CHROMIUM):
 	fi
 
 ## test: the whole suite, on SQLite and PostgreSQL
-test: $(STAMP) $(CHROMIUM)
+test: $(STAMP) $(CHROMIUM) $(WRK)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
@@ -54,8 +55,20 @@ schema: $(STAMP)
 
 ## bench: judgment-360, the hub against Apollo Gateway, Hive Gateway and a hand-written limit (bench/README.md); e.g. make bench BENCH_ARGS='--duration 15'
 ##        the national report over 1,000,000 judgments on PostgreSQL: make bench BENCH_ARGS='national-report'
-bench: $(STAMP) $(PEERS_STAMP)
+bench: $(STAMP) $(PEERS_STAMP) $(WRK)
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+## Debian's wrk drives the bench's HTTP load (bench/wrk.py; without it the bench falls back to aiohttp); installed when missing and root
+$(WRK):
+	@if [ "$$(id -u)" = 0 ]; then \
+		echo "installing Debian's wrk, the bench's HTTP load generator (and that of tests/bench/test_wrk.py)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk; \
+	elif [ "$$CI" = true ]; then \
+		echo "CI needs $(WRK): run as root, or sudo apt-get install --no-install-recommends wrk" >&2; exit 1; \
+	else \
+		echo "note: no $(WRK); the bench falls back to its aiohttp load generator and tests/bench/test_wrk.py will skip. Install it with:"; \
+		echo "  sudo apt-get install --no-install-recommends wrk"; \
+	fi
 
 ## the peers of judgment-360 (Apollo Gateway, Hive Gateway): Node.js packages from bench/peers/package-lock.json
 $(PEERS_STAMP): bench/peers/package-lock.json

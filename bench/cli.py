@@ -22,6 +22,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import importlib
+import os
 import shutil
 import signal
 import sys
@@ -39,11 +41,11 @@ import orjson
 
 from agencies.topology import Topology, free_port
 from bench import report
-from bench.load import drive
+from bench.load import GENERATORS, default_generator, describe_generator, generate, wait_until_idle
 from bench.machine import describe_machine, git_commit
 from bench.peers.run import GATEWAYS, peer_versions, start_peers
 from bench.processes import LimitProcess, cpu_seconds, machine_cpu_seconds
-from bench.workload import SCENARIO, build_variables, check_answer, request_bodies
+from bench.workload import JUDGMENT_MARKER, SCENARIO, build_variables, check_answer, request_bodies
 from domain.access import Role
 from gateway import commands
 from gateway.identity import TokenIssuer, ensure_keypair
@@ -93,6 +95,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     load.add_argument("--timeout", type=float, default=30.0, help="per-request timeout in seconds (default 30)")
     load.add_argument(
+        "--load-generator",
+        choices=GENERATORS,
+        default=None,
+        help="wrk (whole seconds, no --max-requests cap; bench/wrk.py) or aiohttp (bench/load.py); "
+        "default wrk when installed, else aiohttp",
+    )
+    load.add_argument(
         "--settle",
         type=float,
         default=60.0,
@@ -104,6 +113,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help=f"comma list of {','.join(TARGETS)} (default all; apollo and hive need Node.js and `npm ci` in bench/peers)",
     )
     world = parser.add_argument_group("world")
+    world.add_argument(
+        "--hub-workers",
+        type=int,
+        default=min(2, os.cpu_count() or 1),
+        help="uvicorn worker processes of the hub (`lienthong serve --workers`; default: 2, or 1 on one CPU)",
+    )
     world.add_argument("--judgments", type=int, default=20_000, help="judgments in the agencies (default 20000)")
     world.add_argument("--seed", type=int, default=1, help="seed of the agencies' world and of the workload")
     world.add_argument("--latency-ms", type=int, default=5, help="latency injected in every agency call (default 5)")
@@ -118,10 +133,18 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     unknown = set(args.targets) - set(TARGETS)
     if unknown or not args.targets:
         parser.error(f"--targets: choose from {', '.join(TARGETS)}")
+    if args.hub_workers < 1:
+        parser.error("--hub-workers must be at least 1")
     if args.concurrency < 1 or args.duration <= 0 or args.warmup < 0 or args.max_requests < 1:
         parser.error("need --concurrency ≥ 1, --duration > 0, --warmup ≥ 0, --max-requests ≥ 1")
     if not 1 <= args.page_size <= 100:
         parser.error("--page-size must be between 1 and 100 (the hub's maximum page)")
+    if args.load_generator is None:
+        args.load_generator = default_generator()
+        if args.load_generator != "wrk":
+            say("note: wrk is not installed (make /usr/bin/wrk); the aiohttp load generator drives the load")
+    elif args.load_generator == "wrk" and default_generator() != "wrk":
+        parser.error("--load-generator wrk: wrk is not installed (make /usr/bin/wrk)")
     return args
 
 
@@ -250,40 +273,59 @@ def _our_cpu(pids: dict[str, int | None]) -> float:
 async def measure(
     target: Target, bodies: Sequence[bytes], topo: Topology, pids: dict[str, int | None], args: argparse.Namespace
 ) -> dict[str, Any]:
-    options = {
+    generator = args.load_generator
+    options: dict[str, Any] = {
         "headers": target.headers,
         "check": check_answer,
+        "marker": JUDGMENT_MARKER,
         "concurrency": args.concurrency,
         "timeout_s": args.timeout,
     }
     rotation = 0
+
+    def servers_cpu() -> float:
+        return sum(cpu_seconds(pid) or 0.0 for pid in pids.values())
+
     if args.warmup > 0:
-        say(f"{target.name}: warm-up {args.warmup:g} s")
-        warm = await drive(target.url, bodies, duration_s=args.warmup, max_requests=args.max_requests, **options)
+        say(f"{target.name}: warm-up {args.warmup:g} s ({generator})")
+        warm = await generate(
+            generator, target.url, bodies, duration_s=args.warmup, max_requests=args.max_requests, **options
+        )
         rotation = warm.requests
         say(f"{target.name}: warm-up done, {warm.requests} requests, {warm.errors} errors")
+        if warm.in_flight_at_end:  # wrk left them to the target: not into the measured window
+            await wait_until_idle(servers_cpu, limit_s=args.timeout)
     waited, others_before = await wait_for_quiet(pids, args.settle)
     for service in topo:
         await service.reset_stats()
     cpu_before = {name: cpu_seconds(pid) for name, pid in pids.items()}
     own_before, machine_before = time.process_time(), machine_cpu_seconds()
-    say(f"{target.name}: measuring {args.duration:g} s at concurrency {args.concurrency}")
-    run = await drive(
-        target.url, bodies, duration_s=args.duration, max_requests=args.max_requests, start_at=rotation, **options
+    say(f"{target.name}: measuring {args.duration:g} s at concurrency {args.concurrency} ({generator})")
+    run = await generate(
+        generator,
+        target.url,
+        bodies,
+        duration_s=args.duration,
+        max_requests=args.max_requests,
+        start_at=rotation,
+        **options,
     )
     own, machine_after = time.process_time() - own_before, machine_cpu_seconds()
     cpu_after = {name: cpu_seconds(pid) for name, pid in pids.items()}
+    if run.in_flight_at_end:  # the agency calls of the requests wrk abandoned count once they are done
+        await wait_until_idle(servers_cpu, limit_s=args.timeout)
     calls = {service.name: int((await service.stats())["tong"]) for service in topo}
     result = run.summary()
+    served = run.requests + run.in_flight_at_end
     result["agency_calls"] = {
-        name: {"total": n, "per_request": round(n / run.requests, 3) if run.requests else None}
-        for name, n in calls.items()
+        name: {"total": n, "per_request": round(n / served, 3) if served else None} for name, n in calls.items()
     }
     cpu: dict[str, Any] = {}
     for name in pids:
         before, after = cpu_before[name], cpu_after[name]
         if before is not None and after is not None:
             cpu[name] = {"seconds": round(after - before, 2), "cores": round((after - before) / run.elapsed_s, 3)}
+    own += run.generator_cpu_s or 0.0  # wrk's own process, when it drove the load
     cpu["load_generator"] = {"seconds": round(own, 2), "cores": round(own / run.elapsed_s, 3)}
     if machine_before and machine_after:
         spent = {kind: machine_after[kind] - machine_before[kind] for kind in machine_after}
@@ -345,7 +387,7 @@ def run(args: argparse.Namespace) -> int:
         say(f"workload: {len(bodies)} distinct requests of {args.page_size} judgments")
 
         say("starting the hub (lienthong serve) and the limit app")
-        hub_process = HubProcess(settings, log_dir)
+        hub_process = HubProcess(settings, log_dir, workers=args.hub_workers)
         stack.callback(hub_process.stop)
         hub_process.start()
         limit_process = LimitProcess(
@@ -403,7 +445,8 @@ def run(args: argparse.Namespace) -> int:
                 "page_size": args.page_size,
                 "pages_per_filter": args.pages,
                 "distinct_requests": len(bodies),
-                "hub": "lienthong serve, 1 uvicorn worker, mode=production, SQLite (WAL) in a temp dir",
+                "hub": f"lienthong serve, {args.hub_workers} uvicorn worker(s), mode=production, SQLite (WAL) in a temp dir",
+                "hub_workers": args.hub_workers,
                 "hub_adapter_timeout_s": settings.adapter_timeout_s,
                 "limit": "bench/limit_app.py, 1 uvicorn worker, same SQLite file read-only",
                 "apollo": "bench/peers/apollo.mjs: @apollo/gateway + @apollo/server, 1 Node.js process, "
@@ -416,7 +459,7 @@ def run(args: argparse.Namespace) -> int:
                 "network": "loopback 127.0.0.1; load generator on the same machine",
             },
             load={
-                "generator": "bench/load.py: aiohttp, closed loop, keep-alive",
+                **describe_generator(args.load_generator),
                 "concurrency": args.concurrency,
                 "warmup_s": args.warmup,
                 "duration_s": args.duration,
@@ -436,8 +479,19 @@ def run(args: argparse.Namespace) -> int:
     return 1 if errors or not comparison["same_data"] else 0
 
 
-SCENARIOS = (SCENARIO, "national-report")
-"""Named as the first argument (``python -m bench national-report …``); without one, judgment-360."""
+SCENARIOS = (SCENARIO, "national-report", "inbox-polling", "submit-ack", "fanout", "all")
+"""Named as the first argument (``python -m bench national-report …``); without one, judgment-360.
+``all`` runs every scenario in turn (``bench.suite``)."""
+
+SCENARIO_MODULES = {
+    "national-report": "bench.national_report",
+    "inbox-polling": "bench.inbox_polling",
+    "submit-ack": "bench.submit_ack",
+    "fanout": "bench.fanout",
+    "all": "bench.suite",
+}
+"""The module whose ``main(argv)`` runs each scenario but judgment-360; imported only when asked for
+(they import the hub's app)."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -445,10 +499,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     chosen = argv.pop(0) if argv and argv[0] in SCENARIOS else SCENARIO
     previous = signal.signal(signal.SIGTERM, _terminated)
     try:
-        if chosen == "national-report":
-            from bench import national_report  # imports the hub's app: only when asked for
-
-            return national_report.main(argv)
+        if chosen in SCENARIO_MODULES:
+            module = importlib.import_module(SCENARIO_MODULES[chosen])
+            return int(module.main(argv))
         args = parse_args(argv)
         return run(args)
     except KeyboardInterrupt:

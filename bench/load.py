@@ -10,6 +10,9 @@ Closed loop means a slow server slows the generator down with it: latencies are
 those of requests actually sent, not of a fixed arrival schedule (no correction
 for coordinated omission). At a fixed concurrency that is what we want to
 compare; it understates tail latency of an overloaded server.
+
+The bench drives load with wrk (``bench.wrk``) when it is installed and with this
+generator otherwise: :func:`generate` runs either, :func:`default_generator` picks one.
 """
 
 from __future__ import annotations
@@ -21,11 +24,15 @@ import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, Protocol
 
 import aiohttp
 
+from bench.wrk import DEFAULT_THREADS, drive_wrk, find_wrk, wrk_version
+
 Checker = Callable[[bytes], tuple[str | None, int]]
+Generator = Literal["wrk", "aiohttp"]
+GENERATORS: tuple[Generator, ...] = ("wrk", "aiohttp")
 MAX_ERROR_SAMPLES = 5
 
 
@@ -43,6 +50,10 @@ class Run:
     statuses: Counter[str] = field(default_factory=Counter)
     error_kinds: Counter[str] = field(default_factory=Counter)
     stopped_by: str = "duration"
+    in_flight_at_end: int = 0
+    """Always 0 here: requests in flight at the end finish and count (wrk abandons them)."""
+    generator_cpu_s: float | None = 0.0
+    """CPU seconds of a generator process other than this one: none here (it runs in this process)."""
 
     def summary(self) -> dict[str, Any]:
         ordered = sorted(self.latencies_ms)
@@ -148,3 +159,97 @@ async def drive(
         await asyncio.gather(*(worker() for _ in range(concurrency)))
         run.elapsed_s = time.perf_counter() - started
     return run
+
+
+class LoadRun(Protocol):
+    """What :func:`generate` answers, whichever generator ran (``Run`` or ``bench.wrk.WrkRun``)."""
+
+    requests: int
+    errors: int
+    elapsed_s: float
+    in_flight_at_end: int
+    generator_cpu_s: float | None
+
+    def summary(self) -> dict[str, Any]: ...
+
+
+def default_generator() -> Generator:
+    """wrk when it is installed, else this module's aiohttp generator."""
+    return "wrk" if find_wrk() else "aiohttp"
+
+
+def describe_generator(generator: Generator) -> dict[str, Any]:
+    """For the results: which generator, its version and how it runs."""
+    if generator == "wrk":
+        executable = find_wrk()
+        return {
+            "generator": "wrk",
+            "generator_version": wrk_version(executable) if executable else None,
+            "generator_detail": f"bench/wrk.py: wrk, {DEFAULT_THREADS} thread(s), closed loop, keep-alive, "
+            "Lua script rotating the bodies",
+        }
+    return {
+        "generator": "aiohttp",
+        "generator_version": aiohttp.__version__,
+        "generator_detail": "bench/load.py: aiohttp, closed loop, keep-alive",
+    }
+
+
+async def generate(
+    generator: Generator,
+    url: str,
+    bodies: Sequence[bytes],
+    *,
+    headers: dict[str, str],
+    check: Checker,
+    marker: bytes | None,
+    concurrency: int,
+    duration_s: float,
+    max_requests: int,
+    timeout_s: float = 30.0,
+    start_at: int = 0,
+) -> LoadRun:
+    """One run with ``generator``: ``check`` is the aiohttp generator's, ``marker`` wrk's (``bench.wrk``).
+
+    wrk applies no ``max_requests`` cap and runs whole seconds (see ``bench.wrk``).
+    """
+    if generator == "wrk":
+        return await drive_wrk(
+            url,
+            bodies,
+            headers=headers,
+            concurrency=concurrency,
+            duration_s=duration_s,
+            timeout_s=timeout_s,
+            start_at=start_at,
+            marker=marker,
+        )
+    return await drive(
+        url,
+        bodies,
+        headers=headers,
+        check=check,
+        concurrency=concurrency,
+        duration_s=duration_s,
+        max_requests=max_requests,
+        timeout_s=timeout_s,
+        start_at=start_at,
+    )
+
+
+async def wait_until_idle(
+    cpu_seconds: Callable[[], float], *, limit_s: float, sample_s: float = 0.25, idle_cores: float = 0.05
+) -> float:
+    """Wait (at most ``limit_s``) until processes whose CPU seconds ``cpu_seconds`` sums go idle.
+
+    wrk abandons the requests in flight when its duration is over, and the servers go on
+    answering them: the next run (or a count of agency calls) should not start before they
+    are done. Answers the seconds waited.
+    """
+    started = time.monotonic()
+    while True:
+        before = cpu_seconds()
+        await asyncio.sleep(sample_s)
+        waited = time.monotonic() - started
+        if cpu_seconds() - before < idle_cores * sample_s or waited >= limit_s:
+            return waited

@@ -21,6 +21,14 @@ in the same run. `target CPU` is the cores the measured server process used; `ot
 processes outside the benchmark used meanwhile (they competed for the same cores: a run with a high
 figure there is disturbed).
 
+What a row counts depends on its scenario (the JSON file's `load.unit` says it too):
+`judgment-360` and `inbox-polling`: one request, `conc.` requests in flight (for inbox-polling one
+client per office); `submit-ack`: one submitJudgment + acknowledgeTransfer pair (latencies of the
+pair, `req/s` = pairs per second), one row per database; `fanout`: one event delivered to one
+subscriber (`conc.` = subscribers, `req/s` = deliveries per second, latency from the court sending
+the judgment to the subscriber receiving the event, `errors` = lost or duplicated deliveries);
+`national-report`: one committee report (no p99 recorded, `duration` = the warm series).
+
 | run (UTC) | scenario | target | commit | conc. | duration | req/s | p50 ms | p95 ms | p99 ms | errors | target CPU | other CPU | hub ÷ limit | file |
 |---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|
 """
@@ -74,11 +82,20 @@ def write(doc: dict[str, Any], results_dir: Path) -> Path:
     return path
 
 
-def summary_rows(doc: dict[str, Any], path: Path) -> list[str]:
-    when = datetime.fromisoformat(doc["started_at"]).strftime("%Y-%m-%d %H:%M")
+def _commit(doc: dict[str, Any]) -> str:
     commit = doc["git"].get("short") or "?"
-    if doc["git"].get("dirty"):
-        commit += " (dirty)"
+    return commit + " (dirty)" if doc["git"].get("dirty") else commit
+
+
+def _ms(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1f}"
+
+
+def summary_rows(doc: dict[str, Any], path: Path) -> list[str]:
+    if doc["scenario"] == "national-report":
+        return national_report_rows(doc, path)
+    when = datetime.fromisoformat(doc["started_at"]).strftime("%Y-%m-%d %H:%M")
+    commit = _commit(doc)
     ratio = (doc.get("hub_vs_limit") or {}).get("rps_ratio")
     rows = []
     for name, t in doc["targets"].items():
@@ -94,9 +111,9 @@ def summary_rows(doc: dict[str, Any], path: Path) -> list[str]:
                     str(doc["load"]["concurrency"]),
                     f"{t['elapsed_s']:.0f} s",
                     f"{t['rps']:.1f}",
-                    f"{latency['p50']:.1f}",
-                    f"{latency['p95']:.1f}",
-                    f"{latency['p99']:.1f}",
+                    _ms(latency["p50"]),
+                    _ms(latency["p95"]),
+                    _ms(latency["p99"]),
                     f"{t['errors']} / {t['requests']}",
                     _cores(t["cpu"].get(name)),
                     _cores(t["cpu"].get("other_processes")),
@@ -111,6 +128,38 @@ def summary_rows(doc: dict[str, Any], path: Path) -> list[str]:
 
 def _cores(entry: dict[str, float] | None) -> str:
     return f"{entry['cores']:.2f}" if entry else "?"
+
+
+def national_report_rows(doc: dict[str, Any], path: Path) -> list[str]:
+    """``national-report`` documents (bench/national_report.py): one row per warm series, in process and over HTTP."""
+    when = datetime.fromisoformat(doc["started_at"]).strftime("%Y-%m-%d %H:%M")
+    series = [("in process", doc.get("in_process"), "this_process_cores"), ("hub (HTTP)", doc.get("http"), "hub_cores")]
+    rows = []
+    for name, figures, own in series:
+        if not figures:
+            continue
+        warm, cpu = figures["warm_ms"], figures.get("cpu_warm") or {}
+        seconds = cpu.get("seconds") or warm["n"] * warm["mean"] / 1000
+        errors = f"{figures['error_count']} / {warm['n'] + 1}" if "error_count" in figures else "–"
+        cells = [
+            when,
+            doc["scenario"],
+            name,
+            f"`{_commit(doc)}`",
+            "1",
+            f"{seconds:.0f} s",
+            f"{warm['n'] / seconds:.2f}" if seconds else "–",
+            _ms(warm["p50"]),
+            _ms(warm["p95"]),
+            "–",
+            errors,
+            f"{cpu[own]:.2f}" if own in cpu else "?",
+            f"{cpu['other_cores']:.2f}" if "other_cores" in cpu else "?",
+            "",
+            f"[{path.name}]({path.name})",
+        ]
+        rows.append("| " + " | ".join(cells) + " |")
+    return rows
 
 
 def update_summary(doc: dict[str, Any], path: Path, results_dir: Path) -> Path:

@@ -113,6 +113,10 @@ def request_bodies(pool: Sequence[dict[str, Any]]) -> list[bytes]:
     return [orjson.dumps({"query": QUERY, "variables": variables}) for variables in pool]
 
 
+JUDGMENT_MARKER = b'"cursor"'
+"""Occurs once per judgment in an answer (each edge's cursor; pageInfo's is ``endCursor``): what wrk counts."""
+
+
 def check_answer(body: bytes) -> tuple[str | None, int]:
     """``(error, judgments)``: an error description (None when fine) and how many judgments came back."""
     try:

@@ -17,8 +17,9 @@ from gateway.settings import Settings
 
 
 class HubProcess:
-    def __init__(self, settings: Settings, log_dir: Path, startup_timeout: float = 60.0) -> None:
+    def __init__(self, settings: Settings, log_dir: Path, startup_timeout: float = 60.0, workers: int = 1) -> None:
         self.settings = replace(settings, host="127.0.0.1", port=settings.port or free_port())
+        self.workers = workers
         self.log_dir = log_dir
         self.startup_timeout = startup_timeout
         self.process: subprocess.Popen[bytes] | None = None
@@ -32,7 +33,11 @@ class HubProcess:
         env = {**os.environ, **self.settings.to_env()}
         with (self.log_dir / "hub.stdout.log").open("ab") as out, (self.log_dir / "hub.stderr.log").open("ab") as err:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "gateway.cli", "serve"], env=env, stdout=out, stderr=err, start_new_session=True
+                [sys.executable, "-m", "gateway.cli", "serve", "--workers", str(self.workers)],
+                env=env,
+                stdout=out,
+                stderr=err,
+                start_new_session=True,
             )
         deadline = time.monotonic() + self.startup_timeout
         while time.monotonic() < deadline:
