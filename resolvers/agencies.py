@@ -10,14 +10,14 @@ import strawberry
 from ledger.agencies import AgencyRepository
 from resolvers.context import Context
 from schema.enums import AgencyKind, AgencyLevel
-from schema.types.agency import Agency, load_agency
+from schema.types.agency import Agency, agency_named
 
 
 @strawberry.type
 class AgencyQueries:
     @strawberry.field(description="One agency by code, dissolved ones included.")
-    async def agency(self, info: strawberry.Info[Context, None], code: strawberry.ID) -> Agency | None:
-        return await load_agency(info, str(code))
+    def agency(self, info: strawberry.Info[Context, None], code: strawberry.ID) -> Agency | None:
+        return agency_named(info, str(code))
 
     @strawberry.field(description="Agencies, filtered; ordered by code.")
     async def agencies(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import strawberry
 
 from domain.errors import BadInput
@@ -9,6 +11,8 @@ from domain.types import CaseType
 from ledger.judgments import JudgmentFilter as RegistryFilter
 from ledger.judgments import JudgmentRegistry, RegistryEntry
 from resolvers.context import Context
+from resolvers.lookahead import selected_below
+from resolvers.stitching import stitch
 from schema.inputs import JudgmentFilter
 from schema.types.judgment import Judgment
 from schema.types.pagination import JudgmentConnection, JudgmentEdge, PageInfo
@@ -52,7 +56,8 @@ class JudgmentQueries:
         entry = await ctx.loaders.judgment.load(str(id))
         if entry is None or not ctx.policy.reaches(ctx.principal, "judgment", judgment_codes(entry)):
             return None  # out of reach reads as absent: existence is not revealed
-        return Judgment.from_entry(entry)
+        (found,) = await stitch(info, [entry])
+        return found
 
     @strawberry.field(
         description=f"Judgments matching the filter, newest effective date first; at most {MAX_PAGE} a page."
@@ -68,19 +73,29 @@ class JudgmentQueries:
             raise BadInput(f"first must be between 1 and {MAX_PAGE}")
         ctx = info.context
         wanted = registry_filter(filter, ctx.policy.records_in_reach(ctx.principal, "judgments"))
-        async with info.context.sessions() as session:
-            try:
-                page = await JudgmentRegistry(session).search(wanted, first=first, after=after)
-            except ValueError as exc:
-                raise BadInput(str(exc)) from exc
-        for entry in page.items:  # prime the loader: a later judgment(id) in the same request costs nothing
-            info.context.loaders.judgment.prime(entry.id, entry)
-        edges = [
-            JudgmentEdge(cursor=cursor, node=Judgment.from_entry(e))
-            for e, cursor in zip(page.items, page.cursors, strict=True)
-        ]
+        # The count does not depend on the page: asked for, it runs meanwhile on its own connection.
+        count = asyncio.ensure_future(count_judgments(ctx, wanted)) if "totalCount" in selected_below(info) else None
+        try:
+            async with ctx.sessions() as session:
+                try:
+                    page = await JudgmentRegistry(session).search(wanted, first=first, after=after)
+                except ValueError as exc:
+                    raise BadInput(str(exc)) from exc
+            for entry in page.items:  # prime the loader: a later judgment(id) in the same request costs nothing
+                ctx.loaders.judgment.prime(entry.id, entry)
+            nodes = await stitch(info, page.items, "edges", "node")
+        except BaseException:
+            if count is not None:
+                count.cancel()
+            raise
         return JudgmentConnection(
-            edges=edges,
+            edges=[JudgmentEdge(cursor=c, node=n) for n, c in zip(nodes, page.cursors, strict=True)],
             page_info=PageInfo.of(page, after),
             registry_filter=wanted,
+            counting=count,
         )
+
+
+async def count_judgments(ctx: Context, wanted: RegistryFilter) -> int:
+    async with ctx.sessions() as session:
+        return await JudgmentRegistry(session).count(wanted)

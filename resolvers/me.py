@@ -6,7 +6,7 @@ import strawberry
 
 from resolvers.context import Context
 from schema.enums import Role
-from schema.types.agency import Agency, load_agency
+from schema.types.agency import Agency, agency_named
 
 
 @strawberry.type(description="The principal of this request, from its token.")
@@ -16,8 +16,8 @@ class Me:
     person: str | None
 
     @strawberry.field
-    async def agency(self, info: strawberry.Info[Context, None]) -> Agency | None:
-        return await load_agency(info, str(self.agency_code))
+    def agency(self, info: strawberry.Info[Context, None]) -> Agency | None:
+        return agency_named(info, str(self.agency_code))
 
 
 @strawberry.type

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -57,9 +57,9 @@ from adapters.enforcement import HttpEnforcementAdapter
 from adapters.procuracy import HttpProcuracyAdapter
 from domain import types as d
 from domain.access import Role
+from ledger.agencies import AgencyRepository
 from ledger.db import create_engine, session_factory
 from ledger.judgments import JudgmentRegistry
-from resolvers.dataloaders.agencies import agency_loader
 from resolvers.dataloaders.agency_systems import adapter_loader
 from resolvers.judgments import MAX_PAGE, registry_filter
 from schema.enums import CaseStatus, CaseType, Instance, SupervisionKind
@@ -76,7 +76,7 @@ MINISTRY = frozenset({Role.MINISTRY})  # the bench's principal: what the hub sho
 class PeerContext:
     """Per request: fresh DataLoaders (a loader's cache must not outlive its request)."""
 
-    agencies: DataLoader[str, d.Agency | None] | None = None  # registry
+    agencies: Mapping[str, d.Agency] | None = None  # registry: the organisation, loaded at start as the hub does
     records: DataLoader[d.JudgmentKey, Any] | None = None  # an agency's system
     sessions: async_sessionmaker[AsyncSession] | None = None
     request: Any = None
@@ -106,14 +106,14 @@ class AgencyEntity:
         return self.valid_to is None or self.valid_to >= date.today()
 
     @classmethod
-    async def resolve_reference(cls, info: Info, code: strawberry.ID) -> AgencyEntity | None:
-        return await load_agency(info, str(code))
+    def resolve_reference(cls, info: Info, code: strawberry.ID) -> AgencyEntity | None:
+        return load_agency(info, str(code))
 
 
-async def load_agency(info: Info, code: str | None) -> AgencyEntity | None:
-    loader = info.context.agencies
-    assert loader is not None
-    found = None if code is None else await loader.load(code)
+def load_agency(info: Info, code: str | None) -> AgencyEntity | None:
+    organisation = info.context.agencies
+    assert organisation is not None
+    found = None if code is None else organisation.get(code)
     return (
         None
         if found is None
@@ -135,20 +135,20 @@ class RegistryJudgment:
     procuracy_code: strawberry.Private[str]
 
     @strawberry.field
-    async def court(self, info: Info) -> AgencyEntity | None:
-        return await load_agency(info, self.court_code)
+    def court(self, info: Info) -> AgencyEntity | None:
+        return load_agency(info, self.court_code)
 
     @strawberry.field
-    async def enforcement_agency(self, info: Info) -> AgencyEntity | None:
-        return await load_agency(info, self.enforcement_agency_code)
+    def enforcement_agency(self, info: Info) -> AgencyEntity | None:
+        return load_agency(info, self.enforcement_agency_code)
 
     @strawberry.field
-    async def enforcement_office(self, info: Info) -> AgencyEntity | None:
-        return await load_agency(info, self.enforcement_office_code)
+    def enforcement_office(self, info: Info) -> AgencyEntity | None:
+        return load_agency(info, self.enforcement_office_code)
 
     @strawberry.field
-    async def procuracy(self, info: Info) -> AgencyEntity | None:
-        return await load_agency(info, self.procuracy_code)
+    def procuracy(self, info: Info) -> AgencyEntity | None:
+        return load_agency(info, self.procuracy_code)
 
 
 @strawberry.type
@@ -358,12 +358,13 @@ async def healthz(request: Request) -> Response:
 def create_registry_app(database: Path) -> Starlette:
     engine = create_engine(f"sqlite+aiosqlite:///{database}")
     sessions = session_factory(engine)
-    view = SubgraphGraphQL(
-        build_schema("registry"), lambda: PeerContext(agencies=agency_loader(sessions), sessions=sessions)
-    )
+    organisation: dict[str, d.Agency] = {}
+    view = SubgraphGraphQL(build_schema("registry"), lambda: PeerContext(agencies=organisation, sessions=sessions))
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        async with sessions() as session:  # the organisation in memory, as the hub holds it
+            organisation.update(await AgencyRepository(session).all_by_code())
         try:
             yield
         finally:

@@ -1,7 +1,8 @@
 """Per-request DataLoaders, one per file, bundled by :class:`Loaders`.
 
 Each agency is reached once per level of a query: every ``load(key)`` made
-while resolving one level is gathered into one ``fetch_many`` batch.
+while resolving one level is gathered into one ``fetch_many`` batch. Agencies need
+no loader: the organisation is in memory (``Context.agencies``, ``schema.types.agency.agency_named``).
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from strawberry.dataloader import DataLoader
 
 from adapters.registry import Adapters
 from domain.types import (
-    Agency,
     CourtJudgment,
     EnforcementCase,
     JudgmentKey,
@@ -23,7 +23,6 @@ from domain.types import (
 )
 from ledger.coordination import CoordinationEvent
 from ledger.judgments import RegistryEntry
-from resolvers.dataloaders.agencies import agency_loader
 from resolvers.dataloaders.agency_systems import adapter_loader
 from resolvers.dataloaders.coordination import history_loader
 from resolvers.dataloaders.judgments import registry_entry_loader
@@ -32,7 +31,6 @@ from resolvers.dataloaders.personnel import staffing_unit_loader
 
 @dataclass(frozen=True, slots=True)
 class Loaders:
-    agency: DataLoader[str, Agency | None]
     judgment: DataLoader[str, RegistryEntry | None]
     court_judgment: DataLoader[JudgmentKey, CourtJudgment | None]
     enforcement_case: DataLoader[JudgmentKey, EnforcementCase | None]
@@ -44,7 +42,6 @@ class Loaders:
     @classmethod
     def build(cls, sessions: async_sessionmaker[AsyncSession], adapters: Adapters) -> Loaders:
         return cls(
-            agency=agency_loader(sessions),
             judgment=registry_entry_loader(sessions),
             court_judgment=adapter_loader(adapters.court),
             enforcement_case=adapter_loader(adapters.enforcement),

@@ -25,6 +25,9 @@ class Agency:
     former_province: str | None = strawberry.field(
         description="For dissolved agencies: the province before the 2025 merger."
     )
+    active: bool = strawberry.field(
+        description="True while the agency exists (no end date, or an end date in the future)."
+    )
     parent_code: strawberry.Private[str | None]
     successor_code: strawberry.Private[str | None]
 
@@ -40,42 +43,36 @@ class Agency:
             valid_to=a.valid_to,
             area_number=a.area_number,
             former_province=a.former_province,
+            active=a.valid_to is None or a.valid_to >= date.today(),
             parent_code=a.parent_code,
             successor_code=a.successor_code,
         )
 
-    @strawberry.field(description="True while the agency exists (no end date, or an end date in the future).")
-    def active(self) -> bool:
-        return self.valid_to is None or self.valid_to >= date.today()
-
     @strawberry.field(description="The agency this one reports to.")
-    async def parent(self, info: strawberry.Info[Context, None]) -> Agency | None:
-        return await load_agency(info, self.parent_code)
+    def parent(self, info: strawberry.Info[Context, None]) -> Agency | None:
+        return agency_named(info, self.parent_code)
 
     @strawberry.field(description="The agency that took over this one's work when it was dissolved.")
-    async def successor(self, info: strawberry.Info[Context, None]) -> Agency | None:
-        return await load_agency(info, self.successor_code)
+    def successor(self, info: strawberry.Info[Context, None]) -> Agency | None:
+        return agency_named(info, self.successor_code)
 
     @strawberry.field(
         description="The agency holding this one's work today: itself, or the end of its successor chain."
     )
-    async def current_successor(self, info: strawberry.Info[Context, None]) -> Agency | None:
-        chain: dict[str, d.Agency] = {}
-        code: str | None = str(self.code)
-        while code is not None and code not in chain:
-            found = await info.context.loaders.agency.load(code)
-            if found is None:
-                return None
-            chain[code] = found
-            code = found.successor_code
+    def current_successor(self, info: strawberry.Info[Context, None]) -> Agency | None:
         try:
-            return Agency.from_domain(current_successor(str(self.code), chain))
+            return Agency.from_domain(current_successor(str(self.code), info.context.agencies))
         except RoutingError:
             return None
 
 
-async def load_agency(info: strawberry.Info[Context, None], code: str | None) -> Agency | None:
+def agency_named(info: strawberry.Info[Context, None], code: str | None) -> Agency | None:
+    """The agency ``code`` names, from the organisation the hub loaded at start (no I/O; None when unknown).
+
+    The same snapshot the access policy decides with (``HubState.agencies``): an agency
+    added to the database later is known after a restart, for reads as for access.
+    """
     if code is None:
         return None
-    found = await info.context.loaders.agency.load(code)
+    found = info.context.agencies.get(code)
     return Agency.from_domain(found) if found is not None else None

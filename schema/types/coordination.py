@@ -16,7 +16,7 @@ from ledger.coordination import CoordinationEvent as LedgerEvent
 from ledger.coordination import CoordinationLedger
 from ledger.coordination import CoordinationRequest as LedgerRequest
 from resolvers.context import Context
-from schema.types.agency import Agency, load_agency
+from schema.types.agency import Agency, agency_named
 from schema.types.pagination import PageInfo
 from schema.types.transfer import DeadlineState, UserError
 
@@ -94,13 +94,13 @@ class CoordinationAgreement:
         )
 
     @strawberry.field(description="The agencies bound by the agreement.")
-    async def parties(self, info: Info) -> list[Agency]:
-        found = [await load_agency(info, code) for code in self.party_codes]
+    def parties(self, info: Info) -> list[Agency]:
+        found = [agency_named(info, code) for code in self.party_codes]
         return [a for a in found if a is not None]
 
     @strawberry.field(description="The agency that registered it in the hub.")
-    async def registered_by(self, info: Info) -> Agency | None:
-        return await load_agency(info, self.registered_by_code)
+    def registered_by(self, info: Info) -> Agency | None:
+        return agency_named(info, self.registered_by_code)
 
     @strawberry.field(description="True when today (Việt Nam time) lies within its validity period.")
     def in_force(self) -> bool:
@@ -201,16 +201,16 @@ class CoordinationRequest:
         )
 
     @strawberry.field
-    async def sender(self, info: Info) -> Agency | None:
-        return await load_agency(info, self.sender_code)
+    def sender(self, info: Info) -> Agency | None:
+        return agency_named(info, self.sender_code)
 
     @strawberry.field
-    async def addressee(self, info: Info) -> Agency | None:
-        return await load_agency(info, self.addressee_code)
+    def addressee(self, info: Info) -> Agency | None:
+        return agency_named(info, self.addressee_code)
 
     @strawberry.field(description="Agencies that get a read-only copy under the distribution rules.")
-    async def observers(self, info: Info) -> list[Agency]:
-        found = [await load_agency(info, code) for code in self.observer_codes]
+    def observers(self, info: Info) -> list[Agency]:
+        found = [agency_named(info, code) for code in self.observer_codes]
         return [a for a in found if a is not None]
 
     @strawberry.field(

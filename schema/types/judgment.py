@@ -2,16 +2,21 @@
 
 Registry fields come from the hub's own database. ``parties``, ``obligations`` and
 ``courtDetails`` come from the court's system, ``enforcementCase`` from the
-enforcement agency's, ``supervision`` from the procuracy's — each through its
-DataLoader, so a page of judgments costs one call per agency. When an agency
-cannot answer, its fields are null and ``errors`` names it
-(``extensions.code`` AGENCY_UNAVAILABLE / AGENCY_TIMEOUT / AGENCY_BAD_DATA).
+enforcement agency's, ``supervision`` from the procuracy's. The resolver that
+returns judgments fetches, once for all of them, what the selection asks of each
+system (``resolvers/stitching.py``: one call per agency for a page, through the
+request's DataLoaders) and hands every judgment its :class:`AgencyRecords`; the
+fields below then read them without I/O. When an agency cannot answer, its fields
+are null and ``errors`` names it (``extensions.code`` AGENCY_UNAVAILABLE /
+AGENCY_TIMEOUT / AGENCY_BAD_DATA).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TypeVar
 
 import strawberry
 
@@ -32,9 +37,44 @@ from schema.enums import (
     SupervisionKind,
 )
 from schema.scalars import VND
-from schema.types.agency import Agency, load_agency
+from schema.types.agency import Agency, agency_named
 
 Info = strawberry.Info[Context, None]
+T = TypeVar("T")
+
+
+class NotFetched:
+    """Marks a system's record that the selection did not ask for, so it was not fetched."""
+
+
+NOT_FETCHED = NotFetched()
+
+
+def _ready(value: T | BaseException | NotFetched, system: str) -> T:
+    """The record; the system's failure raised (its fields null, the error named); never an unfetched one."""
+    if isinstance(value, BaseException):
+        raise value
+    if isinstance(value, NotFetched):
+        raise RuntimeError(f"the {system} record of a judgment was read but not fetched with its page")
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class AgencyRecords:
+    """What each agency's system answered for one judgment: the record, None (it has none) or its error."""
+
+    court: d.CourtJudgment | BaseException | NotFetched | None = NOT_FETCHED
+    case: d.EnforcementCase | BaseException | NotFetched | None = NOT_FETCHED
+    supervision: tuple[d.SupervisionRecord, ...] | BaseException | NotFetched = NOT_FETCHED
+
+    def court_judgment(self) -> d.CourtJudgment | None:
+        return _ready(self.court, "court")
+
+    def enforcement_case(self) -> d.EnforcementCase | None:
+        return _ready(self.case, "enforcement")
+
+    def supervision_records(self) -> tuple[d.SupervisionRecord, ...]:
+        return _ready(self.supervision, "procuracy")
 
 
 @strawberry.type(description="A party to the judgment, as the court recorded it.")
@@ -133,12 +173,12 @@ class EnforcementCase:
         )
 
     @strawberry.field
-    async def agency(self, info: Info) -> Agency | None:
-        return await load_agency(info, self.agency_code)
+    def agency(self, info: Info) -> Agency | None:
+        return agency_named(info, self.agency_code)
 
     @strawberry.field
-    async def office(self, info: Info) -> Agency | None:
-        return await load_agency(info, self.office_code)
+    def office(self, info: Info) -> Agency | None:
+        return agency_named(info, self.office_code)
 
 
 @strawberry.type(
@@ -166,8 +206,8 @@ class SupervisionRecord:
         )
 
     @strawberry.field
-    async def procuracy(self, info: Info) -> Agency | None:
-        return await load_agency(info, self.procuracy_code)
+    def procuracy(self, info: Info) -> Agency | None:
+        return agency_named(info, self.procuracy_code)
 
 
 @strawberry.type(
@@ -185,9 +225,11 @@ class Judgment:
     enforcement_agency_code: strawberry.Private[str]
     enforcement_office_code: strawberry.Private[str | None]
     procuracy_code: strawberry.Private[str]
+    records: strawberry.Private[AgencyRecords]
 
     @classmethod
-    def from_entry(cls, e: RegistryEntry) -> Judgment:
+    def from_entry(cls, e: RegistryEntry, records: AgencyRecords) -> Judgment:
+        """Use ``resolvers.stitching.stitch``, which fetches the records the selection needs."""
         return cls(
             id=strawberry.ID(e.id),
             number=e.number,
@@ -200,6 +242,7 @@ class Judgment:
             enforcement_agency_code=e.enforcement_agency_code,
             enforcement_office_code=e.enforcement_office_code,
             procuracy_code=e.procuracy_code,
+            records=records,
         )
 
     @property
@@ -207,24 +250,24 @@ class Judgment:
         return d.JudgmentKey(self.court_code, self.number)
 
     @strawberry.field(description="The court that issued the judgment (possibly dissolved since).")
-    async def court(self, info: Info) -> Agency | None:
-        return await load_agency(info, self.court_code)
+    def court(self, info: Info) -> Agency | None:
+        return agency_named(info, self.court_code)
 
     @strawberry.field(description="The competent enforcement agency today (successors of dissolved agencies followed).")
-    async def enforcement_agency(self, info: Info) -> Agency | None:
-        return await load_agency(info, self.enforcement_agency_code)
+    def enforcement_agency(self, info: Info) -> Agency | None:
+        return agency_named(info, self.enforcement_agency_code)
 
     @strawberry.field(description="The area office that executes the judgment, if any.")
-    async def enforcement_office(self, info: Info) -> Agency | None:
-        return await load_agency(info, self.enforcement_office_code)
+    def enforcement_office(self, info: Info) -> Agency | None:
+        return agency_named(info, self.enforcement_office_code)
 
     @strawberry.field(description="The procuracy that supervises the enforcement.")
-    async def procuracy(self, info: Info) -> Agency | None:
-        return await load_agency(info, self.procuracy_code)
+    def procuracy(self, info: Info) -> Agency | None:
+        return agency_named(info, self.procuracy_code)
 
     @strawberry.field(description="From the court's system. Personal data: every read is recorded in the audit trail.")
-    async def parties(self, info: Info) -> list[Party] | None:
-        found = await info.context.loaders.court_judgment.load(self.key)
+    def parties(self, info: Info) -> list[Party] | None:
+        found = self.records.court_judgment()
         if found is None:
             return None
         info.context.personal_reads.add((PARTIES_READ, str(self.id)))  # audited once per operation
@@ -232,21 +275,20 @@ class Judgment:
         return [Party.from_domain(p, roles) for p in found.parties]
 
     @strawberry.field(description="From the court's system.")
-    async def obligations(self, info: Info) -> list[Obligation] | None:
-        found = await info.context.loaders.court_judgment.load(self.key)
+    def obligations(self) -> list[Obligation] | None:
+        found = self.records.court_judgment()
         return [Obligation.from_domain(o) for o in found.obligations] if found else None
 
     @strawberry.field(description="From the court's system.")
-    async def court_details(self, info: Info) -> CourtDetails | None:
-        found = await info.context.loaders.court_judgment.load(self.key)
+    def court_details(self) -> CourtDetails | None:
+        found = self.records.court_judgment()
         return CourtDetails.from_domain(found) if found else None
 
     @strawberry.field(description="From the enforcement agency's system; null when no case is open.")
-    async def enforcement_case(self, info: Info) -> EnforcementCase | None:
-        found = await info.context.loaders.enforcement_case.load(self.key)
+    def enforcement_case(self) -> EnforcementCase | None:
+        found = self.records.enforcement_case()
         return EnforcementCase.from_domain(found) if found else None
 
     @strawberry.field(description="From the procuracy's system: its documents about this judgment (empty when none).")
-    async def supervision(self, info: Info) -> list[SupervisionRecord] | None:
-        found = await info.context.loaders.supervision.load(self.key)
-        return [SupervisionRecord.from_domain(r) for r in found]
+    def supervision(self) -> list[SupervisionRecord] | None:
+        return [SupervisionRecord.from_domain(r) for r in self.records.supervision_records()]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import strawberry
@@ -42,8 +43,11 @@ class JudgmentConnection:
     edges: list[JudgmentEdge]
     page_info: PageInfo
     registry_filter: strawberry.Private[RegistryFilter]
+    counting: strawberry.Private[asyncio.Future[int] | None] = None  # started with the page when asked for
 
     @strawberry.field(description="Number of judgments matching the filter (all pages).")
     async def total_count(self, info: strawberry.Info[Context, None]) -> int:
+        if self.counting is not None:
+            return await self.counting
         async with info.context.sessions() as session:
             return await JudgmentRegistry(session).count(self.registry_filter)

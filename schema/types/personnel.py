@@ -22,7 +22,7 @@ from domain.policy import mask_officer_birth_date, mask_officer_citizen_id, mask
 from resolvers.context import Context
 from resolvers.personal_data import OFFICERS_READ
 from schema.enums import PersonnelAlertKind, Sex
-from schema.types.agency import Agency, load_agency
+from schema.types.agency import Agency, agency_named
 from schema.types.pagination import PageInfo
 
 Info = strawberry.Info[Context, None]
@@ -91,8 +91,8 @@ class Officer:
         )
 
     @strawberry.field(description="The unit the officer works in.")
-    async def agency(self, info: Info) -> Agency | None:
-        return await load_agency(info, self.agency_code)
+    def agency(self, info: Info) -> Agency | None:
+        return agency_named(info, self.agency_code)
 
 
 @strawberry.type(
@@ -104,8 +104,8 @@ class UnavailableUnit:
     agency_code: strawberry.Private[str]
 
     @strawberry.field
-    async def agency(self, info: Info) -> Agency | None:
-        return await load_agency(info, self.agency_code)
+    def agency(self, info: Info) -> Agency | None:
+        return agency_named(info, self.agency_code)
 
 
 def unavailable_units(failed: Mapping[str, AgencyError]) -> list[UnavailableUnit]:
@@ -149,8 +149,8 @@ class VacantPost:
     agency_code: strawberry.Private[str]
 
     @strawberry.field
-    async def agency(self, info: Info) -> Agency | None:
-        return await load_agency(info, self.agency_code)
+    def agency(self, info: Info) -> Agency | None:
+        return agency_named(info, self.agency_code)
 
 
 @strawberry.type(description="One unit's staffing: quota (biên chế) against people in post.")
@@ -166,8 +166,8 @@ class UnitStaffing:
         return None if self.quota is None else self.quota - self.in_post
 
     @strawberry.field
-    async def agency(self, info: Info) -> Agency | None:
-        return await load_agency(info, self.agency_code)
+    def agency(self, info: Info) -> Agency | None:
+        return agency_named(info, self.agency_code)
 
     @classmethod
     def from_domain(cls, s: rules.StaffingSummary) -> UnitStaffing:
@@ -237,8 +237,8 @@ class PersonnelAlert:
     agency_code: strawberry.Private[str]
 
     @strawberry.field
-    async def agency(self, info: Info) -> Agency | None:
-        return await load_agency(info, self.agency_code)
+    def agency(self, info: Info) -> Agency | None:
+        return agency_named(info, self.agency_code)
 
     @classmethod
     def from_domain(cls, a: rules.PersonnelAlert, names: Mapping[str, str]) -> PersonnelAlert:

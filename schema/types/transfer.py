@@ -16,9 +16,10 @@ from ledger.transfers import ReturnReason as DomainReturnReason
 from ledger.transfers import Transfer as LedgerTransfer
 from ledger.transfers import TransferStatus as DomainTransferStatus
 from resolvers.context import Context
+from resolvers.stitching import stitch
 from schema.enums import CaseType, DecisionKind, Instance, ObligationKind, PartyKind, PartyRole
 from schema.scalars import VND
-from schema.types.agency import Agency, load_agency
+from schema.types.agency import Agency, agency_named
 from schema.types.judgment import Judgment
 
 Info = strawberry.Info[Context, None]
@@ -185,27 +186,30 @@ class Transfer:
     @strawberry.field
     async def judgment(self, info: Info) -> Judgment | None:
         entry = await info.context.loaders.judgment.load(self.judgment_id)
-        return Judgment.from_entry(entry) if entry else None
+        if entry is None:
+            return None
+        (found,) = await stitch(info, [entry])
+        return found
 
     @strawberry.field
-    async def court(self, info: Info) -> Agency | None:
-        return await load_agency(info, self.court_code)
+    def court(self, info: Info) -> Agency | None:
+        return agency_named(info, self.court_code)
 
     @strawberry.field
-    async def enforcement_agency(self, info: Info) -> Agency | None:
-        return await load_agency(info, self.enforcement_agency_code)
+    def enforcement_agency(self, info: Info) -> Agency | None:
+        return agency_named(info, self.enforcement_agency_code)
 
     @strawberry.field
-    async def enforcement_office(self, info: Info) -> Agency | None:
-        return await load_agency(info, self.enforcement_office_code)
+    def enforcement_office(self, info: Info) -> Agency | None:
+        return agency_named(info, self.enforcement_office_code)
 
     @strawberry.field(description="The office whose receipt register holds the judgment.")
-    async def register_office(self, info: Info) -> Agency | None:
-        return await load_agency(info, self.register_office_code)
+    def register_office(self, info: Info) -> Agency | None:
+        return agency_named(info, self.register_office_code)
 
     @strawberry.field
-    async def procuracy(self, info: Info) -> Agency | None:
-        return await load_agency(info, self.procuracy_code)
+    def procuracy(self, info: Info) -> Agency | None:
+        return agency_named(info, self.procuracy_code)
 
 
 @strawberry.input

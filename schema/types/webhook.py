@@ -14,7 +14,7 @@ import strawberry
 
 from ledger import outbox, webhooks
 from resolvers.context import Context
-from schema.types.agency import Agency, load_agency
+from schema.types.agency import Agency, agency_named
 from schema.types.event import format_cursor
 from schema.types.pagination import PageInfo
 from schema.types.transfer import UserError
@@ -38,8 +38,8 @@ class Webhook:
     created_at: datetime
 
     @strawberry.field
-    async def agency(self, info: Info) -> Agency | None:
-        return await load_agency(info, str(self.agency_code))
+    def agency(self, info: Info) -> Agency | None:
+        return agency_named(info, str(self.agency_code))
 
     @classmethod
     def from_ledger(cls, w: webhooks.Webhook) -> Webhook:
