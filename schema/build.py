@@ -16,6 +16,7 @@ from resolvers.personal_data import AuditPersonalReads
 from resolvers.query import Query
 from resolvers.subscription import Subscription
 from schema.errors import ClientErrors, log_errors
+from schema.execution import HubExecutionContext, slim_resolvers
 from schema.scalars import SCALARS
 
 
@@ -39,11 +40,13 @@ def build_schema(
         mutation=Mutation,
         subscription=Subscription,
         extensions=[*extensions, AuditPersonalReads, ClientErrors],
+        execution_context_class=HubExecutionContext,
         config=StrawberryConfig(
             scalar_map=SCALARS,
             batching_config=BatchingConfig(max_operations=max_batch_operations) if max_batch_operations > 0 else None,
         ),
     )
+    slim_resolvers(schema._schema, schema.config)
     guard_schema(schema._schema)
     return schema
 
