@@ -66,6 +66,7 @@ from strawberry.extensions import (
 )
 
 from domain.access import Role
+from schema.document_cache import DocumentCache, DocumentMemo
 
 TOO_COMPLEX = "QUERY_TOO_COMPLEX"
 PAGE_ARGUMENTS = ("first", "last", "limit")
@@ -85,7 +86,12 @@ def limit_extensions(
     default_page_size: int,
     schema_open_to_all: bool,
 ) -> list[Callable[[], SchemaExtension]]:
-    """The document bounds and the schema-disclosure policy, as per-operation factories."""
+    """The document bounds and the schema-disclosure policy, as per-operation factories.
+
+    The last one remembers parsed documents and passed validations (``schema/document_cache.py``):
+    one memory for every operation these factories serve, none shared with another schema.
+    """
+    memo = DocumentMemo()
     return [
         RefusalCodes,
         partial(MaxTokensLimiter, max_token_count=max_tokens),
@@ -94,6 +100,7 @@ def limit_extensions(
         partial(MaxDirectives, max_directives=max_directives),
         partial(MaxCost, max_cost=max_cost, max_fields=max_tokens, default_page_size=default_page_size),
         partial(SchemaDisclosure, open_to_all=schema_open_to_all),
+        partial(DocumentCache, memo),
     ]
 
 
