@@ -3,9 +3,10 @@
 A resolver that returns a list of objects can fetch, once, what those objects'
 fields will need (``resolvers/stitching.py``) instead of each object fetching on
 its own: the difference between one coroutine per judgment and field and one
-gather per page. Fragments (named and inline) are flattened; ``@skip`` /
-``@include`` are not evaluated, so the answer may name a field the execution
-then skips (a fetch too many, never one too few).
+gather per page. Fragments (named and inline) are flattened; ``@skip`` and
+``@include`` are evaluated as the execution evaluates them, so a field is named
+exactly when it will be resolved (which matters: asking for ``parties`` is what
+audits a read of personal data).
 """
 
 from __future__ import annotations
@@ -17,8 +18,17 @@ import strawberry
 from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField, Selection
 
 
+def _included(selection: Selection) -> bool:
+    directives = selection.directives
+    if not directives:
+        return True
+    return directives.get("skip", {}).get("if") is not True and directives.get("include", {}).get("if") is not False
+
+
 def _fields(selections: Iterable[Selection]) -> Iterator[SelectedField]:
     for selection in selections:
+        if not _included(selection):
+            continue
         if isinstance(selection, SelectedField):
             yield selection
         elif isinstance(selection, FragmentSpread | InlineFragment):

@@ -1,34 +1,46 @@
 """Judgments stitched with the agencies' systems: one fetch per system for a whole list.
 
 Every resolver that returns judgments builds them here. The selection below it
-says which systems are needed (``resolvers/lookahead.py``): the court's for
+says which fields will be resolved (``resolvers/lookahead.py``, ``@skip`` and
+``@include`` evaluated) and so which systems are needed: the court's for
 ``parties`` / ``obligations`` / ``courtDetails``, the enforcement agency's for
 ``enforcementCase``, the procuracy's for ``supervision``. Those are fetched
 concurrently, each for every judgment at once, through the request's DataLoaders
 (one ``fetch_many`` per system, shared with any other list resolved in the same
-tick), and each judgment gets its :class:`~schema.types.judgment.AgencyRecords`.
-A system's failure is kept per judgment and raised by the fields that need it,
-so the rest of the answer stands.
+tick), and every asked-for field of every judgment is filled in before the
+fields run: the answer is then read off plain objects.
 
-Fetching before the fields run, instead of in each field, spares one coroutine
-and one future per judgment and field: on a page of 50 judgments, hundreds of
-tasks (bench/README.md has the measurements).
+A system's failure is kept per judgment: the fields that needed it hold the
+exception, which graphql-core reports as that field's error (null value, path,
+``extensions.code``) — the rest of the answer stands. A field the selection did
+not ask for holds an exception saying so; it is never read (a bug would show as
+an internal error, never as wrong data). Showing ``parties`` records the read of
+personal data for the audit trail (``resolvers/personal_data.py``), as before.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from typing import Any, TypeVar
 
 import strawberry
 from strawberry.dataloader import DataLoader
 
-from domain.types import JudgmentKey
+from domain import types as d
 from ledger.judgments import RegistryEntry
 from resolvers.context import Context
 from resolvers.lookahead import selected_below
-from schema.types.judgment import NOT_FETCHED, AgencyRecords, Judgment, NotFetched
+from resolvers.personal_data import PARTIES_READ
+from schema.types.agency import Agency
+from schema.types.judgment import (
+    CourtDetails,
+    EnforcementCase,
+    Judgment,
+    Obligation,
+    Party,
+    SupervisionRecord,
+)
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -38,28 +50,91 @@ ENFORCEMENT_FIELDS = frozenset({"enforcementCase"})
 PROCURACY_FIELDS = frozenset({"supervision"})
 
 
+class NotAsked(RuntimeError):
+    """The value of a field the selection did not ask for (so nothing was fetched for it)."""
+
+
 async def _each(loader: DataLoader[K, V], keys: Sequence[K]) -> list[V | BaseException]:
     """Every key's value or its own error (one bad record does not fail the others)."""
     return await asyncio.gather(*(loader.load(key) for key in keys), return_exceptions=True)
 
 
-async def _skipped(keys: Sequence[Any]) -> list[NotFetched]:
-    return [NOT_FETCHED] * len(keys)
+async def _nothing(keys: Sequence[Any]) -> list[None]:
+    return [None] * len(keys)
+
+
+def _made(record: Any, make: Callable[[Any], Any]) -> Any:
+    """``make(record)``; None for None; the record itself when it is the system's error."""
+    if isinstance(record, Exception):
+        return record
+    if isinstance(record, BaseException):  # cancellation and the like are not a field's error
+        raise record
+    return None if record is None else make(record)
 
 
 async def stitch(info: strawberry.Info[Context, None], entries: Sequence[RegistryEntry], *path: str) -> list[Judgment]:
-    """``entries`` as judgments carrying what the selection at ``path`` asks of each agency system."""
+    """``entries`` as judgments with every field the selection at ``path`` asks for filled in."""
     if not entries:
         return []
     wanted = selected_below(info, *path)
-    keys = [JudgmentKey(e.court_code, e.number) for e in entries]
+    keys = [d.JudgmentKey(e.court_code, e.number) for e in entries]
     loaders = info.context.loaders
-    court, case, supervision = await asyncio.gather(
-        _each(loaders.court_judgment, keys) if wanted & COURT_FIELDS else _skipped(keys),
-        _each(loaders.enforcement_case, keys) if wanted & ENFORCEMENT_FIELDS else _skipped(keys),
-        _each(loaders.supervision, keys) if wanted & PROCURACY_FIELDS else _skipped(keys),
+    courts, cases, supervisions = await asyncio.gather(
+        _each(loaders.court_judgment, keys) if wanted & COURT_FIELDS else _nothing(keys),
+        _each(loaders.enforcement_case, keys) if wanted & ENFORCEMENT_FIELDS else _nothing(keys),
+        _each(loaders.supervision, keys) if wanted & PROCURACY_FIELDS else _nothing(keys),
     )
+    build = _Builder(info.context, wanted)
     return [
-        Judgment.from_entry(entry, AgencyRecords(court=c, case=k, supervision=s))
-        for entry, c, k, s in zip(entries, court, case, supervision, strict=True)
+        build(entry, court, case, supervision)
+        for entry, court, case, supervision in zip(entries, courts, cases, supervisions, strict=True)
     ]
+
+
+class _Builder:
+    def __init__(self, context: Context, wanted: frozenset[str]) -> None:
+        self.context = context
+        self.wanted = wanted
+        self.roles = context.principal.roles
+
+    def __call__(self, e: RegistryEntry, court: Any, case: Any, supervision: Any) -> Judgment:
+        ask, agencies, roles = self.ask, self.context.agencies, self.roles
+        judgment = Judgment(
+            id=strawberry.ID(e.id),
+            number=e.number,
+            case_type=d.CaseType(e.case_type),
+            instance=d.Instance(e.instance),
+            effective_on=e.effective_on,
+            registered_at=e.registered_at,
+            status=e.status,
+            court=ask("court", lambda: Agency.known(agencies, e.court_code)),
+            enforcement_agency=ask("enforcementAgency", lambda: Agency.known(agencies, e.enforcement_agency_code)),
+            enforcement_office=ask("enforcementOffice", lambda: Agency.known(agencies, e.enforcement_office_code)),
+            procuracy=ask("procuracy", lambda: Agency.known(agencies, e.procuracy_code)),
+            parties=ask("parties", lambda: _made(court, lambda c: [Party.from_domain(p, roles) for p in c.parties])),
+            obligations=ask(
+                "obligations", lambda: _made(court, lambda c: [Obligation.from_domain(o) for o in c.obligations])
+            ),
+            court_details=ask("courtDetails", lambda: _made(court, CourtDetails.from_domain)),
+            enforcement_case=ask("enforcementCase", lambda: _made(case, EnforcementCase.from_domain)),
+            supervision=ask(
+                "supervision",
+                lambda: _made(supervision, lambda found: [SupervisionRecord.from_domain(r, agencies) for r in found]),
+            ),
+            court_code=e.court_code,
+            enforcement_agency_code=e.enforcement_agency_code,
+            enforcement_office_code=e.enforcement_office_code,
+            procuracy_code=e.procuracy_code,
+        )
+        if "parties" in self.wanted and isinstance(court, d.CourtJudgment):
+            self.context.personal_reads.add((PARTIES_READ, e.id))  # audited once per operation
+        return judgment
+
+    def ask(self, field: str, value: Callable[[], Any]) -> Any:
+        """The field's value if the selection asks for it (an error value if making it failed)."""
+        if field not in self.wanted:
+            return NotAsked(f"Judgment.{field} was resolved but not selected: a look-ahead bug")
+        try:
+            return value()
+        except Exception as error:
+            return error

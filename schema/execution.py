@@ -33,10 +33,13 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 from graphql import (
+    GraphQLBoolean,
     GraphQLField,
+    GraphQLID,
     GraphQLLeafType,
     GraphQLList,
     GraphQLNonNull,
@@ -44,6 +47,7 @@ from graphql import (
     GraphQLOutputType,
     GraphQLResolveInfo,
     GraphQLSchema,
+    GraphQLString,
     Undefined,
     is_introspection_type,
     is_leaf_type,
@@ -64,6 +68,8 @@ class PlainLeaf:
 
     For a Strawberry enum, ``names`` maps each member of its Python class to its GraphQL name, as
     ``CustomGraphQLEnumType.coerce_output_value`` would find it (the first name with the member's value).
+    ``same_as`` is the Python type whose values the GraphQL type returns unchanged (``str`` for String
+    and ID, ``bool`` for Boolean), checked exactly: a subclass goes through the type's own coercion.
     """
 
     attribute: str
@@ -71,6 +77,7 @@ class PlainLeaf:
     nullable: bool
     enum_class: type | None = None
     names: Mapping[Any, str] | None = None
+    same_as: type | None = None
 
 
 def _enum_names(enum_type: CustomGraphQLEnumType) -> dict[Any, str]:
@@ -270,10 +277,13 @@ def _plain_attribute(field_def: GraphQLField | None, node: Any) -> str | None:
     return str(definition.python_name)
 
 
+UNCHANGED: Mapping[Any, type] = MappingProxyType({GraphQLString: str, GraphQLID: str, GraphQLBoolean: bool})
+
+
 def _leaf_reader(attribute: str, leaf: Any, nullable: bool) -> PlainLeaf:
     if isinstance(leaf, CustomGraphQLEnumType):
         return PlainLeaf(attribute, leaf, nullable, leaf.wrapped_cls, _enum_names(leaf))
-    return PlainLeaf(attribute, leaf, nullable)
+    return PlainLeaf(attribute, leaf, nullable, same_as=UNCHANGED.get(leaf))
 
 
 def _read_leaf(source: Any, leaf: PlainLeaf) -> Any:
@@ -289,6 +299,8 @@ def _read_leaf(source: Any, leaf: PlainLeaf) -> Any:
 
 def _read_value(value: Any, leaf: PlainLeaf) -> Any:
     """``value`` (not None) coerced for ``leaf``'s type, or Undefined for the standard way."""
+    if type(value) is leaf.same_as:
+        return value
     try:
         if isinstance(value, Exception):  # graphql-core raises it as the field's error
             return Undefined

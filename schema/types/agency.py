@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 import strawberry
@@ -30,6 +31,12 @@ class Agency:
     )
     parent_code: strawberry.Private[str | None]
     successor_code: strawberry.Private[str | None]
+
+    @classmethod
+    def known(cls, agencies: Mapping[str, d.Agency], code: str | None) -> Agency | None:
+        """The agency ``code`` names in ``agencies`` (the organisation), or None."""
+        found = agencies.get(code) if code is not None else None
+        return cls.from_domain(found) if found is not None else None
 
     @classmethod
     def from_domain(cls, a: d.Agency) -> Agency:
@@ -72,7 +79,4 @@ def agency_named(info: strawberry.Info[Context, None], code: str | None) -> Agen
     The same snapshot the access policy decides with (``HubState.agencies``): an agency
     added to the database later is known after a restart, for reads as for access.
     """
-    if code is None:
-        return None
-    found = info.context.agencies.get(code)
-    return Agency.from_domain(found) if found is not None else None
+    return Agency.known(info.context.agencies, code)

@@ -13,19 +13,15 @@ AGENCY_TIMEOUT / AGENCY_BAD_DATA).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
-from typing import TypeVar
 
 import strawberry
 
 from domain import types as d
 from domain.access import Role
 from domain.policy import mask_citizen_id
-from ledger.judgments import RegistryEntry
 from resolvers.context import Context
-from resolvers.personal_data import PARTIES_READ
 from schema.enums import (
     CaseStatus,
     CaseType,
@@ -40,41 +36,6 @@ from schema.scalars import VND
 from schema.types.agency import Agency, agency_named
 
 Info = strawberry.Info[Context, None]
-T = TypeVar("T")
-
-
-class NotFetched:
-    """Marks a system's record that the selection did not ask for, so it was not fetched."""
-
-
-NOT_FETCHED = NotFetched()
-
-
-def _ready(value: T | BaseException | NotFetched, system: str) -> T:
-    """The record; the system's failure raised (its fields null, the error named); never an unfetched one."""
-    if isinstance(value, BaseException):
-        raise value
-    if isinstance(value, NotFetched):
-        raise RuntimeError(f"the {system} record of a judgment was read but not fetched with its page")
-    return value
-
-
-@dataclass(frozen=True, slots=True)
-class AgencyRecords:
-    """What each agency's system answered for one judgment: the record, None (it has none) or its error."""
-
-    court: d.CourtJudgment | BaseException | NotFetched | None = NOT_FETCHED
-    case: d.EnforcementCase | BaseException | NotFetched | None = NOT_FETCHED
-    supervision: tuple[d.SupervisionRecord, ...] | BaseException | NotFetched = NOT_FETCHED
-
-    def court_judgment(self) -> d.CourtJudgment | None:
-        return _ready(self.court, "court")
-
-    def enforcement_case(self) -> d.EnforcementCase | None:
-        return _ready(self.case, "enforcement")
-
-    def supervision_records(self) -> tuple[d.SupervisionRecord, ...]:
-        return _ready(self.supervision, "procuracy")
 
 
 @strawberry.type(description="A party to the judgment, as the court recorded it.")
@@ -191,10 +152,11 @@ class SupervisionRecord:
     summary: str
     reply_due: date | None
     replied_on: date | None
+    procuracy: Agency | None
     procuracy_code: strawberry.Private[str]
 
     @classmethod
-    def from_domain(cls, r: d.SupervisionRecord) -> SupervisionRecord:
+    def from_domain(cls, r: d.SupervisionRecord, agencies: Mapping[str, d.Agency]) -> SupervisionRecord:
         return cls(
             number=r.number,
             kind=r.kind,
@@ -202,18 +164,22 @@ class SupervisionRecord:
             summary=r.summary,
             reply_due=r.reply_due,
             replied_on=r.replied_on,
+            procuracy=Agency.known(agencies, r.procuracy_code),
             procuracy_code=r.procuracy_code,
         )
-
-    @strawberry.field
-    def procuracy(self, info: Info) -> Agency | None:
-        return agency_named(info, self.procuracy_code)
 
 
 @strawberry.type(
     description="An enforceable judgment or decision known to the hub, stitched from every agency's system."
 )
 class Judgment:
+    """Built by ``resolvers.stitching.stitch`` with every field the selection asks for already filled in.
+
+    The stitched fields hold their value, or the exception that explains its absence (an
+    agency's failure): graphql-core reports an exception value as that field's error, at its
+    path, and the field is null — exactly as a resolver raising it would have.
+    """
+
     id: strawberry.ID = strawberry.field(description="<court code>:<number>, e.g. court.ha-noi.kv01:125/2026/DS-ST.")
     number: str
     case_type: CaseType
@@ -221,74 +187,32 @@ class Judgment:
     effective_on: date = strawberry.field(description="Date the judgment took legal effect.")
     registered_at: datetime
     status: str
+    court: Agency | None = strawberry.field(
+        description="The court that issued the judgment (possibly dissolved since)."
+    )
+    enforcement_agency: Agency | None = strawberry.field(
+        description="The competent enforcement agency today (successors of dissolved agencies followed)."
+    )
+    enforcement_office: Agency | None = strawberry.field(
+        description="The area office that executes the judgment, if any."
+    )
+    procuracy: Agency | None = strawberry.field(description="The procuracy that supervises the enforcement.")
+    parties: list[Party] | None = strawberry.field(
+        description="From the court's system. Personal data: every read is recorded in the audit trail."
+    )
+    obligations: list[Obligation] | None = strawberry.field(description="From the court's system.")
+    court_details: CourtDetails | None = strawberry.field(description="From the court's system.")
+    enforcement_case: EnforcementCase | None = strawberry.field(
+        description="From the enforcement agency's system; null when no case is open."
+    )
+    supervision: list[SupervisionRecord] | None = strawberry.field(
+        description="From the procuracy's system: its documents about this judgment (empty when none)."
+    )
     court_code: strawberry.Private[str]
     enforcement_agency_code: strawberry.Private[str]
     enforcement_office_code: strawberry.Private[str | None]
     procuracy_code: strawberry.Private[str]
-    records: strawberry.Private[AgencyRecords]
-
-    @classmethod
-    def from_entry(cls, e: RegistryEntry, records: AgencyRecords) -> Judgment:
-        """Use ``resolvers.stitching.stitch``, which fetches the records the selection needs."""
-        return cls(
-            id=strawberry.ID(e.id),
-            number=e.number,
-            case_type=d.CaseType(e.case_type),
-            instance=d.Instance(e.instance),
-            effective_on=e.effective_on,
-            registered_at=e.registered_at,
-            status=e.status,
-            court_code=e.court_code,
-            enforcement_agency_code=e.enforcement_agency_code,
-            enforcement_office_code=e.enforcement_office_code,
-            procuracy_code=e.procuracy_code,
-            records=records,
-        )
 
     @property
     def key(self) -> d.JudgmentKey:
         return d.JudgmentKey(self.court_code, self.number)
-
-    @strawberry.field(description="The court that issued the judgment (possibly dissolved since).")
-    def court(self, info: Info) -> Agency | None:
-        return agency_named(info, self.court_code)
-
-    @strawberry.field(description="The competent enforcement agency today (successors of dissolved agencies followed).")
-    def enforcement_agency(self, info: Info) -> Agency | None:
-        return agency_named(info, self.enforcement_agency_code)
-
-    @strawberry.field(description="The area office that executes the judgment, if any.")
-    def enforcement_office(self, info: Info) -> Agency | None:
-        return agency_named(info, self.enforcement_office_code)
-
-    @strawberry.field(description="The procuracy that supervises the enforcement.")
-    def procuracy(self, info: Info) -> Agency | None:
-        return agency_named(info, self.procuracy_code)
-
-    @strawberry.field(description="From the court's system. Personal data: every read is recorded in the audit trail.")
-    def parties(self, info: Info) -> list[Party] | None:
-        found = self.records.court_judgment()
-        if found is None:
-            return None
-        info.context.personal_reads.add((PARTIES_READ, str(self.id)))  # audited once per operation
-        roles = info.context.principal.roles
-        return [Party.from_domain(p, roles) for p in found.parties]
-
-    @strawberry.field(description="From the court's system.")
-    def obligations(self) -> list[Obligation] | None:
-        found = self.records.court_judgment()
-        return [Obligation.from_domain(o) for o in found.obligations] if found else None
-
-    @strawberry.field(description="From the court's system.")
-    def court_details(self) -> CourtDetails | None:
-        found = self.records.court_judgment()
-        return CourtDetails.from_domain(found) if found else None
-
-    @strawberry.field(description="From the enforcement agency's system; null when no case is open.")
-    def enforcement_case(self) -> EnforcementCase | None:
-        found = self.records.enforcement_case()
-        return EnforcementCase.from_domain(found) if found else None
-
-    @strawberry.field(description="From the procuracy's system: its documents about this judgment (empty when none).")
-    def supervision(self) -> list[SupervisionRecord] | None:
-        return [SupervisionRecord.from_domain(r) for r in self.records.supervision_records()]

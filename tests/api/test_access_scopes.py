@@ -163,3 +163,36 @@ async def test_a_read_without_personal_fields_is_not_audited_as_one(hub, ministr
     finally:
         await engine.dispose()
     assert found == []
+
+
+async def _audited_reads(hub, person: str) -> list[list[str]]:
+    engine = create_engine(hub.settings.database_url)
+    try:
+        async with session_factory(engine)() as session:
+            rows = (
+                await session.execute(
+                    select(AuditRow).where(AuditRow.operation == "read:judgment.parties", AuditRow.person == person)
+                )
+            ).scalars()
+            return [orjson.loads(row.object_ids) for row in rows]
+    finally:
+        await engine.dispose()
+
+
+async def test_parties_skipped_by_a_directive_are_not_read_and_included_ones_are(hub, ministry_gql):
+    """The page is stitched before its fields run (resolvers/stitching.py): the look-ahead must evaluate
+    @skip/@include as the execution does, so the audit says exactly what was shown."""
+    judgment_id = await _judgment_with_an_individual(ministry_gql, "enforcement.ha-noi.kv01")
+    query = """query ($id: ID!, $show: Boolean!) {
+      judgment(id: $id) { id parties @include(if: $show) { name } ...P @skip(if: true) }
+    }
+    fragment P on Judgment { parties { citizenId } }"""
+    hidden = hub.client(hub.token("enforcement.ha-noi.kv01", [Role.ENFORCEMENT_CLERK], person="Vũ Hải Đăng"))
+    answer = await hidden(query, {"id": judgment_id, "show": False})
+    assert answer.data == {"judgment": {"id": judgment_id}}
+    assert await _audited_reads(hub, "Vũ Hải Đăng") == []
+
+    shown = hub.client(hub.token("enforcement.ha-noi.kv01", [Role.ENFORCEMENT_CLERK], person="Lê Quỳnh Anh"))
+    answer = await shown(query, {"id": judgment_id, "show": True})
+    assert answer.data["judgment"]["parties"]
+    assert await _audited_reads(hub, "Lê Quỳnh Anh") == [[judgment_id]]
