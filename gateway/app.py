@@ -52,6 +52,7 @@ from gateway.settings import AgencyEndpoint, Settings, SettingsError
 from gateway.state import HubState
 from ledger.agencies import AgencyRepository
 from ledger.db import create_engine, session_factory
+from resolvers.event_feed import EventFeeds
 from resolvers.signals import EventSignal
 from schema.build import HubSchema, build_schema
 from schema.limits import limit_extensions
@@ -120,15 +121,18 @@ def create_app(settings: Settings) -> Starlette:
                 personnel_timeout_s=settings.adapter_timeout_s,
                 metrics=AdapterMetrics(registry),
             )
+            sessions = session_factory(engine)
+            signal = EventSignal(poll_s=settings.live_poll_s)
             hub = HubState(
                 settings=settings,
                 engine=engine,
-                sessions=session_factory(engine),
+                sessions=sessions,
                 http=http,
                 adapters=adapters,
                 verifier=TokenVerifier.from_settings(settings, http, organisation),
                 metrics=registry,
-                signal=EventSignal(poll_s=settings.live_poll_s),
+                signal=signal,
+                feeds=EventFeeds(sessions, signal),  # read at most every LIENTHONG_LIVE_POLL_S, like the signal
                 receipts=receipts,
                 deadlines=deadline_policy,
                 agencies=organisation,
@@ -162,6 +166,7 @@ def create_app(settings: Settings) -> Starlette:
             async with (
                 keeping_fresh(hub.verifier.jwks),
                 listening(listener_for(settings.database_url, hub.signal, registry)),  # other replicas' commits
+                contextlib.aclosing(hub.feeds),  # subscriptions' readers
                 running(delivery),
                 monitoring(overdue),
                 monitoring(coordination),

@@ -49,6 +49,7 @@ class HubGraphQL(GraphQL[Context, None]):
             distribution=self.hub.distribution,
             personnel_rules=self.hub.personnel_rules,
             report_targets=self.hub.report_targets,
+            feeds=self.hub.feeds,
             request=request,
             response=response,
         )

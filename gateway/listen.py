@@ -4,7 +4,7 @@ Writers announce new events with ``NOTIFY lienthong_events`` in their own
 transaction (``ledger.notify``). Each hub process on PostgreSQL runs one
 :class:`EventListener`, which holds a dedicated asyncpg connection (outside the
 SQLAlchemy pool: a pooled connection would drop its LISTEN when returned) and
-turns every notification into ``EventSignal.notify()``, so subscriptions and the
+turns every notification into ``EventSignal.notify()``, so the subscriptions' event feeds and the
 delivery worker of *this* process wake as soon as *any* replica commits.
 
 It only shortens waits. Readers keep their bounded poll, so a listener that is

@@ -189,7 +189,7 @@ class Settings:
     circuit_failures: int = 5  # consecutive failures of an agency system that open its circuit breaker; 0: no breaker
     circuit_reset_s: float = 10.0  # how long an open breaker fails fast before a call probes the agency again
     overdue_every_s: float = 60.0  # 0 turns the overdue monitor off in this process
-    live_poll_s: float = 1.0  # longest a subscription waits before reading anyway (LISTEN/NOTIFY wakes it sooner)
+    live_poll_s: float = 1.0  # longest the event readers (subscriptions, delivery) wait before reading anyway (LISTEN/NOTIFY wakes them sooner)
     query_limits: QueryLimits = field(default_factory=QueryLimits)
     http_limits: HttpLimits = field(default_factory=HttpLimits)
     court: AgencyEndpoint | None = None

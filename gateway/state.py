@@ -18,6 +18,7 @@ from domain.transfer_deadlines import DeadlinePolicy
 from domain.types import Agency
 from gateway.identity import TokenVerifier
 from gateway.settings import Settings
+from resolvers.event_feed import EventFeeds
 from resolvers.signals import EventSignal
 
 
@@ -31,6 +32,7 @@ class HubState:
     verifier: TokenVerifier
     metrics: CollectorRegistry
     signal: EventSignal
+    feeds: EventFeeds  # one reader per kind of event for every subscription (resolvers/event_feed.py)
     receipts: ReceiptSigner
     deadlines: DeadlinePolicy
     agencies: Mapping[str, Agency]  # the organisation (codes → agencies, dissolved ones too), loaded at start

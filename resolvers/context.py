@@ -20,6 +20,7 @@ from domain.transfer_deadlines import DeadlinePolicy
 from domain.types import Agency
 from ledger.audit import AuditEntry
 from resolvers.dataloaders import Loaders
+from resolvers.event_feed import EventFeeds
 from resolvers.signals import EventSignal
 
 
@@ -38,6 +39,7 @@ class Context:
     distribution: tuple[DistributionRule, ...] = ()  # who gets copies of coordination requests
     personnel_rules: PersonnelRules = DEFAULT_PERSONNEL_RULES  # retirement, terms, rotation, leadership seats
     report_targets: ReportTargets = EMPTY_TARGETS  # completion-rate targets (chỉ tiêu), data/report_targets.toml
+    feeds: EventFeeds | None = None  # the app's live event feeds (subscriptions); None outside the app
     # (kind of read, record id) of personal data shown, audited per kind (resolvers/personal_data.py)
     personal_reads: set[tuple[str, str]] = field(default_factory=set)
     request: Any = None  # starlette Request or WebSocket (Strawberry's view reads it)
@@ -73,6 +75,7 @@ class Context:
         distribution: tuple[DistributionRule, ...] = (),
         personnel_rules: PersonnelRules = DEFAULT_PERSONNEL_RULES,
         report_targets: ReportTargets = EMPTY_TARGETS,
+        feeds: EventFeeds | None = None,
         request: Any = None,
         response: Any = None,
     ) -> Context:
@@ -91,6 +94,7 @@ class Context:
             distribution=distribution,
             personnel_rules=personnel_rules,
             report_targets=report_targets,
+            feeds=feeds,
             request=request,
             response=response,
         )

@@ -1,11 +1,14 @@
 """``coordinationEvents(agency, after)``: events of the requests an agency takes part in, replayed, then live.
 
-The same loop as ``transferEvents`` (:func:`resolvers.transfer_events.follow_events`):
-read "events after my cursor" in pages until caught up, then wait on the app's
-:class:`~resolvers.signals.EventSignal` for at most a poll interval. Only the
-page reader differs: it reads :meth:`ledger.coordination.CoordinationLedger.events_after`
-for the one agency, i.e. the events of requests it sent, received or observes
-(a distribution copy), and labels each with its request's kind.
+The same stream as ``transferEvents`` (:mod:`resolvers.transfer_events`): read
+"events after my cursor" in pages until caught up, then take live events from
+the app's coordination event feed (:mod:`resolvers.event_feed`), whose one
+reader reads each new event once and hands it to the agencies of its request's
+audience. A subscription catching up reads
+:meth:`ledger.coordination.CoordinationLedger.events_after` for the one agency,
+i.e. the events of requests it sent, received or observes (a distribution
+copy); the feed reads every event with its request's audience. Both label each
+event with its request's kind.
 
 Who sees a request is its audience row, written once with the request, so an
 observer receives each event of the request exactly once, and an agency outside
@@ -17,8 +20,10 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator, AsyncIterator, Sequence
 from contextlib import aclosing
 from dataclasses import dataclass
+from typing import Final
 
 import strawberry
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.access import Principal
@@ -27,8 +32,10 @@ from domain.errors import Forbidden
 from domain.policy import AccessPolicy
 from ledger.coordination import CoordinationEvent as LedgerEvent
 from ledger.coordination import CoordinationLedger
+from ledger.models import CoordinationAudienceRow, CoordinationEventRow
 from resolvers.context import Context
-from resolvers.transfer_events import ReadPage, follow_events
+from resolvers.event_feed import FeedSource, ReadPage
+from resolvers.transfer_events import feeds_of
 from schema.types.coordination_event import CoordinationEvent
 from schema.types.event import parse_cursor
 
@@ -65,6 +72,40 @@ def coordination_events_of(agency_codes: Sequence[str]) -> ReadPage[LabelledEven
     return read
 
 
+async def _all_events_after(
+    session: AsyncSession, after: int, limit: int
+) -> list[tuple[LabelledEvent, frozenset[str]]]:
+    """Every event after ``after`` with its request's kind and audience (three queries a page, whatever its size).
+
+    The audience is written once, with the request and its first event, so it is
+    visible whenever an event of the request is.
+    """
+    ledger = CoordinationLedger(session)
+    page = await ledger.events_after(after, agency_codes=None, limit=limit)
+    request_ids = sorted({e.request_id for e in page})
+    kinds = await ledger.kinds_of(request_ids)
+    audiences: dict[str, set[str]] = {}
+    if request_ids:
+        rows = await session.execute(
+            select(CoordinationAudienceRow.request_id, CoordinationAudienceRow.agency_code).where(
+                CoordinationAudienceRow.request_id.in_(request_ids)
+            )
+        )
+        for request_id, code in rows:
+            audiences.setdefault(request_id, set()).add(code)
+    return [(LabelledEvent(e, kinds.get(e.request_id)), frozenset(audiences.get(e.request_id, ()))) for e in page]
+
+
+async def _last_cursor(session: AsyncSession) -> int:
+    return int((await session.scalar(select(func.coalesce(func.max(CoordinationEventRow.cursor), 0)))) or 0)
+
+
+COORDINATION_EVENTS: Final[FeedSource[LabelledEvent]] = FeedSource(
+    "coordination events", _all_events_after, _last_cursor
+)
+"""What the app's coordination event feed reads: every request event, with the agencies that see the request."""
+
+
 async def _as_schema(source: AsyncGenerator[LabelledEvent, None]) -> AsyncGenerator[CoordinationEvent, None]:
     async with aclosing(source):  # closed with the subscription, not left to the garbage collector
         async for item in source:
@@ -88,6 +129,5 @@ class CoordinationEventSubscriptions:
         context = info.context
         ensure_may_follow(context.policy, context.principal, str(agency))
         start = parse_cursor(after, of="CoordinationEvent")
-        return _as_schema(
-            follow_events(context.sessions, context.signal, coordination_events_of([str(agency)]), after=start)
-        )
+        feed = feeds_of(context).of(COORDINATION_EVENTS)
+        return _as_schema(feed.follow([str(agency)], coordination_events_of([str(agency)]), after=start))

@@ -1,9 +1,10 @@
 """A per-app wake-up signal for new events.
 
 Writers call :meth:`EventSignal.notify` after committing an event; readers
-(subscriptions, the delivery worker) ``await wait(timeout)`` and then read the
-database from their last cursor. The database stays the only source of truth:
-the signal only shortens the wait, and the timeout bounds it for events
+(the app's event feeds, one reader per kind of event for every subscription,
+see :mod:`resolvers.event_feed`; the delivery worker) ``await wait(timeout)``
+and then read the database from their last cursor. The database stays the only
+source of truth: the signal only shortens the wait, and the timeout bounds it for events
 committed by another process (another replica, or this one before a restart).
 On PostgreSQL, ``gateway.listen`` also notifies the signal when another replica
 commits events (LISTEN/NOTIFY), so the timeout is only the safety net there.
