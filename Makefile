@@ -53,8 +53,10 @@ format: $(STAMP)
 schema: $(STAMP)
 	$(BIN)/lienthong schema > schema/schema.graphql
 
-## bench: judgment-360, the hub against Apollo Gateway, Hive Gateway and a hand-written limit (bench/README.md); e.g. make bench BENCH_ARGS='--duration 15'
-##        the national report over 1,000,000 judgments on PostgreSQL: make bench BENCH_ARGS='national-report'
+## bench: every scenario in turn (judgment-360 against Apollo Gateway, Hive Gateway and a hand-written limit,
+##        inbox-polling, submit-ack, fanout, national-report), results in bench/results/ (bench/README.md);
+##        one scenario: make bench BENCH_ARGS='judgment-360 --duration 15', BENCH_ARGS='fanout', …; a smoke run: BENCH_ARGS='all --quick'
+BENCH_ARGS ?= all
 bench: $(STAMP) $(PEERS_STAMP) $(WRK)
 	$(BIN)/python -m bench $(BENCH_ARGS)
 

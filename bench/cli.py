@@ -475,7 +475,12 @@ def run(args: argparse.Namespace) -> int:
             path = report.write(document, args.results_dir)
             report.update_summary(document, path, args.results_dir)
             say(f"results written to {path} and {args.results_dir / report.SUMMARY}")
-        errors = sum(result["errors"] for result in results.values())
+        # The peers' own errors (a gateway timing out under load) are data, shown in the table; the run
+        # fails on the hub's or the limit's errors, or on answers that differ.
+        errors = sum(result["errors"] for name, result in results.items() if name not in GATEWAYS)
+        for name in GATEWAYS:
+            if results.get(name, {}).get("errors"):
+                say(f"note: {name} answered {results[name]['errors']} requests with errors (see the results file)")
     return 1 if errors or not comparison["same_data"] else 0
 
 
