@@ -38,7 +38,7 @@ $(CHROMIUM):
 
 ## test: the whole suite, on SQLite and PostgreSQL
 test: $(STAMP) $(CHROMIUM) $(WRK)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --numprocesses=auto --maxprocesses=4
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

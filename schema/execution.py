@@ -1,4 +1,4 @@
-"""The execution context: graphql-core's, with a short way for plain leaf fields.
+"""The execution context: graphql-core's, with short ways for plain fields.
 
 Most of an answer is leaves read straight off an object — a judgment's number, a
 party's name, a decision's date. For each one graphql-core builds a resolve-info
@@ -13,7 +13,7 @@ check (a judgment's parties, its court details, an agency's code and name) — t
 value is converted in one pass by a :class:`Shape` built once per selection,
 instead of field by field.
 
-A field with a resolver but no arguments (``Judgment.parties``, ``Agency.active``…)
+A field with a resolver but no arguments (``Agency.parent``, ``EnforcementCase.agency``…)
 gets, once when the schema is built (:func:`slim_resolvers`), a resolve function
 that calls the resolver directly — ``self`` and, if asked for, ``info`` — instead
 of Strawberry's general one, which converts arguments and runs field extensions

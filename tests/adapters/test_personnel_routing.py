@@ -206,9 +206,11 @@ async def world(
         async with serving(court_app) as court_url, serving(procuracy_app) as procuracy_url:
             adapters = build_adapters(
                 session,
-                court=HttpAgencyConfig(court_url, api_key="khoa", timeout_s=0.5),
-                enforcement=HttpAgencyConfig(fake.url, api_key=API_KEY, timeout_s=0.5),
-                procuracy=HttpAgencyConfig(procuracy_url, api_key="khoa", timeout_s=0.5),
+                # generous where nothing hangs (a loaded machine must not fail them); the procuracy, which one
+                # test hangs, gives up sooner so that test stays short
+                court=HttpAgencyConfig(court_url, api_key="khoa", timeout_s=5.0),
+                enforcement=HttpAgencyConfig(fake.url, api_key=API_KEY, timeout_s=5.0),
+                procuracy=HttpAgencyConfig(procuracy_url, api_key="khoa", timeout_s=1.0),
                 personnel_engine=engine,
                 metrics=metrics,
             )
