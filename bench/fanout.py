@@ -48,13 +48,13 @@ from bench.hub_bench import (
     add_world_arguments,
     call,
     document,
-    latency_ms,
     open_world,
     pick_desks,
     raise_open_files_limit,
     record,
     register_court_keys,
 )
+from bench.load import latency_ms
 from gateway.settings import Settings
 
 SCENARIO = "fanout"

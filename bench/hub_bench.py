@@ -37,7 +37,6 @@ from agencies.court.submitter import FeedSettings, make_submission, to_variables
 from agencies.topology import Topology, free_port
 from bench import report
 from bench.cli import create_keys, say
-from bench.load import percentile
 from bench.machine import describe_machine, git_commit
 from bench.processes import cpu_seconds, machine_cpu_seconds
 from domain.access import Role
@@ -296,25 +295,6 @@ def _read_answer(payload: bytes, status: str, name: str) -> Answer:
 
 
 # ------------------------------------------------------------------------------ measuring
-
-
-def latency_ms(samples_ms: Sequence[float]) -> dict[str, float | int | None]:
-    """min / p50 / p90 / p95 / p99 / max / mean in milliseconds (nearest rank, as bench.load)."""
-    ordered = sorted(samples_ms)
-
-    def r(value: float | None) -> float | None:
-        return None if value is None else round(value, 2)
-
-    return {
-        "n": len(ordered),
-        "min": r(ordered[0] if ordered else None),
-        "p50": r(percentile(ordered, 50)),
-        "p90": r(percentile(ordered, 90)),
-        "p95": r(percentile(ordered, 95)),
-        "p99": r(percentile(ordered, 99)),
-        "max": r(ordered[-1] if ordered else None),
-        "mean": r(sum(ordered) / len(ordered) if ordered else None),
-    }
 
 
 @dataclass

@@ -22,9 +22,8 @@ import argparse
 import asyncio
 import contextlib
 import time
-from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -43,16 +42,15 @@ from bench.hub_bench import (
     add_world_arguments,
     document,
     fill_ledger,
-    latency_ms,
     open_world,
     pick_desks,
     record,
     register_court_keys,
 )
+from bench.load import Run
 from gateway.settings import Settings
 
 SCENARIO = "inbox-polling"
-MAX_ERROR_KINDS = 5
 
 QUERY = """
 query Inbox($office: ID!, $first: Int!) {
@@ -119,52 +117,6 @@ class Poller:
     headers: dict[str, str]
 
 
-@dataclass
-class Tally:
-    """What a polling run measured (latencies in milliseconds)."""
-
-    requests: int = 0
-    ok: int = 0
-    errors: int = 0
-    elapsed_s: float = 0.0
-    bytes_received: int = 0
-    transfers_received: int = 0
-    latencies_ms: list[float] = field(default_factory=list)
-    statuses: Counter[str] = field(default_factory=Counter)
-    error_kinds: Counter[str] = field(default_factory=Counter)
-    stopped_by: str = "duration"
-
-    def add(self, status: str, latency: float, size: int, transfers: int, error: str | None) -> None:
-        self.requests += 1
-        self.statuses[status] += 1
-        self.latencies_ms.append(latency)
-        self.bytes_received += size
-        if error is None:
-            self.ok += 1
-            self.transfers_received += transfers
-        else:
-            self.errors += 1
-            self.error_kinds[error[:200]] += 1
-
-    def summary(self) -> dict[str, Any]:
-        elapsed = self.elapsed_s or float("nan")
-        return {
-            "requests": self.requests,
-            "ok": self.ok,
-            "errors": self.errors,
-            "error_rate": round(self.errors / self.requests, 6) if self.requests else None,
-            "elapsed_s": round(self.elapsed_s, 3),
-            "stopped_by": self.stopped_by,
-            "rps": round(self.requests / elapsed, 2),
-            "ok_rps": round(self.ok / elapsed, 2),
-            "latency_ms": latency_ms(self.latencies_ms),
-            "mean_answer_bytes": round(self.bytes_received / self.requests) if self.requests else None,
-            "mean_transfers_per_answer": round(self.transfers_received / self.ok, 2) if self.ok else None,
-            "statuses": dict(sorted(self.statuses.items())),
-            "error_kinds": dict(self.error_kinds.most_common(MAX_ERROR_KINDS)),
-        }
-
-
 def check_inbox(payload: bytes, office: str) -> tuple[str | None, int]:
     """``(error, transfers)`` of one inbox answer."""
     try:
@@ -187,9 +139,9 @@ def check_inbox(payload: bytes, office: str) -> tuple[str | None, int]:
     return None, len(edges)
 
 
-async def poll(url: str, pollers: Sequence[Poller], *, duration_s: float, max_requests: int, timeout_s: float) -> Tally:
+async def poll(url: str, pollers: Sequence[Poller], *, duration_s: float, max_requests: int, timeout_s: float) -> Run:
     """Every poller asks for its inbox again as soon as its previous answer is in, until time or count runs out."""
-    tally = Tally()
+    tally = Run(item="transfers")  # the same record as judgment-360's aiohttp generator keeps
     issued = 0
     connector = aiohttp.TCPConnector(limit=len(pollers))
     async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=timeout_s)) as http:
@@ -217,7 +169,7 @@ async def poll(url: str, pollers: Sequence[Poller], *, duration_s: float, max_re
                     status, error = "timeout", f"no answer within {timeout_s}s"
                 except aiohttp.ClientError as exc:
                     status, error = "connection", f"{type(exc).__name__}: {exc}"
-                tally.add(status, (time.perf_counter() - sent) * 1000, size, transfers, error)
+                tally.record(status, (time.perf_counter() - sent) * 1000, size, transfers, error)
 
         await asyncio.gather(*(client(poller) for poller in pollers))
         tally.elapsed_s = time.perf_counter() - started

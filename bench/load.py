@@ -38,14 +38,15 @@ MAX_ERROR_SAMPLES = 5
 
 @dataclass
 class Run:
-    """What one run measured (latencies in milliseconds)."""
+    """What one run measured (latencies in milliseconds); ``item`` names what an answer carries."""
 
+    item: str = "judgments"
     requests: int = 0
     ok: int = 0
     errors: int = 0
     elapsed_s: float = 0.0
     bytes_received: int = 0
-    judgments_received: int = 0
+    items_received: int = 0
     latencies_ms: list[float] = field(default_factory=list)
     statuses: Counter[str] = field(default_factory=Counter)
     error_kinds: Counter[str] = field(default_factory=Counter)
@@ -55,8 +56,20 @@ class Run:
     generator_cpu_s: float | None = 0.0
     """CPU seconds of a generator process other than this one: none here (it runs in this process)."""
 
+    def record(self, status: str, latency_ms: float, size: int, items: int, error: str | None) -> None:
+        """One answer: its status, latency, size, the items it carried and its error (None when good)."""
+        self.requests += 1
+        self.statuses[status] += 1
+        self.latencies_ms.append(latency_ms)
+        self.bytes_received += size
+        if error is None:
+            self.ok += 1
+            self.items_received += items
+        else:
+            self.errors += 1
+            self.error_kinds[error[:200]] += 1
+
     def summary(self) -> dict[str, Any]:
-        ordered = sorted(self.latencies_ms)
         elapsed = self.elapsed_s or math.nan
         return {
             "requests": self.requests,
@@ -67,21 +80,28 @@ class Run:
             "stopped_by": self.stopped_by,
             "rps": round(self.requests / elapsed, 2),
             "ok_rps": round(self.ok / elapsed, 2),
-            "judgments_per_s": round(self.judgments_received / elapsed, 1),
-            "latency_ms": {
-                "min": _round(ordered[0] if ordered else None),
-                "p50": _round(percentile(ordered, 50)),
-                "p90": _round(percentile(ordered, 90)),
-                "p95": _round(percentile(ordered, 95)),
-                "p99": _round(percentile(ordered, 99)),
-                "max": _round(ordered[-1] if ordered else None),
-                "mean": _round(sum(ordered) / len(ordered) if ordered else None),
-            },
+            f"{self.item}_per_s": round(self.items_received / elapsed, 1),
+            "latency_ms": latency_ms(self.latencies_ms),
             "mean_answer_bytes": round(self.bytes_received / self.requests) if self.requests else None,
-            "mean_judgments_per_answer": round(self.judgments_received / self.ok, 2) if self.ok else None,
+            f"mean_{self.item}_per_answer": round(self.items_received / self.ok, 2) if self.ok else None,
             "statuses": dict(sorted(self.statuses.items())),
             "error_kinds": dict(self.error_kinds.most_common(MAX_ERROR_SAMPLES)),
         }
+
+
+def latency_ms(samples_ms: Sequence[float]) -> dict[str, float | int | None]:
+    """n, min / p50 / p90 / p95 / p99 / max / mean in milliseconds (nearest rank)."""
+    ordered = sorted(samples_ms)
+    return {
+        "n": len(ordered),
+        "min": _round(ordered[0] if ordered else None),
+        "p50": _round(percentile(ordered, 50)),
+        "p90": _round(percentile(ordered, 90)),
+        "p95": _round(percentile(ordered, 95)),
+        "p99": _round(percentile(ordered, 99)),
+        "max": _round(ordered[-1] if ordered else None),
+        "mean": _round(sum(ordered) / len(ordered) if ordered else None),
+    }
 
 
 def _round(value: float | None) -> float | None:
@@ -134,27 +154,20 @@ async def drive(
                 body = bodies[next(turn) % len(bodies)]
                 sent = time.perf_counter()
                 error: str | None
+                size = items = 0
                 try:
                     async with session.post(url, data=body, headers=all_headers) as answer:
                         payload = await answer.read()
                         status = str(answer.status)
-                    run.bytes_received += len(payload)
-                    error, judgments = check(payload)
+                    size = len(payload)
+                    error, items = check(payload)
                     if status != "200":
                         error = f"HTTP {status}" + (f" ({error})" if error else "")
-                    run.judgments_received += judgments if error is None else 0
                 except TimeoutError:
                     status, error = "timeout", f"no answer within {timeout_s}s"
                 except aiohttp.ClientError as exc:
                     status, error = "connection", f"{type(exc).__name__}: {exc}"
-                run.latencies_ms.append((time.perf_counter() - sent) * 1000)
-                run.requests += 1
-                run.statuses[status] += 1
-                if error is None:
-                    run.ok += 1
-                else:
-                    run.errors += 1
-                    run.error_kinds[error[:200]] += 1
+                run.record(status, (time.perf_counter() - sent) * 1000, size, items, error)
 
         await asyncio.gather(*(worker() for _ in range(concurrency)))
         run.elapsed_s = time.perf_counter() - started

@@ -47,12 +47,12 @@ from bench.hub_bench import (
     add_world_arguments,
     call,
     document,
-    latency_ms,
     open_world,
     pick_desks,
     record,
     register_court_keys,
 )
+from bench.load import latency_ms
 from gateway.settings import Settings
 from ledger.db import create_engine
 from ledger.models import RegisterCounterRow, TransferRow
