@@ -121,10 +121,6 @@ class _Builder:
                 "supervision",
                 lambda: _made(supervision, lambda found: [SupervisionRecord.from_domain(r, agencies) for r in found]),
             ),
-            court_code=e.court_code,
-            enforcement_agency_code=e.enforcement_agency_code,
-            enforcement_office_code=e.enforcement_office_code,
-            procuracy_code=e.procuracy_code,
         )
         if "parties" in self.wanted and isinstance(court, d.CourtJudgment):
             self.context.personal_reads.add((PARTIES_READ, e.id))  # audited once per operation

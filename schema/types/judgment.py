@@ -153,7 +153,6 @@ class SupervisionRecord:
     reply_due: date | None
     replied_on: date | None
     procuracy: Agency | None
-    procuracy_code: strawberry.Private[str]
 
     @classmethod
     def from_domain(cls, r: d.SupervisionRecord, agencies: Mapping[str, d.Agency]) -> SupervisionRecord:
@@ -165,7 +164,6 @@ class SupervisionRecord:
             reply_due=r.reply_due,
             replied_on=r.replied_on,
             procuracy=Agency.known(agencies, r.procuracy_code),
-            procuracy_code=r.procuracy_code,
         )
 
 
@@ -208,11 +206,3 @@ class Judgment:
     supervision: list[SupervisionRecord] | None = strawberry.field(
         description="From the procuracy's system: its documents about this judgment (empty when none)."
     )
-    court_code: strawberry.Private[str]
-    enforcement_agency_code: strawberry.Private[str]
-    enforcement_office_code: strawberry.Private[str | None]
-    procuracy_code: strawberry.Private[str]
-
-    @property
-    def key(self) -> d.JudgmentKey:
-        return d.JudgmentKey(self.court_code, self.number)
