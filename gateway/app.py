@@ -51,6 +51,7 @@ from gateway.reports.routes import report_routes
 from gateway.settings import AgencyEndpoint, Settings, SettingsError
 from gateway.state import HubState
 from ledger.agencies import AgencyRepository
+from ledger.audit_writer import AuditWriter
 from ledger.db import create_engine, session_factory
 from resolvers.event_feed import EventFeeds
 from resolvers.signals import EventSignal
@@ -133,6 +134,7 @@ def create_app(settings: Settings) -> Starlette:
                 metrics=registry,
                 signal=signal,
                 feeds=EventFeeds(sessions, signal),  # read at most every LIENTHONG_LIVE_POLL_S, like the signal
+                audit_writer=AuditWriter(sessions),
                 receipts=receipts,
                 deadlines=deadline_policy,
                 agencies=organisation,
@@ -164,6 +166,7 @@ def create_app(settings: Settings) -> Starlette:
                 else None
             )
             async with (
+                contextlib.aclosing(hub.audit_writer),  # exited last: writes what the last answers queued
                 keeping_fresh(hub.verifier.jwks),
                 listening(listener_for(settings.database_url, hub.signal, registry)),  # other replicas' commits
                 contextlib.aclosing(hub.feeds),  # subscriptions' readers

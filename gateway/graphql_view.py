@@ -50,6 +50,7 @@ class HubGraphQL(GraphQL[Context, None]):
             personnel_rules=self.hub.personnel_rules,
             report_targets=self.hub.report_targets,
             feeds=self.hub.feeds,
+            audit_writer=self.hub.audit_writer,
             request=request,
             response=response,
         )

@@ -18,6 +18,7 @@ from domain.transfer_deadlines import DeadlinePolicy
 from domain.types import Agency
 from gateway.identity import TokenVerifier
 from gateway.settings import Settings
+from ledger.audit_writer import AuditWriter
 from resolvers.event_feed import EventFeeds
 from resolvers.signals import EventSignal
 
@@ -33,6 +34,7 @@ class HubState:
     metrics: CollectorRegistry
     signal: EventSignal
     feeds: EventFeeds  # one reader per kind of event for every subscription (resolvers/event_feed.py)
+    audit_writer: AuditWriter  # audit entries of reads, many requests per transaction (ledger/audit_writer.py)
     receipts: ReceiptSigner
     deadlines: DeadlinePolicy
     agencies: Mapping[str, Agency]  # the organisation (codes → agencies, dissolved ones too), loaded at start

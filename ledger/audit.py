@@ -3,15 +3,17 @@
 Each entry's hash is SHA-256 over the previous entry's hash and the canonical
 JSON of the entry, so altering, deleting or reordering a row breaks the chain
 from that row on. Entries are written in the same transaction as what they
-record, with a gapless sequence number.
+record, with a gapless sequence number; reads, which have no transaction of
+their own, are appended through :class:`ledger.audit_writer.AuditWriter`,
+which writes the entries of many concurrent requests in one transaction.
 
-Appends are serialised by the sequence: :func:`ledger.sequences.next_value`
-locks the ``audit_log`` counter row until the transaction ends (PostgreSQL) or
-runs under SQLite's single write lock, so the entry before ours is committed
-(or its number was given back) by the time we read its hash. The database
-refuses UPDATE and DELETE on the table (triggers of migration 0003); the chain
-is what catches someone who gets past them. :mod:`ledger.audit_chain` verifies
-and exports it.
+Appends are serialised by the sequence: taking numbers (:func:`record_many`
+bumps the ``audit_log`` counter by the number of entries) locks the counter
+row until the transaction ends (PostgreSQL) or runs under SQLite's single
+write lock, so the entry before ours is committed (or its number was given
+back) by the time we read its hash. The database refuses UPDATE and DELETE on
+the table (triggers of migration 0003); the chain is what catches someone who
+gets past them. :mod:`ledger.audit_chain` verifies and exports it.
 """
 
 from __future__ import annotations
@@ -22,18 +24,19 @@ from datetime import UTC, datetime
 from typing import Any, Final
 
 import orjson
-from sqlalchemy import ColumnElement, Row, or_, select
+from sqlalchemy import ColumnElement, Row, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain.canonical import canonical_json, sha256_hex
 from ledger.db import write_transaction
-from ledger.models import AuditRow
+from ledger.models import AuditRow, table_of
 from ledger.paging import Page, check_page_size, decode_cursor, encode_cursor
 from ledger.sequences import next_value
 
 AUDIT_SEQUENCE: Final = "audit_log"
 GENESIS: Final = "0" * 64
 TRAIL_CURSOR: Final = "auditTrail"
+AUDIT_TABLE: Final = table_of(AuditRow)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,34 +81,60 @@ def entry_hash(prev_hash: str, seq: int, entry: AuditEntry) -> str:
 
 async def record(session: AsyncSession, entry: AuditEntry) -> int:
     """Append ``entry`` in the caller's transaction; returns its sequence number."""
-    seq = await next_value(session, AUDIT_SEQUENCE)
-    prev = await session.scalar(select(AuditRow.hash).where(AuditRow.seq == seq - 1)) if seq > 1 else GENESIS
-    prev_hash = prev or GENESIS  # a missing predecessor (tampering) is reported by verify, not by every writer
-    session.add(
-        AuditRow(
-            seq=seq,
-            at=entry.at,
-            agency_code=entry.agency_code,
-            person=entry.person,
-            roles=orjson.dumps(sorted(entry.roles)).decode(),
-            operation=entry.operation,
-            object_ids=orjson.dumps(list(entry.object_ids)).decode(),
-            request_id=entry.request_id,
-            prev_hash=prev_hash,
-            hash=entry_hash(prev_hash, seq, entry),
-        )
-    )
+    (seq,) = await record_many(session, [entry])
     return seq
 
 
-async def append(sessions: async_sessionmaker[AsyncSession], entry: AuditEntry) -> int:
-    """Append ``entry`` in a write transaction of its own; for reads, which have none to share.
+async def record_many(session: AsyncSession, entries: Sequence[AuditEntry]) -> list[int]:
+    """Append ``entries``, in this order, in the caller's transaction; returns their (consecutive) sequence numbers.
 
-    Call it before handing the data out: if the entry cannot be written, the
-    reader gets an error rather than unaudited data.
+    One bump of the sequence by ``len(entries)``, one read of the previous
+    hash and one INSERT executed for all rows, however many entries: what
+    lets :class:`ledger.audit_writer.AuditWriter` write many requests' reads
+    in one transaction. (The INSERT goes to the driver as one executemany,
+    which aiosqlite and asyncpg send together; a single multi-VALUES
+    statement was slower, as SQLAlchemy compiles it afresh for every count.)
+    """
+    if not entries:
+        return []
+    last = await next_value(session, AUDIT_SEQUENCE, len(entries))  # locks the counter: appends are serialised
+    first = last - len(entries) + 1
+    prev = await session.scalar(select(AuditRow.hash).where(AuditRow.seq == first - 1)) if first > 1 else GENESIS
+    prev_hash = prev or GENESIS  # a missing predecessor (tampering) is reported by verify, not by every writer
+    rows: list[dict[str, Any]] = []
+    for seq, entry in enumerate(entries, start=first):
+        row = _row(seq, entry, prev_hash)
+        rows.append(row)
+        prev_hash = row["hash"]
+    await session.execute(insert(AUDIT_TABLE), rows)
+    return list(range(first, last + 1))
+
+
+def _row(seq: int, entry: AuditEntry, prev_hash: str) -> dict[str, Any]:
+    """The ``audit_log`` row of ``entry`` at position ``seq``, chained after ``prev_hash``."""
+    return {
+        "seq": seq,
+        "at": entry.at,
+        "agency_code": entry.agency_code,
+        "person": entry.person,
+        "roles": orjson.dumps(sorted(entry.roles)).decode(),
+        "operation": entry.operation,
+        "object_ids": orjson.dumps(list(entry.object_ids)).decode(),
+        "request_id": entry.request_id,
+        "prev_hash": prev_hash,
+        "hash": entry_hash(prev_hash, seq, entry),
+    }
+
+
+async def append(sessions: async_sessionmaker[AsyncSession], entries: Sequence[AuditEntry]) -> list[int]:
+    """Append ``entries`` in a write transaction of their own (all or none); for reads, which have none to share.
+
+    Call it before handing the data out: if the entries cannot be written, the
+    reader gets an error rather than unaudited data. In the app, requests share
+    such transactions through :class:`ledger.audit_writer.AuditWriter`.
     """
     async with write_transaction(sessions) as session:
-        return await record(session, entry)
+        return await record_many(session, entries)
 
 
 def stored_entry(row: Row[Any] | AuditRow) -> StoredEntry:

@@ -16,9 +16,14 @@ from ledger.models import RegisterCounterRow, SequenceRow, table_of
 from ledger.upsert import upsert_rows
 
 
-async def next_value(session: AsyncSession, name: str) -> int:
-    """The next value of the named sequence (1, 2, 3 …)."""
-    step = update(SequenceRow).where(SequenceRow.name == name).values(last_value=SequenceRow.last_value + 1)
+async def next_value(session: AsyncSession, name: str, count: int = 1) -> int:
+    """The next value of the named sequence (1, 2, 3 …); with ``count``, the last of that many values taken at once.
+
+    ``count`` values are ``last - count + 1`` … ``last`` (the audit trail numbers a batch of entries so).
+    """
+    if count < 1:
+        raise ValueError("count must be at least 1")
+    step = update(SequenceRow).where(SequenceRow.name == name).values(last_value=SequenceRow.last_value + count)
     value = (await session.execute(step.returning(SequenceRow.last_value))).scalar_one_or_none()
     if value is None:
         await upsert_rows(session, table_of(SequenceRow), [{"name": name, "last_value": 0}], keep=("last_value",))

@@ -2,8 +2,9 @@
 
 Reading the trail is itself a read of personal data (entries name persons),
 so every page read is recorded as ``read:auditTrail`` with the entries it
-showed, in its own transaction, before the page is returned: if that record
-cannot be written, the auditor gets an error, not unaudited data.
+showed, committed before the page is returned (in a transaction shared with
+other requests' reads, :class:`ledger.audit_writer.AuditWriter`): if that
+record cannot be written, the auditor gets an error, not unaudited data.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Final
 import strawberry
 
 from domain.errors import BadInput
-from ledger.audit import TrailFilter, append, trail
+from ledger.audit import TrailFilter, trail
 from resolvers.context import Context
 from schema.types.audit import AuditEntryEdge, AuditEntryType, AuditTrailConnection, AuditTrailFilter
 from schema.types.pagination import PageInfo
@@ -68,7 +69,7 @@ class AuditQueries:
             except ValueError as exc:
                 raise BadInput(str(exc)) from exc
         shown = [f"audit:{stored.seq}" for stored in page.items]
-        await append(ctx.sessions, ctx.audit_entry(READ_OPERATION, shown))
+        await ctx.append_audit([ctx.audit_entry(READ_OPERATION, shown)])
         return AuditTrailConnection(
             edges=[
                 AuditEntryEdge(cursor=cursor, node=AuditEntryType.from_ledger(stored))

@@ -18,7 +18,8 @@ from domain.receipts import ReceiptSigner
 from domain.reports import EMPTY_TARGETS, ReportTargets
 from domain.transfer_deadlines import DeadlinePolicy
 from domain.types import Agency
-from ledger.audit import AuditEntry
+from ledger.audit import AuditEntry, append
+from ledger.audit_writer import AuditWriter
 from resolvers.dataloaders import Loaders
 from resolvers.event_feed import EventFeeds
 from resolvers.signals import EventSignal
@@ -40,6 +41,8 @@ class Context:
     personnel_rules: PersonnelRules = DEFAULT_PERSONNEL_RULES  # retirement, terms, rotation, leadership seats
     report_targets: ReportTargets = EMPTY_TARGETS  # completion-rate targets (chỉ tiêu), data/report_targets.toml
     feeds: EventFeeds | None = None  # the app's live event feeds (subscriptions); None outside the app
+    # the app's group commit for audit entries of reads; None: each request writes its own transaction
+    audit_writer: AuditWriter | None = None
     # (kind of read, record id) of personal data shown, audited per kind (resolvers/personal_data.py)
     personal_reads: set[tuple[str, str]] = field(default_factory=set)
     request: Any = None  # starlette Request or WebSocket (Strawberry's view reads it)
@@ -59,6 +62,18 @@ class Context:
             at or datetime.now(UTC),
         )
 
+    async def append_audit(self, entries: Sequence[AuditEntry]) -> None:
+        """Commit ``entries`` (all or none) in a transaction of their own, before the data they record is shown.
+
+        Through the app's :class:`~ledger.audit_writer.AuditWriter`, so concurrent
+        requests share the transaction; raises if the entries could not be written.
+        Writes that belong to a mutation use :func:`ledger.audit.record` in its transaction instead.
+        """
+        if self.audit_writer is not None:
+            await self.audit_writer.append(entries)
+        else:
+            await append(self.sessions, entries)
+
     @classmethod
     def build(
         cls,
@@ -76,6 +91,7 @@ class Context:
         personnel_rules: PersonnelRules = DEFAULT_PERSONNEL_RULES,
         report_targets: ReportTargets = EMPTY_TARGETS,
         feeds: EventFeeds | None = None,
+        audit_writer: AuditWriter | None = None,
         request: Any = None,
         response: Any = None,
     ) -> Context:
@@ -95,6 +111,7 @@ class Context:
             personnel_rules=personnel_rules,
             report_targets=report_targets,
             feeds=feeds,
+            audit_writer=audit_writer,
             request=request,
             response=response,
         )

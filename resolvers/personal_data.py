@@ -6,7 +6,9 @@ IDs) as ``(PARTIES_READ, judgment id)``, officers as ``(OFFICERS_READ, officer
 code)``, officers named by personnel alerts as ``(ALERTS_READ, officer code)``.
 This extension writes one audit entry per kind of read (e.g.
 ``read:judgment.parties`` with all the ids) once the operation has run, and per
-message for subscriptions.
+message for subscriptions. The entries of concurrent requests share one write
+transaction (:class:`ledger.audit_writer.AuditWriter`, group commit): each
+answer still waits until its own entries are committed.
 If the entry cannot be written, the answer is withheld: the client gets an
 error and no data, never personal data without its audit record.
 """
@@ -20,8 +22,6 @@ from datetime import UTC, datetime
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
-from ledger.audit import record
-from ledger.db import write_transaction
 from resolvers.context import Context
 
 log = logging.getLogger("lienthong.audit")
@@ -40,9 +40,8 @@ async def flush_personal_reads(context: Context) -> None:
         by_kind.setdefault(kind, set()).add(object_id)
     context.personal_reads.clear()
     at = datetime.now(UTC)
-    async with write_transaction(context.sessions) as session:  # all kinds recorded, or none
-        for kind in sorted(by_kind):
-            await record(session, context.audit_entry(kind, sorted(by_kind[kind]), at))
+    # all kinds recorded, or none; in a transaction shared with other requests' reads (ledger/audit_writer.py)
+    await context.append_audit([context.audit_entry(kind, sorted(by_kind[kind]), at) for kind in sorted(by_kind)])
 
 
 class AuditPersonalReads(SchemaExtension):
