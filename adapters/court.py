@@ -21,6 +21,17 @@ from adapters.dialect import (
     PARTY_KINDS,
     PARTY_ROLES,
     Fields,
+    Unsure,
+    fast_boolean,
+    fast_choice,
+    fast_date,
+    fast_object,
+    fast_objects,
+    fast_optional_text,
+    fast_optional_vnd,
+    fast_sha256,
+    fast_text,
+    fast_text_or_blank,
     normal_key,
 )
 from adapters.http_adapter import HttpJudgmentAdapter
@@ -94,24 +105,22 @@ class HttpCourtAdapter(HttpJudgmentAdapter[CourtAnswer]):
         except ValueError as error:
             raise self._client.bad_answer(f"POST {LOOKUP_PATH}", error) from None
 
-        asked = set(chunk)
-        found: dict[JudgmentKey, CourtJudgment | AgencyBadData] = {}
+        # Records are matched to keys by their two strings: a tuple hashes fast, a JudgmentKey (a dataclass) does not.
+        unanswered = {(key.court_code, key.number): key for key in chunk}
+        results: dict[JudgmentKey, CourtAnswer] = dict.fromkeys(chunk)
         for record in records:
-            key = _key_of(record)
-            if key in asked and key not in found:
-                found[key] = _translate(record, str(key))
-        not_found = {_key_of(item) for item in absent}
-
-        results: dict[JudgmentKey, CourtAnswer] = {}
-        for key in chunk:
-            if key in found:
-                results[key] = found[key]
-            elif key in not_found:
-                results[key] = None
-            else:  # its record was unreadable, or the court forgot it: say so rather than claim "no judgment"
-                results[key] = AgencyBadData(
-                    self.agency, f"judgment {key}: neither returned nor listed as not found", record=str(key)
-                )
+            pair = _pair_of(record)
+            key = None if pair is None else unanswered.pop(pair, None)
+            if key is not None:  # asked for, and the first record of it counts
+                results[key] = _translate_keyed(record, key)
+        if unanswered:
+            not_found = {_pair_of(item) for item in absent}
+            for pair, key in unanswered.items():
+                if pair not in not_found:
+                    # its record was unreadable, or the court forgot it: say so rather than claim "no judgment"
+                    results[key] = AgencyBadData(
+                        self.agency, f"judgment {key}: neither returned nor listed as not found", record=str(key)
+                    )
         self._client.tracker.count_bad_records(sum(isinstance(r, AgencyBadData) for r in results.values()))
         return results
 
@@ -125,10 +134,33 @@ def _key_of(item: object) -> JudgmentKey | None:
         return None
 
 
+def _pair_of(item: object) -> tuple[str, str] | None:
+    """:func:`_key_of` as a plain pair, for matching records to the keys asked for."""
+    try:
+        return _fast_pair(item)
+    except Unsure:
+        key = _key_of(item)
+        return None if key is None else (key.court_code, key.number)
+
+
 def _translate(item: object, where: str) -> CourtJudgment | AgencyBadData:
     """A judgment, or AgencyBadData naming the judgment (or its place, if even the key is unreadable)."""
-    key = _key_of(item)
-    record = str(key) if key is not None else where
+    try:
+        return _fast_judgment(item, JudgmentKey(*_fast_pair(item)))
+    except Unsure:
+        key = _key_of(item)
+        return _strict_translate(item, str(key) if key is not None else where)
+
+
+def _translate_keyed(item: object, key: JudgmentKey) -> CourtJudgment | AgencyBadData:
+    """:func:`_translate` for a record ``_lookup`` has found to be about ``key`` (so need not read it again)."""
+    try:
+        return _fast_judgment(item, key)
+    except Unsure:
+        return _strict_translate(item, str(key))
+
+
+def _strict_translate(item: object, record: str) -> CourtJudgment | AgencyBadData:
     try:
         return parse_judgment(Fields(item))
     except ValueError as error:
@@ -176,4 +208,64 @@ def _obligation(fields: Fields) -> Obligation:
         ex_officio=fields.boolean("chu_dong"),
         amount=fields.optional_vnd("so_tien"),
         beneficiary=fields.optional_text("nguoi_duoc_nhan"),
+    )
+
+
+def _fast_pair(item: object) -> tuple[str, str]:
+    """The key's two strings as ``parse_judgment`` reads them, from a plain record; Unsure otherwise."""
+    record = fast_object(item)
+    return fast_text(record.get("ma_toa_an")), fast_text(record.get("so_ban_an"))
+
+
+def _fast_judgment(item: object, key: JudgmentKey) -> CourtJudgment:
+    """``parse_judgment`` for a plain, well-formed record whose key reads as ``key``; Unsure otherwise.
+
+    Nearly every record is plain, and reading it straight from the dict takes
+    half the time of the strict path; the strict path still words every complaint.
+    """
+    record = fast_object(item)
+    get = record.get
+    adjudicated_on = fast_date(get("ngay_tuyen_an"))
+    effective_on = fast_date(get("ngay_hieu_luc"))
+    if effective_on < adjudicated_on:
+        raise Unsure
+    document = fast_object(get("tai_lieu"))
+    return CourtJudgment(
+        key,
+        fast_text(get("ten_toa_an")),  # court_name
+        fast_choice(get("loai_vu_viec"), CASE_TYPES),  # case_type
+        fast_choice(get("cap_xet_xu"), INSTANCES),  # instance
+        adjudicated_on,
+        effective_on,
+        fast_text(get("tham_phan")),  # judge
+        fast_text_or_blank(get("trich_yeu")),  # summary
+        fast_sha256(document.get("sha256")),  # document_sha256
+        fast_text(document.get("ten_tep")),  # document_name
+        tuple([_fast_party(party) for party in fast_objects(get("duong_su"))]),  # parties
+        tuple([_fast_obligation(obligation) for obligation in fast_objects(get("nghia_vu"))]),  # obligations
+    )
+
+
+def _fast_party(item: object) -> Party:
+    """``_party`` for a plain record; Unsure otherwise."""
+    get = fast_object(item).get
+    return Party(
+        fast_text(get("ho_ten")),  # name
+        fast_choice(get("tu_cach"), PARTY_ROLES),  # role
+        fast_choice(get("loai"), PARTY_KINDS),  # kind
+        fast_text_or_blank(get("dia_chi")),  # address
+        fast_optional_text(get("so_cccd")),  # citizen_id
+        fast_optional_text(get("ma_so_thue")),  # tax_code
+    )
+
+
+def _fast_obligation(item: object) -> Obligation:
+    """``_obligation`` for a plain record; Unsure otherwise."""
+    get = fast_object(item).get
+    return Obligation(
+        fast_choice(get("loai"), OBLIGATION_KINDS),  # kind
+        fast_text_or_blank(get("noi_dung")),  # description
+        fast_boolean(get("chu_dong")),  # ex_officio
+        fast_optional_vnd(get("so_tien")),  # amount
+        fast_optional_text(get("nguoi_duoc_nhan")),  # beneficiary
     )
