@@ -197,6 +197,7 @@ class Settings:
     procuracy: AgencyEndpoint | None = None
     personnel_database_url: str | None = None
     log_level: str = "info"
+    gc_threshold: int = 10_000  # young-generation threshold of a server process (gateway/server_gc.py); 0: Python's
     webhooks: WebhookSettings = field(default_factory=WebhookSettings)
 
     @property
@@ -253,8 +254,11 @@ class Settings:
             timeout = float(get("ADAPTER_TIMEOUT_S", "2.0") or "2.0")
             overdue_every = float(get("OVERDUE_EVERY_S", "60") or "60")
             live_poll = float(get("LIVE_POLL_S", "1") or "1")
+            gc_threshold = int(get("GC_THRESHOLD", "10000") or "0")
         except ValueError as exc:
             raise SettingsError(f"bad number in settings: {exc}") from exc
+        if gc_threshold < 0:
+            raise SettingsError("LIENTHONG_GC_THRESHOLD must not be negative (0: Python's default collector)")
         if live_poll <= 0:
             raise SettingsError("LIENTHONG_LIVE_POLL_S must be positive")
         try:
@@ -308,6 +312,7 @@ class Settings:
             procuracy=endpoint("PROCURACY"),
             personnel_database_url=get("PERSONNEL_DATABASE_URL"),
             log_level=get("LOG_LEVEL", "info") or "info",
+            gc_threshold=gc_threshold,
             webhooks=WebhookSettings.from_env(env),
         )
 
@@ -327,6 +332,7 @@ class Settings:
             "LIENTHONG_CIRCUIT_RESET_S": str(self.circuit_reset_s),
             "LIENTHONG_OVERDUE_EVERY_S": str(self.overdue_every_s),
             "LIENTHONG_LIVE_POLL_S": str(self.live_poll_s),
+            "LIENTHONG_GC_THRESHOLD": str(self.gc_threshold),
             **self.query_limits.to_env(),
             **self.http_limits.to_env(),
             "LIENTHONG_LOG_LEVEL": self.log_level,

@@ -21,6 +21,14 @@ on every call. Fields with arguments, field extensions (permissions) or reserved
 ``root``/``parent`` parameters, and the root types' fields (the policy guard's),
 keep Strawberry's.
 
+When the operation's result is built, the executor lets go of its resolve-info helpers
+(:meth:`HubExecutionContext.execute_operation`). graphql-core keeps them as bound methods of
+the executor, a reference cycle through which the whole operation — the request's context,
+its DataLoaders and every agency record they hold — would wait for the cyclic garbage
+collector instead of being freed by reference counting as the answer leaves (measured on
+judgment-360: about 1,600 objects a request, and the collections scanning them cost a fifth
+of the hub's CPU).
+
 Anything out of the ordinary — an exception, a null in a non-null field, a value
 the type cannot coerce, a schema with middleware — goes the standard way
 (``execute_field``), which reports it exactly as graphql-core does: the short way
@@ -31,8 +39,9 @@ version is pinned in pyproject.toml.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from types import MappingProxyType
 from typing import Any
 
@@ -80,7 +89,14 @@ class PlainLeaf:
     same_as: type | None = None
 
 
-def _enum_names(enum_type: CustomGraphQLEnumType) -> dict[Any, str]:
+ENUM_NAMES = "hub_output_names"
+"""Attribute of a Strawberry enum type holding its :func:`_enum_names`, set once by :func:`slim_resolvers`."""
+
+
+def _enum_names(enum_type: CustomGraphQLEnumType) -> Mapping[Any, str]:
+    known: Mapping[Any, str] | None = getattr(enum_type, ENUM_NAMES, None)
+    if known is not None:
+        return known
     names: dict[Any, str] = {}
     for member in enum_type.wrapped_cls:
         for name, value in enum_type.values.items():
@@ -99,30 +115,71 @@ class Irregular(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Shape:
-    """A plain selection of one type: a leaf, a list of shapes, or an object's plain fields."""
+    """A plain selection of one type: a leaf, a list of shapes, or an object's plain fields.
+
+    ``convert`` is a function made once for the shape (:func:`_converter`): a page is tens of
+    thousands of calls, so the kind of shape is decided when it is built, not at every value,
+    and a String/ID/Boolean leaf holding exactly its Python type is taken as it is, without a call.
+    """
 
     nullable: bool
     leaf: PlainLeaf | None = None
     item: Shape | None = None
     fields: tuple[tuple[str, str, Shape], ...] | None = None  # (response name, attribute, shape)
+    convert: Callable[[Any], Any] = dataclass_field(init=False, repr=False, compare=False)
 
-    def convert(self, value: Any) -> Any:
-        if value is None:
-            if self.nullable:
-                return None
-            raise Irregular
-        if self.fields is not None:
-            return {name: shape.convert(getattr(value, attribute)) for name, attribute, shape in self.fields}
-        if self.item is not None:
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "convert", _converter(self))
+
+
+def _converter(shape: Shape) -> Callable[[Any], Any]:
+    """``shape``'s conversion: the value as the answer shows it, or :class:`Irregular` for the standard way."""
+    nullable = shape.nullable
+    if shape.fields is not None:
+        parts = tuple(
+            (name, attribute, sub.leaf.same_as if sub.leaf is not None else None, sub.convert)
+            for name, attribute, sub in shape.fields
+        )
+
+        def convert_object(value: Any) -> Any:
+            if value is None:
+                if nullable:
+                    return None
+                raise Irregular
+            out = {}
+            for name, attribute, same_as, convert in parts:
+                found = getattr(value, attribute)
+                out[name] = found if type(found) is same_as else convert(found)
+            return out
+
+        return convert_object
+    if shape.item is not None:
+        item = shape.item.convert
+
+        def convert_list(value: Any) -> Any:
+            if value is None:
+                if nullable:
+                    return None
+                raise Irregular
             if type(value) is not list and type(value) is not tuple:  # a generator would be consumed twice
                 raise Irregular
-            item = self.item
-            return [item.convert(one) for one in value]
-        assert self.leaf is not None
-        converted = _read_value(value, self.leaf)
+            return [item(one) for one in value]
+
+        return convert_list
+    leaf = shape.leaf
+    assert leaf is not None
+
+    def convert_leaf(value: Any) -> Any:
+        if value is None:
+            if nullable:
+                return None
+            raise Irregular
+        converted = _read_value(value, leaf)
         if converted is Undefined:
             raise Irregular
         return converted
+
+    return convert_leaf
 
 
 class HubExecutionContext(StrawberryGraphQLCoreExecutionContext):
@@ -134,6 +191,29 @@ class HubExecutionContext(StrawberryGraphQLCoreExecutionContext):
         # kept alive with the plan so that its id cannot be reused during this execution.
         self._plans: dict[Hashable, tuple[GroupedFieldSet, list[Step]]] = {}
         self._shapes: dict[Hashable, tuple[FieldDetailsList, Shape | None]] = {}
+
+    def execute_operation(self, serially: bool | None = None) -> Any:
+        """graphql-core's, then the reference cycle through the resolve-info helpers is broken.
+
+        Resolve infos keep their own reference to the helpers (work still settling in the
+        background keeps working); only the executor's attribute goes, once the result is
+        built. A subscription's per-event executors are shallow copies: each drops its own.
+        """
+        result = super().execute_operation(serially)
+        if not self.is_awaitable(result):
+            self._let_go()
+            return result
+
+        async def released() -> Any:
+            try:
+                return await result
+            finally:
+                self._let_go()
+
+        return released()
+
+    def _let_go(self) -> None:
+        self.__dict__.pop("async_helpers", None)
 
     def complete_value(
         self,
@@ -315,11 +395,15 @@ def _read_value(value: Any, leaf: PlainLeaf) -> Any:
 def slim_resolvers(schema: GraphQLSchema, config: StrawberryConfig) -> int:
     """Gives every argument-less resolver field outside the root types a direct resolve function.
 
+    Also notes each enum type's output names on it (:data:`ENUM_NAMES`).
+
     Answers how many fields were changed.
     """
     roots = {schema.query_type, schema.mutation_type, schema.subscription_type}
     changed = 0
     for named in schema.type_map.values():
+        if isinstance(named, CustomGraphQLEnumType):  # its output names, worked out once instead of per operation
+            setattr(named, ENUM_NAMES, MappingProxyType(dict(_enum_names(named))))
         if not isinstance(named, GraphQLObjectType) or named in roots or is_introspection_type(named):
             continue
         for field in named.fields.values():

@@ -7,10 +7,14 @@ for the rest — must give the same data and the same errors (messages, paths).
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import enum
+import gc
+import weakref
 from typing import Any
 
+import pytest
 import strawberry
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -134,6 +138,10 @@ def make_node(i: int, depth: int = 2) -> Node:
 class Query:
     @strawberry.field
     def nodes(self) -> list[Node]:
+        return [make_node(i) for i in range(3)]
+
+    @strawberry.field
+    async def later_nodes(self) -> list[Node]:
         return [make_node(i) for i in range(3)]
 
 
@@ -267,3 +275,31 @@ def test_the_short_ways_are_taken() -> None:
     assert found.errors is None
     assert any(leaves)  # nodes.id
     assert any(shapes)  # children { leaves { name colour } }
+
+
+class Marker:
+    """A request context: nothing but something to hold a weak reference to."""
+
+
+@pytest.mark.parametrize("query", ["{ nodes { id leaf { name } } }", "{ laterNodes { id leaf { name } } }"])
+def test_an_answered_operation_is_freed_without_the_cycle_collector(query: str) -> None:
+    """Once the result is built, nothing of the operation waits for the cyclic garbage collector.
+
+    graphql-core's executor holds bound methods of itself (its resolve-info helpers); the hub's
+    breaks that cycle, so the request's context — and the loaders and records hanging off it —
+    is freed by reference counting as soon as the answer is out.
+    """
+    gc.collect()
+    gc.disable()
+    try:
+        context = Marker()
+        alive = weakref.ref(context)
+        if query.startswith("{ later"):
+            result = asyncio.run(HUB.execute(query, context_value=context))
+        else:
+            result = HUB.execute_sync(query, context_value=context)
+        assert result.errors is None
+        del context, result
+        assert alive() is None
+    finally:
+        gc.enable()
