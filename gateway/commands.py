@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import sys
 import time
@@ -40,21 +41,34 @@ KEEP_ALIVE_S = 75
 
 
 def serve(settings: Settings, workers: int = 1) -> int:
+    """The hub on ``settings.host:port``; several workers each accept on a socket of their own (gateway/workers.py)."""
     import uvicorn
+    from uvicorn.config import STARTUP_FAILURE
+    from uvicorn.supervisors import Multiprocess
+
+    from gateway.workers import reuse_port_available, supervise
 
     configure_logging(settings.log_level)
-    uvicorn.run(
+    config = uvicorn.Config(
         "gateway.asgi:app_from_env",
         factory=True,
         host=settings.host,
         port=settings.port,
-        workers=workers,
         log_level=settings.log_level,
         timeout_graceful_shutdown=10,
         timeout_keep_alive=KEEP_ALIVE_S,
         proxy_headers=False,
     )
-    return 0
+    if workers > 1 and reuse_port_available():
+        return supervise(config, workers, functools.partial(configure_logging, settings.log_level))
+    # One process, or uvicorn's own supervisor where the kernel does not balance SO_REUSEPORT sockets.
+    config.workers = workers
+    if workers > 1:
+        Multiprocess(config, sockets=[config.bind_socket()]).run()
+        return 0
+    server = uvicorn.Server(config)
+    server.run()
+    return 0 if server.started else STARTUP_FAILURE
 
 
 def migrate(settings: Settings) -> int:
