@@ -7,7 +7,7 @@ says which fields will be resolved (``resolvers/lookahead.py``, ``@skip`` and
 ``enforcementCase``, the procuracy's for ``supervision``. Those are fetched
 concurrently, each for every judgment at once, through the request's DataLoaders
 (one ``fetch_many`` per system, shared with any other list resolved in the same
-tick), and every asked-for field of every judgment is filled in before the
+tick; one future for the whole list), and every asked-for field of every judgment is filled in before the
 fields run: the answer is then read off plain objects.
 
 A system's failure is kept per judgment: the fields that needed it hold the
@@ -43,7 +43,6 @@ from schema.types.judgment import (
 )
 
 K = TypeVar("K", bound=Hashable)
-V = TypeVar("V")
 
 COURT_FIELDS = frozenset({"parties", "obligations", "courtDetails"})
 ENFORCEMENT_FIELDS = frozenset({"enforcementCase"})
@@ -54,9 +53,12 @@ class NotAsked(RuntimeError):
     """The value of a field the selection did not ask for (so nothing was fetched for it)."""
 
 
-async def _each(loader: DataLoader[K, V], keys: Sequence[K]) -> list[V | BaseException]:
-    """Every key's value or its own error (one bad record does not fail the others)."""
-    return await asyncio.gather(*(loader.load(key) for key in keys), return_exceptions=True)
+async def _each(loader: DataLoader[tuple[K, ...], list[Any]], keys: Sequence[K]) -> list[Any]:
+    """Every key's value or its own error (one bad record does not fail the others; a failed system fails all)."""
+    try:
+        return list(await loader.load(tuple(keys)))
+    except Exception as error:  # unavailable, timed out: every judgment's fields from this system carry it
+        return [error] * len(keys)
 
 
 async def _nothing(keys: Sequence[Any]) -> list[None]:
@@ -80,9 +82,9 @@ async def stitch(info: strawberry.Info[Context, None], entries: Sequence[Registr
     keys = [d.JudgmentKey(e.court_code, e.number) for e in entries]
     loaders = info.context.loaders
     courts, cases, supervisions = await asyncio.gather(
-        _each(loaders.court_judgment, keys) if wanted & COURT_FIELDS else _nothing(keys),
-        _each(loaders.enforcement_case, keys) if wanted & ENFORCEMENT_FIELDS else _nothing(keys),
-        _each(loaders.supervision, keys) if wanted & PROCURACY_FIELDS else _nothing(keys),
+        _each(loaders.court_judgments, keys) if wanted & COURT_FIELDS else _nothing(keys),
+        _each(loaders.enforcement_cases, keys) if wanted & ENFORCEMENT_FIELDS else _nothing(keys),
+        _each(loaders.supervisions, keys) if wanted & PROCURACY_FIELDS else _nothing(keys),
     )
     build = _Builder(info.context, wanted)
     return [

@@ -59,11 +59,11 @@ from graphql import (
 )
 from strawberry.extensions import (
     AddValidationRules,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
-    QueryDepthLimiter,
     SchemaExtension,
 )
+from strawberry.extensions.max_aliases import create_validator as max_aliases_rule
+from strawberry.extensions.query_depth_limiter import create_validator as depth_limit_rule
 
 from domain.access import Role
 from schema.document_cache import DocumentCache, DocumentMemo
@@ -92,12 +92,17 @@ def limit_extensions(
     one memory for every operation these factories serve, none shared with another schema.
     """
     memo = DocumentMemo()
+    # The validation rules are classes made from their limits: made once here, not by every
+    # operation's extension (three classes a request, for documents the memo spares validating).
+    rules = [
+        max_aliases_rule(max_aliases),
+        depth_limit_rule(max_depth, should_ignore=None),
+        _directive_counter(max_directives),
+    ]
     return [
         RefusalCodes,
         partial(MaxTokensLimiter, max_token_count=max_tokens),
-        partial(MaxAliasesLimiter, max_alias_count=max_aliases),
-        partial(QueryDepthLimiter, max_depth=max_depth),
-        partial(MaxDirectives, max_directives=max_directives),
+        partial(AddValidationRules, rules),  # as Strawberry's MaxAliasesLimiter and QueryDepthLimiter
         partial(MaxCost, max_cost=max_cost, max_fields=max_tokens, default_page_size=default_page_size),
         partial(SchemaDisclosure, open_to_all=schema_open_to_all),
         partial(DocumentCache, memo),
@@ -127,18 +132,13 @@ class RefusalCodes(SchemaExtension):
             error.extensions = {**(error.extensions or {}), "code": code}
 
 
-class MaxDirectives(AddValidationRules):
-    """Refuses documents with more than ``max_directives`` directives (``@skip``, ``@include``…).
+def _directive_counter(limit: int) -> type[ASTValidationRule]:
+    """A rule refusing documents with more than ``limit`` directives (``@skip``, ``@include``…).
 
-    ``MaxDirectives(max_directives=50)`` refuses ``{ me @skip(if: false) @skip(if: false) … }``
-    with 51 of them: repeated directives multiply validation and execution work.
+    With ``limit`` 50, ``{ me @skip(if: false) @skip(if: false) … }`` with 51 of them is refused:
+    repeated directives multiply validation and execution work.
     """
 
-    def __init__(self, max_directives: int) -> None:
-        super().__init__([_directive_counter(max_directives)])
-
-
-def _directive_counter(limit: int) -> type[ASTValidationRule]:
     class DirectiveCount(ValidationRule):
         def __init__(self, context: ValidationContext) -> None:
             super().__init__(context)

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.dataloader import DataLoader
 
 from adapters.registry import Adapters
+from domain.errors import AgencyBadData
 from domain.types import (
     CourtJudgment,
     EnforcementCase,
@@ -23,7 +24,7 @@ from domain.types import (
 )
 from ledger.coordination import CoordinationEvent
 from ledger.judgments import RegistryEntry
-from resolvers.dataloaders.agency_systems import adapter_loader
+from resolvers.dataloaders.agency_systems import adapter_loader, page_loader
 from resolvers.dataloaders.coordination import history_loader
 from resolvers.dataloaders.judgments import registry_entry_loader
 from resolvers.dataloaders.personnel import staffing_unit_loader
@@ -32,9 +33,10 @@ from resolvers.dataloaders.personnel import staffing_unit_loader
 @dataclass(frozen=True, slots=True)
 class Loaders:
     judgment: DataLoader[str, RegistryEntry | None]
-    court_judgment: DataLoader[JudgmentKey, CourtJudgment | None]
-    enforcement_case: DataLoader[JudgmentKey, EnforcementCase | None]
-    supervision: DataLoader[JudgmentKey, tuple[SupervisionRecord, ...]]
+    # a list of judgments' keys → each one's record (or its AgencyBadData), one future per list
+    court_judgments: DataLoader[tuple[JudgmentKey, ...], list[CourtJudgment | AgencyBadData | None]]
+    enforcement_cases: DataLoader[tuple[JudgmentKey, ...], list[EnforcementCase | AgencyBadData | None]]
+    supervisions: DataLoader[tuple[JudgmentKey, ...], list[tuple[SupervisionRecord, ...] | AgencyBadData]]
     coordination_history: DataLoader[str, list[CoordinationEvent]]
     officers: DataLoader[str, tuple[Officer, ...]]  # agency code → its staff
     staffing_unit: DataLoader[str, StaffingUnit | None]  # agency code → its quota
@@ -43,9 +45,9 @@ class Loaders:
     def build(cls, sessions: async_sessionmaker[AsyncSession], adapters: Adapters) -> Loaders:
         return cls(
             judgment=registry_entry_loader(sessions),
-            court_judgment=adapter_loader(adapters.court),
-            enforcement_case=adapter_loader(adapters.enforcement),
-            supervision=adapter_loader(adapters.procuracy),
+            court_judgments=page_loader(adapters.court),
+            enforcement_cases=page_loader(adapters.enforcement),
+            supervisions=page_loader(adapters.procuracy),
             coordination_history=history_loader(sessions),
             officers=adapter_loader(adapters.personnel),
             staffing_unit=staffing_unit_loader(adapters.personnel),
