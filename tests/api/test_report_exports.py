@@ -12,6 +12,7 @@ import io
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -88,14 +89,39 @@ async def _graphql_report(hub: Hub) -> dict[str, Any]:
     return report
 
 
+async def _download_and_query(
+    hub: Hub, path: str, missing_in: Callable[[bytes], object], absent: object
+) -> tuple[int, dict[str, str], bytes, dict[str, Any]]:
+    """The file and the GraphQL report, both read with every source answering.
+
+    The test hub gives each agency system 1 s; on a loaded machine (the suite in parallel) one
+    read now and then goes without a source, and the two would differ for that reason alone:
+    such a pair is read again (at most three times), and the last one is returned either way.
+    """
+    for _attempt in range(3):
+        status, headers, body = await _get(hub, path, QUERY, _committee(hub))
+        expected = await _graphql_report(hub)
+        if status != 200 or (missing_in(body) == absent and expected["missing"] == []):
+            break
+    return status, headers, body, expected
+
+
+def _xlsx_missing(body: bytes) -> object:
+    sheet = load_workbook(io.BytesIO(body))["Báo cáo"]
+    return [c.value for c in sheet[sheet.max_row]][-1]
+
+
+def _csv_missing(body: bytes) -> object:
+    return list(csv.reader(io.StringIO(body.decode("utf-8")[1:])))[-1][-1]
+
+
 class TestXlsxDownload:
     async def test_the_workbook_reads_back_with_the_units_and_the_totals_of_the_query(self, hub: Hub) -> None:
-        status, headers, body = await _get(hub, "/reports/committee.xlsx", QUERY, _committee(hub))
+        status, headers, body, expected = await _download_and_query(hub, "/reports/committee.xlsx", _xlsx_missing, None)
         assert status == 200, body[:500]
         assert headers["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         assert headers["Content-Disposition"] == f'attachment; filename="bao-cao-ha-noi-{YEAR}-{MONTHS}thang.xlsx"'
         assert headers["Cache-Control"] == "no-store"
-        expected = await _graphql_report(hub)
 
         sheet = load_workbook(io.BytesIO(body))["Báo cáo"]
         assert sheet["A1"].value == f"Báo cáo kết quả thi hành án dân sự — {expected['name']}"
@@ -118,14 +144,13 @@ class TestXlsxDownload:
 
 class TestCsvDownload:
     async def test_the_csv_reads_back_with_the_units_and_the_totals_of_the_query(self, hub: Hub) -> None:
-        status, headers, body = await _get(hub, "/reports/committee.csv", QUERY, _committee(hub))
+        status, headers, body, expected = await _download_and_query(hub, "/reports/committee.csv", _csv_missing, "")
         assert status == 200, body[:500]
         assert headers["Content-Type"] == "text/csv; charset=utf-8"
         assert headers["Content-Disposition"] == f'attachment; filename="bao-cao-ha-noi-{YEAR}-{MONTHS}thang.csv"'
         text = body.decode("utf-8")
         assert text.startswith(BOM)
         rows = list(csv.reader(io.StringIO(text[1:])))
-        expected = await _graphql_report(hub)
         assert (rows[-1][-1], expected["missing"]) == ("", []), "a source did not answer"
         assert rows[0] == HEADINGS
         assert [r[0] for r in rows[1:-1]] == [r["code"] for r in expected["rows"]]
