@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 from pathlib import Path
 
 import pytest
 from asyncpg.exceptions import AdminShutdownError, CannotConnectNowError, UniqueViolationError
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from ledger.db import create_engine, is_sqlite, is_unavailable, normalise_url, ping
+from ledger.db import create_engine, is_sqlite, is_unavailable, normalise_url, ping, session_factory
 
 
 @pytest.mark.parametrize(
@@ -91,3 +92,34 @@ async def test_a_database_that_does_not_answer_is_told_apart_from_a_failing_stat
     assert is_unavailable(AdminShutdownError("terminating connection due to administrator command"))
     assert not is_unavailable(UniqueViolationError("duplicate key"))
     assert not is_unavailable(FileNotFoundError(2, "no such file"))  # an OSError, but not the database's
+
+
+async def test_a_file_database_keeps_its_connections_for_the_next_burst_of_sessions(tmp_path: Path) -> None:
+    """16 concurrent sessions twice: the second burst opens no connection (each one is a thread and PRAGMAs).
+
+    SQLAlchemy's default pool for SQLite files keeps 5 and closes its overflow connections, so every
+    burst of concurrent requests (a page and its count each) opened new ones.
+    """
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'hub.db'}")
+    opened = 0
+
+    def count(*_args: object) -> None:
+        nonlocal opened
+        opened += 1
+
+    event.listen(engine.sync_engine, "connect", count)
+    sessions = session_factory(engine)
+
+    async def read() -> None:
+        async with sessions() as session:
+            await session.execute(text("SELECT 1"))
+            await asyncio.sleep(0.05)  # all 16 hold a connection at once
+
+    try:
+        await asyncio.gather(*(read() for _ in range(16)))
+        first_burst = opened
+        await asyncio.gather(*(read() for _ in range(16)))
+        assert first_burst == 16
+        assert opened == first_burst
+    finally:
+        await engine.dispose()
