@@ -365,15 +365,9 @@ def fast_text_or_blank(value: object) -> str:
 
 def fast_optional_text(value: object) -> str | None:
     """``Fields.optional_text``: null or blank → None."""
-    if value is None:
+    if value is None or (type(value) is str and not value.strip()):
         return None
-    if type(value) is str:
-        if not value.strip():
-            return None
-        text = _normalize("NFC", value)
-        if text.strip():
-            return text
-    raise Unsure
+    return fast_text(value)
 
 
 def fast_boolean(value: object) -> bool:

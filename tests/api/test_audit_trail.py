@@ -9,8 +9,6 @@ from typing import Any
 import pytest
 
 from domain.access import Role
-from ledger.audit_chain import verify
-from ledger.db import create_engine, session_factory
 from tests.fixtures.hub import Hub
 
 AGENCY = "enforcement.lai-chau.kv03"  # no other API test acts for it
@@ -115,10 +113,6 @@ async def test_bad_paging_and_times_are_refused(hub: Hub) -> None:
 
 
 async def test_what_the_hub_wrote_verifies(hub: Hub, webhook_id: str) -> None:
-    engine = create_engine(hub.settings.database_url)
-    try:
-        report = await verify(session_factory(engine))
-    finally:
-        await engine.dispose()
+    report = await hub.audit_chain()
     assert report.ok, report.reason
     assert report.checked >= 1
