@@ -107,8 +107,12 @@ async def _download_and_query(
 
 
 def _xlsx_missing(body: bytes) -> object:
+    """The last cell of the totals row (notes may follow the table)."""
     sheet = load_workbook(io.BytesIO(body))["Báo cáo"]
-    return [c.value for c in sheet[sheet.max_row]][-1]
+    for row in sheet.iter_rows(min_row=HEADER_ROW + 1, values_only=True):
+        if isinstance(row[1], str) and row[1].startswith("Tổng cộng"):
+            return row[-1]
+    return "no totals row"
 
 
 def _csv_missing(body: bytes) -> object:
