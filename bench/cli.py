@@ -69,6 +69,25 @@ class Target:
     pid: int | None
 
 
+def bench_settings(topology: Topology, work: Path, database_url: str) -> Settings:
+    """The hub as every scenario runs it: production mode, the topology's agencies, keys in ``work``.
+
+    No rate limit: one load generator plays every client, and the bench measures, it does not throttle.
+    """
+    return Settings(
+        database_url=database_url,
+        mode="production",
+        port=free_port(),
+        keys_dir=work / "keys",
+        court=AgencyEndpoint(topology.court.base_url, topology.court.api_key),
+        enforcement=AgencyEndpoint(topology.enforcement.base_url, topology.enforcement.api_key),
+        procuracy=AgencyEndpoint(topology.procuracy.base_url, topology.procuracy.api_key),
+        personnel_database_url=topology.personnel_url,
+        log_level="warning",
+        http_limits=HttpLimits(rate_per_s=0),
+    )
+
+
 def create_keys(settings: Settings) -> None:
     """Every Ed25519 key pair the settings name (``<x>_private_key`` / ``<x>_public_key``).
 
@@ -367,18 +386,7 @@ def run(args: argparse.Namespace) -> int:
             )
         )
         database = work / "hub.db"
-        settings = Settings(
-            database_url=f"sqlite+aiosqlite:///{database}",
-            mode="production",
-            port=free_port(),
-            keys_dir=work / "keys",
-            court=AgencyEndpoint(topo.court.base_url, topo.court.api_key),
-            enforcement=AgencyEndpoint(topo.enforcement.base_url, topo.enforcement.api_key),
-            procuracy=AgencyEndpoint(topo.procuracy.base_url, topo.procuracy.api_key),
-            personnel_database_url=topo.personnel_url,
-            log_level="warning",
-            http_limits=HttpLimits(rate_per_s=0),  # one load generator with one token: measure, don't throttle
-        )
+        settings = bench_settings(topo, work, f"sqlite+aiosqlite:///{database}")
         create_keys(settings)
         say("migrating, seeding and syncing the hub's database")
         run_async(prepare_database(settings))

@@ -34,9 +34,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from agencies.common.reference import ReferenceData
 from agencies.court.submitter import FeedSettings, make_submission, to_variables
-from agencies.topology import Topology, free_port
+from agencies.topology import Topology
 from bench import report
-from bench.cli import create_keys, say
+from bench.cli import bench_settings, create_keys, say
 from bench.machine import describe_machine, git_commit
 from bench.processes import cpu_seconds, machine_cpu_seconds
 from domain.access import Role
@@ -45,7 +45,7 @@ from domain.signatures import public_key_b64, sign
 from domain.types import AgencyLevel
 from gateway import commands
 from gateway.identity import TokenIssuer
-from gateway.settings import AgencyEndpoint, HttpLimits, Settings
+from gateway.settings import Settings
 from ledger.db import create_engine, session_factory, write_transaction
 from ledger.keys import CourtKeys
 from ledger.migrate import upgrade
@@ -202,18 +202,7 @@ async def open_world(
             personnel_db=work / "personnel.db",
         )
     )
-    settings = Settings(
-        database_url=database_url or f"sqlite+aiosqlite:///{work / 'hub.db'}",
-        mode="production",
-        port=free_port(),
-        keys_dir=work / "keys",
-        court=AgencyEndpoint(topology.court.base_url, topology.court.api_key),
-        enforcement=AgencyEndpoint(topology.enforcement.base_url, topology.enforcement.api_key),
-        procuracy=AgencyEndpoint(topology.procuracy.base_url, topology.procuracy.api_key),
-        personnel_database_url=topology.personnel_url,
-        log_level="warning",
-        http_limits=HttpLimits(rate_per_s=0),  # one load generator for every client: measure, don't throttle
-    )
+    settings = bench_settings(topology, work, database_url or f"sqlite+aiosqlite:///{work / 'hub.db'}")
     settings = replace(settings, **(overrides or {}))
     create_keys(settings)
     say("migrating and seeding the hub's database")

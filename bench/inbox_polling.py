@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import functools
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -47,7 +48,7 @@ from bench.hub_bench import (
     record,
     register_court_keys,
 )
-from bench.load import Run
+from bench.load import Run, exchange
 from gateway.settings import Settings
 
 SCENARIO = "inbox-polling"
@@ -150,26 +151,13 @@ async def poll(url: str, pollers: Sequence[Poller], *, duration_s: float, max_re
 
         async def client(poller: Poller) -> None:
             nonlocal issued
+            check = functools.partial(check_inbox, office=poller.office)
             while time.perf_counter() < deadline:
                 if issued >= max_requests:
                     tally.stopped_by = "max_requests"
                     return
                 issued += 1
-                sent = time.perf_counter()
-                size, transfers = 0, 0
-                try:
-                    async with http.post(url, data=poller.body, headers=poller.headers) as answer:
-                        payload = await answer.read()
-                        status = str(answer.status)
-                    size = len(payload)
-                    error, transfers = check_inbox(payload, poller.office)
-                    if status != "200":
-                        error = f"HTTP {status}" + (f" ({error})" if error else "")
-                except TimeoutError:
-                    status, error = "timeout", f"no answer within {timeout_s}s"
-                except aiohttp.ClientError as exc:
-                    status, error = "connection", f"{type(exc).__name__}: {exc}"
-                tally.record(status, (time.perf_counter() - sent) * 1000, size, transfers, error)
+                await exchange(tally, http, url, poller.body, poller.headers, check, timeout_s)
 
         await asyncio.gather(*(client(poller) for poller in pollers))
         tally.elapsed_s = time.perf_counter() - started

@@ -28,12 +28,12 @@ from typing import Any, Literal, Protocol
 
 import aiohttp
 
+from bench.summary import answered, counted
 from bench.wrk import DEFAULT_THREADS, drive_wrk, find_wrk, wrk_version
 
 Checker = Callable[[bytes], tuple[str | None, int]]
 Generator = Literal["wrk", "aiohttp"]
 GENERATORS: tuple[Generator, ...] = ("wrk", "aiohttp")
-MAX_ERROR_SAMPLES = 5
 
 
 @dataclass
@@ -72,20 +72,12 @@ class Run:
     def summary(self) -> dict[str, Any]:
         elapsed = self.elapsed_s or math.nan
         return {
-            "requests": self.requests,
-            "ok": self.ok,
-            "errors": self.errors,
-            "error_rate": round(self.errors / self.requests, 6) if self.requests else None,
-            "elapsed_s": round(self.elapsed_s, 3),
-            "stopped_by": self.stopped_by,
-            "rps": round(self.requests / elapsed, 2),
-            "ok_rps": round(self.ok / elapsed, 2),
+            **counted(self.requests, self.ok, self.errors, self.elapsed_s, self.stopped_by),
             f"{self.item}_per_s": round(self.items_received / elapsed, 1),
             "latency_ms": latency_ms(self.latencies_ms),
             "mean_answer_bytes": round(self.bytes_received / self.requests) if self.requests else None,
             f"mean_{self.item}_per_answer": round(self.items_received / self.ok, 2) if self.ok else None,
-            "statuses": dict(sorted(self.statuses.items())),
-            "error_kinds": dict(self.error_kinds.most_common(MAX_ERROR_SAMPLES)),
+            **answered(self.statuses, self.error_kinds),
         }
 
 
@@ -152,26 +144,39 @@ async def drive(
                     return
                 issued += 1
                 body = bodies[next(turn) % len(bodies)]
-                sent = time.perf_counter()
-                error: str | None
-                size = items = 0
-                try:
-                    async with session.post(url, data=body, headers=all_headers) as answer:
-                        payload = await answer.read()
-                        status = str(answer.status)
-                    size = len(payload)
-                    error, items = check(payload)
-                    if status != "200":
-                        error = f"HTTP {status}" + (f" ({error})" if error else "")
-                except TimeoutError:
-                    status, error = "timeout", f"no answer within {timeout_s}s"
-                except aiohttp.ClientError as exc:
-                    status, error = "connection", f"{type(exc).__name__}: {exc}"
-                run.record(status, (time.perf_counter() - sent) * 1000, size, items, error)
+                await exchange(run, session, url, body, all_headers, check, timeout_s)
 
         await asyncio.gather(*(worker() for _ in range(concurrency)))
         run.elapsed_s = time.perf_counter() - started
     return run
+
+
+async def exchange(
+    run: Run,
+    http: aiohttp.ClientSession,
+    url: str,
+    body: bytes,
+    headers: dict[str, str],
+    check: Checker,
+    timeout_s: float,
+) -> None:
+    """POST ``body``, check the answer, record it in ``run`` (status, latency, size, items, error)."""
+    sent = time.perf_counter()
+    error: str | None
+    size = items = 0
+    try:
+        async with http.post(url, data=body, headers=headers) as answer:
+            payload = await answer.read()
+            status = str(answer.status)
+        size = len(payload)
+        error, items = check(payload)
+        if status != "200":
+            error = f"HTTP {status}" + (f" ({error})" if error else "")
+    except TimeoutError:
+        status, error = "timeout", f"no answer within {timeout_s}s"
+    except aiohttp.ClientError as exc:
+        status, error = "connection", f"{type(exc).__name__}: {exc}"
+    run.record(status, (time.perf_counter() - sent) * 1000, size, items, error)
 
 
 class LoadRun(Protocol):

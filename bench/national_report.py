@@ -42,9 +42,9 @@ import asyncpg
 import orjson
 from sqlalchemy import event
 
-from agencies.topology import Topology, free_port
+from agencies.topology import Topology
 from bench import report
-from bench.cli import create_keys, run_async, say
+from bench.cli import bench_settings, create_keys, run_async, say
 from bench.machine import describe_machine, git_commit
 from bench.national_data import asyncpg_dsn, load
 from bench.processes import _CLOCK_TICKS, cpu_seconds, machine_cpu_seconds
@@ -53,7 +53,7 @@ from domain.reports import CommitteeReport, EnforcementFigures, Period
 from gateway import commands
 from gateway.app import create_app
 from gateway.identity import TokenIssuer
-from gateway.settings import AgencyEndpoint, HttpLimits, Settings
+from gateway.settings import Settings
 from ledger.migrate import upgrade
 from ledger.reference import load_organisation
 from resolvers.reports import ReportSources, build_committee_report
@@ -539,18 +539,7 @@ async def scenario(
 ) -> dict[str, Any]:
     database_url = await stack.enter_async_context(throwaway_database(args.server))
     say(f"throwaway database {database_url.rsplit('/', 1)[1]}")
-    settings = Settings(
-        database_url=database_url,
-        mode="production",
-        port=free_port(),
-        keys_dir=work / "keys",
-        court=AgencyEndpoint(topo.court.base_url, topo.court.api_key),
-        enforcement=AgencyEndpoint(topo.enforcement.base_url, topo.enforcement.api_key),
-        procuracy=AgencyEndpoint(topo.procuracy.base_url, topo.procuracy.api_key),
-        personnel_database_url=topo.personnel_url,
-        log_level="warning",
-        http_limits=HttpLimits(rate_per_s=0),
-    )
+    settings = bench_settings(topo, work, database_url)
     create_keys(settings)
     load_figures = await prepare(database_url, settings, args)
     period = Period.cumulative(args.statistical_year, args.months)

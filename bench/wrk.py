@@ -60,9 +60,10 @@ from urllib.parse import urlsplit
 
 import orjson
 
+from bench.summary import answered, counted
+
 WRK = "/usr/bin/wrk"
 RESULT_PREFIX = "LIENTHONG-WRK "
-MAX_ERROR_SAMPLES = 5
 DEFAULT_THREADS = 1
 LATENCY_KEYS = ("min", "p50", "p90", "p95", "p99", "max", "mean")
 
@@ -110,20 +111,12 @@ class WrkRun:
         elapsed = self.elapsed_s or math.nan
         judgments = self.judgments_received
         return {
-            "requests": self.requests,
-            "ok": self.ok,
-            "errors": self.errors,
-            "error_rate": round(self.errors / self.requests, 6) if self.requests else None,
-            "elapsed_s": round(self.elapsed_s, 3),
-            "stopped_by": self.stopped_by,
-            "rps": round(self.requests / elapsed, 2),
-            "ok_rps": round(self.ok / elapsed, 2),
+            **counted(self.requests, self.ok, self.errors, self.elapsed_s, self.stopped_by),
             "judgments_per_s": None if judgments is None else round(judgments / elapsed, 1),
             "latency_ms": dict(self.latency_ms),
             "mean_answer_bytes": round(self.answer_bytes / self.requests) if self.requests else None,
             "mean_judgments_per_answer": round(judgments / self.ok, 2) if judgments is not None and self.ok else None,
-            "statuses": dict(sorted(self.statuses.items())),
-            "error_kinds": dict(self.error_kinds.most_common(MAX_ERROR_SAMPLES)),
+            **answered(self.statuses, self.error_kinds),
         }
 
 
