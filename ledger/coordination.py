@@ -8,14 +8,14 @@ a request is ``coordination_audience``: sender, addressee, observers; a copy
 exists once (primary key), whatever happens.
 
 The caller owns the session and the transaction; rules (who may do what,
-which status follows) live in :mod:`domain.coordination`.
+which status follows) live in :mod:`domain.coordination`; the records handed
+out are those of :mod:`ledger.coordination_records`.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Final
 
@@ -24,6 +24,16 @@ from sqlalchemy import and_, exists, func, or_, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.coordination import RequestKind, RequestStatus
+from ledger.coordination_records import (
+    Agreement,
+    Clause,
+    CoordinationEvent,
+    CoordinationRequest,
+    agreement_from_row,
+    clauses_json,
+    event_from_row,
+    request_from_row,
+)
 from ledger.models import (
     AgreementPartyRow,
     AgreementRow,
@@ -35,152 +45,24 @@ from ledger.notify import announce
 from ledger.paging import Page, check_page_size, decode_cursor, encode_cursor
 from ledger.sequences import next_value
 
+__all__ = ["Agreement", "Clause", "CoordinationEvent", "CoordinationLedger", "CoordinationRequest"]
+
 EVENT_SEQUENCE: Final = "coordination_events"
 REQUEST_CURSOR: Final = "coordination-requests"
 MAX_EVENTS_PER_READ: Final = 500
 
 SENDER, ADDRESSEE, OBSERVER = "sender", "addressee", "observer"
+FLAG_COLUMNS: Final = frozenset({"overdue_raised_at", "reminded_at"})
+"""Columns of a request set once, by :meth:`CoordinationLedger.flag`, so the OVERDUE event and the reminder are raised once."""
 
 
-@dataclass(frozen=True, slots=True)
-class Clause:
-    title: str
-    response_days: int  # working days the parties agreed for an answer
-    kind: RequestKind | None = None
+def _seen_by(request_id: Any, codes: Sequence[str], role: str | None = None) -> Any:
+    """Whether one of ``codes`` is a party to or observes the request ``request_id`` (a column) names.
 
-
-@dataclass(frozen=True, slots=True)
-class Agreement:
-    id: str
-    title: str
-    scope: str
-    parties: tuple[str, ...]
-    clauses: tuple[Clause, ...]
-    document_sha256: str
-    signed_on: date
-    valid_from: date
-    valid_to: date | None
-    registered_by: str
-    registered_at: datetime
-
-    def in_force(self, on: date) -> bool:
-        return self.valid_from <= on and (self.valid_to is None or on <= self.valid_to)
-
-
-@dataclass(frozen=True, slots=True)
-class CoordinationRequest:
-    id: str
-    kind: RequestKind
-    sender_code: str
-    addressee_code: str
-    subject: str
-    body: str
-    status: RequestStatus
-    opened_at: datetime
-    due_at: datetime
-    updated_at: datetime
-    details: dict[str, Any] = field(default_factory=dict)
-    agreement_id: str | None = None
-    judgment_id: str | None = None
-    transfer_id: str | None = None
-    opened_by: str | None = None
-    received_at: datetime | None = None
-    answered_at: datetime | None = None
-    closed_at: datetime | None = None
-    answer: str | None = None
-    overdue_raised_at: datetime | None = None
-    reminded_at: datetime | None = None
-    observers: tuple[str, ...] = ()
-
-    @property
-    def audience(self) -> frozenset[str]:
-        return frozenset({self.sender_code, self.addressee_code, *self.observers})
-
-
-@dataclass(frozen=True, slots=True)
-class CoordinationEvent:
-    cursor: int
-    event_id: str
-    request_id: str
-    kind: str  # OPENED, RECEIVED, STARTED, ANSWERED, CLOSED, DECLINED, WITHDRAWN, OVERDUE, REMINDER
-    status: RequestStatus
-    actor_code: str | None
-    actor_person: str | None
-    note: str | None
-    payload: dict[str, Any]
-    occurred_at: datetime
-
-
-def _agreement(row: AgreementRow, parties: Iterable[str]) -> Agreement:
-    clauses = tuple(
-        Clause(
-            title=c["title"],
-            response_days=int(c["responseDays"]),
-            kind=RequestKind(c["kind"]) if c.get("kind") else None,
-        )
-        for c in orjson.loads(row.clauses)
-    )
-    return Agreement(
-        id=row.id,
-        title=row.title,
-        scope=row.scope,
-        parties=tuple(sorted(parties)),
-        clauses=clauses,
-        document_sha256=row.document_sha256,
-        signed_on=row.signed_on,
-        valid_from=row.valid_from,
-        valid_to=row.valid_to,
-        registered_by=row.registered_by,
-        registered_at=row.registered_at,
-    )
-
-
-def _request(row: CoordinationRequestRow, observers: Iterable[str] = ()) -> CoordinationRequest:
-    return CoordinationRequest(
-        id=row.id,
-        kind=RequestKind(row.kind),
-        sender_code=row.sender_code,
-        addressee_code=row.addressee_code,
-        subject=row.subject,
-        body=row.body,
-        status=RequestStatus(row.status),
-        opened_at=row.opened_at,
-        due_at=row.due_at,
-        updated_at=row.updated_at,
-        details=orjson.loads(row.details),
-        agreement_id=row.agreement_id,
-        judgment_id=row.judgment_id,
-        transfer_id=row.transfer_id,
-        opened_by=row.opened_by,
-        received_at=row.received_at,
-        answered_at=row.answered_at,
-        closed_at=row.closed_at,
-        answer=row.answer,
-        overdue_raised_at=row.overdue_raised_at,
-        reminded_at=row.reminded_at,
-        observers=tuple(sorted(observers)),
-    )
-
-
-def _event(row: CoordinationEventRow) -> CoordinationEvent:
-    return CoordinationEvent(
-        cursor=row.cursor,
-        event_id=row.event_id,
-        request_id=row.request_id,
-        kind=row.kind,
-        status=RequestStatus(row.status),
-        actor_code=row.actor_code,
-        actor_person=row.actor_person,
-        note=row.note,
-        payload=orjson.loads(row.payload),
-        occurred_at=row.occurred_at,
-    )
-
-
-def _visible_to(codes: Sequence[str], role: str | None = None) -> Any:
-    """Requests one of ``codes`` is a party to or observes (as ``role`` — sender, addressee, observer — when given)."""
+    As ``role`` (sender, addressee, observer) when given.
+    """
     conditions = [
-        CoordinationAudienceRow.request_id == CoordinationRequestRow.id,
+        CoordinationAudienceRow.request_id == request_id,
         CoordinationAudienceRow.agency_code.in_(sorted(set(codes))),
     ]
     if role is not None:
@@ -199,7 +81,7 @@ def _request_filters(
 ) -> list[Any]:
     conditions: list[Any] = []
     if visible_to is not None:
-        conditions.append(_visible_to(visible_to, role))
+        conditions.append(_seen_by(CoordinationRequestRow.id, visible_to, role))
     if kind is not None:
         conditions.append(CoordinationRequestRow.kind == kind.value)
     if status is not None:
@@ -227,12 +109,7 @@ class CoordinationLedger:
                 id=agreement.id,
                 title=agreement.title,
                 scope=agreement.scope,
-                clauses=orjson.dumps(
-                    [
-                        {"title": c.title, "responseDays": c.response_days, "kind": c.kind.value if c.kind else None}
-                        for c in agreement.clauses
-                    ]
-                ).decode(),
+                clauses=clauses_json(agreement.clauses),
                 document_sha256=agreement.document_sha256,
                 signed_on=agreement.signed_on,
                 valid_from=agreement.valid_from,
@@ -283,7 +160,7 @@ class CoordinationLedger:
             )
         ):
             parties.setdefault(agreement_id, []).append(code)
-        return [_agreement(row, parties.get(row.id, ())) for row in rows]
+        return [agreement_from_row(row, parties.get(row.id, ())) for row in rows]
 
     # --- requests ---------------------------------------------------------------------------------
 
@@ -344,7 +221,7 @@ class CoordinationLedger:
                 CoordinationAudienceRow.request_id == request_id, CoordinationAudienceRow.role == OBSERVER
             )
         )
-        return _request(row, observers)
+        return request_from_row(row, observers)
 
     async def change(
         self,
@@ -446,7 +323,7 @@ class CoordinationLedger:
             )
         )
         observers = await self._observers([r.id for r in rows[:first]])
-        items = tuple(_request(r, observers.get(r.id, ())) for r in rows[:first])
+        items = tuple(request_from_row(r, observers.get(r.id, ())) for r in rows[:first])
         cursors = tuple(encode_cursor(REQUEST_CURSOR, [r.opened_at.isoformat(), r.id]) for r in items)
         return Page(items=items, cursors=cursors, has_next_page=len(rows) > first)
 
@@ -497,7 +374,7 @@ class CoordinationLedger:
             .where(CoordinationEventRow.request_id == request_id)
             .order_by(CoordinationEventRow.cursor)
         )
-        return [_event(r) for r in rows]
+        return [event_from_row(r) for r in rows]
 
     async def histories(self, request_ids: Sequence[str]) -> dict[str, list[CoordinationEvent]]:
         """The histories of several requests in one query (oldest event first), for a page of requests."""
@@ -510,7 +387,7 @@ class CoordinationLedger:
             .order_by(CoordinationEventRow.cursor)
         )
         for row in rows:
-            found[row.request_id].append(_event(row))
+            found[row.request_id].append(event_from_row(row))
         return found
 
     # --- events -----------------------------------------------------------------------------------
@@ -542,7 +419,7 @@ class CoordinationLedger:
         self.session.add(row)
         await self.session.flush()
         await announce(self.session)  # other replicas' subscribers wake when this commits
-        return _event(row)
+        return event_from_row(row)
 
     async def events_after(
         self, after: int, *, agency_codes: Sequence[str] | None, limit: int = MAX_EVENTS_PER_READ
@@ -550,58 +427,52 @@ class CoordinationLedger:
         """Events with a cursor above ``after``, oldest first, of requests those agencies see (None: all)."""
         query = select(CoordinationEventRow).where(CoordinationEventRow.cursor > after)
         if agency_codes is not None:
-            query = query.where(
-                exists().where(
-                    CoordinationAudienceRow.request_id == CoordinationEventRow.request_id,
-                    CoordinationAudienceRow.agency_code.in_(sorted(set(agency_codes))),
-                )
-            )
+            query = query.where(_seen_by(CoordinationEventRow.request_id, agency_codes))
         rows = await self.session.scalars(
             query.order_by(CoordinationEventRow.cursor).limit(max(1, min(limit, MAX_EVENTS_PER_READ)))
         )
-        return [_event(r) for r in rows]
+        return [event_from_row(r) for r in rows]
 
     # --- deadlines --------------------------------------------------------------------------------
 
     async def open_past_due(self, now: datetime, limit: int = 200) -> list[CoordinationRequest]:
         """Requests still waiting for their addressee whose due moment has passed and were not flagged yet."""
-        waiting = [s.value for s in RequestStatus if s.is_open]
-        rows = await self.session.scalars(
-            select(CoordinationRequestRow)
-            .where(
-                CoordinationRequestRow.status.in_(waiting),
-                CoordinationRequestRow.due_at < now,
-                CoordinationRequestRow.overdue_raised_at.is_(None),
-            )
-            .order_by(CoordinationRequestRow.due_at)
-            .limit(limit)
-        )
-        return [_request(r) for r in rows]
+        return await self._waiting_due_before(now, ("overdue_raised_at",), limit)
 
     async def open_due_before(self, moment: datetime, limit: int = 200) -> list[CoordinationRequest]:
         """Requests still waiting whose due moment comes before ``moment`` and were not reminded yet."""
+        return await self._waiting_due_before(moment, ("reminded_at", "overdue_raised_at"), limit)
+
+    async def _waiting_due_before(
+        self, moment: datetime, unflagged: Sequence[str], limit: int
+    ) -> list[CoordinationRequest]:
+        """Requests still waiting, due before ``moment``, none of the ``unflagged`` columns set; soonest due first."""
         waiting = [s.value for s in RequestStatus if s.is_open]
         rows = await self.session.scalars(
             select(CoordinationRequestRow)
             .where(
                 CoordinationRequestRow.status.in_(waiting),
                 CoordinationRequestRow.due_at < moment,
-                CoordinationRequestRow.reminded_at.is_(None),
-                CoordinationRequestRow.overdue_raised_at.is_(None),
+                *(_flag_column(column).is_(None) for column in unflagged),
             )
             .order_by(CoordinationRequestRow.due_at)
             .limit(limit)
         )
-        return [_request(r) for r in rows]
+        return [request_from_row(r) for r in rows]
 
     async def flag(self, request_id: str, column: str, at: datetime) -> bool:
         """Set ``overdue_raised_at`` or ``reminded_at`` if still unset; True for the one caller that set it."""
-        if column not in {"overdue_raised_at", "reminded_at"}:
-            raise ValueError(f"not a flag column: {column}")
-        target = getattr(CoordinationRequestRow, column)
+        target = _flag_column(column)
         result = await self.session.execute(
             update(CoordinationRequestRow)
             .where(and_(CoordinationRequestRow.id == request_id, target.is_(None)))
             .values({column: at})
         )
         return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+
+def _flag_column(column: str) -> Any:
+    """``overdue_raised_at`` or ``reminded_at`` of a request, the flags set once; ValueError for any other name."""
+    if column not in FLAG_COLUMNS:
+        raise ValueError(f"not a flag column: {column}")
+    return getattr(CoordinationRequestRow, column)
