@@ -9,7 +9,8 @@ from datetime import date
 
 import pytest
 
-from agencies.common.catalogue import CATALOGUE_END, Catalogue, Origin, court_fee
+from agencies.common.catalogue import CATALOGUE_END, Catalogue, Origin
+from agencies.common.judgment_content import court_fee
 from agencies.common.people import CCCD_PROVINCE_CODES
 from agencies.common.reference import ReferenceData
 from domain.jurisdiction import route_judgment
