@@ -16,7 +16,6 @@ import random
 from collections.abc import Mapping
 from datetime import date, timedelta
 from types import MappingProxyType
-from typing import TypeVar
 
 from agencies.common import people
 from agencies.common.catalogue import Catalogue
@@ -39,7 +38,6 @@ DECISIONS_PER_CASE = 3
 DECISION_DAYS = 5  # ex-officio decision within 5 working days of receipt (Art. 36); 7 calendar days here
 REPLY_DAYS = 15
 
-T = TypeVar("T")
 
 _RECENT_STATUSES: tuple[tuple[CaseStatus, float], ...] = (
     (CaseStatus.ACCEPTED, 0.45),
@@ -102,15 +100,6 @@ SUPERVISION_NUMBER_SUFFIX: Mapping[SupervisionKind, str] = MappingProxyType(
         SupervisionKind.PROTEST: "QĐKN-VKS",
     }
 )
-
-
-def _weighted(rng: random.Random, table: tuple[tuple[T, float], ...]) -> T:
-    draw, acc = rng.random() * sum(w for _, w in table), 0.0
-    for value, weight in table:
-        acc += weight
-        if draw < acc:
-            return value
-    return table[-1][0]
 
 
 class CaseBook:
@@ -180,7 +169,7 @@ class CaseBook:
         for k in range(2 if rng.random() < 0.3 else 1):
             if k and issued > as_of:
                 break
-            kind = _weighted(rng, _SUPERVISION_KINDS)
+            kind = people.weighted(rng, _SUPERVISION_KINDS)
             texts = [t for t in _SUPERVISION_TEXTS[kind] if all(t != r.summary for r in records)]
             text = people.pick(rng, texts or _SUPERVISION_TEXTS[kind])
             if kind is SupervisionKind.RECOMMENDATION and late and k == 0:
@@ -208,10 +197,10 @@ class CaseBook:
 
 def _status(rng: random.Random, age_days: int) -> CaseStatus:
     if age_days < 45:
-        return _weighted(rng, _RECENT_STATUSES)
+        return people.weighted(rng, _RECENT_STATUSES)
     if rng.random() < min(0.70, 0.25 + age_days / 1400):
         return CaseStatus.COMPLETED
-    return _weighted(rng, _OPEN_STATUSES)
+    return people.weighted(rng, _OPEN_STATUSES)
 
 
 def _decisions(

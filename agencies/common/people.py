@@ -122,6 +122,16 @@ def between(rng: random.Random, low: int, high: int) -> int:
     return low + int(rng.random() * (high - low + 1))
 
 
+def weighted(rng: random.Random, table: Sequence[tuple[T, float]]) -> T:
+    """One value of ``(value, weight)`` pairs, as likely as its weight (one float draw)."""
+    draw, acc = rng.random() * sum(w for _, w in table), 0.0
+    for value, weight in table:
+        acc += weight
+        if draw < acc:
+            return value
+    return table[-1][0]
+
+
 @dataclass(frozen=True, slots=True)
 class Person:
     name: str

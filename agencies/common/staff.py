@@ -360,13 +360,7 @@ class StaffRoster:
         core = self.plan.core_titles
         if sum(o.title in core for o in so_far if o.post is None) < 2:
             return people.pick(rng, core[:2])  # every unit has members to assign
-        shares = self.plan.title_shares[level]
-        draw, acc = rng.random() * sum(w for _, w in shares), 0.0
-        for title, weight in shares:
-            acc += weight
-            if draw < acc:
-                return title
-        return shares[-1][0]
+        return people.weighted(rng, self.plan.title_shares[level])
 
     def _training(self, rng: random.Random, title: str) -> str:
         pool = _TRAINING.get(title, _TRAINING["law"])
