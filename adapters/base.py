@@ -21,7 +21,7 @@ from typing import Protocol, TypeVar, runtime_checkable
 
 from adapters.circuit import CircuitBreaker
 from domain.errors import AgencyBadData, AgencyError
-from domain.reports import EnforcementFigures
+from domain.reports.indicators import EnforcementFigures
 from domain.types import (
     CourtJudgment,
     EnforcementCase,

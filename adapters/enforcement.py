@@ -27,7 +27,7 @@ from adapters.dialect import (
 )
 from adapters.http_adapter import HttpJudgmentAdapter
 from domain.errors import AgencyBadData
-from domain.reports import EnforcementFigures, Indicators
+from domain.reports.indicators import EnforcementFigures, Indicators
 from domain.types import EnforcementCase, EnforcementDecision, JudgmentKey
 
 LOOKUP_PATH = "/thads/v1/ho-so/tra-cuu-lo"

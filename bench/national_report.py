@@ -49,7 +49,9 @@ from bench.machine import describe_machine, git_commit
 from bench.national_data import asyncpg_dsn, load
 from bench.processes import _CLOCK_TICKS, cpu_seconds, machine_cpu_seconds
 from domain.access import Role
-from domain.reports import CommitteeReport, EnforcementFigures, Period
+from domain.reports.committee import CommitteeReport
+from domain.reports.indicators import EnforcementFigures
+from domain.reports.period import Period
 from gateway import commands
 from gateway.app import create_app
 from gateway.identity import TokenIssuer

@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from pathlib import Path
 
 from domain.coordination import DistributionRule, load_distribution_rules_from_text, unknown_distribution_codes
 from domain.deadlines import DEFAULT_RULEBOOK, load_rules_from_text
-from domain.personnel import DEFAULT_PERSONNEL_RULES, PersonnelRules, load_personnel_rules_from_text
-from domain.reports import EMPTY_TARGETS, ReportTargets, load_report_targets_from_text
+from domain.personnel.loading import load_personnel_rules_from_text
+from domain.personnel.rules import PersonnelRules
+from domain.reports.targets import EMPTY_TARGETS, ReportTargets, load_report_targets_from_text
 from domain.transfer_deadlines import DeadlinePolicy
 from domain.types import Agency
 from domain.workdays import WorkingCalendar, load_calendar_adjustments_from_text
-from gateway.settings import SettingsError
+from gateway.settings import REPO_ROOT, SettingsError
 
 RULES_FILE = "deadline_rules.toml"
 CALENDAR_FILE = "compensatory_days.toml"
 DISTRIBUTION_FILE = "distribution_rules.toml"
 PERSONNEL_FILE = "personnel_rules.toml"
 REPORT_TARGETS_FILE = "report_targets.toml"
+SHIPPED_DATA_DIR = REPO_ROOT / "data"  # the data files that come with the hub
 
 
 def load_deadline_policy(data_dir: Path) -> DeadlinePolicy:
@@ -61,12 +64,26 @@ def load_distribution_rules(
 
 
 def load_personnel_rules(data_dir: Path) -> PersonnelRules:
-    """The personnel rules: ``personnel_rules.toml`` (a complete table), or the built-in one when it is absent."""
+    """The personnel rules: ``personnel_rules.toml`` in ``data_dir`` (a complete table), else the hub's own file."""
     path = data_dir / PERSONNEL_FILE
     if not path.exists():
-        return DEFAULT_PERSONNEL_RULES
+        return shipped_personnel_rules()
+    return _read_personnel_rules(path)
+
+
+@functools.cache
+def shipped_personnel_rules() -> PersonnelRules:
+    """The rules of the hub's own ``data/personnel_rules.toml``, read once (for a data directory without one)."""
+    return _read_personnel_rules(SHIPPED_DATA_DIR / PERSONNEL_FILE)
+
+
+def _read_personnel_rules(path: Path) -> PersonnelRules:
     try:
-        return load_personnel_rules_from_text(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SettingsError(f"{path} cannot be read: {exc}") from exc
+    try:
+        return load_personnel_rules_from_text(text)
     except (ValueError, UnicodeDecodeError) as exc:
         raise SettingsError(f"{path} is not valid: {exc}") from exc
 

@@ -11,9 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from adapters.registry import Adapters
 from domain.coordination import DistributionRule
-from domain.personnel import DEFAULT_PERSONNEL_RULES, PersonnelRules
+from domain.personnel.rules import PersonnelRules
 from domain.receipts import ReceiptSigner
-from domain.reports import EMPTY_TARGETS, ReportTargets
+from domain.reports.targets import EMPTY_TARGETS, ReportTargets
 from domain.transfer_deadlines import DeadlinePolicy
 from domain.types import Agency
 from gateway.identity import TokenVerifier
@@ -38,6 +38,6 @@ class HubState:
     receipts: ReceiptSigner
     deadlines: DeadlinePolicy
     agencies: Mapping[str, Agency]  # the organisation (codes → agencies, dissolved ones too), loaded at start
+    personnel_rules: PersonnelRules  # data/personnel_rules.toml, loaded at start
     distribution: tuple[DistributionRule, ...] = ()  # who gets copies of coordination requests, loaded at start
-    personnel_rules: PersonnelRules = DEFAULT_PERSONNEL_RULES  # data/personnel_rules.toml, loaded at start
     report_targets: ReportTargets = EMPTY_TARGETS  # data/report_targets.toml, loaded at start

@@ -12,10 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from adapters.registry import Adapters
 from domain.access import Principal
 from domain.coordination import DistributionRule
-from domain.personnel import DEFAULT_PERSONNEL_RULES, PersonnelRules
+from domain.personnel.rules import PersonnelRules
 from domain.policy import AccessPolicy
 from domain.receipts import ReceiptSigner
-from domain.reports import EMPTY_TARGETS, ReportTargets
+from domain.reports.targets import EMPTY_TARGETS, ReportTargets
 from domain.transfer_deadlines import DeadlinePolicy
 from domain.types import Agency
 from ledger.audit import AuditEntry, append
@@ -36,9 +36,9 @@ class Context:
     deadlines: DeadlinePolicy
     agencies: Mapping[str, Agency]  # the organisation, for access scopes (read-only, shared)
     policy: AccessPolicy  # who reaches which records (domain/policy.py), built once per process
+    personnel_rules: PersonnelRules  # retirement, terms, rotation, leadership seats (data/personnel_rules.toml)
     request_id: str
     distribution: tuple[DistributionRule, ...] = ()  # who gets copies of coordination requests
-    personnel_rules: PersonnelRules = DEFAULT_PERSONNEL_RULES  # retirement, terms, rotation, leadership seats
     report_targets: ReportTargets = EMPTY_TARGETS  # completion-rate targets (chỉ tiêu), data/report_targets.toml
     feeds: EventFeeds | None = None  # the app's live event feeds (subscriptions); None outside the app
     # the app's group commit for audit entries of reads; None: each request writes its own transaction
@@ -86,9 +86,9 @@ class Context:
         deadlines: DeadlinePolicy,
         agencies: Mapping[str, Agency],
         policy: AccessPolicy,
+        personnel_rules: PersonnelRules,
         request_id: str,
         distribution: tuple[DistributionRule, ...] = (),
-        personnel_rules: PersonnelRules = DEFAULT_PERSONNEL_RULES,
         report_targets: ReportTargets = EMPTY_TARGETS,
         feeds: EventFeeds | None = None,
         audit_writer: AuditWriter | None = None,

@@ -18,8 +18,8 @@ from bisect import bisect_right
 import strawberry
 
 from domain.errors import BadInput
-from domain.personnel import personnel_alerts as alerts_of
-from domain.personnel import staffing_summary
+from domain.personnel.alerts import personnel_alerts as alerts_of
+from domain.personnel.staffing import staffing_summary
 from resolvers.context import Context
 from resolvers.personal_data import ALERTS_READ
 from resolvers.personnel_use_cases import (

@@ -28,7 +28,7 @@ from typing import Final, Generic, TypeVar
 
 from domain.deadlines import local_day
 from domain.errors import AgencyError, BadInput
-from domain.personnel import PersonnelRules
+from domain.personnel.rules import PersonnelRules
 from domain.types import Agency, AgencyKind, AgencyLevel, Officer, StaffingUnit
 from resolvers.context import Context
 

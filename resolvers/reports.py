@@ -17,26 +17,21 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from adapters.base import EnforcementAdapter, PersonnelAdapter
 from domain.deadlines import VIETNAM_TZ, DeadlineState, RuleNotFound, local_day
 from domain.errors import AgencyBadData, AgencyError, BadInput
-from domain.personnel import DEFAULT_PERSONNEL_RULES, AlertKind, PersonnelRules, personnel_alerts
-from domain.reports import (
-    EMPTY_TARGETS,
-    CommitteeReport,
+from domain.personnel.alerts import AlertKind, personnel_alerts
+from domain.personnel.rules import PersonnelRules
+from domain.reports.committee import CommitteeReport, ReportRow, RowKind, roll_up
+from domain.reports.figures import (
     CoordinationFigures,
     CourtTransfers,
-    EnforcementFigures,
     Figures,
-    Period,
     PersonnelFigures,
-    ReportRow,
-    ReportTargets,
     RequestCounts,
-    RowKind,
     Source,
     TransferFigures,
-    day_range,
-    roll_up,
-    target_year,
 )
+from domain.reports.indicators import EnforcementFigures
+from domain.reports.period import Period, day_range
+from domain.reports.targets import EMPTY_TARGETS, ReportTargets, target_year
 from domain.transfer_deadlines import DeadlinePolicy, TransferFacts
 from domain.types import Agency, AgencyKind, AgencyLevel
 from ledger.reports import (
@@ -78,8 +73,8 @@ class ReportSources:
     personnel: PersonnelAdapter
     agencies: Mapping[str, Agency]
     deadlines: DeadlinePolicy
+    personnel_rules: PersonnelRules  # data/personnel_rules.toml (gateway.policies.load_personnel_rules)
     targets: ReportTargets = EMPTY_TARGETS
-    personnel_rules: PersonnelRules = DEFAULT_PERSONNEL_RULES
     personnel_horizon_days: int = 90
     now: datetime | None = None
 

@@ -17,7 +17,7 @@ import strawberry
 from domain.access import Principal
 from domain.errors import BadInput
 from domain.policy import Denied, Reach, require
-from domain.reports import Period, PeriodError
+from domain.reports.period import Period, PeriodError
 from domain.types import Agency
 from resolvers.context import Context
 from resolvers.reports import ReportSources, build_committee_report

@@ -15,7 +15,9 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Final
 
-from domain.reports import CommitteeReport, Indicators, ReportRow, RowKind, Source
+from domain.reports.committee import CommitteeReport, ReportRow, RowKind
+from domain.reports.figures import Source
+from domain.reports.indicators import Indicators
 from domain.text import nfc
 
 

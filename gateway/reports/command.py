@@ -23,7 +23,8 @@ from datetime import date
 from pathlib import Path
 
 from domain.errors import HubError
-from domain.reports import CommitteeReport, Period, PeriodError
+from domain.reports.committee import CommitteeReport
+from domain.reports.period import Period, PeriodError
 from gateway.reports.columns import missing_sources, table_rows
 from gateway.reports.progress import ProgressBar
 from gateway.reports.render import Format, render

@@ -30,7 +30,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from domain.deadlines import VIETNAM_TZ
-from domain.reports import CommitteeReport
+from domain.reports.committee import CommitteeReport
 from domain.text import nfc
 from gateway.reports.columns import COLUMNS, Kind, Value, report_notes, table_rows, title
 

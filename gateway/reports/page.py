@@ -18,7 +18,7 @@ from html import escape
 from typing import Final
 
 from domain.deadlines import VIETNAM_TZ
-from domain.reports import CommitteeReport, ReportRow, RowKind
+from domain.reports.committee import CommitteeReport, ReportRow, RowKind
 from domain.text import nfc
 from gateway.reports.charts import BarChart, Series, render_bar_chart
 from gateway.reports.columns import COLUMNS, Column, Kind, Value, report_notes, table_rows, title

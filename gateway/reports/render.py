@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from enum import StrEnum
 
-from domain.reports import CommitteeReport
+from domain.reports.committee import CommitteeReport
 
 
 class Format(StrEnum):

@@ -26,7 +26,7 @@ from agencies.common.settings import ServiceSettings
 from agencies.enforcement.app import create_app
 from agencies.enforcement.statistics import Statistics
 from domain.errors import AgencyUnavailable
-from domain.reports import EnforcementFigures
+from domain.reports.indicators import EnforcementFigures
 from tests.adapters.reference_services import serving
 
 SEED = 7

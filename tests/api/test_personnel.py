@@ -20,15 +20,18 @@ from agencies.common.reference import ReferenceData
 from agencies.common.staff import StaffRoster, Unit
 from domain.access import Role
 from domain.deadlines import local_day
-from domain.personnel import DEFAULT_PERSONNEL_RULES, personnel_alerts, retirement_date, staffing_summary
+from domain.personnel.alerts import personnel_alerts
+from domain.personnel.retirement import retirement_date
+from domain.personnel.staffing import staffing_summary
 from domain.types import Officer, StaffingUnit
+from gateway.policies import shipped_personnel_rules
 from ledger.db import create_engine, session_factory
 from ledger.models import AuditRow
 from tests.fixtures.topology import SEED
 
 pytestmark = pytest.mark.e2e
 
-RULES = DEFAULT_PERSONNEL_RULES
+RULES = shipped_personnel_rules()
 KV01, KV02, HA_NOI = "enforcement.ha-noi.kv01", "enforcement.ha-noi.kv02", "enforcement.ha-noi"
 OTHER_PROVINCE = "hue"
 

@@ -20,8 +20,8 @@ from bench.national_report import (
     latency_summary,
     throwaway_database,
 )
-from domain.reports import Period
-from gateway.policies import load_deadline_policy
+from domain.reports.period import Period
+from gateway.policies import load_deadline_policy, load_personnel_rules
 from ledger.agencies import AgencyRepository
 from ledger.db import session_factory
 from ledger.migrate import schema_drift
@@ -102,6 +102,7 @@ async def test_bulk_load_keeps_every_constraint_and_index_and_the_report_reads_i
         personnel=InstantPersonnel(),  # type: ignore[arg-type]
         agencies=agencies,
         deadlines=load_deadline_policy(DATA),
+        personnel_rules=load_personnel_rules(DATA),
     )
     report = await build_committee_report(sources, province=None, period=Period.cumulative(2026, 12))
     assert len(report.rows) == 34

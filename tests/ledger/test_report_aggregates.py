@@ -29,10 +29,12 @@ from sqlalchemy import update
 from adapters.base import AdapterStatus
 from domain.errors import AgencyUnavailable
 from domain.jurisdiction import route_judgment
-from domain.reports import EnforcementFigures, Indicators, Period, Source
+from domain.reports.figures import Source
+from domain.reports.indicators import EnforcementFigures, Indicators
+from domain.reports.period import Period
 from domain.signatures import public_key_b64
 from domain.types import Officer, StaffingUnit
-from gateway.policies import load_deadline_policy
+from gateway.policies import load_deadline_policy, load_personnel_rules
 from ledger.db import write_transaction
 from ledger.keys import CourtKeys
 from ledger.models import TransferRow
@@ -134,6 +136,7 @@ def sources(sessions, agencies, enforcement: Enforcement | None = None) -> Repor
         personnel=Personnel(),
         agencies=agencies,
         deadlines=load_deadline_policy(DATA),
+        personnel_rules=load_personnel_rules(DATA),
         now=NOW,
     )
 

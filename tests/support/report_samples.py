@@ -6,18 +6,11 @@ import unicodedata
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from domain.reports import (
-    CommitteeReport,
-    EnforcementFigures,
-    Figures,
-    Indicators,
-    Period,
-    ReportRow,
-    RowKind,
-    Source,
-    Target,
-    TransferFigures,
-)
+from domain.reports.committee import CommitteeReport, ReportRow, RowKind
+from domain.reports.figures import Figures, Source, TransferFigures
+from domain.reports.indicators import EnforcementFigures, Indicators
+from domain.reports.period import Period
+from domain.reports.targets import Target
 
 TARGET = Target(Decimal("70.00"), Decimal("40.00"), "Quyết định số 1234/QĐ-BTP ngày 15/10/2025", "national")
 

@@ -9,22 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from domain.personnel import (
-    DEFAULT_PERSONNEL_RULES,
-    AlertKind,
-    PersonnelAlert,
-    PersonnelRuleError,
-    RetirementEffective,
-    load_personnel_rules_from_text,
-    personnel_alerts,
-    staffing_summary,
-)
+from domain.personnel.alerts import AlertKind, PersonnelAlert, personnel_alerts
+from domain.personnel.checks import PersonnelRuleError
+from domain.personnel.loading import load_personnel_rules_from_text
+from domain.personnel.schedule import RetirementEffective
+from domain.personnel.staffing import staffing_summary
 from domain.types import AgencyKind, AgencyLevel, Officer, Sex, StaffingUnit
-from gateway.policies import load_personnel_rules
+from gateway.policies import load_personnel_rules, shipped_personnel_rules
 from gateway.settings import SettingsError
 
 DATA = Path(__file__).resolve().parents[2] / "data"
-RULES = DEFAULT_PERSONNEL_RULES
+RULES = shipped_personnel_rules()
 AS_OF = date(2026, 11, 20)
 PROVINCE = "enforcement.hue"
 AREA = "enforcement.hue.kv01"
@@ -71,10 +66,27 @@ def brief(found: list[PersonnelAlert]) -> list[tuple[str, str | None, str, date]
 # ---- the table ----------------------------------------------------------------------
 
 
-def test_the_rules_file_is_the_built_in_table():
+def test_the_rules_file_is_the_shipped_table():
     text = (DATA / "personnel_rules.toml").read_text(encoding="utf-8")
-    assert load_personnel_rules_from_text(text) == DEFAULT_PERSONNEL_RULES
-    assert load_personnel_rules(DATA) == DEFAULT_PERSONNEL_RULES
+    assert load_personnel_rules_from_text(text) == shipped_personnel_rules()
+    assert load_personnel_rules(DATA) == shipped_personnel_rules()
+    assert [rule.key for rule in RULES.all_rules()] == [
+        "retirement_age",
+        "leader_term",
+        "second_consecutive_term",
+        "rotation_chief_accountant",
+        "rotation_enforcement_officer",
+        "rotation_judge",
+        "rotation_procurator",
+        "rotation_sensitive_post",
+        "staffing_quota",
+        "leadership_enforcement_provincial",
+        "leadership_enforcement_area",
+        "leadership_court_provincial",
+        "leadership_court_area",
+        "leadership_procuracy_provincial",
+        "leadership_procuracy_area",
+    ]
 
 
 def test_every_rule_has_a_key_a_basis_and_says_whether_it_was_verified():
@@ -91,8 +103,8 @@ def test_every_rule_has_a_key_a_basis_and_says_whether_it_was_verified():
     assert RULES.term.years == 5
 
 
-def test_a_missing_data_file_means_the_built_in_table(tmp_path):
-    assert load_personnel_rules(tmp_path) is DEFAULT_PERSONNEL_RULES
+def test_a_missing_data_file_means_the_shipped_table(tmp_path):
+    assert load_personnel_rules(tmp_path) is shipped_personnel_rules()
 
 
 def test_an_invalid_data_file_stops_the_start(tmp_path):

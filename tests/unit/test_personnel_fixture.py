@@ -68,13 +68,15 @@ import pytest
 from agencies.common.catalogue import DATA_AS_OF
 from agencies.common.reference import ReferenceData
 from agencies.common.staff import StaffRoster
-from domain.personnel import DEFAULT_PERSONNEL_RULES, AlertKind, personnel_alerts, staffing_summary
+from domain.personnel.alerts import AlertKind, personnel_alerts
+from domain.personnel.staffing import staffing_summary
 from domain.types import StaffingUnit
+from gateway.policies import shipped_personnel_rules
 from tests.fixtures.topology import SEED
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "personnel_alerts_hue.json"
 EXPECTED = json.loads(FIXTURE.read_text(encoding="utf-8"))
-RULES = DEFAULT_PERSONNEL_RULES
+RULES = shipped_personnel_rules()
 
 
 @pytest.fixture(scope="module")

@@ -20,6 +20,7 @@ from domain.errors import AgencyError, AgencyUnavailable
 from domain.organisation import build_organisation, parse_provinces
 from domain.policy import AccessPolicy
 from domain.types import Officer, Sex, StaffingUnit
+from gateway.policies import load_personnel_rules
 from resolvers.context import Context
 from schema.build import build_schema
 
@@ -81,6 +82,7 @@ async def _run(organisation: dict[str, Any], query: str) -> Any:
         deadlines=None,  # type: ignore[arg-type]
         agencies=organisation,
         policy=AccessPolicy(organisation),
+        personnel_rules=load_personnel_rules(DATA),
         request_id="test",
     )
     return await build_schema().execute(query, context_value=context)

@@ -10,31 +10,21 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from domain.coordination import RequestKind
-from domain.personnel import AlertKind
-from domain.reports import (
-    CommitteeReport,
+from domain.personnel.alerts import AlertKind
+from domain.reports.committee import CommitteeReport, ReportRow, RowKind, roll_up
+from domain.reports.figures import (
     CoordinationFigures,
     CourtTransfers,
-    EnforcementFigures,
     Figures,
-    Indicators,
-    Period,
-    PeriodError,
     PersonnelFigures,
-    ReportRow,
-    ReportTargets,
     RequestCounts,
-    RowKind,
     Source,
-    Target,
-    TargetError,
     TransferFigures,
-    completion_rate,
-    load_report_targets_from_text,
-    roll_up,
     sum_figures,
-    target_year,
 )
+from domain.reports.indicators import EnforcementFigures, Indicators, completion_rate
+from domain.reports.period import Period, PeriodError
+from domain.reports.targets import ReportTargets, Target, TargetError, load_report_targets_from_text, target_year
 
 
 class TestPeriod:

@@ -33,18 +33,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.personnel import (
-    DEFAULT_PERSONNEL_RULES,
-    Age,
-    PersonnelRules,
-    RetirementEffective,
-    retirement_age,
-    retirement_date,
-)
+from domain.personnel.retirement import retirement_age, retirement_date
+from domain.personnel.rules import PersonnelRules
+from domain.personnel.schedule import Age, RetirementEffective
 from domain.types import Sex
+from gateway.policies import shipped_personnel_rules
 
 M, F = Sex.MALE, Sex.FEMALE
-RULES = DEFAULT_PERSONNEL_RULES
+RULES = shipped_personnel_rules()
 
 
 def _effective(effective: RetirementEffective) -> PersonnelRules:

@@ -1,0 +1,76 @@
+"""Report arithmetic for the steering committees and the ministry (DOMAIN.md §5, Circular 06/2019/TT-BTP).
+
+A report covers a :class:`Period`: a statistical year (1 October of the year
+before to 30 September) reported cumulatively from 1 October over 1..12
+months, or an explicit date range (an ad-hoc report). Each row of a report is
+one agency (a province's report) or one province (the national roll-up); the
+totals are the sum of the rows, never figures fetched separately, so they
+always add up::
+
+    period = Period.cumulative(2026, 6)          # 01/10/2025 – 31/03/2026
+    cases = Indicators(carried_over=10, newly_accepted=30, entrusted_out=2, withdrawn=1,
+                       with_conditions=27, without_conditions=10, completed=18)
+    cases.total             # 37 = 10 + 30 − 2 − 1
+    cases.completion_rate   # Decimal("66.67")  = 18 ÷ 27, in per cent, 2 decimals
+
+Pure: no I/O. The figures are gathered by ``resolvers/reports.py``. One module per concern:
+
+- :mod:`~domain.reports.period`: the period a report covers;
+- :mod:`~domain.reports.indicators`: Circular 06 indicators and completion rates;
+- :mod:`~domain.reports.figures`: a unit's figures from every source, and their sums;
+- :mod:`~domain.reports.targets`: completion-rate targets and their TOML file;
+- :mod:`~domain.reports.committee`: the report's rows, roll-ups and totals.
+
+The names below are re-exported so ``from domain import reports`` reads as before.
+"""
+
+from domain.reports.committee import CommitteeReport, ReportRow, RowKind, roll_up
+from domain.reports.figures import (
+    CoordinationFigures,
+    CourtTransfers,
+    Figures,
+    PersonnelFigures,
+    RequestCounts,
+    Source,
+    TransferFigures,
+    sum_figures,
+)
+from domain.reports.indicators import EnforcementFigures, Indicators, completion_rate
+from domain.reports.period import FIRST_MONTH, MAX_PERIOD_DAYS, Period, PeriodError, day_range
+from domain.reports.targets import (
+    EMPTY_TARGETS,
+    ReportTargets,
+    Target,
+    TargetError,
+    load_report_targets_from_text,
+    target_year,
+)
+
+__all__ = [
+    "EMPTY_TARGETS",
+    "FIRST_MONTH",
+    "MAX_PERIOD_DAYS",
+    "CommitteeReport",
+    "CoordinationFigures",
+    "CourtTransfers",
+    "EnforcementFigures",
+    "Figures",
+    "Indicators",
+    "Period",
+    "PeriodError",
+    "PersonnelFigures",
+    "ReportRow",
+    "ReportTargets",
+    "RequestCounts",
+    "RowKind",
+    "Source",
+    "Target",
+    "TargetError",
+    "TransferFigures",
+    "completion_rate",
+    "day_range",
+    "load_report_targets_from_text",
+    "roll_up",
+    "sum_figures",
+    "target_year",
+]
