@@ -34,7 +34,7 @@ from adapters.dialect import (
     fast_text_or_blank,
     normal_key,
 )
-from adapters.http_adapter import HttpJudgmentAdapter
+from adapters.http_adapter import HttpJudgmentAdapter, judgment_name
 from domain.errors import AgencyBadData
 from domain.types import CourtJudgment, JudgmentKey, Obligation, Party
 
@@ -97,32 +97,16 @@ class HttpCourtAdapter(HttpJudgmentAdapter[CourtAnswer]):
 
     async def _lookup(self, chunk: Sequence[JudgmentKey]) -> Mapping[JudgmentKey, CourtAnswer]:
         body = {"danh_sach": [{"ma_toa_an": key.court_code, "so_ban_an": key.number} for key in chunk]}
-        answer = await self._client.post_json(LOOKUP_PATH, body, safe=True)
-        try:
-            fields = Fields(answer)
-            records = fields.array("ket_qua")
-            absent = fields.array("khong_tim_thay")
-        except ValueError as error:
-            raise self._client.bad_answer(f"POST {LOOKUP_PATH}", error) from None
-
-        # Records are matched to keys by their two strings: a tuple hashes fast, a JudgmentKey (a dataclass) does not.
-        unanswered = {(key.court_code, key.number): key for key in chunk}
-        results: dict[JudgmentKey, CourtAnswer] = dict.fromkeys(chunk)
-        for record in records:
-            pair = _pair_of(record)
-            key = None if pair is None else unanswered.pop(pair, None)
-            if key is not None:  # asked for, and the first record of it counts
-                results[key] = _translate_keyed(record, key)
-        if unanswered:
-            not_found = {_pair_of(item) for item in absent}
-            for pair, key in unanswered.items():
-                if pair not in not_found:
-                    # its record was unreadable, or the court forgot it: say so rather than claim "no judgment"
-                    results[key] = AgencyBadData(
-                        self.agency, f"judgment {key}: neither returned nor listed as not found", record=str(key)
-                    )
-        self._client.tracker.count_bad_records(sum(isinstance(r, AgencyBadData) for r in results.values()))
+        matched = await self._ask(
+            LOOKUP_PATH, body, chunk, _pair_of, entries="ket_qua", absent="khong_tim_thay", key_name=judgment_name
+        )
+        results: dict[JudgmentKey, CourtAnswer] = matched.answers(_translate_keyed, None, self._unanswered)
+        self._count_bad(results.values())
         return results
+
+    def _unanswered(self, key: JudgmentKey) -> CourtAnswer:
+        """Its record was unreadable, or the court forgot it: say so rather than claim "no judgment"."""
+        return AgencyBadData(self.agency, f"judgment {key}: neither returned nor listed as not found", record=str(key))
 
 
 def _key_of(item: object) -> JudgmentKey | None:

@@ -25,7 +25,7 @@ from adapters.dialect import (
     fast_text,
     fast_vnd,
 )
-from adapters.http_adapter import HttpJudgmentAdapter
+from adapters.http_adapter import HttpJudgmentAdapter, judgment_name
 from domain.errors import AgencyBadData
 from domain.reports.indicators import EnforcementFigures, Indicators
 from domain.types import EnforcementCase, EnforcementDecision, JudgmentKey
@@ -56,28 +56,11 @@ class HttpEnforcementAdapter(HttpJudgmentAdapter[EnforcementAnswer]):
 
     async def _lookup(self, chunk: Sequence[JudgmentKey]) -> Mapping[JudgmentKey, EnforcementAnswer]:
         body = {"ban_an": [{"toa_an": key.court_code, "so": key.number} for key in chunk]}
-        answer = await self._client.post_json(LOOKUP_PATH, body, safe=True)
-        try:
-            cases = Fields(answer).array("ho_so")
-        except ValueError as error:
-            raise self._client.bad_answer(f"POST {LOOKUP_PATH}", error) from None
-
-        results: dict[JudgmentKey, EnforcementAnswer] = dict.fromkeys(chunk)
-        # Cases are matched to keys by their two strings: a tuple hashes fast, a JudgmentKey (a dataclass) does not.
-        unsettled = {(key.court_code, key.number): key for key in chunk}
-        unplaced = 0
-        for item in cases:
-            pair = _judgment_of(item)
-            if pair is None:
-                # A case whose judgment cannot be read cannot be placed; the key it
-                # belongs to then reads as "no case", the best this answer allows.
-                unplaced += 1
-                continue
-            key = unsettled.pop(pair, None)
-            if key is not None:  # asked for, and the first case of it counts
-                results[key] = _case_of(item, key)
-        bad = sum(isinstance(r, AgencyBadData) for r in results.values())
-        self._client.tracker.count_bad_records(bad + unplaced)
+        matched = await self._ask(LOOKUP_PATH, body, chunk, _judgment_of, entries="ho_so", key_name=judgment_name)
+        # A key no case names has no case (None). A case whose judgment cannot be read cannot be placed: the
+        # key it belongs to then reads as "no case", the best this answer allows, and the case counts as bad.
+        results: dict[JudgmentKey, EnforcementAnswer] = matched.answers(_case_of, None)
+        self._count_bad(results.values(), unplaced=matched.unreadable)
         return results
 
     async def statistics(self, unit_codes: Sequence[str], start: date, end: date) -> Mapping[str, EnforcementFigures]:

@@ -27,7 +27,6 @@ from dataclasses import dataclass
 
 from adapters.batching import lookup_in_chunks, unique
 from adapters.dialect import SEXES, Fields
-from adapters.http import JsonObject
 from adapters.http_adapter import ClientBoundAdapter
 from domain.errors import AgencyBadData
 from domain.types import Officer, StaffingUnit
@@ -100,21 +99,12 @@ class HttpPersonnelAdapter(ClientBoundAdapter):
         answers = await lookup_in_chunks(codes, self._lookup, size=self._batch_size)
         return dict(zip(codes, answers, strict=True))
 
-    def _count_bad(self, results: Mapping[str, UnitAnswer]) -> None:
-        bad = sum(
-            isinstance(r, AgencyBadData)
-            or (
-                isinstance(r, Staffing) and (isinstance(r.unit, AgencyBadData) or isinstance(r.officers, AgencyBadData))
-            )
-            for r in results.values()
+    @staticmethod
+    def _is_bad(answer: object) -> bool:
+        return isinstance(answer, AgencyBadData) or (
+            isinstance(answer, Staffing)
+            and (isinstance(answer.unit, AgencyBadData) or isinstance(answer.officers, AgencyBadData))
         )
-        self._client.tracker.count_bad_records(bad)
-
-    def _answer(self, operation: str, body: JsonObject, field: str) -> list[object]:
-        try:
-            return Fields(body).array(field)
-        except ValueError as error:
-            raise self._client.bad_answer(operation, error) from None
 
     async def _lookup(self, chunk: Sequence[str]) -> Mapping[str, UnitAnswer]:
         """Ask about one chunk (≤ batch size, distinct codes); answer every code of it."""
@@ -128,30 +118,20 @@ class CourtPersonnelAdapter(HttpPersonnelAdapter):
     lookup_path = COURT_LOOKUP_PATH
 
     async def _lookup(self, chunk: Sequence[str]) -> Mapping[str, UnitAnswer]:
-        operation = f"POST {self.lookup_path}"
         body = {"danh_sach": [{_COURT.code: code} for code in chunk]}
-        answer = await self._client.post_json(self.lookup_path, body, safe=True)
-        records = self._answer(operation, answer, "ket_qua")
-        absent = self._answer(operation, answer, "khong_tim_thay")
-        asked = set(chunk)
-        found: dict[str, Staffing] = {}
-        for record in records:
-            code = _code_of(record, _COURT.code)
-            if code is not None and code in asked and code not in found:
-                found[code] = _staffing(self.agency, Fields(record), code, _COURT)
-        not_kept = {_code_of(item, _COURT.code) for item in absent}
-        results: dict[str, UnitAnswer] = {}
-        for code in chunk:
-            if code in found:
-                results[code] = found[code]
-            elif code in not_kept:
-                results[code] = None
-            else:  # unreadable, or forgotten: say so rather than claim the court keeps no such unit
-                results[code] = AgencyBadData(
-                    self.agency, f"unit {code}: neither returned nor listed as not found", record=code
-                )
-        self._count_bad(results)
+        matched = await self._ask(
+            self.lookup_path, body, chunk, _COURT.code_of, entries="ket_qua", absent="khong_tim_thay"
+        )
+        results: dict[str, UnitAnswer] = matched.answers(self._unit, None, self._unanswered)
+        self._count_bad(results.values())
         return results
+
+    def _unit(self, record: object, code: str) -> UnitAnswer:
+        return _staffing(self.agency, Fields(record), code, _COURT)
+
+    def _unanswered(self, code: str) -> UnitAnswer:
+        """Unreadable, or forgotten: say so rather than claim the court keeps no such unit."""
+        return AgencyBadData(self.agency, f"unit {code}: neither returned nor listed as not found", record=code)
 
 
 class ProcuracyPersonnelAdapter(HttpPersonnelAdapter):
@@ -161,38 +141,24 @@ class ProcuracyPersonnelAdapter(HttpPersonnelAdapter):
     lookup_path = PROCURACY_LOOKUP_PATH
 
     async def _lookup(self, chunk: Sequence[str]) -> Mapping[str, UnitAnswer]:
-        operation = f"POST {self.lookup_path}"
-        answer = await self._client.post_json(self.lookup_path, {"don_vi": list(chunk)}, safe=True)
-        entries = self._answer(operation, answer, "ket_qua")
-        asked = set(chunk)
-        found: dict[str, UnitAnswer] = {}
-        for entry in entries:
-            code = _code_of(entry, _PROCURACY.code)
-            if code is None or code not in asked or code in found:
-                continue
-            fields = Fields(entry)
-            kept = any(fields.optional_raw(name) is not None for name in (_PROCURACY.name, _PROCURACY.quota))
-            found[code] = _staffing(self.agency, fields, code, _PROCURACY) if kept else None
-            if not kept and fields.optional_raw(_PROCURACY.staff):
-                found[code] = AgencyBadData(
-                    self.agency, f"unit {code}: staff listed for a unit without a name", record=code
-                )
-        results: dict[str, UnitAnswer] = {
-            code: found[code]
-            if code in found
-            else AgencyBadData(self.agency, f"unit {code}: left out of the answer", record=code)
-            for code in chunk
-        }
-        self._count_bad(results)
+        matched = await self._ask(
+            self.lookup_path, {"don_vi": list(chunk)}, chunk, _PROCURACY.code_of, entries="ket_qua"
+        )
+        results: dict[str, UnitAnswer] = matched.answers(self._unit, None, self._unanswered)
+        self._count_bad(results.values())
         return results
 
-
-def _code_of(item: object, field: str) -> str | None:
-    """The unit code an entry is about; ``None`` if it cannot be read."""
-    try:
-        return Fields(item).text(field)
-    except ValueError:
+    def _unit(self, entry: object, code: str) -> UnitAnswer:
+        """Its staffing; None for a unit without name and quota (not kept here), unless it lists staff all the same."""
+        fields = Fields(entry)
+        if any(fields.optional_raw(name) is not None for name in (_PROCURACY.name, _PROCURACY.quota)):
+            return _staffing(self.agency, fields, code, _PROCURACY)
+        if fields.optional_raw(_PROCURACY.staff):
+            return AgencyBadData(self.agency, f"unit {code}: staff listed for a unit without a name", record=code)
         return None
+
+    def _unanswered(self, code: str) -> UnitAnswer:
+        return AgencyBadData(self.agency, f"unit {code}: left out of the answer", record=code)
 
 
 def _staffing(agency: str, fields: Fields, code: str, dialect: _Dialect) -> Staffing:
@@ -294,6 +260,13 @@ class _Dialect:
     staff: str
     person_code: str
     parse: Callable[[Fields], Officer]
+
+    def code_of(self, item: object) -> str | None:
+        """The unit code an entry is about; ``None`` if it cannot be read."""
+        try:
+            return Fields(item).text(self.code)
+        except ValueError:
+            return None
 
 
 _COURT = _Dialect(

@@ -24,7 +24,7 @@ from adapters.dialect import (
     fast_text,
     fast_text_or_blank,
 )
-from adapters.http_adapter import HttpJudgmentAdapter
+from adapters.http_adapter import HttpJudgmentAdapter, judgment_name
 from domain.errors import AgencyBadData
 from domain.types import JudgmentKey, SupervisionRecord
 
@@ -44,21 +44,9 @@ class HttpProcuracyAdapter(HttpJudgmentAdapter[ProcuracyAnswer]):
 
     async def _lookup(self, chunk: Sequence[JudgmentKey]) -> Mapping[JudgmentKey, ProcuracyAnswer]:
         body = {"ban_an": [{"ma_toa": key.court_code, "so_ban_an": key.number} for key in chunk]}
-        answer = await self._client.post_json(LOOKUP_PATH, body, safe=True)
-        try:
-            entries = Fields(answer).array("ket_qua")
-        except ValueError as error:
-            raise self._client.bad_answer(f"POST {LOOKUP_PATH}", error) from None
-
-        results: dict[JudgmentKey, ProcuracyAnswer] = dict.fromkeys(chunk, ())
-        # Entries are matched to keys by their two strings: a tuple hashes fast, a JudgmentKey (a dataclass) does not.
-        unsettled = {(key.court_code, key.number): key for key in chunk}
-        for entry in entries:
-            pair = _judgment_of(entry)
-            key = None if pair is None else unsettled.pop(pair, None)
-            if key is not None:  # asked for, and the first entry of it counts
-                results[key] = _documents_of(entry, key)
-        self._client.tracker.count_bad_records(sum(isinstance(r, AgencyBadData) for r in results.values()))
+        matched = await self._ask(LOOKUP_PATH, body, chunk, _judgment_of, entries="ket_qua", key_name=judgment_name)
+        results: dict[JudgmentKey, ProcuracyAnswer] = matched.answers(_documents_of, ())  # no entry: no documents
+        self._count_bad(results.values())
         return results
 
 
