@@ -36,14 +36,16 @@ $(CHROMIUM):
 		echo "  sudo apt-get install --no-install-recommends chromium fonts-dejavu-core"; \
 	fi
 
-## test: the whole suite, on SQLite and PostgreSQL
-test: $(STAMP) $(CHROMIUM) $(WRK)
+## test: the house rules (make lint), then the whole suite, on SQLite and PostgreSQL
+test: lint $(CHROMIUM) $(WRK)
 	$(BIN)/python -m pytest --numprocesses=auto --maxprocesses=4
 
+## lint: ruff (incl. the one-clock rule), formatting, mypy --strict over every package, the import contracts
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy domain
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 format: $(STAMP)
 	$(BIN)/ruff format .

@@ -27,8 +27,10 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
+
+from domain.clock import Clock
 
 
 class CircuitState(StrEnum):
@@ -52,10 +54,6 @@ class CircuitSnapshot:
     reset_after_s: float
 
 
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 class CircuitBreaker:
     """Closed → (``failures`` in a row) → open → (``reset_after_s``) → half-open probe → closed or open."""
 
@@ -65,7 +63,7 @@ class CircuitBreaker:
         reset_after_s: float = 10.0,
         *,
         clock: Callable[[], float] = time.monotonic,
-        now: Callable[[], datetime] = _utc_now,
+        now: Callable[[], datetime] | None = None,  # what /readyz shows: the machine's time
     ) -> None:
         if failures < 1:
             raise ValueError(f"failures must be at least 1, got {failures}")
@@ -74,10 +72,10 @@ class CircuitBreaker:
         self._threshold = failures
         self._reset_after_s = reset_after_s
         self._clock = clock
-        self._now = now
+        self._now = now or Clock().wall
         self._consecutive = 0
         self._opened_at: float | None = None  # monotonic; moved on by failures that land while open
-        self._opened_wall = now()
+        self._opened_wall = self._now()
         self._since = self._opened_wall  # wall time of the last change between closed and open
         self._probing = False
         self._last_failure: str | None = None

@@ -13,15 +13,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 
 from adapters.base import AdapterStatus
 from adapters.metrics import AdapterMetrics
+from domain.clock import Clock
 from domain.errors import AgencyError
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class CallTracker:
@@ -33,12 +30,12 @@ class CallTracker:
         metrics: AdapterMetrics | None = None,
         *,
         clock: Callable[[], float] = time.perf_counter,
-        now: Callable[[], datetime] = _utc_now,
+        now: Callable[[], datetime] | None = None,  # what /readyz shows: the machine's time
     ) -> None:
         self.status = status
         self.metrics = metrics
         self._clock = clock
-        self._now = now
+        self._now = now or Clock().wall
 
     @property
     def agency(self) -> str:

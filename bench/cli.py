@@ -31,7 +31,6 @@ import tempfile
 import time
 from collections.abc import Coroutine, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
 from typing import Any, TypeVar
@@ -47,6 +46,7 @@ from bench.peers.run import GATEWAYS, peer_versions, start_peers
 from bench.processes import LimitProcess, cpu_seconds, machine_cpu_seconds
 from bench.workload import JUDGMENT_MARKER, SCENARIO, build_variables, check_answer, request_bodies
 from domain.access import Role
+from domain.clock import Clock
 from gateway import commands
 from gateway.identity import TokenIssuer, ensure_keypair
 from gateway.settings import AgencyEndpoint, HttpLimits, Settings
@@ -366,7 +366,7 @@ async def measure(
 
 
 def run(args: argparse.Namespace) -> int:
-    started_at = datetime.now(UTC)
+    started_at = Clock().now()
     with contextlib.ExitStack() as stack:
         work = Path(tempfile.mkdtemp(prefix="lienthong-bench-"))
         if args.keep_work:

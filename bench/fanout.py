@@ -30,7 +30,6 @@ import contextlib
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 import aiohttp
@@ -55,6 +54,7 @@ from bench.hub_bench import (
     register_court_keys,
 )
 from bench.load import latency_ms
+from domain.clock import Clock
 from gateway.settings import Settings
 
 SCENARIO = "fanout"
@@ -437,7 +437,7 @@ def target_result(outcome: dict[str, Any]) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
-    started_at = datetime.now(UTC)
+    started_at = Clock().now()
     outcome = run_async(scenario(args))
     result = target_result(outcome)
     doc = document(

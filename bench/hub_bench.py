@@ -24,7 +24,7 @@ import tempfile
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +40,7 @@ from bench.cli import bench_settings, create_keys, say
 from bench.machine import describe_machine, git_commit
 from bench.processes import cpu_seconds, machine_cpu_seconds
 from domain.access import Role
-from domain.deadlines import local_day
+from domain.clock import Clock
 from domain.signatures import public_key_b64, sign
 from domain.types import AgencyLevel
 from gateway import commands
@@ -125,7 +125,7 @@ class CourtClerk:
         """GraphQL variables of the next judgment, signed; numbers never repeat within a run."""
         self.serial += 1
         feed = FeedSettings("", "", self.desk.court, self.desk.province_label, self.desk.former_province)
-        made = make_submission(self.rng, feed, self.serial, local_day(datetime.now(UTC)))
+        made = make_submission(self.rng, feed, self.serial, Clock().today())
         # The number's year is the adjudication year (a number may not be later than the judgment).
         submission = replace(made, number=f"{self.serial}/{made.adjudicated_on.year}/DS-ST")
         return to_variables(submission, sign(self.key, submission.signed_bytes()))
@@ -138,7 +138,7 @@ async def register_court_keys(database_url: str, clerks: Iterable[CourtClerk]) -
         async with write_transaction(session_factory(engine)) as session:
             keys = CourtKeys(session)
             for clerk in clerks:
-                await keys.add(clerk.desk.court, public_key_b64(clerk.key.public_key()), datetime.now(UTC))
+                await keys.add(clerk.desk.court, public_key_b64(clerk.key.public_key()), Clock().now())
     finally:
         await engine.dispose()
 
@@ -362,7 +362,7 @@ def document(
         "format": report.FORMAT_VERSION,
         "scenario": scenario,
         "started_at": started_at.isoformat(timespec="seconds"),
-        "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "finished_at": Clock().now().isoformat(timespec="seconds"),
         "git": git_commit(),
         "machine": describe_machine(),
         "setup": setup,

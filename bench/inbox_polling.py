@@ -25,7 +25,6 @@ import functools
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 import aiohttp
@@ -49,6 +48,7 @@ from bench.hub_bench import (
     register_court_keys,
 )
 from bench.load import Run, exchange
+from domain.clock import Clock
 from gateway.settings import Settings
 
 SCENARIO = "inbox-polling"
@@ -213,7 +213,7 @@ async def scenario(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
-    started_at = datetime.now(UTC)
+    started_at = Clock().now()
     outcome = run_async(scenario(args))
     result, filled, desks = outcome["result"], outcome["filled"], outcome["desks"]
     doc = document(

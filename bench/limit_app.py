@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import datetime as dt
 import sqlite3
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
@@ -49,6 +48,7 @@ from adapters.dialect import (
     SUPERVISION_KINDS,
 )
 from domain.access import Role
+from domain.clock import Clock
 from domain.policy import mask_citizen_id
 from domain.text import fold
 from domain.types import CaseType
@@ -124,7 +124,7 @@ class Agencies:
     """The hub's agency table, read once: code → (name, active)."""
 
     def __init__(self, path: Path) -> None:
-        today = dt.date.today().isoformat()
+        today = Clock().today().isoformat()
         with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
             rows = conn.execute("SELECT code, name, valid_to FROM agencies").fetchall()
         self.names = {code: name for code, name, _ in rows}

@@ -33,7 +33,7 @@ import tempfile
 import time
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +49,7 @@ from bench.machine import describe_machine, git_commit
 from bench.national_data import asyncpg_dsn, load
 from bench.processes import _CLOCK_TICKS, cpu_seconds, machine_cpu_seconds
 from domain.access import Role
+from domain.clock import Clock
 from domain.reports.committee import CommitteeReport
 from domain.reports.indicators import EnforcementFigures
 from domain.reports.period import Period
@@ -56,6 +57,7 @@ from gateway import commands
 from gateway.app import create_app
 from gateway.identity import TokenIssuer
 from gateway.settings import Settings
+from gateway.state import hub_of
 from ledger.migrate import upgrade
 from ledger.reference import load_organisation
 from resolvers.reports import ReportSources, build_committee_report
@@ -383,7 +385,7 @@ async def measure_in_process(
     """Cold + warm reports through the hub's lifespan state; then the hub's own share with instant adapters."""
     app = create_app(settings)
     async with app.router.lifespan_context(app):
-        hub = app.state.hub
+        hub = hub_of(app)
         log = StatementLog()
         log.attach(hub.engine)
         enforcement_times, personnel_times = CallTimes(), CallTimes()
@@ -393,6 +395,7 @@ async def measure_in_process(
             personnel=TimedPersonnel(hub.adapters.personnel, personnel_times),
             agencies=hub.agencies,
             deadlines=hub.deadlines,
+            clock=hub.clock,
             targets=hub.report_targets,
             personnel_rules=hub.personnel_rules,
         )
@@ -402,6 +405,7 @@ async def measure_in_process(
             personnel=InstantPersonnel(),  # type: ignore[arg-type]
             agencies=hub.agencies,
             deadlines=hub.deadlines,
+            clock=hub.clock,
             targets=hub.report_targets,
             personnel_rules=hub.personnel_rules,
         )
@@ -574,7 +578,7 @@ async def scenario(
 
 
 def run(args: argparse.Namespace) -> int:
-    started_at = datetime.now(UTC)
+    started_at = Clock().now()
     with contextlib.ExitStack() as stack:
         work = Path(tempfile.mkdtemp(prefix="lienthong-bench-national-"))
         if args.keep_work:
@@ -602,7 +606,7 @@ def run(args: argparse.Namespace) -> int:
         "format": report.FORMAT_VERSION,
         "scenario": SCENARIO,
         "started_at": started_at.isoformat(timespec="seconds"),
-        "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "finished_at": Clock().now().isoformat(timespec="seconds"),
         "git": git_commit(),
         "machine": describe_machine() | {"postgresql": _server_version(args.server)},
         "setup": {

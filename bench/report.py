@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import orjson
+
+from domain.clock import Clock
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 SUMMARY = "SUMMARY.md"
@@ -49,7 +51,7 @@ def document(
         "format": FORMAT_VERSION,
         "scenario": scenario,
         "started_at": started_at.isoformat(timespec="seconds"),
-        "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "finished_at": Clock().now().isoformat(timespec="seconds"),
         "git": git,
         "machine": machine,
         "setup": setup,

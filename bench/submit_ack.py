@@ -27,7 +27,6 @@ import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 import aiohttp
@@ -53,6 +52,7 @@ from bench.hub_bench import (
     register_court_keys,
 )
 from bench.load import latency_ms
+from domain.clock import Clock
 from gateway.settings import Settings
 from ledger.db import create_engine
 from ledger.models import RegisterCounterRow, TransferRow
@@ -378,7 +378,7 @@ async def scenario(args: argparse.Namespace) -> tuple[dict[str, dict[str, Any]],
 
 
 def run(args: argparse.Namespace) -> int:
-    started_at = datetime.now(UTC)
+    started_at = Clock().now()
     targets, skipped = run_async(scenario(args))
     doc = document(
         scenario=SCENARIO,

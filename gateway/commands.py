@@ -6,9 +6,7 @@ import asyncio
 import functools
 import logging
 import sys
-import time
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 
 import aiohttp
@@ -104,7 +102,7 @@ async def sync(settings: Settings) -> int:
                     settings.court.base_url, settings.court.api_key, timeout_s=max(settings.adapter_timeout_s, 30.0)
                 ),
             )
-            report = await sync_judgments(court, session_factory(engine), progress=_progress)
+            report = await sync_judgments(court, session_factory(engine), settings.clock(), progress=_progress)
     finally:
         await engine.dispose()
     print(file=sys.stderr)
@@ -126,7 +124,7 @@ def token(
 
 
 def schema(check: str | None = None) -> int:
-    from schema.build import schema_sdl
+    from resolvers.build import schema_sdl
 
     sdl = schema_sdl()
     if check is None:
@@ -200,9 +198,14 @@ async def demo(*, port: int, judgments: int, world_seed: int, var: Path, feed_ev
         example_id = page.items[0].id if page.items else "court.ha-noi.kv01:1/2026/DS-ST"
         feed_key = Ed25519PrivateKey.generate()
         await keys_add(settings, FEED_COURT, encode_public_key(feed_key.public_key()))
+        clock = settings.clock()  # one clock for the hub and the demo court's feed
         server = uvicorn.Server(
             uvicorn.Config(
-                create_app(settings), host="127.0.0.1", port=port, log_level="warning", timeout_keep_alive=KEEP_ALIVE_S
+                create_app(settings, clock),
+                host="127.0.0.1",
+                port=port,
+                log_level="warning",
+                timeout_keep_alive=KEEP_ALIVE_S,
             )
         )
         stop_feed = asyncio.Event()
@@ -213,7 +216,8 @@ async def demo(*, port: int, judgments: int, world_seed: int, var: Path, feed_ev
             province_label="thành phố Hà Nội",
             former_province="Hà Nội",
             every_s=feed_every_s,
-            first_serial=int(time.time())
+            clock=clock,
+            first_serial=int(clock.wall().timestamp())
             % 900_000,  # a fresh range on every start, so a restarted demo adds new judgments
         )
         feed_task = (
@@ -264,7 +268,7 @@ async def keys_add(settings: Settings, court: str, public_key_b64: str) -> int:
     engine = create_engine(settings.database_url)
     try:
         async with write_transaction(session_factory(engine)) as session:
-            key = await CourtKeys(session).add(court, public_key_b64.strip(), datetime.now(UTC))
+            key = await CourtKeys(session).add(court, public_key_b64.strip(), settings.clock().now())
     finally:
         await engine.dispose()
     print(f"{key.key_id}  {key.court_code}  added {key.added_at.isoformat()}")
@@ -288,7 +292,7 @@ async def keys_revoke(settings: Settings, key_id: str) -> int:
     engine = create_engine(settings.database_url)
     try:
         async with write_transaction(session_factory(engine)) as session:
-            revoked = await CourtKeys(session).revoke(key_id, datetime.now(UTC))
+            revoked = await CourtKeys(session).revoke(key_id, settings.clock().now())
     finally:
         await engine.dispose()
     print(f"{key_id} revoked" if revoked else f"{key_id}: no such active key")

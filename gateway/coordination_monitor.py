@@ -32,11 +32,12 @@ import asyncio
 import contextlib
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Final
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from domain.clock import Clock
 from domain.deadlines import VIETNAM_TZ, local_day
 from domain.workdays import WorkingCalendar
 from ledger.coordination import CoordinationLedger, CoordinationRequest
@@ -107,10 +108,12 @@ class CoordinationMonitor:
         signal: EventSignal,
         every_s: float = 60.0,
         reminder_working_days: int = 1,
+        clock: Clock | None = None,
     ) -> None:
         if reminder_working_days < 1:
             raise ValueError(f"reminder_working_days must be at least 1, not {reminder_working_days}")
         self.sessions = sessions
+        self.clock = clock or Clock()
         self.calendar = calendar
         self.signal = signal
         self.every_s = every_s
@@ -119,7 +122,7 @@ class CoordinationMonitor:
 
     async def sweep(self, now: datetime | None = None) -> SweepResult:
         """Raise every OVERDUE, then every REMINDER, not raised yet; what this call raised."""
-        moment = now or datetime.now(UTC)
+        moment = now or self.clock.now()
         result = SweepResult(overdue=await self._raise_overdue(moment), reminded=await self._raise_reminders(moment))
         if result:
             await self.signal.notify()  # after commit: live subscribers of this process read at once

@@ -32,8 +32,7 @@ import hmac
 import logging
 import random
 import time
-from collections.abc import AsyncIterator, Callable
-from datetime import UTC, datetime
+from collections.abc import AsyncIterator
 from typing import Final
 
 import aiohttp
@@ -41,6 +40,7 @@ import orjson
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from domain.clock import Clock
 from gateway.settings import WebhookSettings
 from ledger import outbox
 from ledger.db import is_unavailable, write_transaction
@@ -149,7 +149,7 @@ class DeliveryWorker:
         concurrency: int = 16,
         backlog_refresh_s: float = 5.0,
         rng: random.Random | None = None,
-        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        clock: Clock | None = None,
     ) -> None:
         if timeout_s <= 0 or batch < 1 or poll_s <= 0 or concurrency < 1:
             raise ValueError("timeout_s, batch, poll_s and concurrency must be positive")
@@ -166,7 +166,7 @@ class DeliveryWorker:
         self.lease_s = 2 * timeout_s + 30.0
         self.metrics = DeliveryMetrics(registry)
         self._rng = rng or random.Random()
-        self._clock = clock
+        self._clock = clock or Clock()
         self._stopping = asyncio.Event()
         self._finished = asyncio.Event()
         self._running = False
@@ -181,6 +181,7 @@ class DeliveryWorker:
         http: aiohttp.ClientSession,
         signal: EventSignal,
         registry: CollectorRegistry,
+        clock: Clock | None = None,
     ) -> DeliveryWorker:
         return cls(
             sessions,
@@ -194,6 +195,7 @@ class DeliveryWorker:
             batch=settings.batch,
             poll_s=settings.poll_s,
             concurrency=settings.concurrency,
+            clock=clock,
         )
 
     # --- the loop -------------------------------------------------------------------------------
@@ -239,7 +241,7 @@ class DeliveryWorker:
         free = self.concurrency - len(self._in_flight)
         if free <= 0:
             return False, self.poll_s
-        now = self._clock()
+        now = self._clock.now()
         async with self.sessions() as session:  # a read first: an idle hub never takes the write lock
             due = await outbox.next_due_at(session)
         if due is None or due > now:
@@ -291,11 +293,11 @@ class DeliveryWorker:
         try:
             async with write_transaction(self.sessions) as session:
                 if error is None:
-                    await outbox.mark_delivered(session, claim, self._clock())
+                    await outbox.mark_delivered(session, claim, self._clock.now())
                     outcome: DeliveryStatus | None = DeliveryStatus.DELIVERED
                 else:
                     outcome = await outbox.mark_failed(
-                        session, claim, now=self._clock(), error=error, policy=self.policy, rng=self._rng
+                        session, claim, now=self._clock.now(), error=error, policy=self.policy, rng=self._rng
                     )
         except Exception:
             # Not recorded: the lease runs out and the row is tried again (the receiver drops a duplicate).
@@ -317,7 +319,7 @@ class DeliveryWorker:
     async def _send(self, claim: Claim) -> str | None:
         """POST the event; ``None`` on a 2xx answer, else why it failed (kept as the row's last error)."""
         body = event_body(claim.event)
-        timestamp = int(time.time())
+        timestamp = int(self._clock.wall().timestamp())  # the receiver checks it against its own clock
         headers = {
             "Content-Type": "application/json",
             "User-Agent": USER_AGENT,

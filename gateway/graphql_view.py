@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from typing import Any, Final
 
 import orjson
@@ -46,6 +45,7 @@ class HubGraphQL(GraphQL[Context, None]):
             agencies=self.hub.agencies,
             policy=self.policy,
             request_id=state.get("request_id", "-"),
+            clock=self.hub.clock,
             distribution=self.hub.distribution,
             personnel_rules=self.hub.personnel_rules,
             report_targets=self.hub.report_targets,
@@ -81,14 +81,14 @@ class HubGraphQL(GraphQL[Context, None]):
                 self._closing.add(closing)
                 closing.add_done_callback(self._closing.discard)
 
-        loop.call_at(loop.time() + max(0.0, expires_at - time.time()), close)
+        loop.call_at(loop.time() + max(0.0, expires_at - self.hub.clock.wall().timestamp()), close)
 
     async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
         """Per the GraphQL spec, a request that failed before execution (parse or validation errors,
         which carry no ``path``) has no ``data`` entry at all, not ``"data": null``."""
         answer = await super().process_result(request, result)
         errors = answer.get("errors") if isinstance(answer, dict) else None
-        if errors and answer.get("data") is None and not any(e.get("path") for e in errors):
+        if errors and answer.get("data") is None and not any(isinstance(e, dict) and e.get("path") for e in errors):
             answer.pop("data", None)
         return answer
 

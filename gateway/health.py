@@ -7,7 +7,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from adapters.circuit import CircuitBreaker, CircuitState
-from gateway.state import HubState
+from gateway.state import hub_of
 from ledger.db import ping
 
 AGENCIES_NOTE = (
@@ -28,7 +28,8 @@ async def readyz(request: Request) -> Response:
     naming it. ``degraded`` lists the agencies whose breaker is not closed, and
     the body says this in ``note`` for whoever reads it during an incident.
     """
-    hub: HubState = request.app.state.hub
+    hub = hub_of(request.app)
+    database: dict[str, object]
     try:
         await ping(hub.engine)
         database = {"ok": True}
@@ -71,13 +72,13 @@ def _circuit(breaker: CircuitBreaker | None) -> dict[str, object] | None:
 
 
 async def metrics(request: Request) -> Response:
-    hub: HubState = request.app.state.hub
+    hub = hub_of(request.app)
     return Response(generate_latest(hub.metrics), media_type=CONTENT_TYPE_LATEST)
 
 
 async def receipt_key(request: Request) -> Response:
     """The hub's public key for verifying submission receipts (published, no token needed)."""
-    hub: HubState = request.app.state.hub
+    hub = hub_of(request.app)
     return JSONResponse(
         {"algorithm": "Ed25519", "keyId": hub.receipts.key_id, "publicKey": hub.receipts.public_key_b64}
     )

@@ -14,11 +14,10 @@ dissolved agency is refused with the name of its successor.
 
 from __future__ import annotations
 
-import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 import aiohttp
@@ -29,7 +28,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from jwt.algorithms import ECAlgorithm, OKPAlgorithm
 
 from domain.access import Principal, Role
-from domain.deadlines import local_day
+from domain.clock import Clock
 from domain.types import Agency
 from gateway.jwks import JwksKeys, signing_algorithm
 from gateway.settings import Settings, SettingsError
@@ -86,7 +85,7 @@ class TokenIssuer:
         ttl_s: int = DEFAULT_TTL_S,
         now: float | None = None,
     ) -> str:
-        issued = int(time.time() if now is None else now)
+        issued = int(Clock().wall().timestamp() if now is None else now)  # checked by other machines too
         claims: dict[str, object] = {
             "iss": self.issuer,
             "aud": self.audience,
@@ -117,10 +116,6 @@ def load_public_key(path: Path, issuer: str) -> jwt.PyJWK:
     raise SettingsError(f"public key of issuer {issuer!r} ({path}) is neither Ed25519 nor EC P-256")
 
 
-def vietnam_today() -> date:
-    return local_day(datetime.now(UTC))
-
-
 class TokenVerifier:
     """Checks algorithm, signature, issuer, audience, expiry, claims and the agency; returns the principal.
 
@@ -135,7 +130,7 @@ class TokenVerifier:
         static_keys: Mapping[str, jwt.PyJWK],
         jwks: Mapping[str, JwksKeys],
         agencies: Mapping[str, Agency],
-        today: Callable[[], date] = vietnam_today,
+        today: Callable[[], date] | None = None,  # the day agencies must be active on: the hub clock's
         leeway_s: int = 30,
     ) -> None:
         overlap = static_keys.keys() & jwks.keys()
@@ -144,7 +139,7 @@ class TokenVerifier:
         self._static = dict(static_keys)
         self._jwks = dict(jwks)
         self._agencies = agencies
-        self._today = today
+        self._today = today or Clock().today
         self._audience = audience
         self._leeway = leeway_s
 
@@ -155,7 +150,7 @@ class TokenVerifier:
 
     @classmethod
     def from_settings(
-        cls, settings: Settings, http: aiohttp.ClientSession, agencies: Mapping[str, Agency]
+        cls, settings: Settings, http: aiohttp.ClientSession, agencies: Mapping[str, Agency], clock: Clock
     ) -> TokenVerifier:
         static = {issuer: load_public_key(path, issuer) for issuer, path in settings.public_keys().items()}
         jwks = {
@@ -170,7 +165,7 @@ class TokenVerifier:
             )
             for issuer, url in settings.jwks_issuers.items()
         }
-        return cls(settings.token_audience, static_keys=static, jwks=jwks, agencies=agencies)
+        return cls(settings.token_audience, static_keys=static, jwks=jwks, agencies=agencies, today=clock.today)
 
     @property
     def jwks(self) -> list[JwksKeys]:

@@ -33,7 +33,6 @@ import os
 import tempfile
 import time
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping
-from datetime import UTC, datetime
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -43,6 +42,8 @@ import jwt
 import orjson
 from cryptography.hazmat.primitives.asymmetric.ec import SECP256R1, EllipticCurvePublicKey
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from domain.clock import Clock
 
 log = logging.getLogger("lienthong.jwks")
 
@@ -255,7 +256,7 @@ class JwksKeys:
         record = {
             "issuer": self.issuer,
             "url": self.url,
-            "saved_at": datetime.now(UTC).isoformat(),
+            "saved_at": Clock().wall().isoformat(),
             "jwks": document,
         }
         try:

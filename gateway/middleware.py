@@ -51,7 +51,7 @@ class Authenticate:
     WebSockets authenticate in ``connection_init`` (see the GraphQL view).
     """
 
-    def __init__(self, app: ASGIApp, verifier: Callable[[], TokenVerifier], ide_enabled: bool) -> None:
+    def __init__(self, app: ASGIApp, verifier: Callable[[Scope], TokenVerifier], ide_enabled: bool) -> None:
         self.app = app
         self.verifier = verifier
         self.ide_enabled = ide_enabled
@@ -62,7 +62,7 @@ class Authenticate:
             return
         headers = Headers(scope=scope)
         try:
-            principal = await self.verifier().verify(bearer_token(headers.get("authorization")))
+            principal = await self.verifier(scope).verify(bearer_token(headers.get("authorization")))
         except AuthError as exc:
             await _unauthorized(str(exc), send)
             return

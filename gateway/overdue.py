@@ -11,11 +11,12 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from domain.clock import Clock
 from domain.deadlines import DeadlineState, local_day
 from domain.transfer_deadlines import DeadlinePolicy, TransferFacts
 from ledger.alerts import open_transfers, raise_once
@@ -33,8 +34,10 @@ class OverdueMonitor:
         policy: DeadlinePolicy,
         signal: EventSignal,
         every_s: float = 60.0,
+        clock: Clock | None = None,
     ) -> None:
         self.sessions = sessions
+        self.clock = clock or Clock()
         self.policy = policy
         self.signal = signal
         self.every_s = every_s
@@ -42,7 +45,7 @@ class OverdueMonitor:
 
     async def sweep(self, now: datetime | None = None) -> int:
         """Raise every overdue deadline not raised yet; returns how many this call raised."""
-        moment = now or datetime.now(UTC)
+        moment = now or self.clock.now()
         raised, after = 0, None
         while True:
             async with self.sessions() as session:

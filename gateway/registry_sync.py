@@ -11,11 +11,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from adapters.base import CourtAdapter
+from domain.clock import Clock
 from domain.errors import AgencyBadData
 from domain.jurisdiction import RoutingError, route_judgment
 from ledger.agencies import AgencyRepository
@@ -34,6 +34,7 @@ class SyncReport:
 async def sync_judgments(
     court: CourtAdapter,
     sessions: async_sessionmaker[AsyncSession],
+    clock: Clock,
     *,
     page_size: int = 1000,
     progress: Callable[[SyncReport], None] | None = None,
@@ -41,7 +42,7 @@ async def sync_judgments(
     report = SyncReport()
     async with sessions() as session:
         agencies = await AgencyRepository(session).all_by_code()
-    now = datetime.now(UTC)
+    now = clock.now()
     async for page in court.iter_judgments(page_size=page_size):
         entries: list[RegistryEntry] = []
         for item in page:

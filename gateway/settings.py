@@ -9,9 +9,12 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
+
+from domain.clock import Clock, at
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -199,6 +202,9 @@ class Settings:
     log_level: str = "info"
     gc_threshold: int = 10_000  # young-generation threshold of a server process (gateway/server_gc.py); 0: Python's
     webhooks: WebhookSettings = field(default_factory=WebhookSettings)
+    # the moment the hub's clock reads when the process starts (LIENTHONG_CLOCK_START, Việt Nam time unless
+    # it says otherwise); None: the machine's time. For demos and drills: "put the hub on the Friday before Tết".
+    clock_start: datetime | None = None
 
     @property
     def demo(self) -> bool:
@@ -285,6 +291,10 @@ class Settings:
             raise SettingsError(f"bad number in LIENTHONG_JWKS_* settings: {exc}") from exc
         if min(jwks_refresh, jwks_min_interval, jwks_timeout) <= 0:
             raise SettingsError("LIENTHONG_JWKS_REFRESH_S, _MIN_INTERVAL_S and _TIMEOUT_S must be positive")
+        try:
+            clock_start = at(raw_start) if (raw_start := get("CLOCK_START")) else None
+        except ValueError as exc:
+            raise SettingsError(f"LIENTHONG_CLOCK_START: {exc}") from exc
         defaults = cls()
         return cls(
             database_url=get("DATABASE_URL", defaults.database_url) or defaults.database_url,
@@ -314,7 +324,12 @@ class Settings:
             log_level=get("LOG_LEVEL", "info") or "info",
             gc_threshold=gc_threshold,
             webhooks=WebhookSettings.from_env(env),
+            clock_start=clock_start,
         )
+
+    def clock(self) -> Clock:
+        """The hub's clock: the machine's time, or running on from ``clock_start``."""
+        return Clock.starting_at(self.clock_start)
 
     def to_env(self) -> dict[str, str]:
         """The environment that reproduces these settings (for child processes)."""
@@ -351,6 +366,8 @@ class Settings:
                 env[f"LIENTHONG_{name}_API_KEY"] = ep.api_key
         if self.personnel_database_url:
             env["LIENTHONG_PERSONNEL_DATABASE_URL"] = self.personnel_database_url
+        if self.clock_start is not None:
+            env["LIENTHONG_CLOCK_START"] = self.clock_start.isoformat()
         return env
 
 

@@ -8,8 +8,10 @@ from dataclasses import dataclass
 import aiohttp
 from prometheus_client import CollectorRegistry
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from starlette.applications import Starlette
 
 from adapters.registry import Adapters
+from domain.clock import Clock
 from domain.coordination import DistributionRule
 from domain.personnel.rules import PersonnelRules
 from domain.receipts import ReceiptSigner
@@ -26,6 +28,7 @@ from resolvers.signals import EventSignal
 @dataclass(frozen=True, slots=True)
 class HubState:
     settings: Settings
+    clock: Clock  # the one clock (domain/clock.py): set by a test or LIENTHONG_CLOCK_START
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
     http: aiohttp.ClientSession
@@ -41,3 +44,11 @@ class HubState:
     personnel_rules: PersonnelRules  # data/personnel_rules.toml, loaded at start
     distribution: tuple[DistributionRule, ...] = ()  # who gets copies of coordination requests, loaded at start
     report_targets: ReportTargets = EMPTY_TARGETS  # data/report_targets.toml, loaded at start
+
+
+def hub_of(app: Starlette) -> HubState:
+    """The state the running app's lifespan built (``app.state.hub``), typed; an error before it has started."""
+    hub = getattr(app.state, "hub", None)
+    if not isinstance(hub, HubState):
+        raise RuntimeError("the hub has not started: its lifespan has not run")
+    return hub

@@ -8,7 +8,7 @@ agency / this person / this period" without asking every agency.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import Any, Final
@@ -119,7 +119,7 @@ class JudgmentFilter:
     effective_from: date | None = None
     effective_to: date | None = None
     party: str | None = None
-    codes_any: Sequence[str] | None = None
+    codes_any: Collection[str] | None = None
 
 
 class JudgmentRegistry:

@@ -17,7 +17,7 @@ from schema.types.agency import Agency, agency_named
 class AgencyQueries:
     @strawberry.field(description="One agency by code, dissolved ones included.")
     def agency(self, info: strawberry.Info[Context, None], code: strawberry.ID) -> Agency | None:
-        return agency_named(info, str(code))
+        return agency_named(info.context, str(code))
 
     @strawberry.field(description="Agencies, filtered; ordered by code.")
     async def agencies(

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
+import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from adapters.registry import Adapters
 from domain.access import Principal
+from domain.clock import Clock
 from domain.coordination import DistributionRule
 from domain.personnel.rules import PersonnelRules
 from domain.policy import AccessPolicy
@@ -20,9 +22,12 @@ from domain.transfer_deadlines import DeadlinePolicy
 from domain.types import Agency
 from ledger.audit import AuditEntry, append
 from ledger.audit_writer import AuditWriter
+from ledger.judgments import RegistryEntry
 from resolvers.dataloaders import Loaders
 from resolvers.event_feed import EventFeeds
 from resolvers.signals import EventSignal
+from resolvers.stitching import stitch
+from schema.types.judgment import Judgment
 
 
 @dataclass(slots=True)
@@ -38,6 +43,7 @@ class Context:
     policy: AccessPolicy  # who reaches which records (domain/policy.py), built once per process
     personnel_rules: PersonnelRules  # retirement, terms, rotation, leadership seats (data/personnel_rules.toml)
     request_id: str
+    clock: Clock  # the hub's one clock: every "now" and "today" a request needs is read from it
     distribution: tuple[DistributionRule, ...] = ()  # who gets copies of coordination requests
     report_targets: ReportTargets = EMPTY_TARGETS  # completion-rate targets (chỉ tiêu), data/report_targets.toml
     feeds: EventFeeds | None = None  # the app's live event feeds (subscriptions); None outside the app
@@ -59,8 +65,12 @@ class Context:
             operation,
             list(objects),
             self.request_id,
-            at or datetime.now(UTC),
+            at or self.clock.now(),
         )
+
+    async def judgments(self, info: strawberry.Info[Any, None], entries: Sequence[RegistryEntry]) -> list[Judgment]:
+        """``entries`` as judgments, stitched with the agency systems for what ``info``'s selection asks."""
+        return await stitch(info, entries)
 
     async def append_audit(self, entries: Sequence[AuditEntry]) -> None:
         """Commit ``entries`` (all or none) in a transaction of their own, before the data they record is shown.
@@ -88,6 +98,7 @@ class Context:
         policy: AccessPolicy,
         personnel_rules: PersonnelRules,
         request_id: str,
+        clock: Clock,
         distribution: tuple[DistributionRule, ...] = (),
         report_targets: ReportTargets = EMPTY_TARGETS,
         feeds: EventFeeds | None = None,
@@ -107,6 +118,7 @@ class Context:
             agencies=agencies,
             policy=policy,
             request_id=request_id,
+            clock=clock,
             distribution=distribution,
             personnel_rules=personnel_rules,
             report_targets=report_targets,

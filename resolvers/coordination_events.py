@@ -17,8 +17,7 @@ the audience receives nothing of it — not even that it exists.
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, AsyncIterator, Sequence
-from contextlib import aclosing
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -26,18 +25,14 @@ import strawberry
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.access import Principal
 from domain.coordination import RequestKind
-from domain.errors import Forbidden
-from domain.policy import AccessPolicy
 from ledger.coordination import CoordinationEvent as LedgerEvent
 from ledger.coordination import CoordinationLedger
 from ledger.models import CoordinationAudienceRow, CoordinationEventRow
 from resolvers.context import Context
 from resolvers.event_feed import FeedSource, ReadPage
-from resolvers.transfer_events import feeds_of
+from resolvers.following import Following, follow
 from schema.types.coordination_event import CoordinationEvent
-from schema.types.event import parse_cursor
 
 OPERATION = "coordinationEvents"
 
@@ -52,12 +47,6 @@ class LabelledEvent:
     @property
     def cursor(self) -> int:
         return self.event.cursor
-
-
-def ensure_may_follow(policy: AccessPolicy, principal: Principal, agency: str) -> None:
-    """An agency follows its own requests (or a predecessor's), the ministry anyone's (domain/policy.py)."""
-    if not policy.may_act_for(principal, OPERATION, agency):
-        raise Forbidden(f"{principal.agency_code or 'this caller'} may not follow the coordination events of {agency}")
 
 
 def coordination_events_of(agency_codes: Sequence[str]) -> ReadPage[LabelledEvent]:
@@ -106,10 +95,14 @@ COORDINATION_EVENTS: Final[FeedSource[LabelledEvent]] = FeedSource(
 """What the app's coordination event feed reads: every request event, with the agencies that see the request."""
 
 
-async def _as_schema(source: AsyncGenerator[LabelledEvent, None]) -> AsyncGenerator[CoordinationEvent, None]:
-    async with aclosing(source):  # closed with the subscription, not left to the garbage collector
-        async for item in source:
-            yield CoordinationEvent.from_event(item.event, item.request_kind)
+# An agency follows its own requests (or a predecessor's), the ministry anyone's (domain/policy.py).
+FOLLOWING: Final = Following(
+    OPERATION,
+    "coordination events",
+    "CoordinationEvent",
+    COORDINATION_EVENTS,
+    lambda item: CoordinationEvent.from_event(item.event, item.request_kind),
+)
 
 
 @strawberry.type
@@ -126,8 +119,4 @@ class CoordinationEventSubscriptions:
         self, info: strawberry.Info[Context, None], agency: strawberry.ID, after: str | None = None
     ) -> AsyncIterator[CoordinationEvent]:
         # A coroutine returning the stream: FORBIDDEN and a bad cursor reach the client as one `error` message.
-        context = info.context
-        ensure_may_follow(context.policy, context.principal, str(agency))
-        start = parse_cursor(after, of="CoordinationEvent")
-        feed = feeds_of(context).of(COORDINATION_EVENTS)
-        return _as_schema(feed.follow([str(agency)], coordination_events_of([str(agency)]), after=start))
+        return follow(info.context, FOLLOWING, str(agency), after, read=coordination_events_of([str(agency)]))

@@ -142,7 +142,7 @@ def check_agreement(
 
 
 async def register_agreement(ctx: Context, draft: AgreementDraft) -> tuple[Agreement | None, list[DraftError]]:
-    now = datetime.now(UTC)
+    now = ctx.clock.now()
     errors = check_agreement(draft, ctx.principal.agency_code, ctx.agencies, local_day(now))
     if errors:
         return None, errors
@@ -307,7 +307,7 @@ async def open_request(
     ctx: Context, draft: RequestDraft, addressee_code: str, transfer_id: str | None
 ) -> tuple[CoordinationRequest | None, list[DraftError]]:
     """The caller's agency opens a request: checked, stored with its audit entry, subscribers notified."""
-    now = datetime.now(UTC)
+    now = ctx.clock.now()
     p = ctx.principal
     async with write_transaction(ctx.sessions) as session:
         request, errors = await open_request_in(
@@ -359,7 +359,7 @@ async def respond(
         return None, _error("note", "NOTE_REQUIRED", f"say why (or give the answer) to {action.value} a request")
     if len(text) > MAX_NOTE:
         return None, _error("note", "INVALID", f"a note of at most {MAX_NOTE} characters")
-    now = datetime.now(UTC)
+    now = ctx.clock.now()
     p = ctx.principal
     own = ctx.policy.own(p)
     async with write_transaction(ctx.sessions) as session:
@@ -461,7 +461,7 @@ async def _mark_received(ctx: Context, requests: Sequence[CoordinationRequest]) 
     unread = [r for r in requests if r.status is RequestStatus.OPEN and r.addressee_code in own]
     if not unread:
         return list(requests)
-    now = datetime.now(UTC)
+    now = ctx.clock.now()
     p = ctx.principal
     received: set[str] = set()
     async with write_transaction(ctx.sessions) as session:

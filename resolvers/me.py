@@ -17,7 +17,7 @@ class Me:
 
     @strawberry.field
     def agency(self, info: strawberry.Info[Context, None]) -> Agency | None:
-        return agency_named(info, str(self.agency_code))
+        return agency_named(info.context, str(self.agency_code))
 
 
 @strawberry.type

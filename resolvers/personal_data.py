@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
 
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
@@ -25,10 +24,6 @@ from strawberry.extensions import SchemaExtension
 from resolvers.context import Context
 
 log = logging.getLogger("lienthong.audit")
-
-PARTIES_READ = "read:judgment.parties"
-OFFICERS_READ = "read:officers"
-ALERTS_READ = "read:personnelAlerts"
 
 
 async def flush_personal_reads(context: Context) -> None:
@@ -39,7 +34,7 @@ async def flush_personal_reads(context: Context) -> None:
     for kind, object_id in context.personal_reads:
         by_kind.setdefault(kind, set()).add(object_id)
     context.personal_reads.clear()
-    at = datetime.now(UTC)
+    at = context.clock.now()
     # all kinds recorded, or none; in a transaction shared with other requests' reads (ledger/audit_writer.py)
     await context.append_audit([context.audit_entry(kind, sorted(by_kind[kind]), at) for kind in sorted(by_kind)])
 
@@ -66,7 +61,7 @@ class AuditPersonalReads(SchemaExtension):
             log.exception("request %s: could not record a read of personal data; answer withheld", context.request_id)
             if result is not None and hasattr(result, "errors"):
                 result.data = None  # type: ignore[attr-defined]
-                result.errors = [  # type: ignore[attr-defined]
+                result.errors = [
                     GraphQLError(
                         "The read of personal data could not be recorded in the audit trail, so it is withheld; "
                         f"try again or quote request id {context.request_id} to the operator.",

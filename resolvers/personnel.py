@@ -21,7 +21,6 @@ from domain.errors import BadInput
 from domain.personnel.alerts import personnel_alerts as alerts_of
 from domain.personnel.staffing import staffing_summary
 from resolvers.context import Context
-from resolvers.personal_data import ALERTS_READ
 from resolvers.personnel_use_cases import (
     MAX_HORIZON_DAYS,
     OfficerCriteria,
@@ -34,8 +33,8 @@ from resolvers.personnel_use_cases import (
     officer_key,
     one_of,
     staffed_units,
-    today,
 )
+from schema.context import ALERTS_READ
 from schema.types.pagination import PageInfo
 from schema.types.personnel import (
     Officer,
@@ -139,7 +138,7 @@ class PersonnelQueries:
         data = await load_units(ctx, units)
         if data.failed:  # an empty answer would say "nothing needs attention" there: fail, naming the agency
             raise next(iter(data.failed.values()))
-        day = today()
+        day = ctx.clock.today()
         found = [
             alert
             for u in data.units

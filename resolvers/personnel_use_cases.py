@@ -23,10 +23,8 @@ import base64
 import binascii
 from collections.abc import Awaitable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
 from typing import Final, Generic, TypeVar
 
-from domain.deadlines import local_day
 from domain.errors import AgencyError, BadInput
 from domain.personnel.rules import PersonnelRules
 from domain.types import Agency, AgencyKind, AgencyLevel, Officer, StaffingUnit
@@ -38,10 +36,6 @@ MAX_TEXT: Final = 200
 MAX_HORIZON_DAYS: Final = 1825  # five years: one leader's term
 
 T = TypeVar("T")
-
-
-def today() -> date:
-    return local_day(datetime.now(UTC))
 
 
 def one_of(agency: str | None, province: str | None) -> None:
@@ -76,7 +70,7 @@ def staffed_units(
     ):
         raise BadInput(f"unknown province {province!r}")
     in_reach = ctx.policy.records_in_reach(ctx.principal, operation)
-    day = today()
+    day = ctx.clock.today()
     return sorted(
         (
             a

@@ -11,10 +11,13 @@ import asyncio
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from adapters.base import EnforcementAdapter, PersonnelAdapter
+from adapters.registry import Adapters
+from domain.clock import Clock
 from domain.deadlines import VIETNAM_TZ, DeadlineState, RuleNotFound, local_day
 from domain.errors import AgencyBadData, AgencyError, BadInput
 from domain.personnel.alerts import AlertKind, personnel_alerts
@@ -42,17 +45,15 @@ from ledger.reports import (
     decision_exceptions,
     transfer_counts,
 )
-from resolvers.context import Context
 
 # API for exports and bench
 
 
 @dataclass(frozen=True, slots=True)
 class ReportSources:
-    """Everything a report reads. From a request: ``ReportSources.from_context(info.context)``.
-
-    Without a request (the ``lienthong report`` command, the bench), from the
-    lifespan's ``HubState`` (or the pieces it is made of)::
+    """Everything a report reads: ``ReportSources.of(info.context)`` in a request, ``ReportSources.of(hub)``
+    from the lifespan's ``HubState``; without either (the ``lienthong report`` command, the bench),
+    from the pieces they are made of::
 
         sources = ReportSources(
             sessions=state.sessions,
@@ -62,10 +63,11 @@ class ReportSources:
             deadlines=state.deadlines,
             targets=state.report_targets,          # gateway.policies.load_report_targets(data_dir)
             personnel_rules=state.personnel_rules,
+            clock=state.clock,                     # ManualClock(at("2026-06-30 17:00")) in a test
         )
         report = await build_committee_report(sources, province="ha-noi", period=Period.cumulative(2026, 6))
 
-    ``now`` fixes the report's clock (tests); ``None`` reads the clock once per report.
+    The report reads ``clock`` once, so all of it is as of one moment.
     """
 
     sessions: async_sessionmaker[AsyncSession]
@@ -74,21 +76,42 @@ class ReportSources:
     agencies: Mapping[str, Agency]
     deadlines: DeadlinePolicy
     personnel_rules: PersonnelRules  # data/personnel_rules.toml (gateway.policies.load_personnel_rules)
+    clock: Clock
     targets: ReportTargets = EMPTY_TARGETS
     personnel_horizon_days: int = 90
-    now: datetime | None = None
 
     @classmethod
-    def from_context(cls, ctx: Context) -> ReportSources:
+    def of(cls, hub: HasReportSources) -> ReportSources:
+        """The sources a request's context or the running hub's state holds (the same ones)."""
         return cls(
-            sessions=ctx.sessions,
-            enforcement=ctx.adapters.enforcement,
-            personnel=ctx.adapters.personnel,
-            agencies=ctx.agencies,
-            deadlines=ctx.deadlines,
-            targets=ctx.report_targets,
-            personnel_rules=ctx.personnel_rules,
+            sessions=hub.sessions,
+            enforcement=hub.adapters.enforcement,
+            personnel=hub.adapters.personnel,
+            agencies=hub.agencies,
+            deadlines=hub.deadlines,
+            clock=hub.clock,
+            targets=hub.report_targets,
+            personnel_rules=hub.personnel_rules,
         )
+
+
+class HasReportSources(Protocol):
+    """A request's ``Context`` or the app's ``HubState``: what :meth:`ReportSources.of` reads."""
+
+    @property
+    def sessions(self) -> async_sessionmaker[AsyncSession]: ...
+    @property
+    def adapters(self) -> Adapters: ...
+    @property
+    def agencies(self) -> Mapping[str, Agency]: ...
+    @property
+    def deadlines(self) -> DeadlinePolicy: ...
+    @property
+    def clock(self) -> Clock: ...
+    @property
+    def report_targets(self) -> ReportTargets: ...
+    @property
+    def personnel_rules(self) -> PersonnelRules: ...
 
 
 async def build_committee_report(sources: ReportSources, *, province: str | None, period: Period) -> CommitteeReport:
@@ -101,7 +124,7 @@ async def build_committee_report(sources: ReportSources, *, province: str | None
     batch (officers and quotas) for today's alerts. A source that fails leaves its
     figures at zero and is named in ``Figures.missing`` (the report still arrives).
     """
-    now = sources.now or datetime.now(UTC)
+    now = sources.clock.now()
     today = local_day(now)
     on = min(period.end, today)
     units = report_units(sources.agencies, province, on)

@@ -77,5 +77,5 @@ class ReportQueries:
             raise BadInput(f"province is longer than {MAX_CODE} characters")
         wanted = period_of(period)
         require_report_access(ctx.principal, ctx.agencies, province)
-        report = await build_committee_report(ReportSources.from_context(ctx), province=province, period=wanted)
+        report = await build_committee_report(ReportSources.of(ctx), province=province, period=wanted)
         return committee_report(report)

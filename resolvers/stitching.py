@@ -22,16 +22,15 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Hashable, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import strawberry
 from strawberry.dataloader import DataLoader
 
 from domain import types as d
 from ledger.judgments import RegistryEntry
-from resolvers.context import Context
 from resolvers.lookahead import selected_below
-from resolvers.personal_data import PARTIES_READ
+from schema.context import PARTIES_READ
 from schema.types.agency import Agency
 from schema.types.judgment import (
     CourtDetails,
@@ -41,6 +40,9 @@ from schema.types.judgment import (
     Party,
     SupervisionRecord,
 )
+
+if TYPE_CHECKING:
+    from resolvers.context import Context
 
 K = TypeVar("K", bound=Hashable)
 

@@ -16,33 +16,17 @@ replay and live, nothing twice after a reconnect with the last cursor.
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, AsyncIterator, Sequence
-from contextlib import aclosing
+from collections.abc import AsyncIterator, Sequence
 from typing import Final
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.access import Principal
-from domain.errors import Forbidden
-from domain.policy import AccessPolicy
 from ledger import events
 from resolvers.context import Context
-from resolvers.event_feed import EventFeeds, FeedSource, ReadPage
-from schema.types.event import TransferEvent, parse_cursor
-
-
-def feeds_of(context: Context) -> EventFeeds:
-    """The app's event feeds (``HubState.feeds``); a context built outside the app has none."""
-    if context.feeds is None:
-        raise RuntimeError("this context has no event feeds: subscriptions run only in the app")
-    return context.feeds
-
-
-def ensure_may_follow(policy: AccessPolicy, principal: Principal, office: str) -> None:
-    """An agency follows the events of agencies in its reach (domain/policy.py), the ministry anyone's."""
-    if not policy.may_act_for(principal, "transferEvents", office):
-        raise Forbidden(f"{principal.agency_code or 'this caller'} may not follow the transfer events of {office}")
+from resolvers.event_feed import FeedSource, ReadPage
+from resolvers.following import Following, follow
+from schema.types.event import TransferEvent
 
 
 async def _all_events_after(
@@ -66,10 +50,10 @@ def transfer_events_of(agency_codes: Sequence[str]) -> ReadPage[events.TransferE
     return read
 
 
-async def _as_schema(source: AsyncGenerator[events.TransferEvent, None]) -> AsyncGenerator[TransferEvent, None]:
-    async with aclosing(source):  # closed with the subscription, not left to the garbage collector
-        async for event in source:
-            yield TransferEvent.from_event(event)
+# An agency follows the events of agencies in its reach (domain/policy.py), the ministry anyone's.
+FOLLOWING: Final = Following(
+    "transferEvents", "transfer events", "TransferEvent", TRANSFER_EVENTS, TransferEvent.from_event
+)
 
 
 @strawberry.type
@@ -86,8 +70,4 @@ class TransferEventSubscriptions:
     ) -> AsyncIterator[TransferEvent]:
         # A coroutine returning the stream, not an async generator: refusals (FORBIDDEN, a bad cursor)
         # are raised here, before the stream exists, and reach the client as one `error` message.
-        context = info.context
-        ensure_may_follow(context.policy, context.principal, str(office))
-        start = parse_cursor(after)
-        feed = feeds_of(context).of(TRANSFER_EVENTS)
-        return _as_schema(feed.follow([str(office)], transfer_events_of([str(office)]), after=start))
+        return follow(info.context, FOLLOWING, str(office), after, read=transfer_events_of([str(office)]))

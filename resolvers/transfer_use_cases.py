@@ -11,7 +11,7 @@ import base64
 import binascii
 import hashlib
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -98,7 +98,7 @@ async def submit_judgment(
             SubmissionErrorCode.NOT_YOUR_COURT,
             f"your token is for {p.agency_code}; a court submits only its own judgments",
         )
-    now = datetime.now(UTC)
+    now = ctx.clock.now()
     errors = validate(submission, local_day(now))
     doc_error = check_document(submission.document_sha256, document_content)
     if doc_error is not None:
@@ -196,7 +196,7 @@ async def _write_submission(
 
 async def acknowledge_transfer(ctx: Context, transfer_id: str) -> Transfer | None:
     """Enter the transfer in the caller's receipt register; None when it is not addressed to the caller."""
-    now = datetime.now(UTC)
+    now = ctx.clock.now()
     async with write_transaction(ctx.sessions) as session:
         ledger = TransferLedger(session)
         current = await _addressed_transfer(session, ctx, transfer_id)
@@ -236,7 +236,7 @@ async def return_transfer(
 ) -> ChangeOutcome:
     if not note.strip() or len(note) > 2000:
         return _refused("note", "INVALID", "say why, in 1–2000 characters")
-    now = datetime.now(UTC)
+    now = ctx.clock.now()
     async with write_transaction(ctx.sessions) as session:
         current = await _addressed_transfer(session, ctx, transfer_id)
         if current is None:
@@ -321,7 +321,7 @@ def _province_of(agency_code: str) -> str | None:
 async def record_enforcement_decision(
     ctx: Context, transfer_id: str, *, number: str, issued_on: date, kind: DecisionKind, officer: str
 ) -> ChangeOutcome:
-    now = datetime.now(UTC)
+    now = ctx.clock.now()
     if not number.strip() or len(number) > 64:
         return _refused("number", "INVALID", "decision number must be 1–64 characters")
     if not officer.strip() or len(officer) > 255:

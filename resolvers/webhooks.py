@@ -14,7 +14,6 @@ refusals are ``userErrors``; a caller without any of these roles gets FORBIDDEN.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from typing import Final
 
 import strawberry
@@ -126,7 +125,7 @@ class WebhookMutations:
         ctx = info.context
         if not ctx.principal.roles & OWNER_ROLES:
             raise Forbidden("registering a webhook needs a court_clerk, enforcement_clerk or procuracy role")
-        now = datetime.now(UTC)
+        now = ctx.clock.now()
         try:
             async with write_transaction(ctx.sessions) as session:
                 created = await webhooks.register_webhook(
@@ -149,7 +148,7 @@ class WebhookMutations:
         if await _owned_webhook(ctx, str(id)) is None:
             error = _error("id", webhooks.WebhookErrorCode.NOT_FOUND, "no such webhook of your agency")
             return DeactivateWebhookPayload(webhook=None, cancelled=0, user_errors=[error])
-        now = datetime.now(UTC)
+        now = ctx.clock.now()
         async with write_transaction(ctx.sessions) as session:
             result = await webhooks.deactivate_webhook(session, str(id))
             assert result is not None  # webhooks are never deleted
@@ -183,7 +182,7 @@ class WebhookMutations:
         if webhook is not None and await _owned_webhook(ctx, str(webhook)) is None:
             error = _error("webhook", webhooks.WebhookErrorCode.NOT_FOUND, "no such webhook of your agency")
             return RedriveDeliveriesPayload(redriven=[], user_errors=[error])
-        now = datetime.now(UTC)
+        now = ctx.clock.now()
         async with write_transaction(ctx.sessions) as session:
             chosen = await outbox.redrive(
                 session,

@@ -1,4 +1,8 @@
-"""Assembles the Schema from the root types, scalars and extensions."""
+"""The Schema class of the hub and how root types, scalars and extensions are put together.
+
+The root types themselves live in ``resolvers/`` (imports run ``resolvers`` → ``schema``),
+which calls :func:`assemble` with them: ``resolvers.build.build_schema``.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +14,6 @@ from strawberry.extensions import SchemaExtension
 from strawberry.schema.config import BatchingConfig, StrawberryConfig
 from strawberry.types import ExecutionContext
 
-from resolvers.guard import guard_schema
-from resolvers.mutation import Mutation
-from resolvers.personal_data import AuditPersonalReads
-from resolvers.query import Query
-from resolvers.subscription import Subscription
 from schema.errors import ClientErrors, log_errors
 from schema.execution import HubExecutionContext, slim_resolvers
 from schema.scalars import SCALARS
@@ -25,21 +24,24 @@ class HubSchema(strawberry.Schema):
         log_errors(errors, execution_context)
 
 
-def build_schema(
-    extensions: Sequence[Callable[[], SchemaExtension]] = (), *, max_batch_operations: int = 0
+def assemble(
+    *,
+    query: type,
+    mutation: type,
+    subscription: type,
+    extensions: Sequence[Callable[[], SchemaExtension]],
+    max_batch_operations: int,
 ) -> HubSchema:
-    """A new schema; extensions are classes or factories, instantiated per operation (never shared).
+    """A new schema over the root types; extensions are classes or factories, made per operation (never shared).
 
     ``max_batch_operations`` > 0 accepts a JSON array of operations in one POST (each one
-    checked by every extension on its own); 0 refuses arrays.
-
-    Every root operation is guarded by the access policy (``resolvers/guard.py``).
+    checked by every extension on its own); 0 refuses arrays. Client errors are masked last.
     """
     schema = HubSchema(
-        query=Query,
-        mutation=Mutation,
-        subscription=Subscription,
-        extensions=[*extensions, AuditPersonalReads, ClientErrors],
+        query=query,
+        mutation=mutation,
+        subscription=subscription,
+        extensions=[*extensions, ClientErrors],
         execution_context_class=HubExecutionContext,
         config=StrawberryConfig(
             scalar_map=SCALARS,
@@ -47,9 +49,4 @@ def build_schema(
         ),
     )
     slim_resolvers(schema._schema, schema.config)
-    guard_schema(schema._schema)
     return schema
-
-
-def schema_sdl() -> str:
-    return build_schema().as_str() + "\n"

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Hashable, Iterator
+from typing import Any
 
 from graphql import DocumentNode
 from strawberry.extensions import SchemaExtension
@@ -53,7 +54,7 @@ class DocumentMemo:
         self._valid[key] = None
         self._trim(self._valid)
 
-    def _trim(self, entries: OrderedDict[Hashable, object]) -> None:
+    def _trim(self, entries: OrderedDict[Hashable, Any]) -> None:
         while len(entries) > self.size:
             entries.popitem(last=False)
 

@@ -82,7 +82,7 @@ class PlainLeaf:
     """
 
     attribute: str
-    type: GraphQLLeafType
+    leaf_type: GraphQLLeafType
     nullable: bool
     enum_class: type | None = None
     names: Mapping[Any, str] | None = None
@@ -98,6 +98,7 @@ def _enum_names(enum_type: CustomGraphQLEnumType) -> Mapping[Any, str]:
     if known is not None:
         return known
     names: dict[Any, str] = {}
+    member: Any
     for member in enum_type.wrapped_cls:
         for name, value in enum_type.values.items():
             if member.value == value.value:
@@ -219,7 +220,7 @@ class HubExecutionContext(StrawberryGraphQLCoreExecutionContext):
         self,
         return_type: GraphQLOutputType,
         field_details_list: FieldDetailsList,
-        info: GraphQLResolveInfo,
+        info: GraphQLResolveInfo[Any],
         path: Path,
         result: Any,
         position_context: Any,
@@ -243,8 +244,8 @@ class HubExecutionContext(StrawberryGraphQLCoreExecutionContext):
     def _build_shape(self, type_: GraphQLOutputType, details: FieldDetailsList, depth: int) -> Shape | None:
         if (self.middleware_manager is not None and self.middleware_manager.middlewares) or depth > MAX_SHAPE_DEPTH:
             return None
-        nullable = not isinstance(type_, GraphQLNonNull)
-        inner = type_ if nullable else type_.of_type
+        inner = type_.of_type if isinstance(type_, GraphQLNonNull) else type_
+        nullable = inner is type_
         if isinstance(inner, GraphQLList):
             item = self._build_shape(inner.of_type, details, depth + 1)
             return None if item is None else Shape(nullable, item=item)
@@ -284,8 +285,8 @@ class HubExecutionContext(StrawberryGraphQLCoreExecutionContext):
         if field_def is None or attribute is None:
             return None
         field_type = field_def.type
-        nullable = not isinstance(field_type, GraphQLNonNull)
-        inner = field_type if nullable else field_type.of_type
+        inner = field_type.of_type if isinstance(field_type, GraphQLNonNull) else field_type
+        nullable = inner is field_type
         return _leaf_reader(attribute, inner, nullable) if is_leaf_type(inner) else None
 
     def execute_fields(
@@ -386,7 +387,7 @@ def _read_value(value: Any, leaf: PlainLeaf) -> Any:
             return Undefined
         if leaf.names is not None and type(value) is leaf.enum_class:
             return leaf.names.get(value, Undefined)
-        coerced = leaf.type.coerce_output_value(value)
+        coerced = leaf.leaf_type.coerce_output_value(value)
     except Exception:
         return Undefined
     return Undefined if coerced is None else coerced
@@ -432,7 +433,7 @@ def _direct(field: GraphQLField, config: StrawberryConfig) -> Any:
         return lambda source, info: call()
     info_name, info_class = info_parameter.name, config.info_class
 
-    def direct(source: Any, info: GraphQLResolveInfo) -> Any:
+    def direct(source: Any, info: GraphQLResolveInfo[Any]) -> Any:
         strawberry_info = info_class(_raw_info=info, _field=definition)
         return call(source, **{info_name: strawberry_info}) if with_self else call(**{info_name: strawberry_info})
 

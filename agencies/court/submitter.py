@@ -13,13 +13,14 @@ import contextlib
 import hashlib
 import logging
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import aiohttp
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from agencies.common.people import address, company_name, person, tax_code
+from domain.clock import Clock
 from domain.signatures import sign
 from domain.submission import Submission
 from domain.types import CaseType, Instance, Obligation, ObligationKind, Party, PartyKind, PartyRole
@@ -42,6 +43,7 @@ class FeedSettings:
     former_province: str
     every_s: float = 5.0
     first_serial: int = 5000
+    clock: Clock = field(default_factory=Clock)  # judgments take effect on its today (the demo's day)
 
 
 def _debtor(rng: random.Random, feed: FeedSettings) -> Party:
@@ -140,7 +142,7 @@ async def run_feed(feed: FeedSettings, key: Ed25519PrivateKey, stop: asyncio.Eve
             if stop.is_set():
                 break
             serial += 1
-            submission = make_submission(rng, feed, serial, date.today())
+            submission = make_submission(rng, feed, serial, feed.clock.today())
             body = {"query": SUBMIT, "variables": to_variables(submission, sign(key, submission.signed_bytes()))}
             try:
                 async with http.post(f"{feed.hub_url}/graphql", json=body) as response:

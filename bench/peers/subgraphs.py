@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -48,6 +48,7 @@ from starlette.routing import Route
 from strawberry.asgi import GraphQL
 from strawberry.dataloader import DataLoader
 from strawberry.federation.schema_directives import Key
+from strawberry.federation.types import FieldSet
 from strawberry.schema.config import StrawberryConfig
 
 from adapters.base import AgencyAdapter
@@ -57,6 +58,7 @@ from adapters.enforcement import HttpEnforcementAdapter
 from adapters.procuracy import HttpProcuracyAdapter
 from domain import types as d
 from domain.access import Role
+from domain.clock import Clock
 from ledger.agencies import AgencyRepository
 from ledger.db import create_engine, session_factory
 from ledger.judgments import JudgmentRegistry
@@ -68,7 +70,11 @@ from schema.scalars import SCALARS, VND
 from schema.types.judgment import CourtDetails, EnforcementDecision, Obligation, Party
 
 ROLES = ("registry", "court", "enforcement", "procuracy")
-ADAPTERS = {"court": HttpCourtAdapter, "enforcement": HttpEnforcementAdapter, "procuracy": HttpProcuracyAdapter}
+ADAPTERS: dict[str, Callable[..., AgencyAdapter[Any, Any]]] = {
+    "court": HttpCourtAdapter,
+    "enforcement": HttpEnforcementAdapter,
+    "procuracy": HttpProcuracyAdapter,
+}
 MINISTRY = frozenset({Role.MINISTRY})  # the bench's principal: what the hub shows it, the peers show everyone
 
 
@@ -103,7 +109,7 @@ class AgencyEntity:
 
     @strawberry.field
     def active(self) -> bool:
-        return self.valid_to is None or self.valid_to >= date.today()
+        return self.valid_to is None or self.valid_to >= Clock().today()
 
     @classmethod
     def resolve_reference(cls, info: Info, code: strawberry.ID) -> AgencyEntity | None:
@@ -193,8 +199,8 @@ class RegistryQuery:
                 node=RegistryJudgment(
                     id=strawberry.ID(e.id),
                     number=e.number,
-                    case_type=d.CaseType(e.case_type),  # type: ignore[arg-type]
-                    instance=d.Instance(e.instance),  # type: ignore[arg-type]
+                    case_type=d.CaseType(e.case_type),
+                    instance=d.Instance(e.instance),
                     effective_on=e.effective_on,
                     status=e.status,
                     court_code=e.court_code,
@@ -280,7 +286,7 @@ class EnforcementJudgment:
         )
 
 
-@strawberry.federation.type(keys=[Key(fields="code", resolvable=False)], name="Agency")
+@strawberry.federation.type(keys=[Key(fields=FieldSet("code"), resolvable=False)], name="Agency")
 class AgencyReference:
     code: strawberry.ID
 

@@ -32,9 +32,8 @@ from domain.errors import BadInput, HubError
 from gateway.reports.columns import filename
 from gateway.reports.page import CONTENT_SECURITY_POLICY
 from gateway.reports.render import Format, render
-from gateway.reports.sources import sources_of
-from gateway.state import HubState
-from resolvers.reports import build_committee_report
+from gateway.state import hub_of
+from resolvers.reports import ReportSources, build_committee_report
 from resolvers.reports_query import MAX_CODE, period_of, require_report_access
 from schema.types.report import ReportPeriodInput
 
@@ -93,13 +92,13 @@ _STATUS: Final = {"BAD_USER_INPUT": 400, "FORBIDDEN": 403, "NOT_FOUND": 404}
 
 
 async def _serve(request: Request, fmt: Format) -> Response:
-    hub: HubState = request.app.state.hub
+    hub = hub_of(request.app)
     principal: Principal = request.scope["state"]["principal"]  # set by Authenticate; no route without it
     try:
         province, given = report_request(request)
         period = period_of(given)
         require_report_access(principal, hub.agencies, province)
-        report = await build_committee_report(sources_of(hub), province=province, period=period)
+        report = await build_committee_report(ReportSources.of(hub), province=province, period=period)
     except HubError as exc:  # a client's mistake, a refusal, or an agency system that failed us: said, not masked
         return _error(_STATUS.get(exc.code, 503), exc)
     body = await run_in_threadpool(render, report, fmt)  # openpyxl is CPU work: keep the event loop free

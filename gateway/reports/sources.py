@@ -11,26 +11,12 @@ from adapters.config import HttpAgencyConfig
 from adapters.registry import build_adapters
 from gateway.policies import load_deadline_policy, load_personnel_rules, load_report_targets
 from gateway.settings import AgencyEndpoint, Settings, SettingsError
-from gateway.state import HubState
 from ledger.agencies import AgencyRepository
 from ledger.db import create_engine, session_factory
 from resolvers.reports import ReportSources
 
 # The command line waits longer than a live request: a province's figures are one batch, a nation's 34.
 CLI_ADAPTER_TIMEOUT_S = 60.0
-
-
-def sources_of(hub: HubState) -> ReportSources:
-    """The sources of a request to the running hub (the same ones ``committeeReport`` reads)."""
-    return ReportSources(
-        sessions=hub.sessions,
-        enforcement=hub.adapters.enforcement,
-        personnel=hub.adapters.personnel,
-        agencies=hub.agencies,
-        deadlines=hub.deadlines,
-        targets=hub.report_targets,
-        personnel_rules=hub.personnel_rules,
-    )
 
 
 def _config(name: str, endpoint: AgencyEndpoint | None) -> HttpAgencyConfig:
@@ -75,6 +61,7 @@ async def opened_sources(settings: Settings) -> AsyncIterator[ReportSources]:
                     personnel=adapters.personnel,
                     agencies=agencies,
                     deadlines=deadlines,
+                    clock=settings.clock(),
                     targets=targets,
                     personnel_rules=personnel_rules,
                 )

@@ -19,14 +19,16 @@ from strawberry.dataloader import DataLoader
 
 from adapters.base import AgencyAdapter
 from adapters.batching import unique
-from domain.errors import AgencyBadData
+from domain.errors import AgencyBadData, AgencyError
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
 
-def adapter_loader(adapter: AgencyAdapter[K, V]) -> DataLoader[K, V]:
-    async def load(keys: list[K]) -> Sequence[V | AgencyBadData]:
+def adapter_loader(adapter: AgencyAdapter[K, V | AgencyError]) -> DataLoader[K, V]:
+    """``load(key)`` answers the key's value; an error in its place (bad data, a system's error) is raised."""
+
+    async def load(keys: list[K]) -> Sequence[V | AgencyError | AgencyBadData]:
         return await adapter.fetch_many(keys)
 
     return DataLoader(load_fn=load)

@@ -9,7 +9,7 @@ import strawberry
 
 from domain import types as d
 from domain.jurisdiction import RoutingError, current_successor
-from resolvers.context import Context
+from schema.context import FieldContext, Info
 from schema.enums import AgencyKind, AgencyLevel
 
 
@@ -26,9 +26,11 @@ class Agency:
     former_province: str | None = strawberry.field(
         description="For dissolved agencies: the province before the 2025 merger."
     )
-    active: bool = strawberry.field(
-        description="True while the agency exists (no end date, or an end date in the future)."
-    )
+
+    @strawberry.field(description="True while the agency exists (no end date, or an end date in the future).")
+    def active(self, info: Info) -> bool:
+        return self.valid_to is None or self.valid_to >= info.context.clock.today()
+
     parent_code: strawberry.Private[str | None]
     successor_code: strawberry.Private[str | None]
 
@@ -50,33 +52,32 @@ class Agency:
             valid_to=a.valid_to,
             area_number=a.area_number,
             former_province=a.former_province,
-            active=a.valid_to is None or a.valid_to >= date.today(),
             parent_code=a.parent_code,
             successor_code=a.successor_code,
         )
 
     @strawberry.field(description="The agency this one reports to.")
-    def parent(self, info: strawberry.Info[Context, None]) -> Agency | None:
-        return agency_named(info, self.parent_code)
+    def parent(self, info: Info) -> Agency | None:
+        return agency_named(info.context, self.parent_code)
 
     @strawberry.field(description="The agency that took over this one's work when it was dissolved.")
-    def successor(self, info: strawberry.Info[Context, None]) -> Agency | None:
-        return agency_named(info, self.successor_code)
+    def successor(self, info: Info) -> Agency | None:
+        return agency_named(info.context, self.successor_code)
 
     @strawberry.field(
         description="The agency holding this one's work today: itself, or the end of its successor chain."
     )
-    def current_successor(self, info: strawberry.Info[Context, None]) -> Agency | None:
+    def current_successor(self, info: Info) -> Agency | None:
         try:
             return Agency.from_domain(current_successor(str(self.code), info.context.agencies))
         except RoutingError:
             return None
 
 
-def agency_named(info: strawberry.Info[Context, None], code: str | None) -> Agency | None:
+def agency_named(context: FieldContext, code: str | None) -> Agency | None:
     """The agency ``code`` names, from the organisation the hub loaded at start (no I/O; None when unknown).
 
     The same snapshot the access policy decides with (``HubState.agencies``): an agency
     added to the database later is known after a restart, for reads as for access.
     """
-    return Agency.known(info.context.agencies, code)
+    return Agency.known(context.agencies, code)

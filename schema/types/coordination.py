@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -15,20 +15,20 @@ from ledger.coordination import Agreement as LedgerAgreement
 from ledger.coordination import CoordinationEvent as LedgerEvent
 from ledger.coordination import CoordinationLedger
 from ledger.coordination import CoordinationRequest as LedgerRequest
-from resolvers.context import Context
+from schema.context import Info
 from schema.types.agency import Agency, agency_named
 from schema.types.pagination import PageInfo
 from schema.types.transfer import DeadlineState, UserError
 
-Info = strawberry.Info[Context, None]
-
-CoordinationRequestKind = strawberry.enum(
+CoordinationRequestKind = dc.RequestKind
+strawberry.enum(
     dc.RequestKind,
     name="CoordinationRequestKind",
     description="EXPLANATION (enforcement → court), ENFORCEMENT_SUPPORT (enforcement → police), PROCURACY_REQUEST, "
     "PROCURACY_RECOMMENDATION, PROCURACY_PROTEST (procuracy → enforcement), PERIODIC_REPORT (to any agency).",
 )
-CoordinationRequestStatus = strawberry.enum(
+CoordinationRequestStatus = dc.RequestStatus
+strawberry.enum(
     dc.RequestStatus,
     name="CoordinationRequestStatus",
     description="OPEN → RECEIVED (the addressee read it) → IN_PROGRESS → ANSWERED → CLOSED; or DECLINED, WITHDRAWN.",
@@ -95,16 +95,16 @@ class CoordinationAgreement:
 
     @strawberry.field(description="The agencies bound by the agreement.")
     def parties(self, info: Info) -> list[Agency]:
-        found = [agency_named(info, code) for code in self.party_codes]
+        found = [agency_named(info.context, code) for code in self.party_codes]
         return [a for a in found if a is not None]
 
     @strawberry.field(description="The agency that registered it in the hub.")
     def registered_by(self, info: Info) -> Agency | None:
-        return agency_named(info, self.registered_by_code)
+        return agency_named(info.context, self.registered_by_code)
 
     @strawberry.field(description="True when today (Việt Nam time) lies within its validity period.")
-    def in_force(self) -> bool:
-        today = local_day(datetime.now(UTC))
+    def in_force(self, info: Info) -> bool:
+        today = info.context.clock.today()
         return self.valid_from <= today and (self.valid_to is None or today <= self.valid_to)
 
 
@@ -202,15 +202,15 @@ class CoordinationRequest:
 
     @strawberry.field
     def sender(self, info: Info) -> Agency | None:
-        return agency_named(info, self.sender_code)
+        return agency_named(info.context, self.sender_code)
 
     @strawberry.field
     def addressee(self, info: Info) -> Agency | None:
-        return agency_named(info, self.addressee_code)
+        return agency_named(info.context, self.addressee_code)
 
     @strawberry.field(description="Agencies that get a read-only copy under the distribution rules.")
     def observers(self, info: Info) -> list[Agency]:
-        found = [agency_named(info, code) for code in self.observer_codes]
+        found = [agency_named(info.context, code) for code in self.observer_codes]
         return [a for a in found if a is not None]
 
     @strawberry.field(
@@ -233,10 +233,10 @@ class CoordinationRequest:
         description="PENDING, MET, MET_LATE or OVERDUE: answered (or declined with reasons) by `dueAt`? "
         "Null once withdrawn."
     )
-    def deadline_state(self) -> DeadlineState | None:
+    def deadline_state(self, info: Info) -> DeadlineState | None:
         if self.withdrawn:
             return None
-        return request_deadline_state(self.due_at, self.answered_or_declined_at, datetime.now(UTC))
+        return request_deadline_state(self.due_at, self.answered_or_declined_at, info.context.clock.now())
 
     @strawberry.field(description="Every change, oldest first: who, when, the status after it and the note.")
     async def history(self, info: Info) -> list[CoordinationChange]:

@@ -21,7 +21,7 @@ import strawberry
 from domain import types as d
 from domain.access import Role
 from domain.policy import mask_citizen_id
-from resolvers.context import Context
+from schema.context import Info
 from schema.enums import (
     CaseStatus,
     CaseType,
@@ -34,8 +34,6 @@ from schema.enums import (
 )
 from schema.scalars import VND
 from schema.types.agency import Agency, agency_named
-
-Info = strawberry.Info[Context, None]
 
 
 @strawberry.type(description="A party to the judgment, as the court recorded it.")
@@ -135,11 +133,11 @@ class EnforcementCase:
 
     @strawberry.field
     def agency(self, info: Info) -> Agency | None:
-        return agency_named(info, self.agency_code)
+        return agency_named(info.context, self.agency_code)
 
     @strawberry.field
     def office(self, info: Info) -> Agency | None:
-        return agency_named(info, self.office_code)
+        return agency_named(info.context, self.office_code)
 
 
 @strawberry.type(

@@ -10,7 +10,7 @@ import strawberry
 from ledger.judgments import JudgmentFilter as RegistryFilter
 from ledger.judgments import JudgmentRegistry
 from ledger.paging import Page
-from resolvers.context import Context
+from schema.context import Info
 from schema.types.judgment import Judgment
 
 
@@ -46,7 +46,7 @@ class JudgmentConnection:
     counting: strawberry.Private[asyncio.Future[int] | None] = None  # started with the page when asked for
 
     @strawberry.field(description="Number of judgments matching the filter (all pages).")
-    async def total_count(self, info: strawberry.Info[Context, None]) -> int:
+    async def total_count(self, info: Info) -> int:
         if self.counting is not None:
             return await self.counting
         async with info.context.sessions() as session:

@@ -19,13 +19,10 @@ from domain import personnel as rules
 from domain import types as d
 from domain.errors import AgencyError
 from domain.policy import mask_officer_birth_date, mask_officer_citizen_id, mask_officer_discipline
-from resolvers.context import Context
-from resolvers.personal_data import OFFICERS_READ
+from schema.context import OFFICERS_READ, Info
 from schema.enums import PersonnelAlertKind, Sex
 from schema.types.agency import Agency, agency_named
 from schema.types.pagination import PageInfo
-
-Info = strawberry.Info[Context, None]
 
 
 @strawberry.input(description="Filters for `officers`; all given conditions must hold.")
@@ -92,7 +89,7 @@ class Officer:
 
     @strawberry.field(description="The unit the officer works in.")
     def agency(self, info: Info) -> Agency | None:
-        return agency_named(info, self.agency_code)
+        return agency_named(info.context, self.agency_code)
 
 
 @strawberry.type(
@@ -105,7 +102,7 @@ class UnavailableUnit:
 
     @strawberry.field
     def agency(self, info: Info) -> Agency | None:
-        return agency_named(info, self.agency_code)
+        return agency_named(info.context, self.agency_code)
 
 
 def unavailable_units(failed: Mapping[str, AgencyError]) -> list[UnavailableUnit]:
@@ -150,7 +147,7 @@ class VacantPost:
 
     @strawberry.field
     def agency(self, info: Info) -> Agency | None:
-        return agency_named(info, self.agency_code)
+        return agency_named(info.context, self.agency_code)
 
 
 @strawberry.type(description="One unit's staffing: quota (biên chế) against people in post.")
@@ -167,7 +164,7 @@ class UnitStaffing:
 
     @strawberry.field
     def agency(self, info: Info) -> Agency | None:
-        return agency_named(info, self.agency_code)
+        return agency_named(info.context, self.agency_code)
 
     @classmethod
     def from_domain(cls, s: rules.StaffingSummary) -> UnitStaffing:
@@ -238,7 +235,7 @@ class PersonnelAlert:
 
     @strawberry.field
     def agency(self, info: Info) -> Agency | None:
-        return agency_named(info, self.agency_code)
+        return agency_named(info.context, self.agency_code)
 
     @classmethod
     def from_domain(cls, a: rules.PersonnelAlert, names: Mapping[str, str]) -> PersonnelAlert:

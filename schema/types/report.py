@@ -19,10 +19,12 @@ from schema.enums import PersonnelAlertKind
 from schema.scalars import VND
 from schema.types.coordination import CoordinationRequestKind
 
-RowKindEnum = strawberry.enum(
+RowKindEnum = r.RowKind
+strawberry.enum(
     r.RowKind, name="ReportRowKind", description="AGENCY rows in a province's report, PROVINCE rows nationally."
 )
-SourceEnum = strawberry.enum(r.Source, name="ReportSource", description="Where a report's figures come from.")
+SourceEnum = r.Source
+strawberry.enum(r.Source, name="ReportSource", description="Where a report's figures come from.")
 
 
 def percent(value: Decimal | None) -> float | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 import strawberry
@@ -15,18 +15,18 @@ from domain.types import DecisionKind as DomainDecisionKind
 from ledger.transfers import ReturnReason as DomainReturnReason
 from ledger.transfers import Transfer as LedgerTransfer
 from ledger.transfers import TransferStatus as DomainTransferStatus
-from resolvers.context import Context
-from resolvers.stitching import stitch
+from schema.context import Info
 from schema.enums import CaseType, DecisionKind, Instance, ObligationKind, PartyKind, PartyRole
 from schema.scalars import VND
 from schema.types.agency import Agency, agency_named
 from schema.types.judgment import Judgment
 
-Info = strawberry.Info[Context, None]
-
-TransferStatus = strawberry.enum(DomainTransferStatus, name="TransferStatus")
-ReturnReason = strawberry.enum(DomainReturnReason, name="ReturnReason")
-SubmissionErrorCode = strawberry.enum(DomainSubmissionErrorCode, name="SubmissionErrorCode")
+TransferStatus = DomainTransferStatus
+strawberry.enum(DomainTransferStatus, name="TransferStatus")
+ReturnReason = DomainReturnReason
+strawberry.enum(DomainReturnReason, name="ReturnReason")
+SubmissionErrorCode = DomainSubmissionErrorCode
+strawberry.enum(DomainSubmissionErrorCode, name="SubmissionErrorCode")
 
 
 @strawberry.enum(description="Why a transfer operation was refused.")
@@ -54,7 +54,8 @@ class Receipt:
     )
 
 
-DeadlineState = strawberry.enum(
+DeadlineState = DomainDeadlineState
+strawberry.enum(
     DomainDeadlineState,
     name="DeadlineState",
     description="PENDING, MET, MET_LATE (done after the due day) or OVERDUE (open and late).",
@@ -181,35 +182,35 @@ class Transfer:
     )
     def deadlines(self, info: Info) -> list[TransferDeadline]:
         policy = info.context.deadlines
-        return [TransferDeadline.from_domain(d) for d in policy.for_transfer(self.facts, datetime.now(UTC))]
+        return [TransferDeadline.from_domain(d) for d in policy.for_transfer(self.facts, info.context.clock.now())]
 
     @strawberry.field
     async def judgment(self, info: Info) -> Judgment | None:
         entry = await info.context.loaders.judgment.load(self.judgment_id)
         if entry is None:
             return None
-        (found,) = await stitch(info, [entry])
+        (found,) = await info.context.judgments(info, [entry])
         return found
 
     @strawberry.field
     def court(self, info: Info) -> Agency | None:
-        return agency_named(info, self.court_code)
+        return agency_named(info.context, self.court_code)
 
     @strawberry.field
     def enforcement_agency(self, info: Info) -> Agency | None:
-        return agency_named(info, self.enforcement_agency_code)
+        return agency_named(info.context, self.enforcement_agency_code)
 
     @strawberry.field
     def enforcement_office(self, info: Info) -> Agency | None:
-        return agency_named(info, self.enforcement_office_code)
+        return agency_named(info.context, self.enforcement_office_code)
 
     @strawberry.field(description="The office whose receipt register holds the judgment.")
     def register_office(self, info: Info) -> Agency | None:
-        return agency_named(info, self.register_office_code)
+        return agency_named(info.context, self.register_office_code)
 
     @strawberry.field
     def procuracy(self, info: Info) -> Agency | None:
-        return agency_named(info, self.procuracy_code)
+        return agency_named(info.context, self.procuracy_code)
 
 
 @strawberry.input

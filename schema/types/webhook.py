@@ -13,15 +13,14 @@ from datetime import datetime
 import strawberry
 
 from ledger import outbox, webhooks
-from resolvers.context import Context
+from schema.context import Info
 from schema.types.agency import Agency, agency_named
 from schema.types.event import format_cursor
 from schema.types.pagination import PageInfo
 from schema.types.transfer import UserError
 
-Info = strawberry.Info[Context, None]
-
-DeliveryStatus = strawberry.enum(
+DeliveryStatus = outbox.DeliveryStatus
+strawberry.enum(
     outbox.DeliveryStatus,
     name="DeliveryStatus",
     description="PENDING: queued or waiting for its next attempt; DELIVERED: the receiver answered 2xx; "
@@ -39,7 +38,7 @@ class Webhook:
 
     @strawberry.field
     def agency(self, info: Info) -> Agency | None:
-        return agency_named(info, str(self.agency_code))
+        return agency_named(info.context, str(self.agency_code))
 
     @classmethod
     def from_ledger(cls, w: webhooks.Webhook) -> Webhook:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 import aiohttp
@@ -24,6 +24,7 @@ from agencies.common.staff import COURT_STAFF, PROCURACY_STAFF, StaffRoster
 from agencies.court.app import create_app as create_court
 from agencies.personnel import create_personnel_database_async
 from agencies.procuracy.app import create_app as create_procuracy
+from domain.clock import Clock
 from domain.errors import AgencyError, AgencyTimeout, AgencyUnavailable
 from domain.types import Officer, Sex, StaffingUnit
 from tests.adapters.fake_agency import API_KEY, FakeAgency
@@ -59,7 +60,7 @@ class StubPersonnel:
         self.calls.append((call, list(codes)))
         if isinstance(self.error, AgencyError):
             self.status.ok, self.status.last_error = False, f"{self.error.code}: {self.error.message}"
-            self.status.last_error_at = datetime.now(UTC)
+            self.status.last_error_at = Clock().now()
         if self.error is not None:
             raise self.error
         self.status.ok = True

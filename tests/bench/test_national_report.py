@@ -20,6 +20,7 @@ from bench.national_report import (
     latency_summary,
     throwaway_database,
 )
+from domain.clock import Clock
 from domain.reports.period import Period
 from gateway.policies import load_deadline_policy, load_personnel_rules
 from ledger.agencies import AgencyRepository
@@ -103,6 +104,7 @@ async def test_bulk_load_keeps_every_constraint_and_index_and_the_report_reads_i
         agencies=agencies,
         deadlines=load_deadline_policy(DATA),
         personnel_rules=load_personnel_rules(DATA),
+        clock=Clock(),
     )
     report = await build_committee_report(sources, province=None, period=Period.cumulative(2026, 12))
     assert len(report.rows) == 34

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from schema.build import schema_sdl
+from resolvers.build import schema_sdl
 
 CONTRACT = Path(__file__).resolve().parents[2] / "schema" / "schema.graphql"
 

@@ -1,7 +1,9 @@
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from domain.clock import Clock
 from gateway.settings import Settings, SettingsError
 
 
@@ -65,3 +67,18 @@ def test_the_live_poll_interval_is_a_setting_and_must_be_positive():
     assert Settings.from_env(s.to_env()) == s
     with pytest.raises(SettingsError, match="LIENTHONG_LIVE_POLL_S"):
         Settings.from_env({"LIENTHONG_LIVE_POLL_S": "0"})
+
+
+def test_the_demo_can_start_the_hub_clock_on_a_given_day():
+    s = Settings.from_env({"LIENTHONG_CLOCK_START": "2027-02-05 16:59"})
+    assert s.clock_start == datetime(2027, 2, 5, 9, 59, tzinfo=UTC)  # read in Việt Nam time
+    assert Settings.from_env(s.to_env()) == s
+    clock = s.clock()
+    assert clock.today() == date(2027, 2, 5)
+    assert abs(clock.now() - s.clock_start) < timedelta(minutes=1)  # it runs on from there
+    assert Settings.from_env({}).clock().today() == Clock().today()  # unset: the machine's time
+
+
+def test_a_clock_start_that_is_not_a_date_fails_naming_the_variable():
+    with pytest.raises(SettingsError, match=r"LIENTHONG_CLOCK_START.*2027-02-05 16:59"):
+        Settings.from_env({"LIENTHONG_CLOCK_START": "Friday before Tết"})

@@ -27,6 +27,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import update
 
 from adapters.base import AdapterStatus
+from domain.clock import ManualClock
 from domain.errors import AgencyUnavailable
 from domain.jurisdiction import route_judgment
 from domain.reports.figures import Source
@@ -137,7 +138,7 @@ def sources(sessions, agencies, enforcement: Enforcement | None = None) -> Repor
         agencies=agencies,
         deadlines=load_deadline_policy(DATA),
         personnel_rules=load_personnel_rules(DATA),
-        now=NOW,
+        clock=ManualClock(NOW),
     )
 
 

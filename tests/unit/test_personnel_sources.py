@@ -16,13 +16,14 @@ import pytest
 
 from adapters.base import AdapterStatus
 from domain.access import Principal, Role
+from domain.clock import Clock
 from domain.errors import AgencyError, AgencyUnavailable
 from domain.organisation import build_organisation, parse_provinces
 from domain.policy import AccessPolicy
 from domain.types import Officer, Sex, StaffingUnit
 from gateway.policies import load_personnel_rules
+from resolvers.build import build_schema
 from resolvers.context import Context
-from schema.build import build_schema
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 DOWN = AgencyUnavailable("court-personnel", "connection refused")
@@ -84,6 +85,7 @@ async def _run(organisation: dict[str, Any], query: str) -> Any:
         policy=AccessPolicy(organisation),
         personnel_rules=load_personnel_rules(DATA),
         request_id="test",
+        clock=Clock(),
     )
     return await build_schema().execute(query, context_value=context)
 

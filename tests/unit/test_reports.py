@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from domain.clock import Clock
 from domain.coordination import RequestKind
 from domain.personnel.alerts import AlertKind
 from domain.reports.committee import CommitteeReport, ReportRow, RowKind, roll_up
@@ -173,7 +174,7 @@ class TestReport:
     B = _row("b", _figures(B_CASES, B_MONEY, 10, 7, "k1"), Figures())
 
     def report(self) -> CommitteeReport:
-        return CommitteeReport("p", "Tỉnh P", Period.cumulative(2026, 6), (self.A, self.B), NATIONAL, datetime.now(UTC))
+        return CommitteeReport("p", "Tỉnh P", Period.cumulative(2026, 6), (self.A, self.B), NATIONAL, Clock().now())
 
     def test_totals_are_the_sum_of_the_rows_by_hand(self) -> None:
         totals = self.report().totals
@@ -203,7 +204,7 @@ class TestReport:
 
     def test_a_source_missing_in_one_row_is_missing_in_the_totals(self) -> None:
         broken = _row("c", Figures(missing=frozenset({Source.ENFORCEMENT})), Figures())
-        report = CommitteeReport("p", "P", Period.cumulative(2026, 1), (self.A, broken), None, datetime.now(UTC))
+        report = CommitteeReport("p", "P", Period.cumulative(2026, 1), (self.A, broken), None, Clock().now())
         assert report.missing == {Source.ENFORCEMENT}
 
 
@@ -238,7 +239,7 @@ def test_totals_equal_the_sum_of_the_rows_field_by_field(rows: list[Figures]) ->
         Period.cumulative(2026, 12),
         tuple(_row(str(n), f, f) for n, f in enumerate(rows)),
         None,
-        datetime.now(UTC),
+        Clock().now(),
     )
     totals = report.totals.current
     for name in ("carried_over", "newly_accepted", "entrusted_out", "withdrawn", "with_conditions", "completed"):
