@@ -19,9 +19,9 @@ import pytest
 
 from domain import policy
 from domain.access import Principal, Role
-from schema.build import build_schema
+from resolvers.build import build_schema
 from tests.support.court_client import SUBMIT, CourtSigner
-from tests.support.ws_client import Error, connect
+from tests.support.ws_client import Error
 
 pytestmark = pytest.mark.e2e
 
@@ -158,7 +158,7 @@ async def test_each_role_gets_exactly_the_operations_the_table_grants(hub, role)
                 wrong.append(f"{operation}: expected allowed, got {answer.body}")
         elif not denied or (answer.data or {}).get(operation) is not None:
             wrong.append(f"{operation}: expected FORBIDDEN, got {answer.body}")
-    async with connect(hub.http, hub.url, token=client.token) as ws:
+    async with hub.websocket(token=client.token) as ws:
         for operation, (document, variables) in SUBSCRIPTIONS.items():
             subscription = await ws.subscribe(document, variables(agency))
             message = await subscription.receive()

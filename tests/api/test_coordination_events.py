@@ -1,4 +1,4 @@
-"""``coordinationEvents`` over a real graphql-transport-ws WebSocket to the hub process.
+"""``coordinationEvents`` over a real graphql-transport-ws WebSocket to the hub (served on 127.0.0.1 in this process).
 
 Requests are opened, read and answered through the hub's own mutations, so the
 hub wakes its subscribers itself. OVERDUE events come from a coordination
@@ -36,7 +36,7 @@ from ledger.coordination import CoordinationLedger, CoordinationRequest
 from ledger.db import create_engine, session_factory, write_transaction
 from ledger.models import CoordinationAudienceRow, CoordinationEventRow, CoordinationRequestRow
 from resolvers.signals import EventSignal
-from tests.support.ws_client import Error, GraphQLWebSocket, Subscription, connect
+from tests.support.ws_client import Error, GraphQLWebSocket, Subscription
 
 pytestmark = pytest.mark.e2e
 
@@ -224,7 +224,7 @@ def cursors(events: list[dict[str, Any]]) -> list[int]:
 class TestCoordinationEvents:
     async def test_the_sender_sees_its_request_opened_received_and_answered_in_order(self, hub, coordination):
         start = await coordination.last_cursor()
-        async with connect(hub.http, hub.url, token=coordination.token(SENDER)) as ws:
+        async with hub.websocket(token=coordination.token(SENDER)) as ws:
             stream = await follow(ws, coordination, SENDER, start)
             request = await coordination.open_report(SENDER, ADDRESSEE)
             [opened] = await stream.take(1)
@@ -251,7 +251,7 @@ class TestCoordinationEvents:
         start = await coordination.last_cursor()
         request = await coordination.open_report(SENDER, ADDRESSEE)
         await coordination.respond(ADDRESSEE, request["id"], "START")  # its receipt, then its start
-        async with connect(hub.http, hub.url, token=coordination.token(ADDRESSEE)) as ws:
+        async with hub.websocket(token=coordination.token(ADDRESSEE)) as ws:
             stream = await follow(ws, coordination, ADDRESSEE, start)
             assert [e["kind"] for e in await stream.take(3)] == ["OPENED", "RECEIVED", "STARTED"]
             await coordination.respond(ADDRESSEE, request["id"], "DECLINE", "Không thuộc thẩm quyền tiếp nhận.")
@@ -261,14 +261,14 @@ class TestCoordinationEvents:
     async def test_reconnecting_with_the_last_cursor_replays_exactly_what_was_missed(self, hub, coordination):
         start = await coordination.last_cursor()
         token = coordination.token(SENDER)
-        async with connect(hub.http, hub.url, token=token) as ws:
+        async with hub.websocket(token=token) as ws:
             stream = await follow(ws, coordination, SENDER, start)
             request = await coordination.open_report(SENDER, ADDRESSEE)
             [opened] = await stream.take(1)
 
         await coordination.read(ADDRESSEE, request["id"])
         await coordination.respond(ADDRESSEE, request["id"], "ANSWER", "Đã nhận và tổng hợp.")
-        async with connect(hub.http, hub.url, token=token) as ws:
+        async with hub.websocket(token=token) as ws:
             stream = await follow(ws, coordination, SENDER, opened["cursor"])
             missed = await stream.take(2)
             await coordination.respond(SENDER, request["id"], "CLOSE")
@@ -280,7 +280,7 @@ class TestCoordinationEvents:
 
     async def test_an_observer_receives_each_event_of_the_request_exactly_once(self, hub, coordination):
         start = await coordination.last_cursor()
-        async with connect(hub.http, hub.url, token=coordination.token(COMMITTEE)) as ws:
+        async with hub.websocket(token=coordination.token(COMMITTEE)) as ws:
             stream = await follow(ws, coordination, COMMITTEE, start)
             request = await coordination.open_report(HANOI_SENDER, HANOI_ADDRESSEE)
             assert [o["code"] for o in request["observers"]] == [COMMITTEE, NATIONAL]
@@ -302,7 +302,7 @@ class TestCoordinationEvents:
 
     async def test_an_agency_outside_the_request_never_sees_it(self, hub, coordination):
         start = await coordination.last_cursor()
-        async with connect(hub.http, hub.url, token=coordination.token(OUTSIDER)) as ws:
+        async with hub.websocket(token=coordination.token(OUTSIDER)) as ws:
             stream = await follow(ws, coordination, OUTSIDER, start)
             secret = await coordination.open_report(SENDER, ADDRESSEE)
             await coordination.read(ADDRESSEE, secret["id"])
@@ -315,7 +315,7 @@ class TestCoordinationEvents:
     async def test_the_ministry_may_follow_any_agency(self, hub, coordination):
         start = await coordination.last_cursor()
         request = await coordination.open_report(SENDER, ADDRESSEE)
-        async with connect(hub.http, hub.url, token=hub.token("ministry.justice", [Role.MINISTRY])) as ws:
+        async with hub.websocket(token=hub.token("ministry.justice", [Role.MINISTRY])) as ws:
             stream = await follow(ws, coordination, ADDRESSEE, start)
             [opened] = await stream.take(1)
         assert (opened["kind"], opened["requestId"]) == ("OPENED", request["id"])
@@ -334,7 +334,7 @@ class TestMonitorEvents:
         await replica.sweep()  # a second sweep raises nothing again
         marker = await coordination.open_report(SENDER, ADDRESSEE)
         for agency in (SENDER, NATIONAL):
-            async with connect(hub.http, hub.url, token=coordination.token(agency)) as ws:
+            async with hub.websocket(token=coordination.token(agency)) as ws:
                 stream = await follow(ws, coordination, agency, start)
                 events = await stream.take(3)
             assert [(e["kind"], e["requestId"]) for e in events] == [
@@ -367,19 +367,19 @@ class TestRefusals:
         ],
     )
     async def test_an_agency_may_not_follow_another_agencys_requests(self, hub, coordination, caller, agency):
-        async with connect(hub.http, hub.url, token=coordination.token(caller)) as ws:
+        async with hub.websocket(token=coordination.token(caller)) as ws:
             refusal = await _refusal(ws, {"agency": agency})
             assert refusal.codes() == {"FORBIDDEN"}
             await ws.ping()  # the connection stays usable
 
     async def test_roles_without_coordination_are_refused(self, hub):
         token = hub.token("enforcement.hue", [Role.PERSONNEL])
-        async with connect(hub.http, hub.url, token=token) as ws:
+        async with hub.websocket(token=token) as ws:
             assert (await _refusal(ws, {"agency": "enforcement.hue"})).codes() == {"FORBIDDEN"}
 
     @pytest.mark.parametrize("after", ["abc", "-1", "", "99999999999999999999"])
     async def test_a_malformed_cursor_is_refused_with_a_message(self, hub, coordination, after):
-        async with connect(hub.http, hub.url, token=coordination.token(SENDER)) as ws:
+        async with hub.websocket(token=coordination.token(SENDER)) as ws:
             refusal = await _refusal(ws, {"agency": SENDER, "after": after})
         assert refusal.codes() == {"BAD_USER_INPUT"}
         assert "CoordinationEvent" in refusal.errors[0]["message"]

@@ -23,7 +23,7 @@ from gateway import commands
 from ledger.db import create_engine
 from ledger.models import TransferRow
 from tests.fixtures.databases import BOTH_DATABASES
-from tests.fixtures.hub import launch_hub
+from tests.fixtures.process_hub import launch_hub
 from tests.support.court_client import SUBMIT, CourtSigner
 from tests.support.ws_client import ConnectionClosed, connect
 

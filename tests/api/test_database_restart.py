@@ -24,7 +24,7 @@ from domain.access import Role
 from gateway import commands
 from gateway.settings import WebhookSettings
 from tests.fixtures.databases import PostgresServer, ThrowawayCluster, probe
-from tests.fixtures.hub import Hub, launch_hub
+from tests.fixtures.process_hub import ProcessHub, launch_hub
 from tests.support.court_client import CourtSigner
 from tests.support.write_drill import NETWORK, Acknowledged, DrillClient, check_database, error_codes
 
@@ -60,7 +60,7 @@ def own_cluster() -> Iterator[tuple[ThrowawayCluster, PostgresServer]]:
 
 
 @pytest.fixture
-async def drill_hub(own_cluster, agency_topology, tmp_path) -> AsyncIterator[tuple[Hub, ThrowawayCluster]]:
+async def drill_hub(own_cluster, agency_topology, tmp_path) -> AsyncIterator[tuple[ProcessHub, ThrowawayCluster]]:
     cluster, server = own_cluster
     # an API-only replica (no delivery worker, no monitors): only client requests use the pool, so the
     # quiet restart below finds every pooled connection dead and nothing else has noticed
@@ -75,12 +75,12 @@ async def drill_hub(own_cluster, agency_topology, tmp_path) -> AsyncIterator[tup
                 await asyncio.to_thread(cluster.resume)
 
 
-async def _get(hub: Hub, path: str) -> tuple[int, Any]:
+async def _get(hub: ProcessHub, path: str) -> tuple[int, Any]:
     async with hub.http.get(f"{hub.url}{path}", timeout=aiohttp.ClientTimeout(total=ANSWER_WITHIN_S)) as response:
         return response.status, await response.json()
 
 
-async def _wait_for_readyz(hub: Hub, status: int, within_s: float) -> dict[str, Any]:
+async def _wait_for_readyz(hub: ProcessHub, status: int, within_s: float) -> dict[str, Any]:
     deadline = time.monotonic() + within_s
     while True:
         seen, body = await _get(hub, "/readyz")
@@ -90,7 +90,7 @@ async def _wait_for_readyz(hub: Hub, status: int, within_s: float) -> dict[str, 
         await asyncio.sleep(0.1)
 
 
-async def _wait_for_listener(hub: Hub, within_s: float) -> None:
+async def _wait_for_listener(hub: ProcessHub, within_s: float) -> None:
     deadline = time.monotonic() + within_s
     while True:
         async with hub.http.get(f"{hub.url}/metrics", timeout=aiohttp.ClientTimeout(total=ANSWER_WITHIN_S)) as r:

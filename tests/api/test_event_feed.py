@@ -9,7 +9,7 @@ Three layers:
   events written through another engine, SQL statements counted with an engine
   hook; one writer is another OS process that never notifies (the poll finds it).
 - ``TestManySubscribersOverWebSockets``: 200 ``transferEvents`` subscriptions to
-  the hub process on a few offices.
+  the hub (tests/fixtures/hub.py, served over a real socket) on a few offices.
 
 Every wait is bounded; nothing asserts on timing. "Nothing else arrived" is
 shown by order: streams are ordered by cursor, so an extra or repeated event
@@ -45,7 +45,7 @@ from resolvers.transfer_events import TRANSFER_EVENTS, transfer_events_of
 from tests.api.test_transfer_events import LedgerWriter, Route, Written
 from tests.ledger.conftest import handful
 from tests.support.webhook_events import Audience, emit_event, make_transfer
-from tests.support.ws_client import Subscription, connect
+from tests.support.ws_client import Subscription
 
 WAIT_S = 30.0
 """The longest any test waits for something to arrive."""
@@ -581,11 +581,11 @@ class TestManySubscribersOverWebSockets:
                 for c in range(SUBSCRIBERS // PER_CONNECTION):
                     route = routes[c % len(routes)]
                     token = hub.token(route.office_code, [Role.ENFORCEMENT_CLERK])
-                    ws = await stack.enter_async_context(connect(hub.http, hub.url, token=token))
+                    ws = await stack.enter_async_context(hub.websocket(token=token))
                     for _ in range(PER_CONNECTION):
                         variables = {"office": route.office_code, "after": str(start)}
                         subscriptions.append((route.office_code, await ws.subscribe(EVENTS, variables)))
-                for n in range(3):  # written by this process, as another replica would: the hub's poll finds them
+                for n in range(3):  # written by the test's engine, as another replica would: the hub's poll finds them
                     for route, transfer in zip(routes, transfers, strict=True):
                         for w in await writer.append(transfer, route, [f"STEP_{n}", f"STEP_{n}_AGAIN"]):
                             written.append((route, w))

@@ -28,7 +28,7 @@ from agencies.common.catalogue import CATALOGUE_END
 from agencies.topology import ServiceProcess, Topology
 from domain.access import Role
 from tests.fixtures.databases import BOTH_DATABASES
-from tests.fixtures.hub import ADAPTER_TIMEOUT_S, Hub, launch_hub
+from tests.fixtures.hub import ADAPTER_TIMEOUT_S, Hub, build_hub
 from tests.support.graphql_client import Answer, GraphQLClient
 
 pytestmark = pytest.mark.e2e
@@ -63,7 +63,7 @@ async def drill_hub(
     kind = request.param
     server = request.getfixturevalue("postgres_server") if kind == "postgresql" else None
     work = tmp_path_factory.mktemp(f"fault-hub-{kind}")
-    async with launch_hub(
+    async with build_hub(
         kind, agency_topology, work, server, circuit_failures=FAILURES, circuit_reset_s=RESET_S
     ) as running:
         yield running
@@ -86,9 +86,10 @@ async def procuracy(drill_hub: Hub, gql: GraphQLClient, agency_topology: Topolog
 
 
 async def _readyz(hub: Hub) -> dict[str, Any]:
-    async with hub.http.get(f"{hub.url}/readyz", timeout=CLIENT_TIMEOUT_S) as response:
-        body: dict[str, Any] = await response.json()
-    assert response.status == 200, body  # an agency never makes the hub unready
+    async with asyncio.timeout(CLIENT_TIMEOUT_S):
+        response = await hub.http.get("/readyz")
+    body: dict[str, Any] = response.json()
+    assert response.status_code == 200, body  # an agency never makes the hub unready
     assert body["ready"] is True
     return body
 
@@ -99,8 +100,8 @@ async def _circuit(hub: Hub, agency: str) -> dict[str, Any]:
 
 
 async def _metric(hub: Hub, name: str, agency: str) -> float | None:
-    async with hub.http.get(f"{hub.url}/metrics", timeout=CLIENT_TIMEOUT_S) as response:
-        text = await response.text()
+    async with asyncio.timeout(CLIENT_TIMEOUT_S):
+        text = (await hub.http.get("/metrics")).text
     for family in text_string_to_metric_families(text):
         for sample in family.samples:
             if sample.name == name and sample.labels.get("agency") == agency:

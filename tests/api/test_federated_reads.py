@@ -1,7 +1,8 @@
 """A judgment stitched from the court, enforcement and procuracy systems, over real HTTP.
 
-The agencies and the hub each run as separate processes on 127.0.0.1 (see
-tests/fixtures). Every test here runs once with the hub on SQLite and once on PostgreSQL.
+The agencies run as separate processes on 127.0.0.1 and the hub, built in the test process,
+calls them over HTTP (see tests/fixtures). Every test here runs once with the hub on SQLite and
+once on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -164,9 +165,9 @@ class TestAgencyFailures:
 
     async def test_readyz_reports_each_agency_and_stays_ready(self, hub, ministry_gql, agency_topology):
         await ministry_gql(PAGE_360, {"first": 1})
-        async with hub.http.get(f"{hub.url}/readyz") as response:
-            body = await response.json()
-        assert response.status == 200
+        response = await hub.http.get("/readyz")
+        body = response.json()
+        assert response.status_code == 200
         assert body["ready"] is True
         assert body["database"]["ok"] is True
         assert body["agencies"]["court"]["ok"] is True

@@ -5,23 +5,26 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
+from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
 
+import aiohttp
 import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from agencies.topology import free_port
 from domain.access import Role
+from domain.clock import Clock
 from domain.types import Agency, AgencyKind, AgencyLevel
-from gateway.identity import TokenIssuer, vietnam_today
+from gateway.identity import TokenIssuer
 from gateway.settings import Settings
 from ledger.reference import load_organisation
 from tests.support.graphql_client import GraphQLClient
 from tests.support.hub_process import HubProcess
 from tests.support.jwks_server import JwksServer, KeySigner
-from tests.support.ws_client import ConnectionClosed, connect, open_socket
+from tests.support.ws_client import ConnectionClosed
 
 pytestmark = pytest.mark.e2e
 
@@ -29,9 +32,9 @@ ME = "{ me { agencyCode roles person agency { name } } }"
 
 
 async def test_healthz_needs_no_token(hub):
-    async with hub.http.get(f"{hub.url}/healthz") as response:
-        assert response.status == 200
-        assert (await response.json()) == {"status": "ok"}
+    response = await hub.http.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
 
 
 async def test_me_names_the_agency_roles_and_person_of_the_token(hub):
@@ -104,7 +107,7 @@ async def test_token_whose_alg_does_not_match_the_issuers_key_is_401(hub):
 
 def _a_dissolved_district_court(hub) -> Agency:
     organisation = {a.code: a for a in load_organisation(hub.settings.data_dir)}
-    today = vietnam_today()
+    today = Clock().today()
     court = next(
         a
         for a in organisation.values()
@@ -133,14 +136,22 @@ async def test_token_of_an_unknown_agency_is_401(hub):
 
 async def test_websocket_with_a_token_of_a_dissolved_agency_is_refused(hub):
     token = hub.token(_a_dissolved_district_court(hub).code, [Role.COURT_CLERK])
-    async with open_socket(hub.http, hub.url) as ws:
+    async with hub.open_socket() as ws:
         with pytest.raises(ConnectionClosed) as rejected:
             await ws.init({"Authorization": f"Bearer {token}"})
     assert rejected.value.code == 4403
 
 
 class TestJwksIssuer:
-    """A second hub process on the same database, trusting an issuer that publishes ES256 keys as a JWKS."""
+    """A hub process on the test hub's database, trusting an issuer that publishes ES256 keys as a JWKS.
+
+    A process, not the hub of tests/fixtures/hub.py: the test restarts it and reads its log.
+    """
+
+    @pytest.fixture
+    async def http(self) -> AsyncIterator[aiohttp.ClientSession]:
+        async with aiohttp.ClientSession() as session:
+            yield session
 
     @staticmethod
     async def _start(settings: Settings, log_dir: Path) -> HubProcess:
@@ -148,7 +159,7 @@ class TestJwksIssuer:
         return await asyncio.to_thread(HubProcess(settings, log_dir).start)
 
     async def test_an_es256_token_is_accepted_and_still_after_the_jwks_goes_down_and_the_hub_restarts(
-        self, hub, tmp_path
+        self, hub, http, tmp_path
     ):
         issuer = f"https://sso-{uuid.uuid4().hex[:8]}.test"
         signer = KeySigner.new("ES256", issuer)
@@ -164,7 +175,7 @@ class TestJwksIssuer:
         token = signer.token("court.ha-noi.kv01", [Role.COURT_CLERK], person="Lê Thị Hoa")
         process = await self._start(settings, tmp_path / "first")
         try:
-            client = GraphQLClient(hub.http, process.url, token)
+            client = GraphQLClient(http, process.url, token)
             answer = await client(ME)
             assert (answer.status, answer.data["me"]["agencyCode"]) == (200, "court.ha-noi.kv01")
             assert server.requests == 1
@@ -177,10 +188,10 @@ class TestJwksIssuer:
 
         process = await self._start(replace(settings, port=free_port()), tmp_path / "restarted")
         try:
-            answer = await GraphQLClient(hub.http, process.url, token)(ME)
+            answer = await GraphQLClient(http, process.url, token)(ME)
             assert (answer.status, answer.data["me"]["agencyCode"]) == (200, "court.ha-noi.kv01")
             forged = KeySigner.new("ES256", issuer, kid=signer.kid).token("ministry.justice", [Role.MINISTRY])
-            refused = await GraphQLClient(hub.http, process.url, forged)(ME)
+            refused = await GraphQLClient(http, process.url, forged)(ME)
             assert (refused.status, refused.errors[0]["message"]) == (401, "the token's signature does not verify")
         finally:
             await asyncio.to_thread(process.stop)
@@ -193,7 +204,7 @@ class TestJwksIssuer:
 async def test_an_open_subscription_ends_when_its_token_expires(hub):
     # Expired 25 s ago: still inside the verifier's 30 s leeway, so accepted, and due to end within seconds.
     token = hub.token("court.ha-noi.kv01", [Role.COURT_CLERK], ttl_s=60, now=time.time() - 85)
-    async with connect(hub.http, hub.url, token=token) as ws:
+    async with hub.websocket(token=token) as ws:
         await ws.subscribe(
             "subscription ($office: ID!) { transferEvents(office: $office) { cursor } }",
             {"office": "court.ha-noi.kv01"},
@@ -205,7 +216,7 @@ async def test_an_open_subscription_ends_when_its_token_expires(hub):
 
 async def test_a_subscription_with_a_long_lived_token_stays_open(hub):
     token = hub.token("court.ha-noi.kv01", [Role.COURT_CLERK], ttl_s=3600)
-    async with connect(hub.http, hub.url, token=token) as ws:
+    async with hub.websocket(token=token) as ws:
         await ws.subscribe(
             "subscription ($office: ID!) { transferEvents(office: $office) { cursor } }",
             {"office": "court.ha-noi.kv01"},

@@ -18,7 +18,7 @@ import pytest
 from domain.access import Role
 from gateway import commands
 from tests.fixtures.databases import BOTH_DATABASES
-from tests.fixtures.hub import launch_hub
+from tests.fixtures.process_hub import launch_hub
 from tests.support.court_client import CourtSigner
 from tests.support.write_drill import NETWORK, Acknowledged, DrillClient, check_database
 

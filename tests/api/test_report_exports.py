@@ -7,17 +7,17 @@ parameter mistakes answer as JSON errors (400, 403, 401), never 500.
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-import aiohttp
 import orjson
 import pytest
 from openpyxl import load_workbook
@@ -73,11 +73,10 @@ def _committee(hub: Hub) -> dict[str, str]:
 
 async def _get(
     hub: Hub, path: str, params: dict[str, str], headers: dict[str, str]
-) -> tuple[int, dict[str, str], bytes]:
-    async with hub.http.get(
-        f"{hub.url}{path}", params=params, headers=headers, timeout=aiohttp.ClientTimeout(total=60)
-    ) as answer:
-        return answer.status, dict(answer.headers), await answer.read()
+) -> tuple[int, Mapping[str, str], bytes]:
+    async with asyncio.timeout(60):
+        answer = await hub.http.get(path, params=params, headers=headers)
+    return answer.status_code, answer.headers, answer.content
 
 
 async def _graphql_report(hub: Hub) -> dict[str, Any]:
@@ -91,7 +90,7 @@ async def _graphql_report(hub: Hub) -> dict[str, Any]:
 
 async def _download_and_query(
     hub: Hub, path: str, missing_in: Callable[[bytes], object], absent: object
-) -> tuple[int, dict[str, str], bytes, dict[str, Any]]:
+) -> tuple[int, Mapping[str, str], bytes, dict[str, Any]]:
     """The file and the GraphQL report, both read with every source answering.
 
     The test hub gives each agency system 1 s; on a loaded machine (the suite in parallel) one

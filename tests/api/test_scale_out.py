@@ -45,7 +45,7 @@ from ledger.models import OutboxRow, TransferEventRow
 from ledger.reference import load_organisation
 from ledger.transfers import TransferLedger, new_transfer_id
 from tests.fixtures.databases import PostgresServer
-from tests.fixtures.hub import Hub, launch_hub
+from tests.fixtures.process_hub import ProcessHub, launch_hub
 from tests.support.court_client import SUBMIT, CourtSigner, sample_submission
 from tests.support.hub_process import HubProcess
 from tests.support.webhook_receiver import WebhookReceiver
@@ -66,18 +66,18 @@ REGISTER = "mutation ($url: String!) { registerWebhook(url: $url) { secret webho
 @asynccontextmanager
 async def two_replicas(
     topology: Topology, work: Path, server: PostgresServer, **overrides: Any
-) -> AsyncIterator[tuple[Hub, Hub]]:
+) -> AsyncIterator[tuple[ProcessHub, ProcessHub]]:
     """Replica A (``launch_hub``: fresh database, seeded, synced) and replica B: the same settings, another port."""
     async with launch_hub("postgresql", topology, work, server, **overrides) as a:
         b_process = HubProcess(replace(a.settings, port=free_port()), work / "log-b")
         await asyncio.to_thread(b_process.start)
         try:
-            yield a, Hub(b_process, b_process.settings, a.http, a.kind)
+            yield a, ProcessHub(settings=b_process.settings, kind=a.kind, process=b_process, http=a.http)
         finally:
             b_process.stop()
 
 
-async def gauge(hub: Hub, name: str) -> float | None:
+async def gauge(hub: ProcessHub, name: str) -> float | None:
     async with hub.http.get(f"{hub.url}/metrics") as response:
         text = await response.text()
     for family in text_string_to_metric_families(text):
@@ -87,7 +87,7 @@ async def gauge(hub: Hub, name: str) -> float | None:
     return None
 
 
-async def submit_through(hub: Hub, signer: CourtSigner) -> str:
+async def submit_through(hub: ProcessHub, signer: CourtSigner) -> str:
     gql = hub.client(hub.token(signer.court, [Role.COURT_CLERK]))
     answer = await gql(SUBMIT, signer.signed_variables(signer.submission()))
     payload = answer.data["submitJudgment"]

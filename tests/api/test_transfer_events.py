@@ -1,6 +1,6 @@
-"""``transferEvents`` over a real graphql-transport-ws WebSocket to the hub process.
+"""``transferEvents`` over a real graphql-transport-ws WebSocket to the hub (served on 127.0.0.1 in this process).
 
-Events are appended straight into the hub's database by this test process, in
+Events are appended straight into the hub's database through an engine of the test's own, in
 their own write transactions, the way another replica would write them. The hub
 cannot be woken by such a write; it finds the events through its bounded poll —
 the cross-process path every multi-replica deployment relies on. Every wait is
@@ -35,7 +35,7 @@ from ledger.db import create_engine, session_factory, write_transaction
 from ledger.events import append_event, last_cursor
 from ledger.models import CourtKeyRow, DeadlineAlertRow, JudgmentRow, OutboxRow, TransferEventRow, TransferRow
 from tests.support.court_client import SUBMIT, CourtSigner
-from tests.support.ws_client import ConnectionClosed, Error, GraphQLWebSocket, Subscription, connect, open_socket
+from tests.support.ws_client import ConnectionClosed, Error, GraphQLWebSocket, Subscription
 
 pytestmark = pytest.mark.e2e
 
@@ -256,26 +256,26 @@ class TestConnection:
         ],
     )
     async def test_connection_init_without_a_valid_token_is_closed_with_4403(self, hub, payload):
-        async with open_socket(hub.http, hub.url) as ws:
+        async with hub.open_socket() as ws:
             with pytest.raises(ConnectionClosed) as rejected:
                 await ws.init(payload)
         assert rejected.value.code == 4403
 
     async def test_an_expired_token_is_rejected(self, hub):
         token = hub.token("ministry.justice", [Role.MINISTRY], ttl_s=60, now=time.time() - 3600)
-        async with open_socket(hub.http, hub.url) as ws:
+        async with hub.open_socket() as ws:
             with pytest.raises(ConnectionClosed) as rejected:
                 await ws.init({"Authorization": f"Bearer {token}"})
         assert rejected.value.code == 4403
 
     async def test_subscribing_before_connection_init_closes_with_4401(self, hub, offices):
-        async with open_socket(hub.http, hub.url) as ws:
+        async with hub.open_socket() as ws:
             await ws.subscribe(TRANSFER_EVENTS, {"office": offices[0].code})
             closed = await ws.wait_closed()
         assert closed.code == 4401
 
     async def test_a_ping_is_answered_with_a_pong(self, hub, offices):
-        async with connect(hub.http, hub.url, token=clerk_of(hub, offices[0])) as ws:
+        async with hub.websocket(token=clerk_of(hub, offices[0])) as ws:
             await ws.ping()
 
 
@@ -286,7 +286,7 @@ class TestTransferEvents:
         backlog = await write(ledger, office, "SUBMITTED", "ACKNOWLEDGED")
         await write(ledger, other, "SUBMITTED")
 
-        async with connect(hub.http, hub.url, token=clerk_of(hub, office)) as ws:
+        async with hub.websocket(token=clerk_of(hub, office)) as ws:
             sub = await ws.subscribe(TRANSFER_EVENTS, {"office": office.code, "after": str(start)})
             assert await receive(sub, 2) == [as_received(w) for w in backlog]
 
@@ -298,13 +298,13 @@ class TestTransferEvents:
         start = await ledger.last_cursor()
         token = clerk_of(hub, office)
         first = await write(ledger, office, "SUBMITTED")
-        async with connect(hub.http, hub.url, token=token) as ws:
+        async with hub.websocket(token=token) as ws:
             sub = await ws.subscribe(TRANSFER_EVENTS, {"office": office.code, "after": str(start)})
             [seen] = await receive(sub, 1)
         assert seen == as_received(first[0])
 
         missed = await write(ledger, office, "ACKNOWLEDGED", "DECIDED")
-        async with connect(hub.http, hub.url, token=token) as ws:
+        async with hub.websocket(token=token) as ws:
             sub = await ws.subscribe(TRANSFER_EVENTS, {"office": office.code, "after": seen["cursor"]})
             assert await receive(sub, 2) == [as_received(w) for w in missed]
             later = await write(ledger, office, "OFFICER_ASSIGNED")
@@ -313,7 +313,7 @@ class TestTransferEvents:
     async def test_events_of_another_office_are_not_delivered(self, hub, ledger, offices):
         office, other = offices
         start = await ledger.last_cursor()
-        async with connect(hub.http, hub.url, token=clerk_of(hub, office)) as ws:
+        async with hub.websocket(token=clerk_of(hub, office)) as ws:
             sub = await ws.subscribe(TRANSFER_EVENTS, {"office": office.code, "after": str(start)})
             await write(ledger, other, "SUBMITTED", "ACKNOWLEDGED")
             mine = await write(ledger, office, "SUBMITTED")
@@ -323,7 +323,7 @@ class TestTransferEvents:
         office = offices[0]
         start = await ledger.last_cursor()
         backlog = await write(ledger, office, *(f"STEP_{n}" for n in range(450)))
-        async with connect(hub.http, hub.url, token=clerk_of(hub, office)) as ws:
+        async with hub.websocket(token=clerk_of(hub, office)) as ws:
             sub = await ws.subscribe(TRANSFER_EVENTS, {"office": office.code, "after": str(start)})
             assert await receive(sub, len(backlog)) == [as_received(w) for w in backlog]
 
@@ -332,7 +332,7 @@ class TestTransferEvents:
         start = await ledger.last_cursor()
         written = await write(ledger, office, "SUBMITTED")
         token = hub.token("ministry.justice", [Role.MINISTRY])
-        async with connect(hub.http, hub.url, token=token) as ws:
+        async with hub.websocket(token=token) as ws:
             sub = await ws.subscribe(TRANSFER_EVENTS, {"office": office.code, "after": str(start)})
             assert await receive(sub, 1) == [as_received(written[0])]
 
@@ -350,7 +350,7 @@ class TestEventsOfTheTransferFlow:
         office = transfer["registerOffice"]["code"]
         office_token = hub.token(office, [Role.ENFORCEMENT_CLERK])
 
-        async with connect(hub.http, hub.url, token=office_token) as ws:
+        async with hub.websocket(token=office_token) as ws:
             sub = await ws.subscribe(TRANSFER_EVENTS, {"office": office, "after": str(start)})
             first = without_time(await sub.next_data())
             assert (first["kind"], first["transferId"]) == ("SUBMITTED", transfer["id"])
@@ -372,7 +372,7 @@ async def _refusal(ws: GraphQLWebSocket, variables: dict[str, Any]) -> Error:
 class TestRefusals:
     async def test_an_agency_may_not_follow_another_agencys_events(self, hub, offices):
         office, other = offices
-        async with connect(hub.http, hub.url, token=clerk_of(hub, other)) as ws:
+        async with hub.websocket(token=clerk_of(hub, other)) as ws:
             refusal = await _refusal(ws, {"office": office.code})
             assert refusal.codes() == {"FORBIDDEN"}
             await ws.ping()  # the connection stays usable
@@ -380,13 +380,13 @@ class TestRefusals:
     async def test_a_court_may_not_follow_an_enforcement_office(self, hub, offices):
         office = offices[0]
         token = hub.token(office.route.court_code, [Role.COURT_CLERK])
-        async with connect(hub.http, hub.url, token=token) as ws:
+        async with hub.websocket(token=token) as ws:
             assert (await _refusal(ws, {"office": office.code})).codes() == {"FORBIDDEN"}
 
     @pytest.mark.parametrize("after", ["abc", "-1", "1.5", "", "99999999999999999999", "١٢"])
     async def test_a_malformed_cursor_is_refused_with_a_message(self, hub, offices, after):
         office = offices[0]
-        async with connect(hub.http, hub.url, token=clerk_of(hub, office)) as ws:
+        async with hub.websocket(token=clerk_of(hub, office)) as ws:
             refusal = await _refusal(ws, {"office": office.code, "after": after})
         assert refusal.codes() == {"BAD_USER_INPUT"}
         assert "cursor" in refusal.errors[0]["message"]

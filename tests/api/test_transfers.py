@@ -23,7 +23,6 @@ from gateway import commands
 from ledger.db import create_engine, session_factory
 from ledger.events import last_cursor
 from tests.support.court_client import SUBMIT, CourtSigner, document
-from tests.support.ws_client import connect
 
 pytestmark = pytest.mark.e2e
 
@@ -60,8 +59,8 @@ def office_gql(hub):
 
 
 async def _hub_public_key(hub):
-    async with hub.http.get(f"{hub.url}/receipts/public-key") as response:
-        return (await response.json())["publicKey"]
+    response = await hub.http.get("/receipts/public-key")
+    return response.json()["publicKey"]
 
 
 class TestSubmitJudgment:
@@ -360,7 +359,7 @@ class TestSupervisionCopy:
                 now = await last_cursor(session)
         finally:
             await engine.dispose()
-        async with connect(hub.http, hub.url, token=token) as ws:
+        async with hub.websocket(token=token) as ws:
             subscription = await ws.subscribe(self.EVENTS, {"office": procuracy, "after": str(now)})
             transfer_id = await _submitted(signer, court_gql)
             event = (await subscription.next_data(timeout=15))["transferEvents"]

@@ -3,7 +3,7 @@
 Two levels:
 - the delivery worker in this process against a real receiver on 127.0.0.1 and a real database
   (SQLite and PostgreSQL), with tiny delays, to pin its behaviour down;
-- end to end over HTTP: the hub as a subprocess (tests/fixtures/hub.py), events from
+- end to end over HTTP: the hub built in this process (tests/fixtures/hub.py), events from
   ``submitJudgment``, webhooks registered, listed and redriven through GraphQL.
 
 No timing assertions: every wait is bounded by what the retry policy allows, and fails with
@@ -327,8 +327,7 @@ async def deliveries_of(gql: Any, status: str, webhook: str) -> list[dict[str, A
 
 
 async def metric(hub: Any, name: str, labels: Mapping[str, str]) -> float:
-    async with hub.http.get(f"{hub.url}/metrics") as response:
-        text = await response.text()
+    text = (await hub.http.get("/metrics")).text
     for family in text_string_to_metric_families(text):
         for s in family.samples:
             if s.name == name and all(s.labels.get(k) == v for k, v in labels.items()):

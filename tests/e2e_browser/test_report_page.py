@@ -1,6 +1,6 @@
 """The printable report page in a real browser: Debian's chromium, headless, on a page the hub made.
 
-The test fetches ``/reports/committee`` from the hub process over 127.0.0.1
+The test fetches ``/reports/committee`` from the hub (tests/fixtures/hub.py)
 with the committee's bearer token (a header, never a ``?token=`` that would
 land in logs), saves it to a file, and opens that file in Chromium: the page
 needs nothing else (no script, stylesheet, font or image to fetch), so the file
@@ -11,13 +11,13 @@ skips, except in CI (``CI=true``), where a missing browser is a failure.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 
-import aiohttp
 import pytest
 
 from domain.access import Role
@@ -78,14 +78,14 @@ def run_browser(browser: str, work: Path, *args: str) -> subprocess.CompletedPro
 async def test_the_report_page_shows_its_charts_and_its_table_in_chromium(hub: Hub, tmp_path: Path) -> None:
     browser = chromium()
     token = hub.token("committee.ha-noi", [Role.COMMITTEE])
-    async with hub.http.get(
-        f"{hub.url}/reports/committee",
-        params={"province": "ha-noi", **PERIOD},
-        headers={"Authorization": f"Bearer {token}"},
-        timeout=aiohttp.ClientTimeout(total=60),
-    ) as answer:
-        assert answer.status == 200, await answer.text()
-        page = await answer.read()
+    async with asyncio.timeout(60):
+        answer = await hub.http.get(
+            "/reports/committee",
+            params={"province": "ha-noi", **PERIOD},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+    assert answer.status_code == 200, answer.text
+    page = answer.content
     report = tmp_path / "bao-cao.html"
     report.write_bytes(page)
     expected = await hub.client(token)(QUERY, {"period": PERIOD})
