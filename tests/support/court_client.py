@@ -42,16 +42,18 @@ def document(text: str) -> tuple[str, str]:
 def sample_submission(court: str, *, serial: int | None = None, effective_on: date | None = None) -> Submission:
     n = serial if serial is not None else 900000 + next(_serials)
     effective = effective_on or date.today() - timedelta(days=3)
-    sha, _ = document(f"Bản án {n}/{effective.year}/DS-ST")
+    adjudicated = effective - timedelta(days=30)
+    year = adjudicated.year  # a judgment is numbered in the year it was pronounced
+    sha, _ = document(f"Bản án {n}/{year}/DS-ST")
     return Submission(
         court_code=court,
-        number=f"{n}/{effective.year}/DS-ST",
+        number=f"{n}/{year}/DS-ST",
         case_type=CaseType.DS,
         instance=Instance.ST,
-        adjudicated_on=effective - timedelta(days=30),
+        adjudicated_on=adjudicated,
         effective_on=effective,
         summary="Tranh chấp hợp đồng vay tài sản",
-        document_name=f"{n}-{effective.year}-DS-ST.pdf",
+        document_name=f"{n}-{year}-DS-ST.pdf",
         document_sha256=sha,
         parties=(
             Party(
