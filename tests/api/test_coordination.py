@@ -8,12 +8,13 @@ addressee has read it, then each change (who, when, the note) and the answer.
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
 
 from domain.access import Role
+from domain.clock import Clock
 from domain.coordination import RequestKind
 from domain.coordination_deadlines import request_due
 from domain.deadlines import local_day
@@ -82,7 +83,7 @@ mutation ($id: ID!, $note: String!) {
 }
 """
 
-TODAY = date.today()
+TODAY = Clock().today()
 
 
 def _client(hub, agency: str, role: Role, person: str | None = None):
@@ -592,7 +593,7 @@ class TestRefusals:
 
 
 def _agreement(**overrides: Any) -> dict[str, Any]:
-    document = hashlib.sha256(f"Quy chế phối hợp {datetime.now(UTC).isoformat()}".encode()).hexdigest()
+    document = hashlib.sha256(f"Quy chế phối hợp {Clock().now().isoformat()}".encode()).hexdigest()
     return {
         "title": "Quy chế phối hợp trong cưỡng chế thi hành án dân sự",
         "scope": "Bảo vệ cưỡng chế, trao đổi thông tin người phải thi hành án trên địa bàn.",

@@ -19,7 +19,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -28,6 +28,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from domain.access import Role
+from domain.clock import Clock
 from domain.coordination import RequestKind, RequestStatus
 from domain.deadlines import VIETNAM_TZ, local_day
 from gateway.coordination_monitor import CoordinationMonitor
@@ -104,7 +105,7 @@ class Coordination:
         return self.hub.token(agency, [ROLE[agency]], person="Lê Thị Hoa")
 
     async def open_report(self, sender: str, addressee: str) -> dict[str, Any]:
-        today = local_day(datetime.now(UTC))
+        today = Clock().today()
         first = today.replace(day=1) - timedelta(days=1)
         variables = {
             "input": {
@@ -141,7 +142,7 @@ class Coordination:
 
     async def write_overdue_request(self) -> str:
         """A request opened three weeks ago and due a week ago, written as another replica would have."""
-        now = datetime.now(UTC)
+        now = Clock().now()
         due = datetime.combine(local_day(now) - timedelta(days=7), time(), VIETNAM_TZ)
         request = CoordinationRequest(
             id=str(uuid.uuid4()),

@@ -24,7 +24,6 @@ import subprocess
 import sys
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, cast
 
@@ -35,6 +34,7 @@ from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from domain.access import Role
+from domain.clock import Clock
 from ledger.db import create_engine, session_factory
 from ledger.events import TransferEvent, last_cursor
 from ledger.models import JudgmentRow
@@ -369,7 +369,7 @@ async def ledger(migrated_db_url: str, sessions: async_sessionmaker[AsyncSession
     try:
         writer = session_factory(writer_engine)
         audiences = {court: Audience.of_court(court, organisation) for court in COURTS}
-        now = datetime.now(UTC)
+        now = Clock().now()
         transfers = {court: await make_transfer(writer, audiences[court], now) for court in COURTS}
         yield Ledger(writer, audiences, transfers)
     finally:

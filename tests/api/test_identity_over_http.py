@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import replace
@@ -61,7 +60,7 @@ async def test_request_without_token_is_401_with_a_clear_message(hub):
 
 
 async def test_expired_token_is_401(hub):
-    token = hub.token("court.ha-noi.kv01", [Role.COURT_CLERK], ttl_s=60, now=time.time() - 3600)
+    token = hub.token("court.ha-noi.kv01", [Role.COURT_CLERK], ttl_s=60, now=Clock().wall().timestamp() - 3600)
     assert await _status_and_message(hub, token) == (401, "the token has expired")
 
 
@@ -203,7 +202,7 @@ class TestJwksIssuer:
 
 async def test_an_open_subscription_ends_when_its_token_expires(hub):
     # Expired 25 s ago: still inside the verifier's 30 s leeway, so accepted, and due to end within seconds.
-    token = hub.token("court.ha-noi.kv01", [Role.COURT_CLERK], ttl_s=60, now=time.time() - 85)
+    token = hub.token("court.ha-noi.kv01", [Role.COURT_CLERK], ttl_s=60, now=Clock().wall().timestamp() - 85)
     async with hub.websocket(token=token) as ws:
         await ws.subscribe(
             "subscription ($office: ID!) { transferEvents(office: $office) { cursor } }",

@@ -9,7 +9,7 @@ clear only for a personnel department over the officer's agency.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import orjson
@@ -19,7 +19,7 @@ from sqlalchemy import select
 from agencies.common.reference import ReferenceData
 from agencies.common.staff import StaffRoster, Unit
 from domain.access import Role
-from domain.deadlines import local_day
+from domain.clock import Clock
 from domain.personnel.alerts import personnel_alerts
 from domain.personnel.retirement import retirement_date
 from domain.personnel.staffing import staffing_summary
@@ -312,9 +312,9 @@ class TestPersonnelAlerts:
     async def test_alerts_name_their_rule_legal_basis_and_date_in_date_order(self, hub, roster):
         client = hub.client(hub.token(HA_NOI, [Role.PERSONNEL]))
         horizon = 365
-        before = local_day(datetime.now(UTC))
+        before = Clock().today()
         answer = await client(ALERTS, {"province": "ha-noi", "horizon": horizon})
-        after = local_day(datetime.now(UTC))
+        after = Clock().today()
         assert answer.errors == []
         alerts = answer.data["personnelAlerts"]
         assert alerts

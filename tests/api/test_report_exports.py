@@ -14,7 +14,6 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable, Mapping
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,7 @@ import pytest
 from openpyxl import load_workbook
 
 from domain.access import Role
+from domain.clock import Clock
 from gateway.reports.columns import COLUMNS
 from gateway.reports.exports import BOM, HEADER_ROW
 from gateway.reports.page import CONTENT_SECURITY_POLICY
@@ -30,7 +30,7 @@ from tests.fixtures.hub import Hub
 
 pytestmark = pytest.mark.e2e
 
-TODAY = date.today()
+TODAY = Clock().today()
 YEAR = TODAY.year + (1 if TODAY.month >= 10 else 0)  # the statistical year running today
 MONTHS = 6
 QUERY = {"province": "ha-noi", "year": str(YEAR), "months": str(MONTHS)}

@@ -16,6 +16,7 @@ import pytest
 
 from agencies.common.reference import ReferenceData
 from domain.access import Role
+from domain.clock import Clock
 from domain.types import AgencyKind, AgencyLevel
 from gateway import commands
 from tests.support.court_client import SUBMIT, CourtSigner
@@ -24,7 +25,7 @@ pytestmark = pytest.mark.e2e
 
 COURT = "court.ha-noi.kv05"
 OFFICE = "enforcement.ha-noi.kv05"
-TODAY = date.today()
+TODAY = Clock().today()
 
 FIGURES = """
   transfers { transferred onTime late acknowledged decided byCourt { courtCode transferred onTime late } }

@@ -24,7 +24,7 @@ from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,7 @@ from sqlalchemy import select
 
 from agencies.topology import Topology, free_port
 from domain.access import Role
+from domain.clock import Clock
 from domain.jurisdiction import route_judgment
 from domain.signatures import public_key_b64
 from gateway import commands
@@ -235,7 +236,7 @@ def rule_of(payload: str) -> str:
 async def insert_overdue_transfers(settings: Any, count: int) -> set[str]:
     """``count`` open transfers received 40 days ago, straight into the database (so every deadline has passed)."""
     organisation = {a.code: a for a in load_organisation(settings.data_dir)}
-    received = datetime.now(UTC) - timedelta(days=40)
+    received = Clock().now() - timedelta(days=40)
     engine = create_engine(settings.database_url)
     created: set[str] = set()
     try:

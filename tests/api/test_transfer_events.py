@@ -15,11 +15,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import time
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -30,6 +29,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from domain.access import Role
+from domain.clock import Clock
 from gateway import commands
 from ledger.db import create_engine, session_factory, write_transaction
 from ledger.events import append_event, last_cursor
@@ -108,7 +108,7 @@ class LedgerWriter:
         return first, second
 
     async def new_transfer(self, route: Route) -> str:
-        now = datetime.now(UTC)
+        now = Clock().now()
         public_key = Ed25519PrivateKey.generate().public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
         key_id = hashlib.sha256(public_key).hexdigest()[:32]
         transfer_id = str(uuid.uuid4())
@@ -134,7 +134,7 @@ class LedgerWriter:
                     procuracy_code=route.procuracy_code,
                     register_office_code=route.office_code,
                     status="submitted",
-                    effective_on=date.today(),
+                    effective_on=Clock().today(),
                     content_sha256="0" * 64,
                     document_sha256="0" * 64,
                     key_id=key_id,
@@ -165,7 +165,7 @@ class LedgerWriter:
                     court_code=route.court_code,
                     procuracy_code=route.procuracy_code,
                     payload=payload,
-                    at=datetime.now(UTC),
+                    at=Clock().now(),
                 )
                 written.append(Written(event.cursor, event.event_id, kind, transfer_id, payload))
         return written
@@ -262,7 +262,7 @@ class TestConnection:
         assert rejected.value.code == 4403
 
     async def test_an_expired_token_is_rejected(self, hub):
-        token = hub.token("ministry.justice", [Role.MINISTRY], ttl_s=60, now=time.time() - 3600)
+        token = hub.token("ministry.justice", [Role.MINISTRY], ttl_s=60, now=Clock().wall().timestamp() - 3600)
         async with hub.open_socket() as ws:
             with pytest.raises(ConnectionClosed) as rejected:
                 await ws.init({"Authorization": f"Bearer {token}"})

@@ -11,11 +11,12 @@ import json
 import subprocess
 import sys
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
 from domain.access import Role
+from domain.clock import Clock
 from domain.receipts import verify_receipt
 from domain.signatures import public_key_from_b64
 from domain.types import Party, PartyKind, PartyRole
@@ -120,7 +121,7 @@ class TestSubmitJudgment:
 
 
 def _bad_inputs():
-    today = date.today()
+    today = Clock().today()
 
     def future(s, signer):
         s = replace(s, effective_on=today + timedelta(days=2), adjudicated_on=today)
@@ -301,7 +302,7 @@ class TestReturnTransfer:
 class TestRecordEnforcementDecision:
     async def test_a_registered_transfer_gets_its_decision(self, signer, court_gql, office_gql):
         transfer_id = await _submitted(signer, court_gql)
-        today = date.today().isoformat()
+        today = Clock().today().isoformat()
         early = (await office_gql(DECIDE, {"id": transfer_id, "number": "45/QĐ-THADS", "on": today})).data
         assert early["recordEnforcementDecision"]["userErrors"] == [{"field": "id", "code": "INVALID_STATE"}]
 
@@ -332,11 +333,11 @@ class TestDeadlines:
         }
         assert deadlines["court_transfer"]["state"] == "MET"  # effective 3 days ago, received now: within 30 days
         assert deadlines["decision_ex_officio"]["state"] == "PENDING"
-        assert deadlines["decision_ex_officio"]["dueOn"] > date.today().isoformat()
+        assert deadlines["decision_ex_officio"]["dueOn"] > Clock().today().isoformat()
         assert all(d["legalBasis"] for d in deadlines.values())
 
         await office_gql(ACK, {"id": transfer_id})
-        await office_gql(DECIDE, {"id": transfer_id, "number": "7/QĐ-THADS", "on": date.today().isoformat()})
+        await office_gql(DECIDE, {"id": transfer_id, "number": "7/QĐ-THADS", "on": Clock().today().isoformat()})
         decided = {
             d["key"]: d["state"]
             for d in (await court_gql(self.QUERY, {"id": transfer_id})).data["transfer"]["deadlines"]

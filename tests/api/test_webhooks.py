@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from agencies.topology import free_port
 from domain.access import Role
+from domain.clock import Clock
 from domain.types import Agency
 from gateway import commands
 from gateway.delivery import DeliveryWorker, event_body, running, sign, verify
@@ -136,14 +137,14 @@ async def hook_for(sessions: async_sessionmaker[AsyncSession], agency: str, targ
     """Register a webhook for ``agency`` pointing at ``target`` (a receiver, which learns the secret, or a URL)."""
     url = target if isinstance(target, str) else target.url
     async with write_transaction(sessions) as session:
-        created = await register_webhook(session, agency_code=agency, url=url, now=datetime.now(UTC))
+        created = await register_webhook(session, agency_code=agency, url=url, now=Clock().now())
     if isinstance(target, WebhookReceiver):
         target.secret = created.secret
     return created.webhook.id
 
 
 async def one_event(sessions: async_sessionmaker[AsyncSession], audience: Audience) -> TransferEvent:
-    transfer = await make_transfer(sessions, audience, datetime.now(UTC))
+    transfer = await make_transfer(sessions, audience, Clock().now())
     return await emit_event(sessions, audience, transfer)
 
 
@@ -209,7 +210,7 @@ class TestWorker:
 
                 receiver.down = False
                 async with write_transaction(ledger) as session:
-                    assert await outbox.redrive(session, now=datetime.now(UTC), webhook_id=hook) == [dead.id]
+                    assert await outbox.redrive(session, now=Clock().now(), webhook_id=hook) == [dead.id]
                 await signal.notify()
                 await receiver.wait_for_delivery(event.event_id, WAIT_S)
                 await eventually(lambda: status_of(ledger, DeliveryStatus.DELIVERED), "recorded as delivered")

@@ -12,6 +12,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from agencies.court.submitter import to_variables
+from domain.clock import Clock
 from domain.signatures import public_key_b64, sign
 from domain.submission import Submission
 from domain.types import CaseType, Instance, Obligation, ObligationKind, Party, PartyKind, PartyRole
@@ -41,7 +42,7 @@ def document(text: str) -> tuple[str, str]:
 
 def sample_submission(court: str, *, serial: int | None = None, effective_on: date | None = None) -> Submission:
     n = serial if serial is not None else 900000 + next(_serials)
-    effective = effective_on or date.today() - timedelta(days=3)
+    effective = effective_on or Clock().today() - timedelta(days=3)
     adjudicated = effective - timedelta(days=30)
     year = adjudicated.year  # a judgment is numbered in the year it was pronounced
     sha, _ = document(f"Bản án {n}/{year}/DS-ST")

@@ -10,7 +10,6 @@ The server counts the requests it answered, so a test can check how often the hu
 
 from __future__ import annotations
 
-import time
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from jwt.algorithms import ECAlgorithm, OKPAlgorithm
 
 from domain.access import Role
+from domain.clock import Clock
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +57,7 @@ class KeySigner:
         return {**data, "kid": self.kid, "alg": self.algorithm, "use": "sig"}
 
     def claims(self, agency: str, roles: Iterable[Role], *, ttl_s: int = 600, **extra: object) -> dict[str, Any]:
-        now = int(time.time())
+        now = int(Clock().wall().timestamp())
         return {
             "iss": self.issuer,
             "aud": self.audience,

@@ -12,11 +12,12 @@ import secrets
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from domain.clock import Clock
 from domain.jurisdiction import route_judgment
 from domain.types import Agency
 from ledger.db import write_transaction
@@ -122,5 +123,5 @@ async def emit_event(
             court_code=audience.court_code,
             procuracy_code=audience.procuracy_code,
             payload=payload if payload is not None else {"status": kind},
-            at=at or datetime.now(UTC),
+            at=at or Clock().now(),
         )

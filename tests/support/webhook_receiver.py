@@ -8,7 +8,6 @@ what was awaited and what arrived instead — for a delivery.
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +15,7 @@ from typing import Any
 import orjson
 from aiohttp import web
 
+from domain.clock import Clock
 from gateway.delivery import EVENT_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, verify
 
 
@@ -88,7 +88,11 @@ class WebhookReceiver:
         status = 503 if failing else 200
         timestamp = request.headers.get(TIMESTAMP_HEADER, "")
         signature = request.headers.get(SIGNATURE_HEADER, "")
-        ok = None if self.secret is None else verify(self.secret, timestamp, body, signature, now=time.time())
+        ok = (
+            None
+            if self.secret is None
+            else verify(self.secret, timestamp, body, signature, now=Clock().wall().timestamp())
+        )
         async with self._arrived:
             self.requests.append(
                 Received(request.headers.get(EVENT_ID_HEADER, ""), timestamp, signature, body, status, ok)
