@@ -11,37 +11,37 @@ import strawberry
 from domain import access, personnel, types
 
 AgencyKind = types.AgencyKind
-strawberry.enum(types.AgencyKind, name="AgencyKind", description="What an agency is.")
 AgencyLevel = types.AgencyLevel
-strawberry.enum(
-    types.AgencyLevel, name="AgencyLevel", description="Where it sits; DISTRICT agencies were dissolved on 1 July 2025."
-)
 CaseType = types.CaseType
-strawberry.enum(
-    types.CaseType, name="CaseType", description="Kind of case, as in the judgment number (DS, HNGĐ, KDTM, LĐ, HC, HS)."
-)
 Instance = types.Instance
-strawberry.enum(types.Instance, name="Instance", description="ST = first instance, PT = appeal.")
 PartyRole = types.PartyRole
-strawberry.enum(types.PartyRole, name="PartyRole")
 PartyKind = types.PartyKind
-strawberry.enum(types.PartyKind, name="PartyKind")
 ObligationKind = types.ObligationKind
-strawberry.enum(types.ObligationKind, name="ObligationKind")
 CaseStatus = types.CaseStatus
-strawberry.enum(types.CaseStatus, name="CaseStatus", description="State of an enforcement case (DOMAIN.md §4).")
 DecisionKind = types.DecisionKind
-strawberry.enum(types.DecisionKind, name="DecisionKind")
 SupervisionKind = types.SupervisionKind
-strawberry.enum(types.SupervisionKind, name="SupervisionKind")
 Role = access.Role
-strawberry.enum(access.Role, name="Role")
 Sex = types.Sex
-strawberry.enum(types.Sex, name="Sex")
 PersonnelAlertKind = personnel.AlertKind
-strawberry.enum(
-    personnel.AlertKind,
-    name="PersonnelAlertKind",
-    description="What needs attention: retirement, a term ending, a second consecutive term, a sensitive post "
-    "past its rotation period, a quota gap, a missing leader.",
-)
+
+for _enum, _name, _description in (  # (the class, its GraphQL name, its description)
+    (AgencyKind, "AgencyKind", "What an agency is."),
+    (AgencyLevel, "AgencyLevel", "Where it sits; DISTRICT agencies were dissolved on 1 July 2025."),
+    (CaseType, "CaseType", "Kind of case, as in the judgment number (DS, HNGĐ, KDTM, LĐ, HC, HS)."),
+    (Instance, "Instance", "ST = first instance, PT = appeal."),
+    (PartyRole, "PartyRole", None),
+    (PartyKind, "PartyKind", None),
+    (ObligationKind, "ObligationKind", None),
+    (CaseStatus, "CaseStatus", "State of an enforcement case (DOMAIN.md §4)."),
+    (DecisionKind, "DecisionKind", None),
+    (SupervisionKind, "SupervisionKind", None),
+    (Role, "Role", None),
+    (Sex, "Sex", None),
+    (
+        PersonnelAlertKind,
+        "PersonnelAlertKind",
+        "What needs attention: retirement, a term ending, a second consecutive term, a sensitive post "
+        "past its rotation period, a quota gap, a missing leader.",
+    ),
+):
+    strawberry.enum(_enum, name=_name, description=_description)
