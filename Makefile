@@ -38,7 +38,7 @@ $(CHROMIUM):
 
 ## test: the house rules (make lint), then the whole suite, on SQLite and PostgreSQL
 test: lint $(CHROMIUM) $(WRK)
-	$(BIN)/python -m pytest --numprocesses=auto --maxprocesses=4
+	$(BIN)/python -m pytest --numprocesses=auto --maxprocesses=4 --dist worksteal
 
 ## lint: ruff (incl. the one-clock rule), formatting, mypy --strict over every package, the import contracts
 lint: $(STAMP)
