@@ -30,25 +30,20 @@ from datetime import date, datetime
 import pytest
 import pytest_asyncio
 
-from agencies.topology import Topology
 from domain.access import Role
 from gateway import commands
 from tests.fixtures.databases import BOTH_DATABASES
-from tests.fixtures.hub import Hub, build_hub
+from tests.fixtures.hub import Hub, hub_for
 from tests.support.court_client import SUBMIT, CourtSigner
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session", params=BOTH_DATABASES)
-async def hub(
-    request: pytest.FixtureRequest, agency_topology: Topology, tmp_path_factory: pytest.TempPathFactory
-) -> AsyncIterator[Hub]:
+async def hub(request: pytest.FixtureRequest) -> AsyncIterator[Hub]:
     """A hub of this module's own: while a test holds its clock in 2027, the monitors of the hub the other
     tests share must not see that year (an overdue sweep would mark their open transfers)."""
-    kind = request.param
-    server = request.getfixturevalue("postgres_server") if kind == "postgresql" else None
-    async with build_hub(kind, agency_topology, tmp_path_factory.mktemp(f"clock-hub-{kind}"), server) as built:
+    async with hub_for(request, "clock-hub") as built:
         yield built
 
 

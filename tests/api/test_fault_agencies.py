@@ -28,7 +28,7 @@ from agencies.common.catalogue import CATALOGUE_END
 from agencies.topology import ServiceProcess, Topology
 from domain.access import Role
 from tests.fixtures.databases import BOTH_DATABASES
-from tests.fixtures.hub import ADAPTER_TIMEOUT_S, Hub, build_hub
+from tests.fixtures.hub import ADAPTER_TIMEOUT_S, Hub, hub_for
 from tests.support.graphql_client import Answer, GraphQLClient
 
 pytestmark = pytest.mark.e2e
@@ -57,15 +57,8 @@ query ($first: Int!) {
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session", params=BOTH_DATABASES)
-async def drill_hub(
-    request: pytest.FixtureRequest, agency_topology: Topology, tmp_path_factory: pytest.TempPathFactory
-) -> AsyncIterator[Hub]:
-    kind = request.param
-    server = request.getfixturevalue("postgres_server") if kind == "postgresql" else None
-    work = tmp_path_factory.mktemp(f"fault-hub-{kind}")
-    async with build_hub(
-        kind, agency_topology, work, server, circuit_failures=FAILURES, circuit_reset_s=RESET_S
-    ) as running:
+async def drill_hub(request: pytest.FixtureRequest) -> AsyncIterator[Hub]:
+    async with hub_for(request, "fault-hub", circuit_failures=FAILURES, circuit_reset_s=RESET_S) as running:
         yield running
 
 

@@ -12,11 +12,10 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-from agencies.topology import Topology
 from domain.access import Role
 from gateway.settings import HttpLimits
 from tests.fixtures.databases import BOTH_DATABASES
-from tests.fixtures.hub import Hub, build_hub
+from tests.fixtures.hub import Hub, hub_for
 
 pytestmark = pytest.mark.e2e
 
@@ -30,14 +29,9 @@ HSTS = 31_536_000
     loop_scope="session",
     params=BOTH_DATABASES,
 )
-async def production_hub(
-    request: pytest.FixtureRequest, agency_topology: Topology, tmp_path_factory: pytest.TempPathFactory
-) -> AsyncIterator[Hub]:
-    kind = request.param
-    server = request.getfixturevalue("postgres_server") if kind == "postgresql" else None
+async def production_hub(request: pytest.FixtureRequest) -> AsyncIterator[Hub]:
     limits = HttpLimits(rate_per_s=0.2, rate_burst=BURST, hsts_max_age_s=HSTS)
-    work = tmp_path_factory.mktemp(f"production-hub-{kind}")
-    async with build_hub(kind, agency_topology, work, server, mode="production", http_limits=limits) as running:
+    async with hub_for(request, "production-hub", mode="production", http_limits=limits) as running:
         yield running
 
 
