@@ -26,9 +26,9 @@ from adapters.config import HttpAgencyConfig
 from adapters.metrics import AdapterMetrics
 from adapters.registry import build_adapters
 from domain.clock import Clock
-from domain.personnel import PersonnelRules
+from domain.personnel.rules import PersonnelRules
 from domain.receipts import ReceiptSigner
-from domain.reports import ReportTargets
+from domain.reports.targets import ReportTargets
 from domain.transfer_deadlines import DeadlinePolicy
 from gateway.coordination_monitor import CoordinationMonitor
 from gateway.delivery import DeliveryWorker, running

@@ -22,13 +22,8 @@ def build_schema(
     ``max_batch_operations`` > 0 accepts a JSON array of operations in one POST; 0 refuses arrays.
     Every root operation is guarded by the access policy (``resolvers/guard.py``).
     """
-    schema = assemble(
-        query=Query,
-        mutation=Mutation,
-        subscription=Subscription,
-        extensions=[*extensions, AuditPersonalReads],
-        max_batch_operations=max_batch_operations,
-    )
+    roots = (Query, Mutation, Subscription)
+    schema = assemble(*roots, extensions=[*extensions, AuditPersonalReads], max_batch_operations=max_batch_operations)
     guard_schema(schema._schema)
     return schema
 

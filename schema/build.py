@@ -25,10 +25,10 @@ class HubSchema(strawberry.Schema):
 
 
 def assemble(
-    *,
     query: type,
     mutation: type,
     subscription: type,
+    *,
     extensions: Sequence[Callable[[], SchemaExtension]],
     max_batch_operations: int,
 ) -> HubSchema:

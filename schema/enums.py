@@ -8,21 +8,37 @@ from __future__ import annotations
 
 import strawberry
 
-from domain import access, personnel, types
+from domain.access import Role
+from domain.personnel.alerts import AlertKind as PersonnelAlertKind
+from domain.types import (
+    AgencyKind,
+    AgencyLevel,
+    CaseStatus,
+    CaseType,
+    DecisionKind,
+    Instance,
+    ObligationKind,
+    PartyKind,
+    PartyRole,
+    Sex,
+    SupervisionKind,
+)
 
-AgencyKind = types.AgencyKind
-AgencyLevel = types.AgencyLevel
-CaseType = types.CaseType
-Instance = types.Instance
-PartyRole = types.PartyRole
-PartyKind = types.PartyKind
-ObligationKind = types.ObligationKind
-CaseStatus = types.CaseStatus
-DecisionKind = types.DecisionKind
-SupervisionKind = types.SupervisionKind
-Role = access.Role
-Sex = types.Sex
-PersonnelAlertKind = personnel.AlertKind
+__all__ = [
+    "AgencyKind",
+    "AgencyLevel",
+    "CaseStatus",
+    "CaseType",
+    "DecisionKind",
+    "Instance",
+    "ObligationKind",
+    "PartyKind",
+    "PartyRole",
+    "PersonnelAlertKind",
+    "Role",
+    "Sex",
+    "SupervisionKind",
+]
 
 for _enum, _name, _description in (  # (the class, its GraphQL name, its description)
     (AgencyKind, "AgencyKind", "What an agency is."),

@@ -15,9 +15,12 @@ from datetime import date
 
 import strawberry
 
-from domain import personnel as rules
 from domain import types as d
 from domain.errors import AgencyError
+from domain.personnel.alerts import PersonnelAlert as DomainPersonnelAlert
+from domain.personnel.retirement import retirement_date
+from domain.personnel.rules import PersonnelRules
+from domain.personnel.staffing import StaffingSummary as DomainStaffingSummary
 from domain.policy import mask_officer_birth_date, mask_officer_citizen_id, mask_officer_discipline
 from schema.context import OFFICERS_READ, Info
 from schema.enums import PersonnelAlertKind, Sex
@@ -67,7 +70,7 @@ class Officer:
     agency_code: strawberry.Private[str]
 
     @classmethod
-    def from_domain(cls, o: d.Officer, *, in_clear: bool, personnel_rules: rules.PersonnelRules) -> Officer:
+    def from_domain(cls, o: d.Officer, *, in_clear: bool, personnel_rules: PersonnelRules) -> Officer:
         return cls(
             code=strawberry.ID(o.code),
             name=o.name,
@@ -80,7 +83,7 @@ class Officer:
             sensitive_post=o.sensitive_post,
             position_since=o.position_since,
             training=o.training,
-            retirement_on=rules.retirement_date(o.sex, o.birth_date, personnel_rules),
+            retirement_on=retirement_date(o.sex, o.birth_date, personnel_rules),
             birth_date=mask_officer_birth_date(o.birth_date, in_clear),
             citizen_id=mask_officer_citizen_id(o.citizen_id, in_clear),
             discipline=mask_officer_discipline(o.discipline, in_clear),
@@ -167,7 +170,7 @@ class UnitStaffing:
         return agency_named(info.context, self.agency_code)
 
     @classmethod
-    def from_domain(cls, s: rules.StaffingSummary) -> UnitStaffing:
+    def from_domain(cls, s: DomainStaffingSummary) -> UnitStaffing:
         return cls(
             quota=s.quota,
             in_post=s.in_post,
@@ -193,7 +196,7 @@ class Staffing:
     @classmethod
     def of(
         cls,
-        summaries: Sequence[rules.StaffingSummary],
+        summaries: Sequence[DomainStaffingSummary],
         province: str | None,
         failed: Mapping[str, AgencyError],
     ) -> Staffing:
@@ -238,7 +241,7 @@ class PersonnelAlert:
         return agency_named(info.context, self.agency_code)
 
     @classmethod
-    def from_domain(cls, a: rules.PersonnelAlert, names: Mapping[str, str]) -> PersonnelAlert:
+    def from_domain(cls, a: DomainPersonnelAlert, names: Mapping[str, str]) -> PersonnelAlert:
         officer = (
             AlertOfficer(code=strawberry.ID(a.officer_code), name=names.get(a.officer_code, ""))
             if a.officer_code

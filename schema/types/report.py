@@ -14,17 +14,24 @@ from decimal import Decimal
 
 import strawberry
 
-from domain import reports as r
+from domain.reports.committee import CommitteeReport as DomainCommitteeReport
+from domain.reports.committee import ReportRow as DomainReportRow
+from domain.reports.committee import RowKind
+from domain.reports.figures import Figures as DomainFigures
+from domain.reports.figures import RequestCounts as DomainRequestCounts
+from domain.reports.figures import Source
+from domain.reports.indicators import Indicators as DomainIndicators
+from domain.reports.period import Period as DomainPeriod
 from schema.enums import PersonnelAlertKind
 from schema.scalars import VND
 from schema.types.coordination import CoordinationRequestKind
 
-RowKindEnum = r.RowKind
+RowKindEnum = RowKind
 strawberry.enum(
-    r.RowKind, name="ReportRowKind", description="AGENCY rows in a province's report, PROVINCE rows nationally."
+    RowKind, name="ReportRowKind", description="AGENCY rows in a province's report, PROVINCE rows nationally."
 )
-SourceEnum = r.Source
-strawberry.enum(r.Source, name="ReportSource", description="Where a report's figures come from.")
+SourceEnum = Source
+strawberry.enum(Source, name="ReportSource", description="Where a report's figures come from.")
 
 
 def percent(value: Decimal | None) -> float | None:
@@ -51,7 +58,7 @@ class ReportPeriod:
     label: str = strawberry.field(description='Vietnamese, e.g. "6 tháng năm 2026 (01/10/2025 – 31/03/2026)".')
 
     @classmethod
-    def of(cls, p: r.Period) -> ReportPeriod:
+    def of(cls, p: DomainPeriod) -> ReportPeriod:
         return cls(start=p.start, end=p.end, statistical_year=p.statistical_year, months=p.months, label=p.label_vi)
 
 
@@ -69,7 +76,7 @@ class CaseIndicators:
     completion_rate: float | None = strawberry.field(description="completed ÷ withConditions, per cent, 2 decimals.")
 
     @classmethod
-    def of(cls, i: r.Indicators) -> CaseIndicators:
+    def of(cls, i: DomainIndicators) -> CaseIndicators:
         return cls(
             carried_over=i.carried_over,
             newly_accepted=i.newly_accepted,
@@ -98,7 +105,7 @@ class MoneyIndicators:
     completion_rate: float | None = strawberry.field(description="completed ÷ withConditions, per cent, 2 decimals.")
 
     @classmethod
-    def of(cls, i: r.Indicators) -> MoneyIndicators:
+    def of(cls, i: DomainIndicators) -> MoneyIndicators:
         return cls(
             carried_over=VND(i.carried_over),
             newly_accepted=VND(i.newly_accepted),
@@ -214,7 +221,7 @@ class CommitteeReport:
     missing: list[SourceEnum]
 
 
-def figures(f: r.Figures) -> ReportFigures:
+def figures(f: DomainFigures) -> ReportFigures:
     t = f.transfers
     return ReportFigures(
         transfers=TransferIndicators(
@@ -252,13 +259,13 @@ def figures(f: r.Figures) -> ReportFigures:
     )
 
 
-def _requests(c: r.RequestCounts) -> RequestKindCount:
+def _requests(c: DomainRequestCounts) -> RequestKindCount:
     return RequestKindCount(
         kind=c.kind, opened=c.opened, answered=c.answered, answered_late=c.answered_late, open=c.open, overdue=c.overdue
     )
 
 
-def row(x: r.ReportRow) -> ReportRow:
+def row(x: DomainReportRow) -> ReportRow:
     return ReportRow(
         code=x.code,
         name=x.name,
@@ -281,7 +288,7 @@ def row(x: r.ReportRow) -> ReportRow:
     )
 
 
-def committee_report(report: r.CommitteeReport) -> CommitteeReport:
+def committee_report(report: DomainCommitteeReport) -> CommitteeReport:
     return CommitteeReport(
         province=report.scope,
         name=report.scope_name,
