@@ -17,7 +17,7 @@ import strawberry
 from domain.access import Principal
 from domain.errors import BadInput
 from domain.policy import Denied, Reach, require
-from domain.reports.period import Period, PeriodError
+from domain.reports.period import Period, PeriodError, period_named
 from domain.types import Agency
 from resolvers.context import Context
 from resolvers.reports import ReportSources, build_committee_report
@@ -29,18 +29,14 @@ MAX_CODE = 64
 
 def period_of(given: ReportPeriodInput) -> Period:
     """The period a ``ReportPeriodInput`` names; BAD_USER_INPUT unless exactly one form is complete and valid."""
-    cumulative = given.statistical_year is not None or given.months is not None
-    explicit = given.from_ is not None or given.to is not None
-    if cumulative == explicit:
-        raise BadInput("give either statisticalYear and months, or from and to")
     try:
-        if cumulative:
-            if given.statistical_year is None or given.months is None:
-                raise BadInput("a cumulative period needs both statisticalYear and months")
-            return Period.cumulative(given.statistical_year, given.months)
-        if given.from_ is None or given.to is None:
-            raise BadInput("an explicit period needs both from and to")
-        return Period.between(given.from_, given.to)
+        return period_named(
+            given.statistical_year,
+            given.months,
+            given.from_,
+            given.to,
+            names=("statisticalYear", "months", "from", "to"),
+        )
     except PeriodError as exc:
         raise BadInput(str(exc)) from exc
 

@@ -89,6 +89,28 @@ class Period:
         return f"{self.months} tháng năm {self.statistical_year} ({span})"
 
 
+def period_named(
+    year: int | None, months: int | None, start: date | None, end: date | None, *, names: tuple[str, str, str, str]
+) -> Period:
+    """The period given cumulatively (``year`` and ``months``) or explicitly (``start`` and ``end``).
+
+    ``PeriodError`` unless exactly one form is complete and valid; its message calls the four values
+    by ``names``, as the caller's user knows them (``("--year", "--months", "--from", "--to")``).
+    """
+    year_name, months_name, start_name, end_name = names
+    cumulative = year is not None or months is not None
+    explicit = start is not None or end is not None
+    if cumulative == explicit:
+        raise PeriodError(f"give either {year_name} and {months_name}, or {start_name} and {end_name}")
+    if cumulative:
+        if year is None or months is None:
+            raise PeriodError(f"a cumulative period needs both {year_name} and {months_name}")
+        return Period.cumulative(year, months)
+    if start is None or end is None:
+        raise PeriodError(f"an explicit period needs both {start_name} and {end_name}")
+    return Period.between(start, end)
+
+
 def day_range(start: date, end: date) -> Iterable[date]:
     """Every day from ``start`` to ``end`` (both included)."""
     for n in range((end - start).days + 1):

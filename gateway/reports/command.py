@@ -24,7 +24,7 @@ from pathlib import Path
 
 from domain.errors import HubError
 from domain.reports.committee import CommitteeReport
-from domain.reports.period import Period, PeriodError
+from domain.reports.period import Period, PeriodError, period_named
 from gateway.reports.columns import missing_sources, table_rows
 from gateway.reports.progress import ProgressBar
 from gateway.reports.render import Format, render
@@ -60,17 +60,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 def period_from(args: argparse.Namespace) -> Period:
     """The period the arguments name: --year and --months, or --from and --to (PeriodError otherwise)."""
-    cumulative = args.year is not None or args.months is not None
-    explicit = args.start is not None or args.end is not None
-    if cumulative == explicit:
-        raise PeriodError("give either --year and --months, or --from and --to")
-    if cumulative:
-        if args.year is None or args.months is None:
-            raise PeriodError("a cumulative period needs both --year and --months")
-        return Period.cumulative(args.year, args.months)
-    if args.start is None or args.end is None:
-        raise PeriodError("an explicit period needs both --from and --to")
-    return Period.between(args.start, args.end)
+    return period_named(args.year, args.months, args.start, args.end, names=("--year", "--months", "--from", "--to"))
 
 
 def format_from(args: argparse.Namespace) -> Format:

@@ -24,8 +24,30 @@ from domain.reports.figures import (
     sum_figures,
 )
 from domain.reports.indicators import EnforcementFigures, Indicators, completion_rate
-from domain.reports.period import Period, PeriodError
+from domain.reports.period import Period, PeriodError, period_named
 from domain.reports.targets import ReportTargets, Target, TargetError, load_report_targets_from_text, target_year
+
+
+class TestPeriodNamed:
+    NAMES = ("--year", "--months", "--from", "--to")
+
+    def test_either_form_names_a_period(self) -> None:
+        assert period_named(2026, 6, None, None, names=self.NAMES) == Period.cumulative(2026, 6)
+        between = period_named(None, None, date(2026, 1, 1), date(2026, 1, 31), names=self.NAMES)
+        assert between == Period.between(date(2026, 1, 1), date(2026, 1, 31))
+
+    @pytest.mark.parametrize(
+        ("year", "months", "start", "end", "message"),
+        [
+            (None, None, None, None, "give either --year and --months, or --from and --to"),
+            (2026, 6, date(2026, 1, 1), None, "give either --year and --months, or --from and --to"),
+            (2026, None, None, None, "a cumulative period needs both --year and --months"),
+            (None, None, None, date(2026, 1, 31), "an explicit period needs both --from and --to"),
+        ],
+    )
+    def test_anything_else_is_refused_in_the_callers_words(self, year, months, start, end, message) -> None:
+        with pytest.raises(PeriodError, match=f"^{message}$"):
+            period_named(year, months, start, end, names=self.NAMES)
 
 
 class TestPeriod:
