@@ -28,8 +28,6 @@ longer waiting) requests drop out of the next page, so memory stays flat.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
@@ -40,6 +38,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from domain.clock import Clock
 from domain.deadlines import VIETNAM_TZ, local_day
 from domain.workdays import WorkingCalendar
+from gateway.sweeps import PeriodicSweep
 from ledger.coordination import CoordinationLedger, CoordinationRequest
 from ledger.db import write_transaction
 from resolvers.signals import EventSignal
@@ -98,7 +97,7 @@ class SweepResult:
         return bool(self.overdue or self.reminded)
 
 
-class CoordinationMonitor:
+class CoordinationMonitor(PeriodicSweep[SweepResult]):
     """Raises the REMINDER and OVERDUE events of coordination requests; run one per replica, or several."""
 
     def __init__(
@@ -112,13 +111,11 @@ class CoordinationMonitor:
     ) -> None:
         if reminder_working_days < 1:
             raise ValueError(f"reminder_working_days must be at least 1, not {reminder_working_days}")
+        super().__init__(every_s, clock, log)
         self.sessions = sessions
-        self.clock = clock or Clock()
         self.calendar = calendar
         self.signal = signal
-        self.every_s = every_s
         self.reminder_working_days = reminder_working_days
-        self._stop = asyncio.Event()
 
     async def sweep(self, now: datetime | None = None) -> SweepResult:
         """Raise every OVERDUE, then every REMINDER, not raised yet; what this call raised."""
@@ -188,16 +185,5 @@ class CoordinationMonitor:
             return request.due_at < now
         return request.overdue_raised_at is None and request.due_at >= now and self._remind_now(request, now)
 
-    async def run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                result = await self.sweep()
-                if result:
-                    log.info("coordination requests: %d overdue, %d reminded", result.overdue, result.reminded)
-            except Exception:  # the monitor must outlive a bad sweep (database restart, …); the next one retries
-                log.exception("coordination sweep failed")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stop.wait(), self.every_s)
-
-    def stop(self) -> None:
-        self._stop.set()
+    def describe(self, result: SweepResult) -> str | None:
+        return f"coordination requests: {result.overdue} overdue, {result.reminded} reminded" if result else None

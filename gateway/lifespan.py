@@ -36,7 +36,7 @@ from gateway.graphql_view import HubGraphQL
 from gateway.identity import TokenVerifier, ensure_keypair, load_private_key
 from gateway.jwks import keeping_fresh
 from gateway.listen import listener_for, listening
-from gateway.overdue import OverdueMonitor, monitoring
+from gateway.overdue import OverdueMonitor
 from gateway.policies import (
     load_deadline_policy,
     load_distribution_rules,
@@ -45,6 +45,7 @@ from gateway.policies import (
 )
 from gateway.settings import AgencyEndpoint, Settings, SettingsError
 from gateway.state import HubState
+from gateway.sweeps import monitoring
 from ledger.agencies import AgencyRepository
 from ledger.audit_writer import AuditWriter
 from ledger.db import create_engine, session_factory

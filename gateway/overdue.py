@@ -7,18 +7,15 @@ its memory stays flat however many there are.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
-from collections.abc import AsyncIterator
 from datetime import datetime
-from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain.clock import Clock
 from domain.deadlines import DeadlineState, local_day
 from domain.transfer_deadlines import DeadlinePolicy, TransferFacts
+from gateway.sweeps import PeriodicSweep
 from ledger.alerts import open_transfers, raise_once
 from ledger.db import write_transaction
 from resolvers.signals import EventSignal
@@ -27,7 +24,7 @@ log = logging.getLogger("lienthong.overdue")
 PAGE = 200
 
 
-class OverdueMonitor:
+class OverdueMonitor(PeriodicSweep[int]):
     def __init__(
         self,
         sessions: async_sessionmaker[AsyncSession],
@@ -36,12 +33,10 @@ class OverdueMonitor:
         every_s: float = 60.0,
         clock: Clock | None = None,
     ) -> None:
+        super().__init__(every_s, clock, log)
         self.sessions = sessions
-        self.clock = clock or Clock()
         self.policy = policy
         self.signal = signal
-        self.every_s = every_s
-        self._stop = asyncio.Event()
 
     async def sweep(self, now: datetime | None = None) -> int:
         """Raise every overdue deadline not raised yet; returns how many this call raised."""
@@ -74,38 +69,5 @@ class OverdueMonitor:
             await self.signal.notify()
         return raised
 
-    async def run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                count = await self.sweep()
-                if count:
-                    log.info("raised %d overdue alert(s)", count)
-            except Exception:  # the monitor must outlive a bad sweep (database restart, …); the next one retries
-                log.exception("overdue sweep failed")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stop.wait(), self.every_s)
-
-    def stop(self) -> None:
-        self._stop.set()
-
-
-class Monitor(Protocol):
-    """A periodic task: ``run`` until ``stop`` (OverdueMonitor, gateway.coordination_monitor.CoordinationMonitor)."""
-
-    async def run(self) -> None: ...
-
-    def stop(self) -> None: ...
-
-
-@contextlib.asynccontextmanager
-async def monitoring(monitor: Monitor | None) -> AsyncIterator[None]:
-    """Run the monitor in the background for the duration of the block."""
-    if monitor is None:
-        yield
-        return
-    task = asyncio.create_task(monitor.run(), name=type(monitor).__name__)
-    try:
-        yield
-    finally:
-        monitor.stop()
-        await task
+    def describe(self, result: int) -> str | None:
+        return f"raised {result} overdue alert(s)" if result else None
