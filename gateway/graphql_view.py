@@ -35,7 +35,7 @@ class HubGraphQL(GraphQL[Context, None]):
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         state = request.scope.get("state", {})
-        return Context.build(
+        return Context(
             principal=state.get("principal", NOBODY),
             sessions=self.hub.sessions,
             adapters=self.hub.adapters,

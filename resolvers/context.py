@@ -32,10 +32,12 @@ from schema.types.judgment import Judgment
 
 @dataclass(slots=True)
 class Context:
+    """Made fresh for every request (or WebSocket connection), with fresh loaders: a loader's cache must never
+    outlive its request."""
+
     principal: Principal
     sessions: async_sessionmaker[AsyncSession]
     adapters: Adapters
-    loaders: Loaders
     signal: EventSignal
     receipts: ReceiptSigner
     deadlines: DeadlinePolicy
@@ -54,6 +56,10 @@ class Context:
     request: Any = None  # starlette Request or WebSocket (Strawberry's view reads it)
     response: Any = None
     connection_params: dict[str, Any] | None = None  # graphql-transport-ws connection_init payload
+    loaders: Loaders = field(init=False)  # this request's DataLoaders, over its sessions and adapters
+
+    def __post_init__(self) -> None:
+        self.loaders = Loaders.build(self.sessions, self.adapters)
 
     def audit_entry(self, operation: str, objects: Sequence[str], at: datetime | None = None) -> AuditEntry:
         """An audit-trail entry for what this request's principal did or read (``at``: now by default)."""
@@ -83,47 +89,3 @@ class Context:
             await self.audit_writer.append(entries)
         else:
             await append(self.sessions, entries)
-
-    @classmethod
-    def build(
-        cls,
-        *,
-        principal: Principal,
-        sessions: async_sessionmaker[AsyncSession],
-        adapters: Adapters,
-        signal: EventSignal,
-        receipts: ReceiptSigner,
-        deadlines: DeadlinePolicy,
-        agencies: Mapping[str, Agency],
-        policy: AccessPolicy,
-        personnel_rules: PersonnelRules,
-        request_id: str,
-        clock: Clock,
-        distribution: tuple[DistributionRule, ...] = (),
-        report_targets: ReportTargets = EMPTY_TARGETS,
-        feeds: EventFeeds | None = None,
-        audit_writer: AuditWriter | None = None,
-        request: Any = None,
-        response: Any = None,
-    ) -> Context:
-        """A fresh context, with fresh loaders: a loader's cache must never outlive its request."""
-        return cls(
-            principal=principal,
-            sessions=sessions,
-            adapters=adapters,
-            loaders=Loaders.build(sessions, adapters),
-            signal=signal,
-            receipts=receipts,
-            deadlines=deadlines,
-            agencies=agencies,
-            policy=policy,
-            request_id=request_id,
-            clock=clock,
-            distribution=distribution,
-            personnel_rules=personnel_rules,
-            report_targets=report_targets,
-            feeds=feeds,
-            audit_writer=audit_writer,
-            request=request,
-            response=response,
-        )

@@ -74,7 +74,7 @@ def organisation() -> dict[str, Any]:
 
 
 async def _run(organisation: dict[str, Any], query: str) -> Any:
-    context = Context.build(
+    context = Context(
         principal=Principal("committee.ha-noi", frozenset({Role.COMMITTEE, Role.MINISTRY})),
         sessions=None,  # type: ignore[arg-type]  # nothing here reads the ledger
         adapters=Adapters(),  # type: ignore[arg-type]
