@@ -31,7 +31,7 @@ class QueryLimits:
     max_tokens: int = 5000
     max_aliases: int = 50
     max_directives: int = 50
-    max_cost: int = 100_000  # static estimate (schema/limits.py); bench's 100-judgment 360° page costs ~52,000
+    max_cost: int = 100_000  # static estimate (schema/limits/cost.py); bench's 100-judgment 360° page costs ~52,000
     default_page_size: int = 20  # items assumed for a list field without first/last/limit
     max_batch_operations: int = 10  # operations in one JSON-array POST; 0 refuses arrays
 

@@ -11,7 +11,7 @@ bounded, least recently used out first.
   names of the rules that ran: the rules differ by principal (introspection is
   refused to all but operators), their limits are fixed for the schema. Variables
   play no part in validation; the cost check that reads them
-  (``schema.limits.MaxCost``) runs before this extension on every request.
+  (``schema.limits.cost.MaxCost``) runs before this extension on every request.
 """
 
 from __future__ import annotations

@@ -1,46 +1,15 @@
-"""Bounds on what one GraphQL document may ask, checked before anything runs.
-
-Hostile or careless documents are refused at parse or validation time, so a
-refusal costs no database or agency call. Every refusal carries
-``extensions.code``:
-
-- ``QUERY_TOO_COMPLEX`` — over a bound: tokens (parser), aliases, depth,
-  directives, the estimated cost (with ``cost`` and ``maxCost``), or the
-  fields once fragments are expanded (no more than the token bound: fragments
-  spread twice in a chain would otherwise make validation exponential);
-- ``GRAPHQL_PARSE_FAILED`` / ``GRAPHQL_VALIDATION_FAILED`` — any other
-  parse or validation error;
-- ``FORBIDDEN`` — introspection by anyone but an operator, in production.
-
-The cost is a static estimate: every field costs 1, and the fields under a
-list are counted once per item expected — the ``first``/``last``/``limit``
-argument of the list field or of the connection holding it, or a default
-page size. Introspection fields (``__schema``, ``__type``…) cost nothing:
-their size is bounded by the schema. For example, with a page size of 20::
-
-    { judgments(first: 50) { totalCount edges { node { id parties { name } } } } }
-
-costs ``1 + 1 + (1 + 50 × (1 + 1 + (1 + 20 × 1))) = 1153``.
-
-Extensions are returned as factories, never shared instances: an instance
-would carry state between concurrent operations.
-"""
+"""The estimated cost of an operation, bounded before it runs (how it is estimated: ``schema.limits``)."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterator, Mapping
-from functools import partial
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from graphql import (
-    ASTValidationRule,
-    DirectiveNode,
     DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
-    GraphQLError,
     GraphQLInterfaceType,
     GraphQLList,
     GraphQLNamedType,
@@ -50,106 +19,19 @@ from graphql import (
     IntValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
-    ValidationContext,
-    ValidationRule,
     VariableNode,
     get_named_type,
     get_nullable_type,
     is_introspection_type,
 )
 from strawberry.extensions import (
-    AddValidationRules,
-    MaxTokensLimiter,
     SchemaExtension,
 )
-from strawberry.extensions.max_aliases import create_validator as max_aliases_rule
-from strawberry.extensions.query_depth_limiter import create_validator as depth_limit_rule
 
-from domain.access import Role
-from schema.document_cache import DocumentCache, DocumentMemo
+from schema.limits.refusals import too_complex
 
-TOO_COMPLEX = "QUERY_TOO_COMPLEX"
 PAGE_ARGUMENTS = ("first", "last", "limit")
-# Strawberry's own limiters report without a code; their messages are recognised here (tests pin them).
-_BUILT_IN_LIMIT = re.compile(r"tokens\. Parsing aborted|aliases found\. Allowed|exceeds maximum operation depth")
-_SUGGESTION = re.compile(r"\s*Did you mean\b.*$", re.DOTALL)
 _WALK_LIMIT = 64  # the cost walk stops descending here; the depth limiter refuses such documents anyway
-
-
-def limit_extensions(
-    *,
-    max_depth: int,
-    max_tokens: int,
-    max_aliases: int,
-    max_directives: int,
-    max_cost: int,
-    default_page_size: int,
-    schema_open_to_all: bool,
-) -> list[Callable[[], SchemaExtension]]:
-    """The document bounds and the schema-disclosure policy, as per-operation factories.
-
-    The last one remembers parsed documents and passed validations (``schema/document_cache.py``):
-    one memory for every operation these factories serve, none shared with another schema.
-    """
-    memo = DocumentMemo()
-    # The validation rules are classes made from their limits: made once here, not by every
-    # operation's extension (three classes a request, for documents the memo spares validating).
-    rules = [
-        max_aliases_rule(max_aliases),
-        depth_limit_rule(max_depth, should_ignore=None),
-        _directive_counter(max_directives),
-    ]
-    return [
-        RefusalCodes,
-        partial(MaxTokensLimiter, max_token_count=max_tokens),
-        partial(AddValidationRules, rules),  # as Strawberry's MaxAliasesLimiter and QueryDepthLimiter
-        partial(MaxCost, max_cost=max_cost, max_fields=max_tokens, default_page_size=default_page_size),
-        partial(SchemaDisclosure, open_to_all=schema_open_to_all),
-        partial(DocumentCache, memo),
-    ]
-
-
-def too_complex(message: str, **extensions: Any) -> GraphQLError:
-    return GraphQLError(message, extensions={"code": TOO_COMPLEX, **extensions})
-
-
-class RefusalCodes(SchemaExtension):
-    """Gives every parse and validation error a code, so clients can tell a refusal from a mistake."""
-
-    def on_parse(self) -> Iterator[None]:
-        yield
-        self._tag("GRAPHQL_PARSE_FAILED")
-
-    def on_validate(self) -> Iterator[None]:
-        yield
-        self._tag("GRAPHQL_VALIDATION_FAILED")
-
-    def _tag(self, default: str) -> None:
-        for error in self.execution_context.pre_execution_errors or ():
-            if (error.extensions or {}).get("code"):
-                continue
-            code = TOO_COMPLEX if _BUILT_IN_LIMIT.search(error.message) else default
-            error.extensions = {**(error.extensions or {}), "code": code}
-
-
-def _directive_counter(limit: int) -> type[ASTValidationRule]:
-    """A rule refusing documents with more than ``limit`` directives (``@skip``, ``@include``…).
-
-    With ``limit`` 50, ``{ me @skip(if: false) @skip(if: false) … }`` with 51 of them is refused:
-    repeated directives multiply validation and execution work.
-    """
-
-    class DirectiveCount(ValidationRule):
-        def __init__(self, context: ValidationContext) -> None:
-            super().__init__(context)
-            self.count = 0
-
-        def enter_directive(self, node: DirectiveNode, *_args: object) -> None:
-            self.count += 1
-            if self.count == limit + 1:
-                self.report_error(too_complex(f"The document has more than {limit} directives.", maxDirectives=limit))
-
-    return DirectiveCount
 
 
 class MaxCost(SchemaExtension):
@@ -317,55 +199,3 @@ class _Walk:
                 return default
             return self.page_size
         return None
-
-
-class SchemaDisclosure(SchemaExtension):
-    """Introspection and "Did you mean …?" suggestions only for operators, unless ``open_to_all`` (demo).
-
-    Suggestions let a client without introspection rebuild the schema field by field, so they are
-    stripped from every error message for the same principals that are refused introspection.
-    """
-
-    def __init__(self, open_to_all: bool) -> None:
-        self.open_to_all = open_to_all
-
-    def on_operation(self) -> Iterator[None]:
-        closed = not self._may_see_schema()
-        if closed:
-            ctx = self.execution_context
-            ctx.validation_rules = (*ctx.validation_rules, OperatorOnlyIntrospection)
-        yield
-        if closed:
-            _strip_suggestions(getattr(self.execution_context.result, "errors", None))
-
-    def on_stream_result(self, result: object) -> Iterator[None]:
-        if not self._may_see_schema():
-            _strip_suggestions(getattr(result, "errors", None))
-        yield
-
-    def _may_see_schema(self) -> bool:
-        if self.open_to_all:
-            return True
-        principal = getattr(self.execution_context.context, "principal", None)
-        return principal is not None and principal.has(Role.OPERATOR)
-
-
-def _strip_suggestions(errors: list[GraphQLError] | None) -> None:
-    for error in errors or ():
-        if "Did you mean" in error.message:
-            error.message = _SUGGESTION.sub("", error.message)
-
-
-class OperatorOnlyIntrospection(ValidationRule):
-    """Refuses fields of the introspection types (``__schema``, ``__type``); ``__typename`` stays allowed."""
-
-    def enter_field(self, node: FieldNode, *_args: object) -> None:
-        named = get_named_type(self.context.get_type())
-        if named is not None and is_introspection_type(named):
-            self.report_error(
-                GraphQLError(
-                    f"Introspection ('{node.name.value}') is only open to the operator role in production.",
-                    node,
-                    extensions={"code": "FORBIDDEN"},
-                )
-            )
