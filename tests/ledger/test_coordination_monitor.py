@@ -20,7 +20,6 @@ from gateway.coordination_monitor import CoordinationMonitor, SweepResult, remin
 from gateway.policies import load_deadline_policy
 from ledger.coordination import CoordinationEvent, CoordinationLedger, CoordinationRequest
 from ledger.db import write_transaction
-from ledger.reference import load_organisation, seed_agencies
 from resolvers.signals import EventSignal
 
 DATA = Path(__file__).resolve().parents[2] / "data"
@@ -85,12 +84,13 @@ async def kinds_of(sessions, request_id: str) -> list[str]:
 
 
 @pytest.fixture
-async def agencies(sessions):
-    await seed_agencies(sessions, load_organisation(DATA))
+def migrated_db_url(organised_db_url: str) -> str:
+    """Every database here starts with the whole reference organisation (tests/fixtures/databases.py)."""
+    return organised_db_url
 
 
 @pytest.fixture
-async def support_before_tet(sessions, agencies) -> CoordinationRequest:
+async def support_before_tet(sessions) -> CoordinationRequest:
     """A forced-enforcement support request to the police, opened Thursday 12 February, the last full week before Tết.
 
     5 working days: Friday 13/2, then Tết and two weekends, then 23, 24, 25, 26/2 → due Thursday 26/2 (24:00).
@@ -168,7 +168,7 @@ class TestReminder:
         assert [sum(r.reminded for r in results), sum(r.overdue for r in results)] == [1, 0]
         assert await kinds_of(sessions, support_before_tet.id) == ["OPENED", "REMINDER"]
 
-    async def test_a_horizon_of_two_working_days_reaches_back_across_tet(self, sessions, agencies):
+    async def test_a_horizon_of_two_working_days_reaches_back_across_tet(self, sessions):
         # A periodic report opened Wednesday 11/2 is acknowledged within 3 working days: 12, 13, then 23/2.
         report = await open_request(
             sessions, RequestKind.PERIODIC_REPORT, at(11, 14), sender=ENFORCEMENT, addressee=OBSERVER
@@ -178,7 +178,7 @@ class TestReminder:
         assert await two_days.sweep(at(12, 17)) == SweepResult()
         assert (await two_days.sweep(at(13, 8))).reminded == 1  # Friday 13/2 and Monday 23/2 are what is left
 
-    async def test_with_one_working_day_the_reminder_waits_for_the_monday_after_tet(self, sessions, agencies):
+    async def test_with_one_working_day_the_reminder_waits_for_the_monday_after_tet(self, sessions):
         report = await open_request(
             sessions, RequestKind.PERIODIC_REPORT, at(11, 14), sender=ENFORCEMENT, addressee=OBSERVER
         )
@@ -186,7 +186,7 @@ class TestReminder:
         assert (await monitor(sessions).sweep(at(23, 7, 30))).reminded == 1
         assert await kinds_of(sessions, report.id) == ["OPENED", "REMINDER"]
 
-    async def test_a_reply_date_set_on_a_sunday_is_reminded_on_the_friday_before(self, sessions, agencies):
+    async def test_a_reply_date_set_on_a_sunday_is_reminded_on_the_friday_before(self, sessions):
         request = await open_request(
             sessions,
             RequestKind.PROCURACY_REQUEST,

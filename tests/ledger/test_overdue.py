@@ -14,7 +14,7 @@ from gateway.policies import load_deadline_policy
 from ledger.db import write_transaction
 from ledger.events import events_after
 from ledger.keys import CourtKeys
-from ledger.reference import load_organisation, seed_agencies
+from ledger.reference import load_organisation
 from ledger.transfers import TransferLedger, new_transfer_id
 from resolvers.signals import EventSignal
 from tests.support.court_client import sample_submission
@@ -25,10 +25,15 @@ COURT = "court.ha-noi.kv01"
 
 
 @pytest.fixture
+def migrated_db_url(organised_db_url: str) -> str:
+    """Every database here starts with the whole reference organisation (tests/fixtures/databases.py)."""
+    return organised_db_url
+
+
+@pytest.fixture
 async def transfer_before_tet(sessions):
     """A transfer received on Thursday 12 February 2026, the last working day before Tết."""
-    organisation = load_organisation(DATA)
-    await seed_agencies(sessions, organisation)
+    organisation = load_organisation(DATA)  # in the database from the start (migrated_db_url)
     received = datetime(2026, 2, 12, 10, 0, tzinfo=ICT)
     submission = sample_submission(COURT, serial=7, effective_on=received.date() - timedelta(days=10))
     async with write_transaction(sessions) as session:

@@ -7,15 +7,20 @@ import pytest
 
 from domain.registers import statistical_year
 from ledger.db import write_transaction
-from ledger.reference import load_organisation, seed_agencies
 from ledger.sequences import next_register_number, next_value
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 
 
 @pytest.fixture
-async def seeded(sessions):
-    await seed_agencies(sessions, load_organisation(DATA))
+def migrated_db_url(organised_db_url: str) -> str:
+    """Every database here starts with the whole reference organisation (tests/fixtures/databases.py)."""
+    return organised_db_url
+
+
+@pytest.fixture
+def seeded(sessions):
+    """Sessions on a database holding the reference organisation (see migrated_db_url above)."""
     return sessions
 
 

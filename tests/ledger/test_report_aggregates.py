@@ -39,7 +39,7 @@ from gateway.policies import load_deadline_policy, load_personnel_rules
 from ledger.db import write_transaction
 from ledger.keys import CourtKeys
 from ledger.models import TransferRow
-from ledger.reference import load_organisation, seed_agencies
+from ledger.reference import load_organisation
 from ledger.transfers import TransferLedger, new_transfer_id
 from resolvers.reports import ReportSources, build_committee_report
 from tests.support.court_client import sample_submission
@@ -96,9 +96,14 @@ class Personnel:
 
 
 @pytest.fixture
+def migrated_db_url(organised_db_url: str) -> str:
+    """Every database here starts with the whole reference organisation (tests/fixtures/databases.py)."""
+    return organised_db_url
+
+
+@pytest.fixture
 async def february(sessions):
-    organisation = load_organisation(DATA)
-    await seed_agencies(sessions, organisation)
+    organisation = load_organisation(DATA)  # in the database from the start (migrated_db_url)
     agencies = {a.code: a for a in organisation}
     plan = [
         (date(2026, 1, 20), datetime(2026, 2, 12, 10, 0, tzinfo=ICT), date(2026, 2, 26)),
