@@ -26,17 +26,10 @@ from domain.coordination_deadlines import (
     request_due,
 )
 from domain.deadlines import DEFAULT_RULEBOOK, NEW_LAW_FROM, DeadlineState, DeadlineUnit, RuleBook, load_rules_from_text
-from domain.workdays import WorkingCalendar, load_calendar_adjustments_from_text
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 VN = timezone(timedelta(hours=7))
 K = RequestKind
-
-
-@pytest.fixture(scope="module")
-def calendar():
-    text = (DATA / "compensatory_days.toml").read_text(encoding="utf-8")
-    return WorkingCalendar.from_adjustments(load_calendar_adjustments_from_text(text))
 
 
 @pytest.fixture(scope="module")

@@ -15,16 +15,9 @@ from domain.deadlines import (
     assess,
     load_rules_from_text,
 )
-from domain.workdays import WorkingCalendar, load_calendar_adjustments_from_text
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 VN = timezone(timedelta(hours=7))
-
-
-@pytest.fixture(scope="module")
-def calendar():
-    text = (DATA / "compensatory_days.toml").read_text(encoding="utf-8")
-    return WorkingCalendar.from_adjustments(load_calendar_adjustments_from_text(text))
 
 
 # ---- the table ------------------------------------------------------------------

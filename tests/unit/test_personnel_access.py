@@ -3,30 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
-
-import pytest
 
 from domain import policy
 from domain.access import Principal, Role
-from domain.organisation import build_organisation, parse_provinces
 from domain.policy import (
-    AccessPolicy,
     Reach,
     mask_officer_birth_date,
     mask_officer_citizen_id,
     mask_officer_discipline,
 )
-
-DATA = Path(__file__).resolve().parents[2] / "data"
-
-
-@pytest.fixture(scope="module")
-def access() -> AccessPolicy:
-    rows = parse_provinces(
-        (DATA / "provinces.csv").read_text(encoding="utf-8"), (DATA / "area_courts.csv").read_text(encoding="utf-8")
-    )
-    return AccessPolicy({a.code: a for a in build_organisation(rows)})
 
 
 def who(agency: str, *roles: Role) -> Principal:

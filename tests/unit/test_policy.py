@@ -2,26 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from domain import policy
 from domain.access import Principal, Role
-from domain.organisation import build_organisation, parse_provinces
-from domain.policy import AccessPolicy, Denied, Reach, mask_citizen_id
-
-DATA = Path(__file__).resolve().parents[2] / "data"
-
-
-@pytest.fixture(scope="module")
-def access() -> AccessPolicy:
-    rows = parse_provinces(
-        (DATA / "provinces.csv").read_text(encoding="utf-8"), (DATA / "area_courts.csv").read_text(encoding="utf-8")
-    )
-    return AccessPolicy({a.code: a for a in build_organisation(rows)})
+from domain.policy import Denied, Reach, mask_citizen_id
 
 
 def who(agency: str, *roles: Role) -> Principal:

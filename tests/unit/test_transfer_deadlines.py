@@ -1,22 +1,11 @@
 """A transfer's deadlines, and how the court's explanation of an unclear judgment restarts them."""
 
 from datetime import date, datetime, timedelta, timezone
-from pathlib import Path
-
-import pytest
 
 from domain.deadlines import DEFAULT_RULEBOOK, DeadlineState
 from domain.transfer_deadlines import TransferFacts, transfer_deadlines
-from domain.workdays import WorkingCalendar, load_calendar_adjustments_from_text
 
-DATA = Path(__file__).resolve().parents[2] / "data"
 VN = timezone(timedelta(hours=7))
-
-
-@pytest.fixture(scope="module")
-def calendar():
-    text = (DATA / "compensatory_days.toml").read_text(encoding="utf-8")
-    return WorkingCalendar.from_adjustments(load_calendar_adjustments_from_text(text))
 
 
 def facts(**changes):
