@@ -165,7 +165,14 @@ class TokenVerifier:
             )
             for issuer, url in settings.jwks_issuers.items()
         }
-        return cls(settings.token_audience, static_keys=static, jwks=jwks, agencies=agencies, today=clock.today)
+        return cls(
+            settings.token_audience,
+            static_keys=static,
+            jwks=jwks,
+            agencies=agencies,
+            today=clock.today,
+            leeway_s=settings.token_leeway_s,
+        )
 
     @property
     def jwks(self) -> list[JwksKeys]:
@@ -178,6 +185,7 @@ class TokenVerifier:
             unverified = jwt.decode(token, options={"verify_signature": False})
         except jwt.PyJWTError as exc:
             raise AuthError("the token is not a well-formed JWT") from exc
+        _check_numeric_dates(unverified)
         algorithm = header.get("alg")
         if algorithm not in ALGORITHMS:
             raise AuthError(f"the token's algorithm {algorithm!r} is not accepted (only EdDSA and ES256)")
@@ -248,6 +256,24 @@ class TokenVerifier:
                 return code
             code = successor.successor_code
         return None
+
+
+NUMERIC_DATES = ("exp", "nbf", "iat")
+
+
+def _check_numeric_dates(claims: Mapping[str, object]) -> None:
+    """``exp``, ``nbf`` and ``iat`` are NumericDates (RFC 7519 §2): numbers, never strings or booleans.
+
+    A string such as ``"9999999999"`` would otherwise pass PyJWT's own check (it converts with ``int``),
+    and a subscription could not tell when its token expires.
+    """
+    for name in NUMERIC_DATES:
+        if name in claims:
+            value = claims[name]
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise AuthError(
+                    f"the token's {name!r} must be a number of seconds since 1970 (NumericDate), not {value!r}"
+                )
 
 
 def _principal(claims: Mapping[str, object]) -> Principal:

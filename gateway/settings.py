@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from domain.clock import Clock, at
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+MAX_TOKEN_LEEWAY_S = 300  # more skew than five minutes is a broken clock, not skew
 
 
 class SettingsError(ValueError):
@@ -188,6 +189,9 @@ class Settings:
     jwks_refresh_s: float = 300.0  # background refresh of every JWKS
     jwks_min_interval_s: float = 30.0  # at most one fetch per issuer in this time (unknown kids, retries)
     jwks_timeout_s: float = 5.0
+    token_leeway_s: int = (
+        30  # clock skew allowed on a token's exp/nbf/iat (0–300 s); a subscription lives this much longer
+    )
     adapter_timeout_s: float = 2.0
     circuit_failures: int = 5  # consecutive failures of an agency system that open its circuit breaker; 0: no breaker
     circuit_reset_s: float = 10.0  # how long an open breaker fails fast before a call probes the agency again
@@ -292,6 +296,12 @@ class Settings:
         if min(jwks_refresh, jwks_min_interval, jwks_timeout) <= 0:
             raise SettingsError("LIENTHONG_JWKS_REFRESH_S, _MIN_INTERVAL_S and _TIMEOUT_S must be positive")
         try:
+            token_leeway = int(get("TOKEN_LEEWAY_S", "30") or "30")
+        except ValueError as exc:
+            raise SettingsError(f"LIENTHONG_TOKEN_LEEWAY_S must be a whole number of seconds: {exc}") from exc
+        if not 0 <= token_leeway <= MAX_TOKEN_LEEWAY_S:
+            raise SettingsError(f"LIENTHONG_TOKEN_LEEWAY_S must be between 0 and {MAX_TOKEN_LEEWAY_S} seconds")
+        try:
             clock_start = at(raw_start) if (raw_start := get("CLOCK_START")) else None
         except ValueError as exc:
             raise SettingsError(f"LIENTHONG_CLOCK_START: {exc}") from exc
@@ -310,6 +320,7 @@ class Settings:
             jwks_refresh_s=jwks_refresh,
             jwks_min_interval_s=jwks_min_interval,
             jwks_timeout_s=jwks_timeout,
+            token_leeway_s=token_leeway,
             adapter_timeout_s=timeout,
             circuit_failures=circuit_failures,
             circuit_reset_s=circuit_reset,
@@ -360,6 +371,7 @@ class Settings:
         env["LIENTHONG_JWKS_REFRESH_S"] = str(self.jwks_refresh_s)
         env["LIENTHONG_JWKS_MIN_INTERVAL_S"] = str(self.jwks_min_interval_s)
         env["LIENTHONG_JWKS_TIMEOUT_S"] = str(self.jwks_timeout_s)
+        env["LIENTHONG_TOKEN_LEEWAY_S"] = str(self.token_leeway_s)
         for name, ep in (("COURT", self.court), ("ENFORCEMENT", self.enforcement), ("PROCURACY", self.procuracy)):
             if ep is not None:
                 env[f"LIENTHONG_{name}_URL"] = ep.base_url

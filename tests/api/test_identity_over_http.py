@@ -98,6 +98,23 @@ async def test_unsigned_alg_none_token_is_401(hub):
     )
 
 
+@pytest.mark.parametrize(
+    ("claim", "value"),
+    [("exp", "9999999999"), ("exp", True), ("nbf", "0"), ("iat", [1]), ("exp", None)],
+)
+async def test_a_token_whose_dates_are_not_numbers_is_401_naming_the_claim(hub, claim, value):
+    """exp/nbf/iat are NumericDates: a string exp passed PyJWT's check and its subscription never closed."""
+    issuer = TokenIssuer.from_file(
+        hub.settings.issuer_private_key, hub.settings.token_issuer, hub.settings.token_audience
+    )
+    claims = jwt.decode(hub.token("ministry.justice", [Role.MINISTRY]), options={"verify_signature": False})
+    token = jwt.encode({**claims, claim: value}, issuer.private_key, algorithm="EdDSA")
+    assert await _status_and_message(hub, token) == (
+        401,
+        f"the token's {claim!r} must be a number of seconds since 1970 (NumericDate), not {value!r}",
+    )
+
+
 async def test_token_whose_alg_does_not_match_the_issuers_key_is_401(hub):
     es256 = KeySigner.new("ES256", hub.settings.token_issuer)
     status, message = await _status_and_message(hub, es256.token("ministry.justice", [Role.MINISTRY]))

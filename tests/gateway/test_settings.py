@@ -1,9 +1,11 @@
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import aiohttp
 import pytest
 
 from domain.clock import Clock
+from gateway.identity import TokenVerifier, ensure_keypair
 from gateway.settings import Settings, SettingsError
 
 
@@ -82,3 +84,21 @@ def test_the_demo_can_start_the_hub_clock_on_a_given_day():
 def test_a_clock_start_that_is_not_a_date_fails_naming_the_variable():
     with pytest.raises(SettingsError, match=r"LIENTHONG_CLOCK_START.*2027-02-05 16:59"):
         Settings.from_env({"LIENTHONG_CLOCK_START": "Friday before Tết"})
+
+
+def test_the_clock_skew_allowed_on_tokens_is_a_bounded_setting():
+    assert Settings.from_env({}).token_leeway_s == 30
+    s = Settings.from_env({"LIENTHONG_TOKEN_LEEWAY_S": "5"})
+    assert s.token_leeway_s == 5
+    assert Settings.from_env(s.to_env()) == s
+    for bad in ("-1", "301", "half a minute"):
+        with pytest.raises(SettingsError, match="LIENTHONG_TOKEN_LEEWAY_S"):
+            Settings.from_env({"LIENTHONG_TOKEN_LEEWAY_S": bad})
+
+
+async def test_the_token_verifier_allows_the_configured_skew(tmp_path: Path):
+    settings = Settings(keys_dir=tmp_path, token_leeway_s=7)
+    ensure_keypair(settings.issuer_private_key, settings.issuer_public_key)
+    async with aiohttp.ClientSession() as http:
+        verifier = TokenVerifier.from_settings(settings, http, {}, Clock())
+    assert verifier.leeway_s == 7
