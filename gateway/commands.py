@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import socket
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -157,6 +158,17 @@ EXAMPLE_QUERIES = (
 )
 
 
+def port_is_free(host: str, port: int) -> bool:
+    """Whether a server could listen on ``host:port`` now (checked before minutes of seeding, not after)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does: TIME_WAIT is no obstacle
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
 async def demo(*, port: int, judgments: int, world_seed: int, var: Path, feed_every_s: float = 5.0) -> int:
     """Reference agencies as local processes, the hub in this process, all on 127.0.0.1."""
     import uvicorn
@@ -170,6 +182,14 @@ async def demo(*, port: int, judgments: int, world_seed: int, var: Path, feed_ev
     from ledger.migrate import upgrade
 
     configure_logging("warning")
+    if not port_is_free("127.0.0.1", port):
+        print(
+            f"Port {port} on 127.0.0.1 is already in use (another demo or hub still running?).\n"
+            f"Stop it, or start the demo on another port: lienthong demo --port {port + 1}",
+            file=sys.stderr,
+            flush=True,
+        )
+        return 2
     print(f"Starting the reference agency services ({judgments:,} judgments, seed {world_seed}) …", flush=True)
     async with Topology(
         judgments=judgments, seed=world_seed, log_dir=var / "log", personnel_db=var / "personnel.db"

@@ -6,6 +6,7 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -76,3 +77,23 @@ def test_demo_serves_healthz_and_answers_a_query_with_a_printed_token(tmp_path):
             process.kill()
             process.wait()
     assert process.returncode in {0, 130}, out.read_text()  # 130: stopped by Ctrl-C, as documented
+
+
+def test_demo_on_a_busy_port_says_so_at_once_without_a_traceback(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "gateway.cli", "demo", "--port", str(port), "--var-dir", str(tmp_path / "var")],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+    assert result.returncode == 2
+    assert f"Port {port} on 127.0.0.1 is already in use" in result.stderr
+    assert f"lienthong demo --port {port + 1}" in result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert "Starting the reference agency services" not in result.stdout  # nothing was started or seeded
+    assert not (tmp_path / "var" / "lienthong.db").exists()
