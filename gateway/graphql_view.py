@@ -6,13 +6,14 @@ import asyncio
 from typing import Any, Final
 
 import orjson
-from cross_web import HTTPException
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
+from graphql import GraphQLError, OperationDefinitionNode, OperationType, parse
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket, WebSocketState
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
-from strawberry.http import GraphQLHTTPResponse
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UnsetType
 
@@ -22,6 +23,10 @@ from gateway.identity import AuthError, bearer_token
 from gateway.state import HubState
 from resolvers.context import Context
 
+SUBSCRIPTION_OVER_HTTP: Final = (
+    "Subscriptions are served over WebSocket at /graphql (protocol graphql-transport-ws, token in "
+    "connection_init); a plain HTTP request can carry queries and mutations only."
+)
 EXPIRED_CLOSE_CODE: Final = 4403  # graphql-transport-ws "Forbidden", as for a refused connection_init
 NOBODY = Principal(agency_code="", roles=frozenset())
 
@@ -92,6 +97,21 @@ class HubGraphQL(GraphQL[Context, None]):
             answer.pop("data", None)
         return answer
 
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        """Strawberry's, except that a subscription over plain HTTP is a 400 saying where subscriptions are served
+        (executed as a query it failed with an internal error: a subscription field has no value to return)."""
+        if _is_subscription(request_data.query, request_data.operation_name):
+            raise HTTPException(400, SUBSCRIPTION_OVER_HTTP)
+        return await super().execute_single(request, request_adapter, sub_response, context, root_value, request_data)
+
     def parse_json(self, data: str | bytes) -> Any:
         """Strawberry's, plus: a body that is not UTF-8 is a 400 (not a crash), and a batch over the
         limit is refused naming the limit (``LIENTHONG_MAX_BATCH_OPERATIONS``)."""
@@ -122,3 +142,18 @@ class HubGraphQL(GraphQL[Context, None]):
         if sub_response.status_code:
             response.status_code = sub_response.status_code
         return response
+
+
+def _is_subscription(query: str | None, operation_name: str | None) -> bool:
+    """Whether the operation to run is a subscription (the document is parsed only if the word is in it)."""
+    if not query or "subscription" not in query:
+        return False
+    try:
+        document = parse(query)
+    except GraphQLError:
+        return False  # the execution reports the syntax error as usual
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    chosen = [
+        o for o in operations if operation_name is None or (o.name is not None and o.name.value == operation_name)
+    ]
+    return len(chosen) == 1 and chosen[0].operation is OperationType.SUBSCRIPTION

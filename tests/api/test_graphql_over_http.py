@@ -47,3 +47,30 @@ async def test_an_execution_error_keeps_data_and_status_200(hub):
     assert status == 200
     assert "data" in body
     assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+SUBSCRIPTION = 'subscription Follow { transferEvents(office: "enforcement.ha-noi.kv01") { cursor } }'
+
+
+class TestSubscriptionsOverPlainHttp:
+    """A subscription over HTTP was executed as a query and failed with INTERNAL_SERVER_ERROR."""
+
+    @pytest.mark.parametrize("accept", ["application/json", GRAPHQL_RESPONSE, "text/event-stream", "multipart/mixed"])
+    @pytest.mark.parametrize("method", ["POST", "GET"])
+    async def test_it_is_a_400_saying_to_use_websocket(self, hub, method, accept):
+        headers = {"Authorization": f"Bearer {hub.token('enforcement.ha-noi.kv01', [Role.ENFORCEMENT_CLERK])}"}
+        headers["Accept"] = accept
+        if method == "POST":
+            response = await hub.http.post("/graphql", json={"query": SUBSCRIPTION}, headers=headers)
+        else:
+            response = await hub.http.get("/graphql", params={"query": SUBSCRIPTION}, headers=headers)
+        assert response.status_code == 400
+        (error,) = response.json()["errors"]
+        assert error["extensions"] == {"code": "BAD_REQUEST"}
+        assert error["message"].startswith("Subscriptions are served over WebSocket at /graphql")
+        assert "graphql-transport-ws" in error["message"]
+
+    async def test_a_query_beside_a_subscription_in_the_document_still_runs(self, hub):
+        document = f"query Me {{ me {{ agencyCode }} }} {SUBSCRIPTION}"
+        status, _, body = await _post(hub, {"query": document, "operationName": "Me"}, "application/json")
+        assert (status, body) == (200, {"data": {"me": {"agencyCode": "ministry.justice"}}})
