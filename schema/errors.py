@@ -59,6 +59,10 @@ def for_client(error: GraphQLError, request_id: str) -> GraphQLError:
             path=error.path,
             extensions={"code": "INTERNAL_SERVER_ERROR", "requestId": request_id},
         )
+    if error.path is None and not (error.extensions or {}).get("code"):
+        # A request error graphql-core reports before any field runs without a code (a variable that is
+        # not of its type: "Variable '$input' has invalid value …"); parse and validation errors have theirs.
+        error.extensions = {**(error.extensions or {}), "code": "BAD_USER_INPUT"}
     return error
 
 

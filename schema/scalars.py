@@ -15,25 +15,30 @@ import strawberry
 from graphql import IntValueNode, StringValueNode, ValueNode
 from strawberry.types.scalar import ScalarDefinition
 
+from domain.errors import BadInput
+
 VND = NewType("VND", int)
 
-_DIGITS = re.compile(r"-?\d{1,21}")
+_DIGITS = re.compile(r"-?[0-9]{1,21}")  # ASCII digits only: "０１２" (full-width) is no amount
+_NOT_VND = 'VND must be a string of digits 0-9, e.g. "1250000"'
 
 
 def _parse_vnd(value: object) -> VND:
+    """A VND amount from a variable; ``BadInput`` (BAD_USER_INPUT) for anything else."""
     if isinstance(value, bool):
-        raise ValueError('VND must be a string of digits, e.g. "1250000"')
+        raise BadInput(_NOT_VND)
     if isinstance(value, int):
         return VND(value)
     if isinstance(value, str) and _DIGITS.fullmatch(value):
         return VND(int(value))
-    raise ValueError('VND must be a string of digits, e.g. "1250000"')
+    raise BadInput(_NOT_VND)
 
 
 def _parse_vnd_literal(node: ValueNode, _variables: object = None) -> VND:
+    """A VND amount written in the document; the same refusal as for a variable (not an internal error)."""
     if isinstance(node, IntValueNode | StringValueNode):
         return _parse_vnd(node.value if isinstance(node, StringValueNode) else int(node.value))
-    raise ValueError('VND must be a string of digits, e.g. "1250000"')
+    raise BadInput(_NOT_VND)
 
 
 def _serialize_vnd(value: object) -> str:

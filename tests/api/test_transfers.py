@@ -171,6 +171,33 @@ class TestBadSubmissions:
         registered = await ministry("query ($id: ID!) { judgment(id: $id) { id } }", {"id": str(s.key)})
         assert registered.data == {"judgment": None}
 
+    @pytest.mark.parametrize("amount", ["abc", "０１２", "+100", "1e6", 1.5, True])
+    async def test_an_amount_that_is_not_ascii_digits_is_bad_user_input_and_writes_nothing(
+        self, hub, signer, court_gql, amount
+    ):
+        s = signer.submission()
+        variables = signer.signed_variables(s)
+        variables["input"]["obligations"][0]["amount"] = amount
+        answer = await court_gql(SUBMIT, variables)
+        assert answer.codes() == {"BAD_USER_INPUT"}, answer.body
+        assert "VND must be a string of digits 0-9" in answer.errors[0]["message"]
+        ministry = hub.client(hub.token("ministry.justice", [Role.MINISTRY]))
+        registered = await ministry("query ($id: ID!) { judgment(id: $id) { id } }", {"id": str(s.key)})
+        assert registered.data == {"judgment": None}
+
+    @pytest.mark.parametrize("literal", ['"abc"', '"０１２"', "1.5", "true"])
+    async def test_an_amount_written_in_the_document_is_refused_the_same_way(self, court_gql, literal):
+        """It was an INTERNAL_SERVER_ERROR: the scalar's ValueError was masked as an internal fault."""
+        document = (
+            'mutation { submitJudgment(input: {court: "court.ha-noi.kv02", number: "1/2026/DS-ST", caseType: DS, '
+            'instance: ST, adjudicatedOn: "2026-01-02", effectiveOn: "2026-01-05", summary: "x", '
+            'document: {name: "a", sha256: "00"}, parties: [], obligations: [{kind: PAYMENT, description: "d", '
+            f'exOfficio: false, amount: {literal}}}], signature: "s"}}) {{ userErrors {{ code }} }} }}'
+        )
+        answer = await court_gql(document)
+        assert "data" not in answer.body  # refused before anything ran
+        assert answer.codes() == {"BAD_USER_INPUT"}, answer.body
+
     async def test_a_token_of_an_unknown_court_is_refused_before_anything_is_read(self, hub):
         stranger = CourtSigner.new("court.nowhere")
         client = hub.client(hub.token("court.nowhere", [Role.COURT_CLERK]))

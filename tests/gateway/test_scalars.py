@@ -1,5 +1,6 @@
 import pytest
 
+from domain.errors import BadInput
 from schema.scalars import _parse_vnd, _serialize_vnd
 
 
@@ -9,7 +10,7 @@ def test_vnd_beyond_32_bits_round_trips_exactly():
     assert _parse_vnd("116531000000000") == national_total
 
 
-@pytest.mark.parametrize("bad", ["1.5", "1e9", "", "abc", True, 1.0])
-def test_vnd_refuses_anything_but_whole_digits(bad):
-    with pytest.raises(ValueError, match="VND"):
+@pytest.mark.parametrize("bad", ["1.5", "1e9", "", "abc", True, 1.0, "０１２", "+100", "1e6", "١٢٣"])
+def test_vnd_refuses_anything_but_whole_ascii_digits_as_bad_user_input(bad):
+    with pytest.raises(BadInput, match="VND must be a string of digits 0-9"):
         _parse_vnd(bad)
