@@ -43,6 +43,7 @@ from schema.limits.cost import MaxCost
 from schema.limits.directives import directive_counter
 from schema.limits.disclosure import SchemaDisclosure
 from schema.limits.refusals import RefusalCodes
+from schema.limits.text import NoNulCharacter
 
 
 def limit_extensions(
@@ -70,6 +71,7 @@ def limit_extensions(
     ]
     return [
         RefusalCodes,
+        NoNulCharacter,
         partial(MaxTokensLimiter, max_token_count=max_tokens),
         partial(AddValidationRules, rules),  # as Strawberry's MaxAliasesLimiter and QueryDepthLimiter
         partial(MaxCost, max_cost=max_cost, max_fields=max_tokens, default_page_size=default_page_size),
