@@ -27,6 +27,10 @@ SUBSCRIPTION_OVER_HTTP: Final = (
     "Subscriptions are served over WebSocket at /graphql (protocol graphql-transport-ws, token in "
     "connection_init); a plain HTTP request can carry queries and mutations only."
 )
+NOT_AN_OPERATION: Final = (
+    'A GraphQL request is a JSON object ({"query": "…", "variables": {…}}), or, for a batch, '
+    "a non-empty array of such objects."
+)
 EXPIRED_CLOSE_CODE: Final = 4403  # graphql-transport-ws "Forbidden", as for a refused connection_init
 NOBODY = Principal(agency_code="", roles=frozenset())
 
@@ -112,18 +116,32 @@ class HubGraphQL(GraphQL[Context, None]):
             raise HTTPException(400, SUBSCRIPTION_OVER_HTTP)
         return await super().execute_single(request, request_adapter, sub_response, context, root_value, request_data)
 
+    async def parse_http_body(self, request: AsyncHTTPRequestAdapter) -> GraphQLRequestData | list[GraphQLRequestData]:
+        """Strawberry's, except that a JSON body which is not an object (``"hello"``, ``12``, ``null``, ``true``)
+        is a 400 naming what is expected; Strawberry read it with ``.get`` and answered 500."""
+        try:
+            return await super().parse_http_body(request)
+        except AttributeError as exc:  # ``data.get`` on a JSON value that is not an object
+            raise HTTPException(400, NOT_AN_OPERATION) from exc
+
     def parse_json(self, data: str | bytes) -> Any:
-        """Strawberry's, plus: a body that is not UTF-8 is a 400 (not a crash), and a batch over the
-        limit is refused naming the limit (``LIENTHONG_MAX_BATCH_OPERATIONS``)."""
+        """Strawberry's, plus: a body that is not UTF-8 or nested beyond reason is a 400 (not a crash), a batch
+        must be a non-empty array of objects, and one over the limit is refused naming the limit
+        (``LIENTHONG_MAX_BATCH_OPERATIONS``)."""
         try:
             parsed = super().parse_json(data)
         except UnicodeDecodeError as exc:
             raise HTTPException(400, "The request body is not UTF-8 JSON.") from exc
-        batching = self.schema.config.batching_config
-        if isinstance(parsed, list) and batching is not None and len(parsed) > batching["max_operations"]:
-            raise HTTPException(
-                400, f"A batch holds at most {batching['max_operations']} operations; this one has {len(parsed)}."
-            )
+        except RecursionError as exc:
+            raise HTTPException(400, "The request body's JSON is nested too deeply.") from exc
+        if isinstance(parsed, list):
+            if not parsed or not all(isinstance(item, dict) for item in parsed):
+                raise HTTPException(400, NOT_AN_OPERATION)
+            batching = self.schema.config.batching_config
+            if batching is not None and len(parsed) > batching["max_operations"]:
+                raise HTTPException(
+                    400, f"A batch holds at most {batching['max_operations']} operations; this one has {len(parsed)}."
+                )
         return parsed
 
     def encode_json(self, data: object) -> str:

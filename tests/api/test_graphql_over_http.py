@@ -74,3 +74,48 @@ class TestSubscriptionsOverPlainHttp:
         document = f"query Me {{ me {{ agencyCode }} }} {SUBSCRIPTION}"
         status, _, body = await _post(hub, {"query": document, "operationName": "Me"}, "application/json")
         assert (status, body) == (200, {"data": {"me": {"agencyCode": "ministry.justice"}}})
+
+
+class TestBodiesThatAreNoOperation:
+    """Each was a 500 with a traceback in the log: Strawberry read the body with ``.get``."""
+
+    @pytest.mark.parametrize(
+        "body",
+        [
+            pytest.param('"hello"', id="string"),
+            pytest.param("12", id="number"),
+            pytest.param("null", id="null"),
+            pytest.param("true", id="boolean"),
+            pytest.param("[1]", id="batch-of-a-number"),
+            pytest.param('[{"query": "{ me { agencyCode } }"}, "x"]', id="batch-with-a-string"),
+            pytest.param("[]", id="empty-batch"),
+        ],
+    )
+    async def test_is_a_400_saying_what_a_request_is(self, hub, body):
+        status, message = await self._post_raw(hub, body.encode())
+        assert status == 400
+        assert message == (
+            'A GraphQL request is a JSON object ({"query": "…", "variables": {…}}), or, for a batch, '
+            "a non-empty array of such objects."
+        )
+
+    async def test_json_nested_100000_levels_is_a_400(self, hub):
+        status, message = await self._post_raw(hub, b"[" * 100_000 + b"]" * 100_000)
+        assert status == 400
+        assert "nested too deeply" in message or "Unable to parse request body as JSON" in message
+
+    async def test_a_batch_of_objects_still_runs(self, hub):
+        status, _ = await self._post_raw(hub, b'[{"query": "{ me { agencyCode } }"}]')
+        assert status == 200
+
+    @staticmethod
+    async def _post_raw(hub, body: bytes) -> tuple[int, str]:
+        token = hub.token("ministry.justice", [Role.MINISTRY])
+        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        response = await hub.http.post("/graphql", content=body, headers=headers)
+        payload = response.json()
+        if response.status_code == 400:
+            (error,) = payload["errors"]
+            assert error["extensions"] == {"code": "BAD_REQUEST"}
+            return response.status_code, error["message"]
+        return response.status_code, ""
