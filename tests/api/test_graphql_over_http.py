@@ -119,3 +119,13 @@ class TestBodiesThatAreNoOperation:
             assert error["extensions"] == {"code": "BAD_REQUEST"}
             return response.status_code, error["message"]
         return response.status_code, ""
+
+
+@pytest.mark.parametrize("value", ["2026-02-30", "tomorrow", 20260101, None])
+async def test_a_variable_that_is_not_of_its_type_is_bad_user_input(hub, value):
+    """graphql-core reports these before any field runs, without a code; clients now get one."""
+    document = "query ($d: Date!) { judgments(first: 1, filter: {effectiveFrom: $d}) { totalCount } }"
+    status, _, body = await _post(hub, {"query": document, "variables": {"d": value}}, "application/json")
+    assert status == 200
+    assert [e["extensions"] for e in body["errors"]] == [{"code": "BAD_USER_INPUT"}]
+    assert body["errors"][0]["message"].startswith("Variable '$d'")
