@@ -136,15 +136,16 @@ async def ping(engine: AsyncEngine) -> None:
         await conn.execute(text("SELECT 1"))
 
 
-UNAVAILABLE_SQLSTATES: Final = ("08", "57P")
-"""SQLSTATE prefixes meaning "the server is not there": connection exceptions, shutdowns, "cannot connect now"."""
+UNAVAILABLE_SQLSTATES: Final = ("08", "57P", "53300")
+"""SQLSTATE prefixes meaning "the server is not serving us now": connection exceptions, shutdowns, "cannot
+connect now", and "too many connections" (53300: the server's or our role's limit is reached)."""
 _UNREACHABLE_ERRNOS: Final = frozenset({errno.EHOSTUNREACH, errno.ENETUNREACH, errno.EHOSTDOWN, errno.ENETDOWN})
 
 
 def is_unavailable(exc: BaseException) -> bool:
     """Whether ``exc`` (or anything in its chain) says the database cannot be reached, not that a statement failed.
 
-    True for refused or reset connections, a server shutting down or starting up, a connection
+    True for refused or reset connections, a server shutting down or starting up or full, a connection
     SQLAlchemy invalidated, and a pool that had no connection to give within its timeout. The
     gateway answers these with ``DATABASE_UNAVAILABLE`` (retry later) instead of an internal error.
     A refused connection counts whoever made it: adapters turn their own into ``AgencyError`` at

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import secrets
 import socket
 from pathlib import Path
 
 import pytest
-from asyncpg.exceptions import AdminShutdownError, CannotConnectNowError, UniqueViolationError
+from asyncpg.exceptions import AdminShutdownError, CannotConnectNowError, TooManyConnectionsError, UniqueViolationError
 from sqlalchemy import event, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -123,3 +124,28 @@ async def test_a_file_database_keeps_its_connections_for_the_next_burst_of_sessi
         assert opened == first_burst
     finally:
         await engine.dispose()
+
+
+@pytest.mark.postgres
+async def test_a_server_with_no_connection_left_for_us_is_unavailable_not_an_internal_fault(postgres_server) -> None:
+    """ "too many clients" (SQLSTATE 53300) is the database not serving now, as a restart is: DATABASE_UNAVAILABLE."""
+    role = f"lt_full_{secrets.token_hex(3)}"
+    admin = create_engine(postgres_server.admin_url.render_as_string(hide_password=False))
+    try:
+        async with admin.connect() as conn:
+            await conn.execute(text(f'CREATE ROLE "{role}" LOGIN CONNECTION LIMIT 0'))
+            await conn.commit()
+        full = create_engine(postgres_server.admin_url.set(username=role).render_as_string(hide_password=False))
+        try:
+            with pytest.raises(Exception, match="too many connections") as refused:
+                async with full.connect() as conn:
+                    await conn.execute(text("SELECT 1"))
+        finally:
+            await full.dispose()
+        assert is_unavailable(refused.value)
+        assert is_unavailable(TooManyConnectionsError("sorry, too many clients already"))
+    finally:
+        async with admin.connect() as conn:
+            await conn.execute(text(f'DROP ROLE IF EXISTS "{role}"'))
+            await conn.commit()
+        await admin.dispose()
