@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from typing import Any
+from typing import Any, Final
 
 from domain.canonical import canonical_json, sha256_hex
 from domain.types import CaseType, Instance, JudgmentKey, Obligation, Party, PartyKind, PartyRole
@@ -114,8 +114,15 @@ class Submission:
         return sha256_hex(self.signed_bytes())
 
 
-def validate(s: Submission, today: date) -> list[UserError]:
-    """Everything wrong with the submission itself (not yet: court, key, signature, routing)."""
+EARLIEST_JUDGMENT: Final = date(1945, 9, 2)
+"""The earliest adjudication date accepted by default (the founding of the state; LIENTHONG_EARLIEST_JUDGMENT_DATE)."""
+
+
+def validate(s: Submission, today: date, earliest: date = EARLIEST_JUDGMENT) -> list[UserError]:
+    """Everything wrong with the submission itself (not yet: court, key, signature, routing).
+
+    ``earliest``: an adjudication date before it is no plausible judgment (a year 0001 is a typing slip).
+    """
     errors: list[UserError] = []
 
     def bad(where: str, code: SubmissionErrorCode, message: str) -> None:
@@ -129,6 +136,12 @@ def validate(s: Submission, today: date) -> list[UserError]:
             bad("number", SubmissionErrorCode.INVALID, "case type and instance must match the judgment number")
         if int(number["year"]) > s.adjudicated_on.year:
             bad("number", SubmissionErrorCode.INVALID, "the number's year is after the adjudication date")
+    if s.adjudicated_on < earliest:
+        bad(
+            "adjudicatedOn",
+            SubmissionErrorCode.INVALID,
+            f"the adjudication date is before {earliest.isoformat()}, the earliest this hub accepts",
+        )
     if s.effective_on > today:
         bad("effectiveOn", SubmissionErrorCode.FUTURE_EFFECTIVE_DATE, "a judgment cannot take effect in the future")
     if s.effective_on < s.adjudicated_on:

@@ -55,6 +55,7 @@ class HubGraphQL(GraphQL[Context, None]):
             policy=self.policy,
             request_id=state.get("request_id", "-"),
             clock=self.hub.clock,
+            earliest_judgment=self.hub.settings.earliest_judgment,
             distribution=self.hub.distribution,
             personnel_rules=self.hub.personnel_rules,
             report_targets=self.hub.report_targets,

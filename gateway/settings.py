@@ -9,12 +9,13 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from domain.clock import Clock, at
+from domain.submission import EARLIEST_JUDGMENT
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 MAX_TOKEN_LEEWAY_S = 300  # more skew than five minutes is a broken clock, not skew
@@ -209,6 +210,8 @@ class Settings:
     # the moment the hub's clock reads when the process starts (LIENTHONG_CLOCK_START, Việt Nam time unless
     # it says otherwise); None: the machine's time. For demos and drills: "put the hub on the Friday before Tết".
     clock_start: datetime | None = None
+    # an adjudication date before this is no plausible judgment (LIENTHONG_EARLIEST_JUDGMENT_DATE, ISO date)
+    earliest_judgment: date = EARLIEST_JUDGMENT
 
     @property
     def demo(self) -> bool:
@@ -305,6 +308,10 @@ class Settings:
             clock_start = at(raw_start) if (raw_start := get("CLOCK_START")) else None
         except ValueError as exc:
             raise SettingsError(f"LIENTHONG_CLOCK_START: {exc}") from exc
+        try:
+            earliest = date.fromisoformat(raw) if (raw := get("EARLIEST_JUDGMENT_DATE")) else EARLIEST_JUDGMENT
+        except ValueError as exc:
+            raise SettingsError(f"LIENTHONG_EARLIEST_JUDGMENT_DATE must be an ISO date (YYYY-MM-DD): {exc}") from exc
         defaults = cls()
         return cls(
             database_url=get("DATABASE_URL", defaults.database_url) or defaults.database_url,
@@ -336,6 +343,7 @@ class Settings:
             gc_threshold=gc_threshold,
             webhooks=WebhookSettings.from_env(env),
             clock_start=clock_start,
+            earliest_judgment=earliest,
         )
 
     def clock(self) -> Clock:
@@ -380,6 +388,7 @@ class Settings:
             env["LIENTHONG_PERSONNEL_DATABASE_URL"] = self.personnel_database_url
         if self.clock_start is not None:
             env["LIENTHONG_CLOCK_START"] = self.clock_start.isoformat()
+        env["LIENTHONG_EARLIEST_JUDGMENT_DATE"] = self.earliest_judgment.isoformat()
         return env
 
 

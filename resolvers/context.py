@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import strawberry
@@ -18,6 +18,7 @@ from domain.personnel.rules import PersonnelRules
 from domain.policy import AccessPolicy
 from domain.receipts import ReceiptSigner
 from domain.reports.targets import EMPTY_TARGETS, ReportTargets
+from domain.submission import EARLIEST_JUDGMENT
 from domain.transfer_deadlines import DeadlinePolicy
 from domain.types import Agency
 from ledger.audit import AuditEntry, append
@@ -47,6 +48,7 @@ class Context:
     request_id: str
     clock: Clock  # the hub's one clock: every "now" and "today" a request needs is read from it
     distribution: tuple[DistributionRule, ...] = ()  # who gets copies of coordination requests
+    earliest_judgment: date = EARLIEST_JUDGMENT  # an adjudication date before it is refused (settings)
     report_targets: ReportTargets = EMPTY_TARGETS  # completion-rate targets (chỉ tiêu), data/report_targets.toml
     feeds: EventFeeds | None = None  # the app's live event feeds (subscriptions); None outside the app
     # the app's group commit for audit entries of reads; None: each request writes its own transaction

@@ -99,7 +99,7 @@ async def submit_judgment(
             f"your token is for {p.agency_code}; a court submits only its own judgments",
         )
     now = ctx.clock.now()
-    errors = validate(submission, local_day(now))
+    errors = validate(submission, local_day(now), ctx.earliest_judgment)
     doc_error = check_document(submission.document_sha256, document_content)
     if doc_error is not None:
         errors.append(doc_error)

@@ -11,7 +11,7 @@ import json
 import subprocess
 import sys
 from dataclasses import replace
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
@@ -197,6 +197,17 @@ class TestBadSubmissions:
         answer = await court_gql(document)
         assert "data" not in answer.body  # refused before anything ran
         assert answer.codes() == {"BAD_USER_INPUT"}, answer.body
+
+    async def test_a_judgment_of_the_year_one_is_refused_and_writes_nothing(self, hub, signer, court_gql):
+        s = signer.submission()
+        serial, _, kind = s.number.split("/")
+        slip = replace(s, number=f"{serial}/0001/{kind}", adjudicated_on=date(1, 1, 5))
+        payload = (await court_gql(SUBMIT, signer.signed_variables(slip))).data["submitJudgment"]
+        assert payload["transfer"] is None
+        assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [("adjudicatedOn", "INVALID")]
+        ministry = hub.client(hub.token("ministry.justice", [Role.MINISTRY]))
+        registered = await ministry("query ($id: ID!) { judgment(id: $id) { id } }", {"id": str(slip.key)})
+        assert registered.data == {"judgment": None}
 
     async def test_a_token_of_an_unknown_court_is_refused_before_anything_is_read(self, hub):
         stranger = CourtSigner.new("court.nowhere")

@@ -102,3 +102,12 @@ async def test_the_token_verifier_allows_the_configured_skew(tmp_path: Path):
     async with aiohttp.ClientSession() as http:
         verifier = TokenVerifier.from_settings(settings, http, {}, Clock())
     assert verifier.leeway_s == 7
+
+
+def test_the_earliest_plausible_judgment_is_a_setting():
+    assert Settings.from_env({}).earliest_judgment == date(1945, 9, 2)
+    s = Settings.from_env({"LIENTHONG_EARLIEST_JUDGMENT_DATE": "1990-01-01"})
+    assert s.earliest_judgment == date(1990, 1, 1)
+    assert Settings.from_env(s.to_env()) == s
+    with pytest.raises(SettingsError, match="LIENTHONG_EARLIEST_JUDGMENT_DATE must be an ISO date"):
+        Settings.from_env({"LIENTHONG_EARLIEST_JUDGMENT_DATE": "01/01/1990"})

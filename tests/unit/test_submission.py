@@ -97,3 +97,13 @@ def test_local_day_is_vietnam_time():
     late_utc = datetime(2026, 9, 30, 18, 30, tzinfo=UTC)  # 01:30 on 1 October in Hà Nội
     assert local_day(late_utc) == date(2026, 10, 1)
     assert local_day(late_utc - timedelta(hours=2)) == date(2026, 9, 30)
+
+
+def test_a_judgment_adjudicated_before_the_earliest_plausible_day_is_refused(good):
+    slip = replace(good, number="125/0001/DS-ST", adjudicated_on=date(1, 1, 5))
+    (error,) = [e for e in validate(slip, TODAY) if e.field == "adjudicatedOn"]
+    assert error.code is SubmissionErrorCode.INVALID
+    assert error.message == "the adjudication date is before 1945-09-02, the earliest this hub accepts"
+    old = replace(good, number="125/1990/DS-ST", adjudicated_on=date(1990, 5, 1))
+    assert validate(old, TODAY, earliest=date(1990, 5, 1)) == []  # on the bound itself: accepted
+    assert [e.field for e in validate(good, TODAY, earliest=date(2026, 11, 1))] == ["adjudicatedOn"]
