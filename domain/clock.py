@@ -72,22 +72,30 @@ class Clock:
 
 
 class ManualClock(Clock):
-    """A clock that stands still until it is set or advanced (tests, drills)."""
+    """A clock a test moves (tests, drills): it stands still where it is set or advanced to.
+
+    Made without a moment, or after :meth:`reset`, it follows the machine's time, so one hub can serve
+    tests that expect time to pass and, for one test, stand on a chosen moment.
+    """
 
     __slots__ = ("_moment",)
 
-    def __init__(self, moment: datetime) -> None:
+    def __init__(self, moment: datetime | None = None) -> None:
         super().__init__()
-        self._moment = _aware(moment)
+        self._moment = None if moment is None else _aware(moment)
 
     def now(self) -> datetime:
-        return self._moment
+        return super().now() if self._moment is None else self._moment
 
     def set(self, moment: datetime) -> None:
         self._moment = _aware(moment)
 
     def advance(self, delta: timedelta) -> None:
-        self._moment += delta
+        self._moment = self.now() + delta
+
+    def reset(self) -> None:
+        """Follow the machine's time again."""
+        self._moment = None
 
 
 def _aware(moment: datetime) -> datetime:

@@ -44,3 +44,12 @@ def test_a_clock_started_on_a_moment_runs_on_from_it_while_its_wall_stays_the_ma
     assert timedelta(0) <= clock.now() - at("2027-02-05 16:59") < timedelta(minutes=1)
     assert abs(clock.wall() - Clock().now()) < timedelta(minutes=1)
     assert Clock.starting_at(None).today() == Clock().today()
+
+
+def test_a_manual_clock_made_without_a_moment_follows_the_machine_until_set_and_after_reset():
+    clock = ManualClock()
+    assert abs(clock.now() - Clock().now()) < timedelta(minutes=1)
+    clock.set(at("2027-02-05 16:59"))
+    assert clock.now() == at("2027-02-05 16:59")
+    clock.reset()
+    assert abs(clock.now() - Clock().now()) < timedelta(minutes=1)
