@@ -3,7 +3,7 @@
 Rates are percentages as Float rounded to 2 decimals (``83.88``), ``null``
 when there is nothing to divide by; money is ``VND`` (exact, a string of
 digits); counts of cases are ``Int`` (a province or the nation stays far
-below 2³¹ cases). The arithmetic is ``domain/reports.py``'s; these types only
+below 2³¹ cases). The arithmetic lives in ``domain/reports/``; these types only
 show it.
 """
 

@@ -2,7 +2,7 @@
 
 The seeded personnel database is the reference: the same roster the topology
 wrote (``agencies/common/staff.py``), read here directly, and the domain rules
-(``domain/personnel.py``) applied to it. Units out of reach read as absent (not
+(``domain/personnel/``) applied to it. Units out of reach read as absent (not
 listed, not counted, ``staffing`` null, no alerts); restricted fields are in
 clear only for a personnel department over the officer's agency.
 """

@@ -1,4 +1,4 @@
-"""Report arithmetic (domain/reports.py) against figures computed by hand, and its invariants."""
+"""Report arithmetic (domain/reports/) against figures computed by hand, and its invariants."""
 
 from __future__ import annotations
 
