@@ -8,7 +8,8 @@ HubError
  └── AgencyError           (an agency system failed us)
       ├── AgencyUnavailable   AGENCY_UNAVAILABLE  (refused, 5xx, circuit open)
       ├── AgencyTimeout       AGENCY_TIMEOUT      (no answer within the adapter timeout)
-      └── AgencyBadData       AGENCY_BAD_DATA     (answered with something we cannot translate)
+      ├── AgencyBadData       AGENCY_BAD_DATA     (answered with something we cannot translate)
+      └── AgencyNoRecord      AGENCY_NO_RECORD    (answered that it holds nothing the hub knows it should)
 
 Only these reach clients with their message; anything else is masked by the
 gateway and logged whole.
@@ -69,3 +70,14 @@ class AgencyTimeout(AgencyError):
 
 class AgencyBadData(AgencyError):
     code = "AGENCY_BAD_DATA"
+
+
+class AgencyNoRecord(AgencyError):
+    """The system answered, and holds no record of something the hub knows exists.
+
+    Not a failure of the call (no circuit breaker counts it): the hub's own records
+    (a judgment in its registry, an enforcement agency's acceptance of a transfer)
+    say the system should hold it, so a null alone would read as "there is nothing".
+    """
+
+    code = "AGENCY_NO_RECORD"

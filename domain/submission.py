@@ -9,14 +9,23 @@ number, different content).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from typing import Any, Final
 
 from domain.canonical import canonical_json, sha256_hex
-from domain.types import CaseType, Instance, JudgmentKey, Obligation, Party, PartyKind, PartyRole
+from domain.types import (
+    CaseType,
+    Instance,
+    JudgmentKey,
+    Obligation,
+    ObligationKind,
+    Party,
+    PartyKind,
+    PartyRole,
+)
 
 MAX_DOCUMENT_BYTES = 2 * 1024 * 1024
 MAX_PARTIES = 100
@@ -106,6 +115,49 @@ class Submission:
                 for o in self.obligations
             ],
         }
+
+    @classmethod
+    def from_signed(cls, content: Mapping[str, Any]) -> Submission:
+        """The submission whose :meth:`signed_content` is ``content`` (read back from the transfer ledger).
+
+        The inverse of :meth:`signed_content`, so the signed bytes of what is read back
+        are the bytes the court signed; a document of another shape raises KeyError,
+        TypeError or ValueError.
+        """
+        document = content["document"]
+        return cls(
+            court_code=content["court"],
+            number=content["number"],
+            case_type=CaseType(content["caseType"]),
+            instance=Instance(content["instance"]),
+            adjudicated_on=date.fromisoformat(content["adjudicatedOn"]),
+            effective_on=date.fromisoformat(content["effectiveOn"]),
+            summary=content["summary"],
+            document_name=document["name"],
+            document_sha256=document["sha256"],
+            parties=tuple(
+                Party(
+                    name=p["name"],
+                    role=PartyRole(p["role"]),
+                    kind=PartyKind(p["kind"]),
+                    address=p["address"],
+                    citizen_id=p["citizenId"],
+                    tax_code=p["taxCode"],
+                )
+                for p in content["parties"]
+            ),
+            obligations=tuple(
+                Obligation(
+                    kind=ObligationKind(o["kind"]),
+                    description=o["description"],
+                    ex_officio=bool(o["exOfficio"]),
+                    amount=o["amount"],
+                    beneficiary=o["beneficiary"],
+                )
+                for o in content["obligations"]
+            ),
+            interim_measure=bool(content["interimMeasure"]),
+        )
 
     def signed_bytes(self) -> bytes:
         return canonical_json(self.signed_content())

@@ -1,6 +1,7 @@
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
+import orjson
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -8,7 +9,7 @@ from domain.canonical import canonical_json
 from domain.deadlines import local_day
 from domain.registers import statistical_year
 from domain.signatures import public_key_b64, public_key_from_b64, sign, verify
-from domain.submission import SubmissionErrorCode, validate
+from domain.submission import Submission, SubmissionErrorCode, validate
 from domain.types import Obligation, ObligationKind, Party, PartyKind, PartyRole
 from tests.support.court_client import sample_submission
 
@@ -107,3 +108,29 @@ def test_a_judgment_adjudicated_before_the_earliest_plausible_day_is_refused(goo
     old = replace(good, number="125/1990/DS-ST", adjudicated_on=date(1990, 5, 1))
     assert validate(old, TODAY, earliest=date(1990, 5, 1)) == []  # on the bound itself: accepted
     assert [e.field for e in validate(good, TODAY, earliest=date(2026, 11, 1))] == ["adjudicatedOn"]
+
+
+def test_a_submission_read_back_from_what_was_signed_is_the_same_and_signs_the_same_bytes(good):
+    """The transfer ledger keeps the signed JSON; reading it back must give exactly what the court signed."""
+    organisation = Party(
+        "Công ty CP Hòa Bình", PartyRole.RELATED, PartyKind.ORGANISATION, "", tax_code="0101234567-001"
+    )
+    varied = replace(
+        good,
+        interim_measure=True,
+        parties=(*good.parties, organisation),
+        obligations=(*good.obligations, Obligation(ObligationKind.RETURN_OF_ASSETS, "Trả lại xe máy", False)),
+    )
+    for original in (good, varied):
+        signed = canonical_json(original.signed_content())
+        back = Submission.from_signed(orjson.loads(signed))
+        assert back == original
+        assert back.signed_bytes() == signed
+
+
+def test_a_document_of_another_shape_is_not_read_as_a_submission(good):
+    content = good.signed_content()
+    with pytest.raises(KeyError):
+        Submission.from_signed({k: v for k, v in content.items() if k != "parties"})
+    with pytest.raises(ValueError, match="'judge'"):
+        Submission.from_signed({**content, "parties": [{**content["parties"][0], "role": "judge"}]})
