@@ -35,9 +35,13 @@ def _parse_vnd(value: object) -> VND:
 
 
 def _parse_vnd_literal(node: ValueNode, _variables: object = None) -> VND:
-    """A VND amount written in the document; the same refusal as for a variable (not an internal error)."""
+    """A VND amount written in the document; the same refusal as for a variable (not an internal error).
+
+    An integer literal is read through the same digits check as a string: ``int()`` of its text would
+    raise ``ValueError`` past 4,300 digits (an internal error), and no amount has more than 21.
+    """
     if isinstance(node, IntValueNode | StringValueNode):
-        return _parse_vnd(node.value if isinstance(node, StringValueNode) else int(node.value))
+        return _parse_vnd(node.value)
     raise BadInput(_NOT_VND)
 
 
