@@ -135,6 +135,8 @@ class HubGraphQL(GraphQL[Context, None]):
             raise HTTPException(400, "The request body is not UTF-8 JSON.") from exc
         except RecursionError as exc:
             raise HTTPException(400, "The request body's JSON is nested too deeply.") from exc
+        except ValueError as exc:  # json.loads refuses an integer of more than 4,300 digits (it was a 500)
+            raise HTTPException(400, "The request body's JSON has a number too long to read.") from exc
         if isinstance(parsed, list):
             if not parsed or not all(isinstance(item, dict) for item in parsed):
                 raise HTTPException(400, NOT_AN_OPERATION)

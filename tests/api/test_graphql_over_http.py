@@ -104,6 +104,14 @@ class TestBodiesThatAreNoOperation:
         assert status == 400
         assert "nested too deeply" in message or "Unable to parse request body as JSON" in message
 
+    @pytest.mark.parametrize("digits", [4_301, 100_000])
+    async def test_a_variable_of_more_than_4300_digits_is_a_400(self, hub, digits):
+        """``json.loads`` refuses such an integer with a ValueError (not a JSONDecodeError): it was a 500."""
+        document = "mutation ($id: ID!) { acknowledgeTransfer(id: $id) { userErrors { code } } }"
+        body = f'{{"query": "{document}", "variables": {{"id": 1{"0" * (digits - 1)}}}}}'
+        status, message = await self._post_raw(hub, body.encode())
+        assert (status, message) == (400, "The request body's JSON has a number too long to read.")
+
     async def test_a_batch_of_objects_still_runs(self, hub):
         status, _ = await self._post_raw(hub, b'[{"query": "{ me { agencyCode } }"}]')
         assert status == 200
