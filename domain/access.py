@@ -24,7 +24,8 @@ class Principal:
 
     agency_code: str
     roles: frozenset[Role]
-    person: str | None = None
+    person: str | None = None  # the person's id in the hub's registry (``person`` claim)
+    client: str | None = None  # a system client's id in the registry, for a token without a person (``client_id``)
     token_id: str | None = None
     issuer: str | None = None
     expires_at: float | None = field(default=None, compare=False)  # the token's ``exp`` (Unix time)

@@ -17,8 +17,8 @@ from starlette.routing import BaseRoute, Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 
 from domain.clock import Clock
+from gateway.authority import Authority
 from gateway.health import healthz, metrics, readyz, receipt_key
-from gateway.identity import TokenVerifier
 from gateway.lifespan import lifespan, startup_config
 from gateway.middleware import Authenticate, GraphQLResponseMediaType, RequestId
 from gateway.protection import (
@@ -99,6 +99,6 @@ def _schema(settings: Settings) -> HubSchema:
     return build_schema(extensions, max_batch_operations=limits.max_batch_operations)
 
 
-def _verifier_of(scope: Scope) -> TokenVerifier:
-    """The running hub's token verifier (Starlette puts the app in every request's scope)."""
-    return hub_of(scope["app"]).verifier
+def _verifier_of(scope: Scope) -> Authority:
+    """The running hub's authority: token, then grants (Starlette puts the app in every request's scope)."""
+    return hub_of(scope["app"]).authority

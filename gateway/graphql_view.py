@@ -19,6 +19,7 @@ from strawberry.types.unset import UnsetType
 
 from domain.access import Principal
 from domain.policy import AccessPolicy
+from gateway.authority import NotGranted
 from gateway.identity import AuthError, bearer_token
 from gateway.state import HubState
 from resolvers.context import Context
@@ -70,11 +71,15 @@ class HubGraphQL(GraphQL[Context, None]):
         params = context.connection_params or {}
         raw = params.get("Authorization") or params.get("authorization")
         try:
-            context.principal = await self.hub.verifier.verify(bearer_token(raw if isinstance(raw, str) else None))
+            context.principal = await self.hub.authority.verify(bearer_token(raw if isinstance(raw, str) else None))
+        except NotGranted as exc:
+            raise ConnectionRejectionError({"message": str(exc), "code": "FORBIDDEN"}) from exc
         except AuthError as exc:
             raise ConnectionRejectionError({"message": str(exc), "code": "UNAUTHENTICATED"}) from exc
-        if context.principal.expires_at is not None and isinstance(context.request, WebSocket):
-            self._close_when_expired(context.request, context.principal.expires_at + self.hub.verifier.leeway_s)
+        if isinstance(context.request, WebSocket):
+            self.hub.grant_watch.watch(context.request, context.principal)  # closed (4403) if a grant is revoked
+            if context.principal.expires_at is not None:
+                self._close_when_expired(context.request, context.principal.expires_at + self.hub.verifier.leeway_s)
         return None
 
     def _close_when_expired(self, websocket: WebSocket, expires_at: float) -> None:

@@ -82,6 +82,7 @@ class TokenIssuer:
         roles: Iterable[Role],
         *,
         person: str | None = None,
+        client: str | None = None,
         ttl_s: int = DEFAULT_TTL_S,
         now: float | None = None,
     ) -> str:
@@ -98,6 +99,8 @@ class TokenIssuer:
         }
         if person:
             claims["person"] = person
+        if client:
+            claims["client_id"] = client
         return jwt.encode(claims, self.private_key, algorithm="EdDSA")
 
 
@@ -288,11 +291,13 @@ def _principal(claims: Mapping[str, object]) -> Principal:
     except ValueError as exc:
         raise AuthError(f"the token carries an unknown role: {exc}") from exc
     person = claims.get("person")
+    client = claims.get("client_id")
     expires = claims.get("exp")
     return Principal(
         agency_code=agency,
         roles=roles,
-        person=person if isinstance(person, str) else None,
+        person=person if isinstance(person, str) and person else None,
+        client=client if isinstance(client, str) and client else None,
         token_id=str(claims.get("jti")) if claims.get("jti") else None,
         issuer=str(claims.get("iss")),
         expires_at=float(expires) if isinstance(expires, int | float) else None,

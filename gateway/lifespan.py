@@ -30,8 +30,10 @@ from domain.personnel.rules import PersonnelRules
 from domain.receipts import ReceiptSigner
 from domain.reports.targets import ReportTargets
 from domain.transfer_deadlines import DeadlinePolicy
+from gateway.authority import Authority
 from gateway.coordination_monitor import CoordinationMonitor
 from gateway.delivery import DeliveryWorker, running
+from gateway.grant_watch import GrantWatch
 from gateway.graphql_view import HubGraphQL
 from gateway.identity import TokenVerifier, ensure_keypair, load_private_key
 from gateway.jwks import keeping_fresh
@@ -152,6 +154,8 @@ async def build_state(config: StartupConfig, resources: Resources) -> HubState:
         metrics=AdapterMetrics(resources.metrics),
     )
     signal = EventSignal(poll_s=settings.live_poll_s)
+    verifier = TokenVerifier.from_settings(settings, resources.http, organisation, config.clock)
+    authority = Authority(verifier, sessions, organisation, config.clock)
     return HubState(
         settings=settings,
         clock=config.clock,
@@ -159,7 +163,9 @@ async def build_state(config: StartupConfig, resources: Resources) -> HubState:
         sessions=sessions,
         http=resources.http,
         adapters=adapters,
-        verifier=TokenVerifier.from_settings(settings, resources.http, organisation, config.clock),
+        verifier=verifier,
+        authority=authority,
+        grant_watch=GrantWatch(authority, settings.grant_recheck_s, config.clock),
         metrics=resources.metrics,
         signal=signal,
         feeds=EventFeeds(sessions, signal),  # read at most every LIENTHONG_LIVE_POLL_S, like the signal
@@ -197,6 +203,7 @@ async def background_work(hub: HubState) -> AsyncIterator[None]:
         running(delivery),
         monitoring(overdue),
         monitoring(coordination),
+        monitoring(hub.grant_watch),
     ):
         yield
 

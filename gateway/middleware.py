@@ -9,12 +9,15 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable
+from typing import Protocol
 
 import orjson
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from gateway.identity import AuthError, TokenVerifier, bearer_token
+from domain.access import Principal
+from gateway.authority import NotGranted
+from gateway.identity import AuthError, bearer_token
 
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 PUBLIC_PATHS = frozenset({"/healthz", "/readyz", "/metrics", "/receipts/public-key"})
@@ -42,6 +45,10 @@ class RequestId:
         await self.app(scope, receive, send_with_id)
 
 
+class Verifies(Protocol):
+    async def verify(self, token: str) -> Principal: ...
+
+
 class Authenticate:
     """Every HTTP request except the public probes needs a valid bearer token.
 
@@ -51,7 +58,7 @@ class Authenticate:
     WebSockets authenticate in ``connection_init`` (see the GraphQL view).
     """
 
-    def __init__(self, app: ASGIApp, verifier: Callable[[Scope], TokenVerifier], ide_enabled: bool) -> None:
+    def __init__(self, app: ASGIApp, verifier: Callable[[Scope], Verifies], ide_enabled: bool) -> None:
         self.app = app
         self.verifier = verifier
         self.ide_enabled = ide_enabled
@@ -63,8 +70,11 @@ class Authenticate:
         headers = Headers(scope=scope)
         try:
             principal = await self.verifier(scope).verify(bearer_token(headers.get("authorization")))
+        except NotGranted as exc:  # a genuine token claiming what the registry does not grant
+            await _refused(403, "FORBIDDEN", str(exc), send)
+            return
         except AuthError as exc:
-            await _unauthorized(str(exc), send)
+            await _refused(401, "UNAUTHENTICATED", str(exc), send)
             return
         scope.setdefault("state", {})["principal"] = principal
         await self.app(scope, receive, send)
@@ -76,15 +86,18 @@ class Authenticate:
         return "text/html" in accept and b"query=" not in scope.get("query_string", b"")
 
 
-async def _unauthorized(message: str, send: Send) -> None:
-    body = orjson.dumps({"errors": [{"message": message, "extensions": {"code": "UNAUTHENTICATED"}}]})
+async def _refused(status: int, code: str, message: str, send: Send) -> None:
+    body = orjson.dumps({"errors": [{"message": message, "extensions": {"code": code}}]})
+    challenge = (
+        b'Bearer realm="lienthong"' if status == 401 else b'Bearer realm="lienthong", error="insufficient_scope"'
+    )
     await send(
         {
             "type": "http.response.start",
-            "status": 401,
+            "status": status,
             "headers": [
                 (b"content-type", b"application/json"),
-                (b"www-authenticate", b'Bearer realm="lienthong"'),
+                (b"www-authenticate", challenge),
                 (b"content-length", str(len(body)).encode()),
             ],
         }

@@ -19,6 +19,7 @@ from domain.submission import EARLIEST_JUDGMENT
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 MAX_TOKEN_LEEWAY_S = 300  # more skew than five minutes is a broken clock, not skew
+MAX_GRANT_RECHECK_S = 300.0  # a revoked grant must not keep a subscription open for longer
 
 
 class SettingsError(ValueError):
@@ -193,6 +194,7 @@ class Settings:
     token_leeway_s: int = (
         30  # clock skew allowed on a token's exp/nbf/iat (0–300 s); a subscription lives this much longer
     )
+    grant_recheck_s: float = 5.0  # how often open subscriptions are re-checked against the registry's grants
     adapter_timeout_s: float = 2.0
     circuit_failures: int = 5  # consecutive failures of an agency system that open its circuit breaker; 0: no breaker
     circuit_reset_s: float = 10.0  # how long an open breaker fails fast before a call probes the agency again
@@ -305,6 +307,14 @@ class Settings:
         if not 0 <= token_leeway <= MAX_TOKEN_LEEWAY_S:
             raise SettingsError(f"LIENTHONG_TOKEN_LEEWAY_S must be between 0 and {MAX_TOKEN_LEEWAY_S} seconds")
         try:
+            grant_recheck = float(get("GRANT_RECHECK_S", "5") or "5")
+        except ValueError as exc:
+            raise SettingsError(f"LIENTHONG_GRANT_RECHECK_S must be a number of seconds: {exc}") from exc
+        if not 0 < grant_recheck <= MAX_GRANT_RECHECK_S:
+            raise SettingsError(
+                f"LIENTHONG_GRANT_RECHECK_S must be more than 0 and at most {MAX_GRANT_RECHECK_S} seconds"
+            )
+        try:
             clock_start = at(raw_start) if (raw_start := get("CLOCK_START")) else None
         except ValueError as exc:
             raise SettingsError(f"LIENTHONG_CLOCK_START: {exc}") from exc
@@ -328,6 +338,7 @@ class Settings:
             jwks_min_interval_s=jwks_min_interval,
             jwks_timeout_s=jwks_timeout,
             token_leeway_s=token_leeway,
+            grant_recheck_s=grant_recheck,
             adapter_timeout_s=timeout,
             circuit_failures=circuit_failures,
             circuit_reset_s=circuit_reset,
@@ -380,6 +391,7 @@ class Settings:
         env["LIENTHONG_JWKS_MIN_INTERVAL_S"] = str(self.jwks_min_interval_s)
         env["LIENTHONG_JWKS_TIMEOUT_S"] = str(self.jwks_timeout_s)
         env["LIENTHONG_TOKEN_LEEWAY_S"] = str(self.token_leeway_s)
+        env["LIENTHONG_GRANT_RECHECK_S"] = str(self.grant_recheck_s)
         for name, ep in (("COURT", self.court), ("ENFORCEMENT", self.enforcement), ("PROCURACY", self.procuracy)):
             if ep is not None:
                 env[f"LIENTHONG_{name}_URL"] = ep.base_url

@@ -18,6 +18,8 @@ from domain.receipts import ReceiptSigner
 from domain.reports.targets import EMPTY_TARGETS, ReportTargets
 from domain.transfer_deadlines import DeadlinePolicy
 from domain.types import Agency
+from gateway.authority import Authority
+from gateway.grant_watch import GrantWatch
 from gateway.identity import TokenVerifier
 from gateway.settings import Settings
 from ledger.audit_writer import AuditWriter
@@ -34,6 +36,8 @@ class HubState:
     http: aiohttp.ClientSession
     adapters: Adapters
     verifier: TokenVerifier
+    authority: Authority  # the verifier, then the registry's grants (gateway/authority.py)
+    grant_watch: GrantWatch  # open subscriptions re-checked against the grants
     metrics: CollectorRegistry
     signal: EventSignal
     feeds: EventFeeds  # one reader per kind of event for every subscription (resolvers/event_feed.py)

@@ -30,6 +30,7 @@ from ledger.models.coordination import (
 )
 from ledger.models.counters import RegisterCounterRow, SequenceRow
 from ledger.models.delivery import OutboxRow, WebhookRow
+from ledger.models.people import GrantRow, HolderRow
 from ledger.models.registry import FILTER_COLUMNS, AgencyRow, CourtKeyRow, JudgmentRow
 from ledger.models.transfers import DECISION_EXCEPTIONS, REPORT_COLUMNS, DeadlineAlertRow, TransferEventRow, TransferRow
 
@@ -51,6 +52,8 @@ __all__ = [
     "CoordinationRequestRow",
     "CourtKeyRow",
     "DeadlineAlertRow",
+    "GrantRow",
+    "HolderRow",
     "JudgmentRow",
     "OutboxRow",
     "RegisterCounterRow",

@@ -131,7 +131,7 @@ async def test_citizen_ids_are_clear_for_the_enforcement_office_and_masked_for_s
 
 async def test_every_read_of_parties_is_in_the_audit_trail(hub, ministry_gql):
     judgment_id = await _judgment_with_an_individual(ministry_gql, "enforcement.ha-noi.kv01")
-    token = hub.token("enforcement.ha-noi.kv01", [Role.ENFORCEMENT_CLERK], person="Phạm Thu Trang")
+    token = await hub.person_token("enforcement.ha-noi.kv01", [Role.ENFORCEMENT_CLERK], "Phạm Thu Trang")
     office = hub.client(token)
     answer = await office(ONE, {"id": judgment_id})
     assert answer.data["judgment"]["parties"]
@@ -153,7 +153,7 @@ async def test_every_read_of_parties_is_in_the_audit_trail(hub, ministry_gql):
 
 async def test_a_read_without_personal_fields_is_not_audited_as_one(hub, ministry_gql):
     judgment_id = await _judgment_with_an_individual(ministry_gql, "enforcement.ha-noi.kv01")
-    office = hub.client(hub.token("enforcement.ha-noi.kv01", [Role.ENFORCEMENT_CLERK], person="Đỗ Minh Khôi"))
+    office = hub.client(await hub.person_token("enforcement.ha-noi.kv01", [Role.ENFORCEMENT_CLERK], "Đỗ Minh Khôi"))
     answer = await office("query ($id: ID!) { judgment(id: $id) { id number } }", {"id": judgment_id})
     assert answer.data["judgment"]["id"] == judgment_id
     engine = create_engine(hub.settings.database_url)
@@ -187,12 +187,12 @@ async def test_parties_skipped_by_a_directive_are_not_read_and_included_ones_are
       judgment(id: $id) { id parties @include(if: $show) { name } ...P @skip(if: true) }
     }
     fragment P on Judgment { parties { citizenId } }"""
-    hidden = hub.client(hub.token("enforcement.ha-noi.kv01", [Role.ENFORCEMENT_CLERK], person="Vũ Hải Đăng"))
+    hidden = hub.client(await hub.person_token("enforcement.ha-noi.kv01", [Role.ENFORCEMENT_CLERK], "Vũ Hải Đăng"))
     answer = await hidden(query, {"id": judgment_id, "show": False})
     assert answer.data == {"judgment": {"id": judgment_id}}
     assert await _audited_reads(hub, "Vũ Hải Đăng") == []
 
-    shown = hub.client(hub.token("enforcement.ha-noi.kv01", [Role.ENFORCEMENT_CLERK], person="Lê Quỳnh Anh"))
+    shown = hub.client(await hub.person_token("enforcement.ha-noi.kv01", [Role.ENFORCEMENT_CLERK], "Lê Quỳnh Anh"))
     answer = await shown(query, {"id": judgment_id, "show": True})
     assert answer.data["judgment"]["parties"]
     assert await _audited_reads(hub, "Lê Quỳnh Anh") == [[judgment_id]]

@@ -33,7 +33,7 @@ HEX64 = re.compile(r"[0-9a-f]{64}")
 @pytest.fixture
 async def webhook_id(hub: Hub) -> AsyncIterator[str]:
     """A write to audit: a webhook registered by a named clerk of AGENCY (deactivated afterwards)."""
-    clerk = hub.client(hub.token(AGENCY, [Role.ENFORCEMENT_CLERK], person=CLERK))
+    clerk = hub.client(await hub.person_token(AGENCY, [Role.ENFORCEMENT_CLERK], CLERK))
     answer = await clerk(REGISTER, {"url": "https://lai-chau.example/audit-hook"})
     payload = answer.data["registerWebhook"] if answer.data else None
     assert payload is not None, answer.body
@@ -50,7 +50,7 @@ def nodes(answer: Any) -> list[dict[str, Any]]:
 
 
 async def test_an_auditor_reads_who_registered_a_webhook(hub: Hub, webhook_id: str) -> None:
-    auditor = hub.client(hub.token("ministry.justice", [Role.AUDITOR], person=AUDITOR))
+    auditor = hub.client(await hub.person_token("ministry.justice", [Role.AUDITOR], AUDITOR))
     found = nodes(await auditor(TRAIL, {"filter": {"objectId": webhook_id}}))
     assert len(found) == 1
     (entry,) = found
@@ -68,7 +68,7 @@ async def test_an_auditor_reads_who_registered_a_webhook(hub: Hub, webhook_id: s
 
 
 async def test_reading_the_trail_is_itself_recorded(hub: Hub, webhook_id: str) -> None:
-    auditor = hub.client(hub.token("ministry.justice", [Role.AUDITOR], person=AUDITOR))
+    auditor = hub.client(await hub.person_token("ministry.justice", [Role.AUDITOR], AUDITOR))
     (shown,) = nodes(await auditor(TRAIL, {"filter": {"objectId": webhook_id}}))
     reads = nodes(await auditor(TRAIL, {"filter": {"agency": "ministry.justice", "operation": "read"}, "first": 1}))
     assert len(reads) == 1

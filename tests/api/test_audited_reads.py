@@ -37,8 +37,8 @@ async def _judgment_with_parties(ministry_gql: GraphQLClient) -> str:
     raise AssertionError(f"no judgment with parties for {OFFICE} in the seeded world: {answer.body}")
 
 
-def _reader(hub: Hub, person: str) -> GraphQLClient:
-    return hub.client(hub.token(OFFICE, [Role.ENFORCEMENT_CLERK], person=person))
+async def _reader(hub: Hub, person: str) -> GraphQLClient:
+    return hub.client(await hub.person_token(OFFICE, [Role.ENFORCEMENT_CLERK], person))
 
 
 async def _reads_recorded(hub: Hub, persons: list[str]) -> dict[str, list[list[str]]]:
@@ -101,7 +101,9 @@ async def test_sixteen_readers_at_once_are_each_recorded_in_a_chain_that_verifie
 ) -> None:
     judgment_id = await _judgment_with_parties(ministry_gql)
     persons = [f"Người Đọc Đồng Thời {i}" for i in range(16)]
-    answers = await asyncio.gather(*(_reader(hub, p)(PARTIES, {"id": judgment_id}) for p in persons))
+    answers = await asyncio.gather(
+        *(reader(PARTIES, {"id": judgment_id}) for reader in [await _reader(hub, p) for p in persons])
+    )
     for answer in answers:
         assert answer.errors == [], answer.body
         assert answer.data is not None, answer.body
@@ -116,7 +118,7 @@ async def test_an_entry_the_database_refuses_withholds_only_that_answer(hub: Hub
     persons = [f"Người Đọc Cùng Lúc {i}" for i in range(7)]
     async with refusing_entries_of(hub, REFUSED):
         refused, *answers = await asyncio.gather(
-            *(_reader(hub, p)(PARTIES, {"id": judgment_id}) for p in [REFUSED, *persons])
+            *(reader(PARTIES, {"id": judgment_id}) for reader in [await _reader(hub, p) for p in [REFUSED, *persons]])
         )
     assert refused.data is None
     assert refused.codes() == {"AUDIT_UNAVAILABLE"}

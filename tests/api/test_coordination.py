@@ -86,43 +86,45 @@ mutation ($id: ID!, $note: String!) {
 TODAY = Clock().today()
 
 
-def _client(hub, agency: str, role: Role, person: str | None = None):
-    return hub.client(hub.token(agency, [role], person=person))
+async def _client(hub, agency: str, role: Role, person: str | None = None):
+    if person is None:
+        return hub.client(hub.token(agency, [role]))
+    return hub.client(await hub.person_token(agency, [role], person))
 
 
 @pytest.fixture
-def office(hub):
-    return _client(hub, OFFICE, Role.ENFORCEMENT_CLERK, "Lê Thị Hoa")
+async def office(hub):
+    return await _client(hub, OFFICE, Role.ENFORCEMENT_CLERK, "Lê Thị Hoa")
 
 
 @pytest.fixture
-def court(hub):
-    return _client(hub, COURT, Role.COURT_CLERK, "Phạm Văn Đức")
+async def court(hub):
+    return await _client(hub, COURT, Role.COURT_CLERK, "Phạm Văn Đức")
 
 
 @pytest.fixture
-def police(hub):
-    return _client(hub, POLICE, Role.POLICE, "Đỗ Minh Quân")
+async def police(hub):
+    return await _client(hub, POLICE, Role.POLICE, "Đỗ Minh Quân")
 
 
 @pytest.fixture
-def procuracy(hub):
-    return _client(hub, PROCURACY, Role.PROCURACY, "Vũ Thu Trang")
+async def procuracy(hub):
+    return await _client(hub, PROCURACY, Role.PROCURACY, "Vũ Thu Trang")
 
 
 @pytest.fixture
-def provincial(hub):
-    return _client(hub, PROVINCIAL, Role.ENFORCEMENT_CLERK, "Hoàng Anh Tuấn")
+async def provincial(hub):
+    return await _client(hub, PROVINCIAL, Role.ENFORCEMENT_CLERK, "Hoàng Anh Tuấn")
 
 
 @pytest.fixture
-def committee(hub):
-    return _client(hub, COMMITTEE, Role.COMMITTEE)
+async def committee(hub):
+    return await _client(hub, COMMITTEE, Role.COMMITTEE)
 
 
 @pytest.fixture
-def outsider(hub):
-    return _client(hub, OUTSIDER, Role.COURT_CLERK)
+async def outsider(hub):
+    return await _client(hub, OUTSIDER, Role.COURT_CLERK)
 
 
 @pytest.fixture
@@ -403,7 +405,7 @@ class TestProcuracyDocuments:
 
 class TestPeriodicReport:
     async def test_the_report_is_acknowledged_and_observers_get_their_copy(self, office, provincial, committee, hub):
-        national = _client(hub, NATIONAL, Role.ENFORCEMENT_CLERK)
+        national = await _client(hub, NATIONAL, Role.ENFORCEMENT_CLERK)
         request = await _opened(
             office,
             kind="PERIODIC_REPORT",
@@ -448,7 +450,7 @@ async def _report(office) -> dict[str, Any]:
 
 class TestVisibility:
     async def test_an_unrelated_agency_learns_nothing_of_a_request(self, office, outsider, hub):
-        police_elsewhere = _client(hub, "police.hai-phong", Role.POLICE)
+        police_elsewhere = await _client(hub, "police.hai-phong", Role.POLICE)
         before = {c: await _total(c) for c in (outsider, police_elsewhere)}
         request = await _report(office)
 
@@ -585,7 +587,7 @@ class TestRefusals:
 
     async def test_a_judgment_out_of_the_senders_reach_reads_as_unknown(self, hub, transfer):
         _, judgment_id = transfer
-        other_office = _client(hub, "enforcement.ha-noi.kv05", Role.ENFORCEMENT_CLERK)
+        other_office = await _client(hub, "enforcement.ha-noi.kv05", Role.ENFORCEMENT_CLERK)
         payload = await _open(
             other_office, kind="EXPLANATION", to=COURT, subject="Giải thích", body="Nội dung", judgment=judgment_id
         )

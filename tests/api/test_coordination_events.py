@@ -101,8 +101,8 @@ class Coordination:
     mine: set[str] = field(default_factory=set)
     written: list[str] = field(default_factory=list)  # written straight into the database: removed afterwards
 
-    def token(self, agency: str) -> str:
-        return self.hub.token(agency, [ROLE[agency]], person="Lê Thị Hoa")
+    async def token(self, agency: str) -> str:
+        return str(await self.hub.person_token(agency, [ROLE[agency]], "Lê Thị Hoa"))
 
     async def open_report(self, sender: str, addressee: str) -> dict[str, Any]:
         today = Clock().today()
@@ -117,7 +117,7 @@ class Coordination:
                 "periodTo": first.isoformat(),
             }
         }
-        answer = await self.hub.client(self.token(sender))(OPEN, variables)
+        answer = await self.hub.client(await self.token(sender))(OPEN, variables)
         assert answer.data is not None, answer.body
         payload = answer.data["openCoordinationRequest"]
         assert payload["userErrors"] == [], answer.body
@@ -125,12 +125,14 @@ class Coordination:
         return payload["request"]
 
     async def read(self, agency: str, request_id: str) -> dict[str, Any] | None:
-        answer = await self.hub.client(self.token(agency))(READ, {"id": request_id})
+        answer = await self.hub.client(await self.token(agency))(READ, {"id": request_id})
         assert answer.errors == [], answer.body
         return answer.data["coordinationRequest"]
 
     async def respond(self, agency: str, request_id: str, action: str, note: str | None = None) -> str:
-        answer = await self.hub.client(self.token(agency))(RESPOND, {"id": request_id, "action": action, "note": note})
+        answer = await self.hub.client(await self.token(agency))(
+            RESPOND, {"id": request_id, "action": action, "note": note}
+        )
         assert answer.data is not None, answer.body
         payload = answer.data["respondToCoordinationRequest"]
         assert payload["userErrors"] == [], answer.body
@@ -225,7 +227,7 @@ def cursors(events: list[dict[str, Any]]) -> list[int]:
 class TestCoordinationEvents:
     async def test_the_sender_sees_its_request_opened_received_and_answered_in_order(self, hub, coordination):
         start = await coordination.last_cursor()
-        async with hub.websocket(token=coordination.token(SENDER)) as ws:
+        async with hub.websocket(token=await coordination.token(SENDER)) as ws:
             stream = await follow(ws, coordination, SENDER, start)
             request = await coordination.open_report(SENDER, ADDRESSEE)
             [opened] = await stream.take(1)
@@ -252,7 +254,7 @@ class TestCoordinationEvents:
         start = await coordination.last_cursor()
         request = await coordination.open_report(SENDER, ADDRESSEE)
         await coordination.respond(ADDRESSEE, request["id"], "START")  # its receipt, then its start
-        async with hub.websocket(token=coordination.token(ADDRESSEE)) as ws:
+        async with hub.websocket(token=await coordination.token(ADDRESSEE)) as ws:
             stream = await follow(ws, coordination, ADDRESSEE, start)
             assert [e["kind"] for e in await stream.take(3)] == ["OPENED", "RECEIVED", "STARTED"]
             await coordination.respond(ADDRESSEE, request["id"], "DECLINE", "Không thuộc thẩm quyền tiếp nhận.")
@@ -261,7 +263,7 @@ class TestCoordinationEvents:
 
     async def test_reconnecting_with_the_last_cursor_replays_exactly_what_was_missed(self, hub, coordination):
         start = await coordination.last_cursor()
-        token = coordination.token(SENDER)
+        token = await coordination.token(SENDER)
         async with hub.websocket(token=token) as ws:
             stream = await follow(ws, coordination, SENDER, start)
             request = await coordination.open_report(SENDER, ADDRESSEE)
@@ -281,7 +283,7 @@ class TestCoordinationEvents:
 
     async def test_an_observer_receives_each_event_of_the_request_exactly_once(self, hub, coordination):
         start = await coordination.last_cursor()
-        async with hub.websocket(token=coordination.token(COMMITTEE)) as ws:
+        async with hub.websocket(token=await coordination.token(COMMITTEE)) as ws:
             stream = await follow(ws, coordination, COMMITTEE, start)
             request = await coordination.open_report(HANOI_SENDER, HANOI_ADDRESSEE)
             assert [o["code"] for o in request["observers"]] == [COMMITTEE, NATIONAL]
@@ -303,7 +305,7 @@ class TestCoordinationEvents:
 
     async def test_an_agency_outside_the_request_never_sees_it(self, hub, coordination):
         start = await coordination.last_cursor()
-        async with hub.websocket(token=coordination.token(OUTSIDER)) as ws:
+        async with hub.websocket(token=await coordination.token(OUTSIDER)) as ws:
             stream = await follow(ws, coordination, OUTSIDER, start)
             secret = await coordination.open_report(SENDER, ADDRESSEE)
             await coordination.read(ADDRESSEE, secret["id"])
@@ -335,7 +337,7 @@ class TestMonitorEvents:
         await replica.sweep()  # a second sweep raises nothing again
         marker = await coordination.open_report(SENDER, ADDRESSEE)
         for agency in (SENDER, NATIONAL):
-            async with hub.websocket(token=coordination.token(agency)) as ws:
+            async with hub.websocket(token=await coordination.token(agency)) as ws:
                 stream = await follow(ws, coordination, agency, start)
                 events = await stream.take(3)
             assert [(e["kind"], e["requestId"]) for e in events] == [
@@ -368,7 +370,7 @@ class TestRefusals:
         ],
     )
     async def test_an_agency_may_not_follow_another_agencys_requests(self, hub, coordination, caller, agency):
-        async with hub.websocket(token=coordination.token(caller)) as ws:
+        async with hub.websocket(token=await coordination.token(caller)) as ws:
             refusal = await _refusal(ws, {"agency": agency})
             assert refusal.codes() == {"FORBIDDEN"}
             await ws.ping()  # the connection stays usable
@@ -380,7 +382,7 @@ class TestRefusals:
 
     @pytest.mark.parametrize("after", ["abc", "-1", "", "99999999999999999999"])
     async def test_a_malformed_cursor_is_refused_with_a_message(self, hub, coordination, after):
-        async with hub.websocket(token=coordination.token(SENDER)) as ws:
+        async with hub.websocket(token=await coordination.token(SENDER)) as ws:
             refusal = await _refusal(ws, {"agency": SENDER, "after": after})
         assert refusal.codes() == {"BAD_USER_INPUT"}
         assert "CoordinationEvent" in refusal.errors[0]["message"]

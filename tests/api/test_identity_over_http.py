@@ -37,7 +37,7 @@ async def test_healthz_needs_no_token(hub):
 
 
 async def test_me_names_the_agency_roles_and_person_of_the_token(hub):
-    token = hub.token("court.ha-noi.kv01", [Role.COURT_CLERK], person="Lê Thị Hoa")
+    token = await hub.person_token("court.ha-noi.kv01", [Role.COURT_CLERK], "Lê Thị Hoa")
     answer = await hub.client(token)(ME)
     assert answer.status == 200
     assert answer.data["me"] == {
@@ -188,6 +188,7 @@ class TestJwksIssuer:
             overdue_every_s=0,
             webhooks=replace(hub.settings.webhooks, enabled=False),
         )
+        await hub.register_person("Lê Thị Hoa", "court.ha-noi.kv01", [Role.COURT_CLERK])  # the registry grants it
         token = signer.token("court.ha-noi.kv01", [Role.COURT_CLERK], person="Lê Thị Hoa")
         process = await self._start(settings, tmp_path / "first")
         try:

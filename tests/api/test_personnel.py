@@ -380,26 +380,26 @@ class TestPersonnelAlerts:
 class TestAudit:
     async def test_every_officer_shown_is_in_the_audit_trail(self, hub):
         person = "Lê Thị Hạnh (tổ chức cán bộ)"
-        client = hub.client(hub.token(HA_NOI, [Role.PERSONNEL], person=person))
+        client = hub.client(await hub.person_token(HA_NOI, [Role.PERSONNEL], person))
         nodes = _nodes(await _officers(client, {"agency": KV02}, first=5))
         assert await _audited(hub, "read:officers", person) == [sorted(n["code"] for n in nodes)]
 
     async def test_masked_reads_are_recorded_too(self, hub):
         person = "Ngô Văn Tâm (Bộ Tư pháp)"
-        client = hub.client(hub.token("ministry.justice", [Role.MINISTRY], person=person))
+        client = hub.client(await hub.person_token("ministry.justice", [Role.MINISTRY], person))
         nodes = _nodes(await _officers(client, {"agency": KV01}, first=3))
         assert await _audited(hub, "read:officers", person) == [sorted(n["code"] for n in nodes)]
 
     async def test_counting_officers_shows_no_one_and_records_nothing(self, hub):
         person = "Trịnh Văn Đức (đếm)"
-        client = hub.client(hub.token(HA_NOI, [Role.PERSONNEL], person=person))
+        client = hub.client(await hub.person_token(HA_NOI, [Role.PERSONNEL], person))
         answer = await client('{ officers(filter: {province: "ha-noi"}) { totalCount } }')
         assert answer.data["officers"]["totalCount"] > 0
         assert await _audited(hub, "read:officers", person) == []
 
     async def test_alerts_naming_officers_are_in_the_audit_trail(self, hub):
         person = "Vũ Thị Mai (Ban Chỉ đạo)"
-        committee = hub.client(hub.token("committee.ha-noi", [Role.COMMITTEE], person=person))
+        committee = hub.client(await hub.person_token("committee.ha-noi", [Role.COMMITTEE], person))
         answer = await committee(ALERTS, {"province": "ha-noi", "horizon": 1825})
         named = sorted({a["officer"]["code"] for a in answer.data["personnelAlerts"] if a["officer"]})
         assert named
