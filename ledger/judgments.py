@@ -2,7 +2,9 @@
 
 The registry is the hub's index, not the judgment itself: details, documents
 and parties stay with the court's system and are fetched through its
-adapter. What is kept here is enough to answer "which judgments concern this
+adapter (for a judgment transferred through the hub, parties and obligations
+are what its court signed, kept by the transfer: ``ledger/signed_judgments.py``).
+What is kept here is enough to answer "which judgments concern this
 agency / this person / this period" without asking every agency.
 """
 

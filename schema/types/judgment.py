@@ -1,14 +1,16 @@
 """Judgment: the hub's registry entry, stitched with what each agency system says about it.
 
 Registry fields come from the hub's own database. ``parties``, ``obligations`` and
-``courtDetails`` come from the court's system, ``enforcementCase`` from the
-enforcement agency's, ``supervision`` from the procuracy's. The resolver that
+``courtDetails`` come from the court's system — except ``parties`` and ``obligations``
+of a judgment transferred through the hub, which are what its court signed —,
+``enforcementCase`` from the enforcement agency's, ``supervision`` from the procuracy's. The resolver that
 returns judgments fetches, once for all of them, what the selection asks of each
 system (``resolvers/stitching.py``: one call per agency for a page, through the
 request's DataLoaders) and hands every judgment its :class:`AgencyRecords`; the
 fields below then read them without I/O. When an agency cannot answer, its fields
 are null and ``errors`` names it (``extensions.code`` AGENCY_UNAVAILABLE /
-AGENCY_TIMEOUT / AGENCY_BAD_DATA).
+AGENCY_TIMEOUT / AGENCY_BAD_DATA), as when it answers it holds nothing the hub knows
+it should (AGENCY_NO_RECORD).
 """
 
 from __future__ import annotations
@@ -194,12 +196,26 @@ class Judgment:
     )
     procuracy: Agency | None = strawberry.field(description="The procuracy that supervises the enforcement.")
     parties: list[Party] | None = strawberry.field(
-        description="From the court's system. Personal data: every read is recorded in the audit trail."
+        description=(
+            "As the court signed them for a judgment transferred through the hub (submitJudgment), else from the"
+            " court's system. Personal data: every read is recorded in the audit trail."
+        )
     )
-    obligations: list[Obligation] | None = strawberry.field(description="From the court's system.")
-    court_details: CourtDetails | None = strawberry.field(description="From the court's system.")
+    obligations: list[Obligation] | None = strawberry.field(
+        description=(
+            "As the court signed them for a judgment transferred through the hub (submitJudgment), else from the"
+            " court's system."
+        )
+    )
+    court_details: CourtDetails | None = strawberry.field(
+        description="From the court's system; null with AGENCY_NO_RECORD in errors when it does not hold the judgment."
+    )
     enforcement_case: EnforcementCase | None = strawberry.field(
-        description="From the enforcement agency's system; null when no case is open."
+        description=(
+            "From the enforcement agency's system; null when no case is open. Once the agency has accepted a"
+            " judgment transferred through the hub (acknowledgeTransfer), a system with no case for it gives null"
+            " with AGENCY_NO_RECORD in errors."
+        )
     )
     supervision: list[SupervisionRecord] | None = strawberry.field(
         description="From the procuracy's system: its documents about this judgment (empty when none)."
