@@ -21,6 +21,14 @@ The request a receiver gets::
 Any 2xx is delivered; anything else (other statuses, redirects, refused
 connections, timeouts) is a failed attempt, retried after a jittered
 exponential back-off until the budget is spent, then dead until redriven.
+
+Targets are checked again at every attempt (``adapters/webhook_targets.py``):
+the worker's own HTTP session resolves each connection through the
+:class:`~adapters.webhook_targets.TargetGuard`, so a name that turned to a
+loopback or private address after registration (DNS rebinding) is never
+connected to; such an attempt fails like any other. What failed is written to
+the hub's log (warning); the row keeps only :data:`FAILED`, the same for every
+failure, so a client cannot use the answers of other hosts to scan ports.
 """
 
 from __future__ import annotations
@@ -40,8 +48,10 @@ import orjson
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from adapters.webhook_targets import TargetGuard
 from domain.clock import Clock
-from gateway.settings import WebhookSettings
+from domain.webhook_targets import TargetRefused
+from gateway.settings import Settings, WebhookSettings
 from ledger import outbox
 from ledger.db import is_unavailable, write_transaction
 from ledger.events import TransferEvent
@@ -54,6 +64,8 @@ EVENT_ID_HEADER: Final = "X-Lienthong-Event-Id"
 TIMESTAMP_HEADER: Final = "X-Lienthong-Timestamp"
 SIGNATURE_HEADER: Final = "X-Lienthong-Signature"
 USER_AGENT: Final = "lienthong-webhooks/1"
+FAILED: Final = "Giao không thành công (chi tiết trong nhật ký của hub) / delivery failed (details in the hub's log)"
+"""The ``lastError`` of every failed attempt: the status, the connection error or the refusal stay in the log."""
 OUTCOME_LABELS: Final = {
     DeliveryStatus.DELIVERED: "delivered",
     DeliveryStatus.PENDING: "retry",  # failed; due again after a back-off
@@ -130,16 +142,25 @@ class DeliveryMetrics:
             self.backlog.labels(status.value)
 
 
+def target_guard(settings: Settings) -> TargetGuard:
+    """The webhook target rules of these settings: https only in production, the operator's allowed hosts."""
+    return TargetGuard(settings.webhook_targets(), timeout_s=settings.webhooks.resolve_timeout_s)
+
+
 class DeliveryWorker:
-    """The delivery loop. ``await run()`` until ``await stop()``; one instance per process."""
+    """The delivery loop. ``await run()`` until ``await stop()``; one instance per process.
+
+    It opens its own HTTP session for the time it runs, connecting only where ``targets`` allows
+    (the strict rules by default: https, public addresses).
+    """
 
     def __init__(
         self,
         sessions: async_sessionmaker[AsyncSession],
-        http: aiohttp.ClientSession,
         signal: EventSignal,
         registry: CollectorRegistry,
         *,
+        targets: TargetGuard | None = None,
         max_attempts: int = 8,
         base_delay_s: float = 1.0,
         max_delay_s: float = 300.0,
@@ -154,8 +175,8 @@ class DeliveryWorker:
         if timeout_s <= 0 or batch < 1 or poll_s <= 0 or concurrency < 1:
             raise ValueError("timeout_s, batch, poll_s and concurrency must be positive")
         self.sessions = sessions
-        self.http = http
         self.signal = signal
+        self.targets = targets or TargetGuard()
         self.policy = RetryPolicy(max_attempts=max_attempts, base_delay_s=base_delay_s, max_delay_s=max_delay_s)
         self.timeout_s = timeout_s
         self.batch = batch
@@ -172,22 +193,24 @@ class DeliveryWorker:
         self._running = False
         self._in_flight: set[asyncio.Task[None]] = set()
         self._backlog_at = float("-inf")
+        self._http: aiohttp.ClientSession | None = None
 
     @classmethod
     def from_settings(
         cls,
         settings: WebhookSettings,
         sessions: async_sessionmaker[AsyncSession],
-        http: aiohttp.ClientSession,
         signal: EventSignal,
         registry: CollectorRegistry,
         clock: Clock | None = None,
+        *,
+        targets: TargetGuard,
     ) -> DeliveryWorker:
         return cls(
             sessions,
-            http,
             signal,
             registry,
+            targets=targets,
             max_attempts=settings.max_attempts,
             base_delay_s=settings.base_delay_s,
             max_delay_s=settings.max_delay_s,
@@ -201,34 +224,43 @@ class DeliveryWorker:
     # --- the loop -------------------------------------------------------------------------------
 
     async def run(self) -> None:
-        """Deliver until :meth:`stop`; errors of one round are logged and counted, never fatal."""
+        """Deliver until :meth:`stop`, over an HTTP session of its own that connects only to allowed targets."""
         if self._running:
             raise RuntimeError("this DeliveryWorker is already running")
         self._running = True
         self._finished.clear()
         try:
-            while not self._stopping.is_set():
-                seen = self.signal.generation
-                wait_s = self.poll_s
-                more_due = False
+            async with aiohttp.ClientSession(connector=self.targets.connector(limit=self.concurrency)) as http:
+                self._http = http
                 try:
-                    more_due, wait_s = await self._round()
-                    await self._refresh_backlog()
-                except Exception as exc:
-                    self.metrics.loop_errors.inc()
-                    if is_unavailable(exc):  # an outage: one line per round, not a traceback per second
-                        log.warning(
-                            "webhook delivery round: database unavailable (%s); retrying in %.1fs", exc, self.poll_s
-                        )
-                    else:
-                        log.exception("webhook delivery round failed; retrying in %.1fs", self.poll_s)
-                if more_due and len(self._in_flight) < self.concurrency:
-                    continue
-                await self._wait(seen, wait_s)
+                    await self._loop()
+                finally:
+                    await self._drain()  # deliveries in flight use the session: they end before it closes
         finally:
-            await self._drain()
+            self._http = None
             self._running = False
             self._finished.set()
+
+    async def _loop(self) -> None:
+        """Claim and deliver until :meth:`stop`; errors of one round are logged and counted, never fatal."""
+        while not self._stopping.is_set():
+            seen = self.signal.generation
+            wait_s = self.poll_s
+            more_due = False
+            try:
+                more_due, wait_s = await self._round()
+                await self._refresh_backlog()
+            except Exception as exc:
+                self.metrics.loop_errors.inc()
+                if is_unavailable(exc):  # an outage: one line per round, not a traceback per second
+                    log.warning(
+                        "webhook delivery round: database unavailable (%s); retrying in %.1fs", exc, self.poll_s
+                    )
+                else:
+                    log.exception("webhook delivery round failed; retrying in %.1fs", self.poll_s)
+            if more_due and len(self._in_flight) < self.concurrency:
+                continue
+            await self._wait(seen, wait_s)
 
     async def stop(self) -> None:
         """Stop claiming, let deliveries in flight finish (each is bounded by ``timeout_s``), then return."""
@@ -290,6 +322,15 @@ class DeliveryWorker:
 
     async def _deliver(self, claim: Claim) -> None:
         error = await self._send(claim)
+        if error is not None:
+            log.warning(
+                "webhook delivery %s (event %s → %s), attempt %d, failed: %s",
+                claim.outbox_id,
+                claim.event.event_id,
+                claim.url,
+                claim.attempts + 1,
+                error,
+            )
         try:
             async with write_transaction(self.sessions) as session:
                 if error is None:
@@ -297,7 +338,7 @@ class DeliveryWorker:
                     outcome: DeliveryStatus | None = DeliveryStatus.DELIVERED
                 else:
                     outcome = await outbox.mark_failed(
-                        session, claim, now=self._clock.now(), error=error, policy=self.policy, rng=self._rng
+                        session, claim, now=self._clock.now(), error=FAILED, policy=self.policy, rng=self._rng
                     )
         except Exception:
             # Not recorded: the lease runs out and the row is tried again (the receiver drops a duplicate).
@@ -308,16 +349,22 @@ class DeliveryWorker:
             self.metrics.attempts.labels(OUTCOME_LABELS[outcome]).inc()
         if outcome is DeliveryStatus.DEAD:
             log.warning(
-                "webhook delivery %s (event %s → %s) is dead after %d attempts: %s",
+                "webhook delivery %s (event %s → %s) is dead after %d attempts",
                 claim.outbox_id,
                 claim.event.event_id,
                 claim.url,
                 claim.attempts + 1,
-                error,
             )
 
     async def _send(self, claim: Claim) -> str | None:
-        """POST the event; ``None`` on a 2xx answer, else why it failed (kept as the row's last error)."""
+        """POST the event; ``None`` on a 2xx answer, else why it failed (for the log only)."""
+        http = self._http
+        if http is None:
+            raise RuntimeError("deliveries are sent while the worker runs")
+        try:
+            self.targets.check_before_connect(claim.url)
+        except TargetRefused as refused:
+            return f"target refused: {refused.detail}"
         body = event_body(claim.event)
         timestamp = int(self._clock.wall().timestamp())  # the receiver checks it against its own clock
         headers = {
@@ -329,7 +376,7 @@ class DeliveryWorker:
         }
         started = time.perf_counter()
         try:
-            async with self.http.post(
+            async with http.post(
                 claim.url,
                 data=body,
                 headers=headers,
@@ -337,6 +384,8 @@ class DeliveryWorker:
                 allow_redirects=False,
             ) as response:
                 status = response.status
+        except TargetRefused as refused:  # from the resolver: the name now points somewhere not allowed
+            return f"target refused: {refused.detail}"
         except TimeoutError:
             return f"no answer within {self.timeout_s:g}s"
         except aiohttp.ClientError as exc:

@@ -19,6 +19,7 @@ from strawberry.types.unset import UnsetType
 
 from domain.access import Principal
 from domain.policy import AccessPolicy
+from gateway.delivery import target_guard
 from gateway.authority import NotGranted
 from gateway.identity import AuthError, bearer_token
 from gateway.state import HubState
@@ -41,6 +42,7 @@ class HubGraphQL(GraphQL[Context, None]):
         super().__init__(**kwargs)
         self.hub = hub
         self.policy = AccessPolicy(hub.agencies)
+        self.webhook_targets = target_guard(hub.settings)
         self._closing: set[asyncio.Task[None]] = set()  # sockets being closed at token expiry
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
@@ -60,6 +62,7 @@ class HubGraphQL(GraphQL[Context, None]):
             distribution=self.hub.distribution,
             personnel_rules=self.hub.personnel_rules,
             report_targets=self.hub.report_targets,
+            webhook_targets=self.webhook_targets,
             feeds=self.hub.feeds,
             audit_writer=self.hub.audit_writer,
             request=request,

@@ -32,7 +32,7 @@ from domain.reports.targets import ReportTargets
 from domain.transfer_deadlines import DeadlinePolicy
 from gateway.authority import Authority
 from gateway.coordination_monitor import CoordinationMonitor
-from gateway.delivery import DeliveryWorker, running
+from gateway.delivery import DeliveryWorker, running, target_guard
 from gateway.grant_watch import GrantWatch
 from gateway.graphql_view import HubGraphQL
 from gateway.identity import TokenVerifier, ensure_keypair, load_private_key
@@ -185,7 +185,9 @@ async def background_work(hub: HubState) -> AsyncIterator[None]:
     """The workers of this process, stopped (in reverse order) before the HTTP session and the engines close."""
     settings = hub.settings
     delivery = (
-        DeliveryWorker.from_settings(settings.webhooks, hub.sessions, hub.http, hub.signal, hub.metrics, hub.clock)
+        DeliveryWorker.from_settings(
+            settings.webhooks, hub.sessions, hub.signal, hub.metrics, hub.clock, targets=target_guard(settings)
+        )
         if settings.webhooks.enabled
         else None
     )

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from domain.clock import Clock, at
 from domain.submission import EARLIEST_JUDGMENT
+from domain.webhook_targets import AllowedHost, TargetPolicy, parse_allow_hosts
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 MAX_TOKEN_LEEWAY_S = 300  # more skew than five minutes is a broken clock, not skew
@@ -130,6 +131,9 @@ class WebhookSettings:
     batch: int = 50
     concurrency: int = 16
     poll_s: float = 1.0
+    # hosts exempt from the public-address check of webhook targets (test benches): "127.0.0.1,hooks.bench:8443"
+    allow_hosts: tuple[AllowedHost, ...] = ()
+    resolve_timeout_s: float = 2.0  # a webhook host's name lookup, at registration and at each connection
 
     _ENV: ClassVar[dict[str, str]] = {
         "enabled": "WEBHOOK_DELIVERY",
@@ -140,6 +144,8 @@ class WebhookSettings:
         "batch": "WEBHOOK_BATCH",
         "concurrency": "WEBHOOK_CONCURRENCY",
         "poll_s": "WEBHOOK_POLL_S",
+        "allow_hosts": "WEBHOOK_ALLOW_HOSTS",
+        "resolve_timeout_s": "WEBHOOK_RESOLVE_TIMEOUT_S",
     }
 
     @classmethod
@@ -156,12 +162,14 @@ class WebhookSettings:
                     if flag not in {"1", "true", "yes", "on", "0", "false", "no", "off"}:
                         raise ValueError(f"not on/off: {raw!r}")
                     values[name] = flag in {"1", "true", "yes", "on"}
+                elif isinstance(default, tuple):
+                    values[name] = parse_allow_hosts(raw)
                 else:
                     values[name] = type(default)(raw)
             except ValueError as exc:
                 raise SettingsError(f"LIENTHONG_{var}: {exc}") from exc
         settings = cls(**values)
-        for name in ("max_attempts", "batch", "concurrency", "timeout_s", "poll_s"):
+        for name in ("max_attempts", "batch", "concurrency", "timeout_s", "poll_s", "resolve_timeout_s"):
             if getattr(settings, name) <= 0:
                 raise SettingsError(f"LIENTHONG_{cls._ENV[name]} must be positive")
         for name in ("base_delay_s", "max_delay_s"):
@@ -170,10 +178,12 @@ class WebhookSettings:
         return settings
 
     def to_env(self) -> dict[str, str]:
-        return {
-            f"LIENTHONG_{var}": ("on" if value else "off") if isinstance(value, bool) else str(value)
-            for var, value in ((var, getattr(self, name)) for name, var in self._ENV.items())
-        }
+        def text(value: object) -> str:
+            if isinstance(value, bool):
+                return "on" if value else "off"
+            return ",".join(map(str, value)) if isinstance(value, tuple) else str(value)
+
+        return {f"LIENTHONG_{var}": text(getattr(self, name)) for name, var in self._ENV.items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,6 +228,10 @@ class Settings:
     @property
     def demo(self) -> bool:
         return self.mode == "demo"
+
+    def webhook_targets(self) -> TargetPolicy:
+        """Where webhooks may point: https only in production mode; the allowed hosts skip the address check."""
+        return TargetPolicy(https_only=self.mode == "production", allow_hosts=self.webhooks.allow_hosts)
 
     @property
     def issuer_private_key(self) -> Path:

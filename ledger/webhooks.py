@@ -33,6 +33,7 @@ SECRET_BYTES: Final = 32
 
 class WebhookErrorCode(StrEnum):
     INVALID_URL = "INVALID_URL"
+    TARGET_NOT_ALLOWED = "TARGET_NOT_ALLOWED"  # a host that is not public (domain/webhook_targets.py)
     UNKNOWN_AGENCY = "UNKNOWN_AGENCY"
     LIMIT_REACHED = "LIMIT_REACHED"
     NOT_FOUND = "NOT_FOUND"
@@ -80,6 +81,9 @@ def check_url(url: str) -> str:
     Refused: other schemes, no host, credentials in the URL (they would sit in
     our database and logs in clear), fragments (never sent, so surely a
     mistake), control characters and blanks, bad ports, very long URLs.
+    Where the URL points (a public host, https in production) is checked by
+    the caller before registering (``adapters/webhook_targets.py``): that
+    needs a name lookup, which has no place in a write transaction.
     """
     candidate = url.strip()
 

@@ -11,6 +11,7 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from adapters.registry import Adapters
+from adapters.webhook_targets import TargetGuard
 from domain.access import Principal
 from domain.clock import Clock
 from domain.coordination import DistributionRule
@@ -50,6 +51,8 @@ class Context:
     distribution: tuple[DistributionRule, ...] = ()  # who gets copies of coordination requests
     earliest_judgment: date = EARLIEST_JUDGMENT  # an adjudication date before it is refused (settings)
     report_targets: ReportTargets = EMPTY_TARGETS  # completion-rate targets (chỉ tiêu), data/report_targets.toml
+    # where webhooks may point (settings: mode, LIENTHONG_WEBHOOK_ALLOW_HOSTS); the strict rules by default
+    webhook_targets: TargetGuard = field(default_factory=TargetGuard)
     feeds: EventFeeds | None = None  # the app's live event feeds (subscriptions); None outside the app
     # the app's group commit for audit entries of reads; None: each request writes its own transaction
     audit_writer: AuditWriter | None = None

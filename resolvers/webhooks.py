@@ -9,10 +9,15 @@ Who may do what:
 
 Every change is written with its audit entry in one transaction. Expected
 refusals are ``userErrors``; a caller without any of these roles gets FORBIDDEN.
+A URL's target is checked before the transaction opens (a name lookup must not
+hold the write lock): https only in production, and a host that is, or
+resolves only to, public addresses unless the operator allowed it
+(``adapters/webhook_targets.py``); refused, it is TARGET_NOT_ALLOWED.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import Final
 
@@ -20,6 +25,7 @@ import strawberry
 
 from domain.access import Principal, Role
 from domain.errors import BadInput, Forbidden
+from domain.webhook_targets import TargetRefused
 from ledger import outbox, webhooks
 from ledger.audit import record
 from ledger.db import write_transaction
@@ -38,6 +44,7 @@ from schema.types.webhook import (
     user_error,
 )
 
+log = logging.getLogger("lienthong.webhooks")
 Info = strawberry.Info[Context, None]
 OWNER_ROLES: Final = frozenset({Role.COURT_CLERK, Role.ENFORCEMENT_CLERK, Role.PROCURACY})
 MAX_PAGE: Final = 200
@@ -68,8 +75,9 @@ async def _owned_webhook(ctx: Context, webhook_id: str) -> webhooks.Webhook | No
 
 
 def _delivery_ids(raw: Sequence[strawberry.ID]) -> list[int] | None:
+    """The ids as numbers; ``None`` unless each is 1-18 ASCII digits (``"²".isdigit()`` holds, but ``int`` refuses it)."""
     ids = [str(i).strip() for i in raw]
-    return [int(i) for i in ids] if all(i.isdigit() and len(i) <= 18 for i in ids) else None
+    return [int(i) for i in ids] if all(i.isascii() and i.isdigit() and len(i) <= 18 for i in ids) else None
 
 
 @strawberry.type
@@ -118,8 +126,9 @@ class WebhookQueries:
 @strawberry.type
 class WebhookMutations:
     @strawberry.mutation(
-        description="Register an http(s) URL to receive your agency's transfer events. The answer carries the "
-        "signing secret, once. Errors: INVALID_URL, UNKNOWN_AGENCY, LIMIT_REACHED."
+        description="Register an https URL (http too in demo mode) to receive your agency's transfer events. Its host "
+        "must be, or resolve only to, public addresses. The answer carries the signing secret, once. Errors: "
+        "INVALID_URL, TARGET_NOT_ALLOWED, UNKNOWN_AGENCY, LIMIT_REACHED."
     )
     async def register_webhook(self, info: Info, url: str) -> RegisterWebhookPayload:
         ctx = info.context
@@ -127,13 +136,19 @@ class WebhookMutations:
             raise Forbidden("registering a webhook needs a court_clerk, enforcement_clerk or procuracy role")
         now = ctx.clock.now()
         try:
+            checked = webhooks.check_url(url)
+            await ctx.webhook_targets.check(checked)
             async with write_transaction(ctx.sessions) as session:
                 created = await webhooks.register_webhook(
-                    session, agency_code=ctx.principal.agency_code, url=url, now=now
+                    session, agency_code=ctx.principal.agency_code, url=checked, now=now
                 )
                 await record(session, ctx.audit_entry("registerWebhook", [created.webhook.id], now))
         except webhooks.WebhookRejected as problem:
             return RegisterWebhookPayload(webhook=None, secret=None, user_errors=[user_error(problem)])
+        except TargetRefused as refused:
+            log.info("webhook target refused for %s: %s", ctx.principal.agency_code, refused.detail)
+            error = _error("url", webhooks.WebhookErrorCode(refused.code.value), refused.message)
+            return RegisterWebhookPayload(webhook=None, secret=None, user_errors=[error])
         return RegisterWebhookPayload(
             webhook=Webhook.from_ledger(created.webhook), secret=created.secret, user_errors=[]
         )

@@ -60,7 +60,10 @@ class WebhookDelivery:
     status: DeliveryStatus
     attempts: int = strawberry.field(description="Attempts made so far (failed ones, plus the successful one).")
     next_attempt_at: datetime | None = strawberry.field(description="When the next attempt is due (PENDING only).")
-    last_error: str | None = strawberry.field(description="Why the last attempt failed, e.g. `HTTP 503`.")
+    last_error: str | None = strawberry.field(
+        description="That the last attempt failed, the same words whatever the reason (a status, a refused "
+        "connection or target would help scan other hosts); the hub's log keeps the reason."
+    )
     delivered_at: datetime | None
     created_at: datetime
     event_id: strawberry.ID = strawberry.field(description="Sent as X-Lienthong-Event-Id; drop duplicates by it.")

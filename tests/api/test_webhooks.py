@@ -15,24 +15,26 @@ from __future__ import annotations
 import asyncio
 import random
 import time
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
-import aiohttp
 import orjson
 import pytest
 from prometheus_client import CollectorRegistry
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from adapters.webhook_targets import TargetGuard
 from agencies.topology import free_port
 from domain.access import Role
 from domain.clock import Clock
 from domain.types import Agency
+from domain.webhook_targets import TargetPolicy, parse_allow_hosts
 from gateway import commands
-from gateway.delivery import DeliveryWorker, event_body, running, sign, verify
+from gateway.delivery import FAILED, DeliveryWorker, event_body, running, sign, verify
 from gateway.settings import WebhookSettings
 from ledger import outbox
 from ledger.db import write_transaction
@@ -89,6 +91,7 @@ def test_the_body_carries_the_event_fields_of_the_subscription() -> None:
 
 COURT = "court.hue.kv01"
 FAST = {"max_attempts": 4, "base_delay_s": 0.01, "max_delay_s": 0.05, "poll_s": 0.05, "timeout_s": 2.0}
+BENCH = TargetGuard(TargetPolicy(https_only=False, allow_hosts=parse_allow_hosts("127.0.0.1")))  # the receivers
 WAIT_S = 20.0  # generous: FAST's whole retry budget is a fraction of a second
 
 
@@ -115,20 +118,14 @@ def audience(organisation: Mapping[str, Agency]) -> Audience:
     return Audience.of_court(COURT, organisation)
 
 
-@pytest.fixture
-async def http() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as session:
-        yield session
-
-
 Worker = Callable[..., DeliveryWorker]
 
 
 @pytest.fixture
-def make_worker(ledger: async_sessionmaker[AsyncSession], http: aiohttp.ClientSession) -> Worker:
+def make_worker(ledger: async_sessionmaker[AsyncSession]) -> Worker:
     def build(registry: CollectorRegistry, signal: EventSignal | None = None, **overrides: Any) -> DeliveryWorker:
-        options = {**FAST, "backlog_refresh_s": 0.0, "rng": random.Random(3), **overrides}
-        return DeliveryWorker(ledger, http, signal or EventSignal(), registry, **options)
+        options = {**FAST, "backlog_refresh_s": 0.0, "rng": random.Random(3), "targets": BENCH, **overrides}
+        return DeliveryWorker(ledger, signal or EventSignal(), registry, **options)
 
     return build
 
@@ -202,7 +199,7 @@ class TestWorker:
             event = await one_event(ledger, audience)
             async with running(make_worker(registry, signal)):
                 [dead] = await eventually(lambda: status_of(ledger, DeliveryStatus.DEAD), "the delivery is dead")
-                assert (dead.event_id, dead.attempts, dead.last_error) == (event.event_id, 4, "HTTP 503")
+                assert (dead.event_id, dead.attempts, dead.last_error) == (event.event_id, 4, FAILED)
                 assert len(receiver.attempts_for(event.event_id)) == 4
                 await eventually(
                     lambda: sample(registry, "lienthong_webhook_outbox_rows", {"status": "dead"}) == 1, "dead gauge"
@@ -219,19 +216,22 @@ class TestWorker:
                 )
         assert sample(registry, "lienthong_webhook_deliveries_total", {"outcome": "dead"}) == 1
 
-    async def test_refused_connections_and_slow_receivers_are_failures_with_a_reason(
-        self, ledger, audience, make_worker
+    async def test_refused_connections_and_slow_receivers_fail_alike_for_clients_and_with_a_reason_in_the_log(
+        self, ledger, audience, make_worker, caplog
     ) -> None:
         registry = CollectorRegistry()
+        closed = f"http://127.0.0.1:{free_port()}/hook"  # nothing listens
         async with WebhookReceiver(delay_s=1.0) as slow:
             await hook_for(ledger, audience.office_code, slow)
-            await hook_for(ledger, audience.court_code, f"http://127.0.0.1:{free_port()}/hook")  # nothing listens
+            await hook_for(ledger, audience.court_code, closed)
             await one_event(ledger, audience)
-            async with running(make_worker(registry, max_attempts=1, timeout_s=0.2)):
-                dead = await eventually(self._two_dead(ledger), "both deliveries dead")
-        errors = sorted(d.last_error or "" for d in dead)
-        assert errors[0].startswith("ClientConnectorError"), errors
-        assert errors[1] == "no answer within 0.2s", errors
+            with caplog.at_level("WARNING", logger="lienthong.delivery"):
+                async with running(make_worker(registry, max_attempts=1, timeout_s=0.2)):
+                    dead = await eventually(self._two_dead(ledger), "both deliveries dead")
+        assert [d.last_error for d in dead] == [FAILED, FAILED], "a client could tell a closed port from a slow one"
+        logged = "\n".join(r.getMessage() for r in caplog.records)
+        assert f"{closed}), attempt 1, failed: ClientConnectorError" in logged, logged
+        assert f"{slow.url}), attempt 1, failed: no answer within 0.2s" in logged, logged
 
     @staticmethod
     def _two_dead(sessions: async_sessionmaker[AsyncSession]) -> Callable[[], Any]:
@@ -240,6 +240,73 @@ class TestWorker:
             return rows if len(rows) == 2 else None
 
         return check
+
+    async def test_a_name_that_turns_to_loopback_after_registration_is_not_delivered_to(
+        self, ledger, audience, make_worker, caplog
+    ) -> None:
+        registry = CollectorRegistry()
+        answers = {"rebind.example.vn": ["93.184.215.14"]}
+
+        async def dns(host: str, port: int) -> Sequence[str]:
+            return answers[host]
+
+        targets = TargetGuard(TargetPolicy(https_only=False), lookup=dns)
+        async with WebhookReceiver() as receiver:
+            url = f"http://rebind.example.vn:{urlsplit(receiver.url).port}/hook"
+            await targets.check(url)  # what registerWebhook checks: public then
+            await hook_for(ledger, audience.office_code, url)
+            answers["rebind.example.vn"] = ["127.0.0.1"]  # the attacker's DNS changes its answer
+            await one_event(ledger, audience)
+            with caplog.at_level("WARNING", logger="lienthong.delivery"):
+                async with running(make_worker(registry, targets=targets, max_attempts=2)):
+                    [dead] = await eventually(lambda: status_of(ledger, DeliveryStatus.DEAD), "the delivery dead")
+        assert receiver.requests == []
+        assert (dead.attempts, dead.last_error) == (2, FAILED)
+        logged = "\n".join(r.getMessage() for r in caplog.records)
+        assert "failed: target refused: rebind.example.vn → 127.0.0.1: loopback" in logged, logged
+        assert sample(registry, "lienthong_webhook_deliveries_total", {"outcome": "retry"}) == 1
+
+    async def test_a_name_the_operator_allows_is_delivered_to_the_address_the_guard_resolved(
+        self, ledger, audience, make_worker
+    ) -> None:
+        async def dns(host: str, port: int) -> Sequence[str]:
+            return {"bench.example.vn": ["127.0.0.1"]}[host]  # no other resolver knows this name
+
+        targets = TargetGuard(
+            TargetPolicy(https_only=False, allow_hosts=parse_allow_hosts("bench.example.vn")), lookup=dns
+        )
+        async with WebhookReceiver() as receiver:
+            await hook_for(ledger, audience.office_code, f"http://bench.example.vn:{urlsplit(receiver.url).port}/hook")
+            event = await one_event(ledger, audience)
+            async with running(make_worker(CollectorRegistry(), targets=targets)):
+                await receiver.wait_for_delivery(event.event_id, WAIT_S)
+
+    @pytest.mark.parametrize(
+        ("targets", "reason"),
+        [
+            pytest.param(
+                TargetGuard(TargetPolicy(https_only=False)), "127.0.0.1 → 127.0.0.1: loopback", id="allowed-no-more"
+            ),
+            pytest.param(
+                TargetGuard(TargetPolicy(https_only=True, allow_hosts=BENCH.policy.allow_hosts)),
+                "scheme 'http' in production mode",
+                id="production-now",
+            ),
+        ],
+    )
+    async def test_a_target_registered_under_other_rules_is_not_delivered_to(
+        self, ledger, audience, make_worker, caplog, targets, reason
+    ) -> None:
+        async with WebhookReceiver() as receiver:
+            await BENCH.check(receiver.url)  # allowed when registered
+            await hook_for(ledger, audience.office_code, receiver)
+            await one_event(ledger, audience)
+            with caplog.at_level("WARNING", logger="lienthong.delivery"):
+                async with running(make_worker(CollectorRegistry(), targets=targets, max_attempts=1)):
+                    [dead] = await eventually(lambda: status_of(ledger, DeliveryStatus.DEAD), "the delivery dead")
+        assert receiver.requests == []
+        assert dead.last_error == FAILED
+        assert f"failed: target refused: {reason}" in "\n".join(r.getMessage() for r in caplog.records)
 
     async def test_the_worker_wakes_on_the_signal_and_stops_gracefully(self, ledger, audience, make_worker) -> None:
         registry = CollectorRegistry()
@@ -412,7 +479,7 @@ class TestOverHttp:
                 return [r for r in await deliveries_of(gql, "DEAD", hook) if r["transferId"] == transfer_id]
 
             [row] = await eventually(dead, "the delivery in the dead letters", timeout_s=wait_s)
-            assert (row["status"], row["attempts"], row["lastError"]) == ("DEAD", settings.max_attempts, "HTTP 503")
+            assert (row["status"], row["attempts"], row["lastError"]) == ("DEAD", settings.max_attempts, FAILED)
             assert row["agencyCode"] == office
             assert len(receiver.attempts_for(row["eventId"])) == settings.max_attempts
             overseen = await ministry_gql(DELIVERIES, {"status": "DEAD", "webhook": hook})

@@ -5,6 +5,7 @@ import aiohttp
 import pytest
 
 from domain.clock import Clock
+from domain.webhook_targets import AllowedHost, TargetPolicy
 from gateway.identity import TokenVerifier, ensure_keypair
 from gateway.settings import Settings, SettingsError
 
@@ -111,3 +112,23 @@ def test_the_earliest_plausible_judgment_is_a_setting():
     assert Settings.from_env(s.to_env()) == s
     with pytest.raises(SettingsError, match="LIENTHONG_EARLIEST_JUDGMENT_DATE must be an ISO date"):
         Settings.from_env({"LIENTHONG_EARLIEST_JUDGMENT_DATE": "01/01/1990"})
+
+
+def test_webhook_targets_follow_the_mode_and_the_hosts_the_operator_allows():
+    assert Settings.from_env({}).webhook_targets() == TargetPolicy(https_only=False)
+    s = Settings.from_env(
+        {
+            "LIENTHONG_MODE": "production",
+            "LIENTHONG_WEBHOOK_ALLOW_HOSTS": "127.0.0.1, Hooks.Bench:8443,.example",
+            "LIENTHONG_WEBHOOK_RESOLVE_TIMEOUT_S": "0.5",
+        }
+    )
+    allowed = (AllowedHost("127.0.0.1"), AllowedHost("hooks.bench", 8443), AllowedHost(".example"))
+    assert s.webhook_targets() == TargetPolicy(https_only=True, allow_hosts=allowed)
+    assert s.webhooks.resolve_timeout_s == 0.5
+    assert s.to_env()["LIENTHONG_WEBHOOK_ALLOW_HOSTS"] == "127.0.0.1,hooks.bench:8443,.example"
+    assert Settings.from_env(s.to_env()) == s
+    with pytest.raises(SettingsError, match="LIENTHONG_WEBHOOK_ALLOW_HOSTS: 'hooks:99999'"):
+        Settings.from_env({"LIENTHONG_WEBHOOK_ALLOW_HOSTS": "127.0.0.1,hooks:99999"})
+    with pytest.raises(SettingsError, match="LIENTHONG_WEBHOOK_RESOLVE_TIMEOUT_S must be positive"):
+        Settings.from_env({"LIENTHONG_WEBHOOK_RESOLVE_TIMEOUT_S": "0"})

@@ -35,7 +35,7 @@ class Received:
 
 @dataclass
 class WebhookReceiver:
-    """``fail_first`` requests are answered 503; while ``down`` every request is answered 503.
+    """``fail_first`` requests are answered ``failing_status`` (503); while ``down`` every request is.
 
     ``delay_s`` holds every answer back that long (to make the sender time out).
     """
@@ -43,6 +43,7 @@ class WebhookReceiver:
     fail_first: int = 0
     down: bool = False
     delay_s: float = 0.0
+    failing_status: int = 503
     secret: str | None = None
     requests: list[Received] = field(default_factory=list)
     _runner: web.AppRunner | None = None
@@ -85,7 +86,7 @@ class WebhookReceiver:
         if self.delay_s:
             await asyncio.sleep(self.delay_s)
         failing = self.down or len(self.requests) < self.fail_first
-        status = 503 if failing else 200
+        status = self.failing_status if failing else 200
         timestamp = request.headers.get(TIMESTAMP_HEADER, "")
         signature = request.headers.get(SIGNATURE_HEADER, "")
         ok = (
