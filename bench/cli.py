@@ -47,9 +47,12 @@ from bench.processes import LimitProcess, cpu_seconds, machine_cpu_seconds
 from bench.workload import JUDGMENT_MARKER, SCENARIO, build_variables, check_answer, request_bodies
 from domain.access import Role
 from domain.clock import Clock
+from domain.organisation import MINISTRY_OF_JUSTICE
 from gateway import commands
 from gateway.identity import TokenIssuer, ensure_keypair
 from gateway.settings import AgencyEndpoint, HttpLimits, Settings
+from ledger.db import create_engine, session_factory
+from ledger.grants import Actor, register_clients_per_agency
 from ledger.migrate import upgrade
 from tests.support.hub_process import HubProcess
 
@@ -210,7 +213,21 @@ async def prepare_database(settings: Settings) -> None:
     await upgrade(settings.database_url)
     with contextlib.redirect_stdout(sys.stderr):
         await commands.seed(settings)
+        await register_bench_clients(settings)
         await commands.sync(settings)
+
+
+BENCH_CLIENT_PREFIX = "bench."
+
+
+async def register_bench_clients(settings: Settings) -> None:
+    """A system client per agency (``bench.<code>``), holding what its kind may hold, as ``lienthong people`` would."""
+    engine = create_engine(settings.database_url)
+    try:
+        by = Actor("bench setup", MINISTRY_OF_JUSTICE)
+        await register_clients_per_agency(session_factory(engine), BENCH_CLIENT_PREFIX, by, settings.clock().now())
+    finally:
+        await engine.dispose()
 
 
 async def compare_answers(reference: Target, others: Sequence[Target], bodies: Sequence[bytes]) -> dict[str, Any]:
@@ -407,7 +424,7 @@ def run(args: argparse.Namespace) -> int:
         limit_process.start()
 
         issuer = TokenIssuer.from_file(settings.issuer_private_key, settings.token_issuer, settings.token_audience)
-        token = issuer.issue("ministry.justice", [Role.MINISTRY])
+        token = issuer.issue("ministry.justice", [Role.MINISTRY], client=f"{BENCH_CLIENT_PREFIX}ministry.justice")
         assert hub_process.process is not None
         targets = {
             "hub": Target(

@@ -36,7 +36,7 @@ from agencies.common.reference import ReferenceData
 from agencies.court.submitter import FeedSettings, make_submission, to_variables
 from agencies.topology import Topology
 from bench import report
-from bench.cli import bench_settings, create_keys, say
+from bench.cli import BENCH_CLIENT_PREFIX, bench_settings, create_keys, register_bench_clients, say
 from bench.machine import describe_machine, git_commit
 from bench.processes import cpu_seconds, machine_cpu_seconds
 from domain.access import Role
@@ -168,10 +168,12 @@ class World:
         return {"hub": self.hub_pid} | {f"agency.{service.name}": service.pid for service in self.topology}
 
     def office_token(self, office: str, officer: str) -> str:
-        return self.issuer.issue(office, [Role.ENFORCEMENT_CLERK], person=officer)
+        """A token of the office's system client (registered by :func:`open_world`); ``officer`` names its jti."""
+        del officer  # officers are not registered people in the bench; each token still has its own id
+        return self.issuer.issue(office, [Role.ENFORCEMENT_CLERK], client=f"{BENCH_CLIENT_PREFIX}{office}")
 
     def court_token(self, court: str) -> str:
-        return self.issuer.issue(court, [Role.COURT_CLERK], person=f"{court}.clerk")
+        return self.issuer.issue(court, [Role.COURT_CLERK], client=f"{BENCH_CLIENT_PREFIX}{court}")
 
 
 async def open_world(
@@ -209,6 +211,7 @@ async def open_world(
     await upgrade(settings.database_url)
     with contextlib.redirect_stdout(sys.stderr):
         await commands.seed(settings)
+    await register_bench_clients(settings)
     if before_hub is not None:
         await before_hub(settings)
     say("starting the hub (lienthong serve)")

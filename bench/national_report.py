@@ -44,7 +44,7 @@ from sqlalchemy import event
 
 from agencies.topology import Topology
 from bench import report
-from bench.cli import bench_settings, create_keys, run_async, say
+from bench.cli import BENCH_CLIENT_PREFIX, bench_settings, create_keys, register_bench_clients, run_async, say
 from bench.machine import describe_machine, git_commit
 from bench.national_data import asyncpg_dsn, load
 from bench.processes import _CLOCK_TICKS, cpu_seconds, machine_cpu_seconds
@@ -526,6 +526,7 @@ async def prepare(database_url: str, settings: Settings, args: argparse.Namespac
     await upgrade(database_url)
     with contextlib.redirect_stdout(sys.stderr):
         await commands.seed(settings)
+        await register_bench_clients(settings)
     migrated_s = time.perf_counter() - started
     say(f"loading {args.judgments:,} judgments and {args.requests:,} coordination requests (seed {args.seed})")
     loaded = await load(
@@ -561,7 +562,7 @@ async def scenario(
         try:
             await asyncio.to_thread(hub.start)
             issuer = TokenIssuer.from_file(settings.issuer_private_key, settings.token_issuer, settings.token_audience)
-            token = issuer.issue("ministry.justice", [Role.MINISTRY])
+            token = issuer.issue("ministry.justice", [Role.MINISTRY], client=f"{BENCH_CLIENT_PREFIX}ministry.justice")
             pids = {"hub": hub.process.pid if hub.process else None, **agencies}
             http = await measure_http(hub.url, token, pids, period, args)
         finally:

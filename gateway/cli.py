@@ -5,7 +5,8 @@ lienthong serve           the hub alone, configured by LIENTHONG_* variables
 lienthong migrate         apply database migrations
 lienthong seed            load the organisation (data/*.csv) into the registry of agencies
 lienthong sync-judgments  import judgments from the court system into the registry
-lienthong token           issue a signed demo token
+lienthong token           issue a signed demo token (for a registered person or client holding the roles)
+lienthong people          register people and system clients; grant and revoke their roles
 lienthong schema          print (or --check) the GraphQL contract
 lienthong policy-table    print the access policy table (docs/security.md)
 lienthong audit           verify the hash-chained audit trail, export it, check an export
@@ -21,7 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from domain.access import Role
-from gateway import audit_commands
+from gateway import audit_commands, people_commands
 from gateway.reports import command as report_command
 from gateway.settings import Settings, SettingsError
 
@@ -49,7 +50,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     token = sub.add_parser("token", help="issue a signed token (demo issuer key in LIENTHONG_KEYS_DIR)")
     token.add_argument("--agency", required=True, help="agency code, e.g. court.ha-noi.kv01")
     token.add_argument("--role", action="append", required=True, choices=[r.value for r in Role])
-    token.add_argument("--person", default=None)
+    token.add_argument("--person", default=None, help="the registered person the token is for")
+    token.add_argument("--client", default=None, help="or the registered system client (client_id)")
     token.add_argument("--ttl", type=int, default=12 * 3600, help="lifetime in seconds")
 
     keys = sub.add_parser("keys", help="manage courts' public keys for signed submissions")
@@ -72,6 +74,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub.add_parser("policy-table", help="print the access policy (role × operation) as Markdown, as docs/security.md")
 
     audit_commands.add_parser(sub)
+    people_commands.add_parser(sub)
     report_command.add_parser(sub)
 
     args = parser.parse_args(argv)
@@ -112,7 +115,14 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "sync-judgments":
         return asyncio.run(commands.sync(settings))
     if args.command == "token":
-        print(commands.token(settings, args.agency, [Role(r) for r in args.role], person=args.person, ttl_s=args.ttl))
+        roles = [Role(r) for r in args.role]
+        refusal = asyncio.run(
+            people_commands.token_refusal(settings, args.agency, roles, person=args.person, client=args.client)
+        )
+        if refusal is not None:
+            print(f"lienthong token: refused: {refusal}", file=sys.stderr)
+            return 2
+        print(commands.token(settings, args.agency, roles, person=args.person, client=args.client, ttl_s=args.ttl))
         return 0
     if args.command == "keys":
         if args.keys_command == "add":
@@ -124,6 +134,8 @@ def _run(args: argparse.Namespace) -> int:
         return commands.verify_receipt_file(args.file, args.public_key, settings)
     if args.command == "schema":
         return commands.schema(check=args.check)
+    if args.command == "people":
+        return people_commands.run(args, settings)
     if args.command == "audit":
         return audit_commands.run(args, settings)
     if args.command == "report":

@@ -8,6 +8,7 @@ import logging
 import socket
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import aiohttp
@@ -16,6 +17,8 @@ import orjson
 from adapters.config import HttpAgencyConfig
 from adapters.court import HttpCourtAdapter
 from domain.access import Role
+from domain.organisation import MINISTRY_OF_JUSTICE
+from domain.people import HolderKind
 from domain.receipts import verify_receipt
 from domain.signatures import KeyFormatError, public_key_from_b64
 from domain.signatures import public_key_b64 as encode_public_key
@@ -23,6 +26,7 @@ from gateway.identity import TokenIssuer, ensure_keypair, load_private_key
 from gateway.registry_sync import SyncReport, sync_judgments
 from gateway.settings import Settings, SettingsError
 from ledger.db import create_engine, session_factory, write_transaction
+from ledger.grants import Actor, Grants
 from ledger.keys import CourtKeys
 from ledger.migrate import upgrade_sync
 from ledger.reference import load_organisation, seed_agencies
@@ -112,8 +116,15 @@ async def sync(settings: Settings) -> int:
 
 
 def token(
-    settings: Settings, agency: str, roles: Sequence[Role], *, person: str | None = None, ttl_s: int = 12 * 3600
+    settings: Settings,
+    agency: str,
+    roles: Sequence[Role],
+    *,
+    person: str | None = None,
+    client: str | None = None,
+    ttl_s: int = 12 * 3600,
 ) -> str:
+    """A token signed with the demo issuer key (``lienthong token`` checks the registry first)."""
     if settings.demo:
         ensure_keypair(settings.issuer_private_key, settings.issuer_public_key)
     if not settings.issuer_private_key.exists():
@@ -121,7 +132,7 @@ def token(
             f"no issuer key at {settings.issuer_private_key}; tokens are issued only with the demo issuer key"
         )
     issuer = TokenIssuer.from_file(settings.issuer_private_key, settings.token_issuer, settings.token_audience)
-    return issuer.issue(agency, roles, person=person, ttl_s=ttl_s)
+    return issuer.issue(agency, roles, person=person, client=client, ttl_s=ttl_s)
 
 
 def schema(check: str | None = None) -> int:
@@ -141,12 +152,46 @@ def schema(check: str | None = None) -> int:
 FEED_COURT = "court.ha-noi.kv01"
 FEED_OFFICE = "enforcement.ha-noi.kv01"
 
-DEMO_PRINCIPALS: tuple[tuple[str, str, tuple[Role, ...]], ...] = (
-    ("court clerk", "court.ha-noi.kv01", (Role.COURT_CLERK,)),
-    ("enforcement office", FEED_OFFICE, (Role.ENFORCEMENT_CLERK,)),
-    ("procuracy", "procuracy.ha-noi.kv01", (Role.PROCURACY,)),
-    ("ministry", "ministry.justice", (Role.MINISTRY, Role.OPERATOR, Role.AUDITOR)),
+FEED_CLIENT = f"{FEED_COURT}.submitter"  # the reference court's system, a registered client
+
+
+@dataclass(frozen=True, slots=True)
+class DemoPerson:
+    label: str
+    person: str  # id in the registry, the token's ``person`` claim
+    name: str
+    agency: str
+    roles: tuple[Role, ...]
+
+
+DEMO_PEOPLE: tuple[DemoPerson, ...] = (
+    DemoPerson("court clerk", "nguyen.thi.lan", "Nguyễn Thị Lan", "court.ha-noi.kv01", (Role.COURT_CLERK,)),
+    DemoPerson("enforcement office", "tran.van.minh", "Trần Văn Minh", FEED_OFFICE, (Role.ENFORCEMENT_CLERK,)),
+    DemoPerson("procuracy", "le.thu.ha", "Lê Thu Hà", "procuracy.ha-noi.kv01", (Role.PROCURACY,)),
+    DemoPerson("personnel department", "vu.thi.hanh", "Vũ Thị Hạnh", "enforcement.ha-noi", (Role.PERSONNEL,)),
+    DemoPerson(
+        "ministry", "pham.quoc.bao", "Phạm Quốc Bảo", "ministry.justice", (Role.MINISTRY, Role.OPERATOR, Role.AUDITOR)
+    ),
 )
+
+
+async def seed_demo_people(settings: Settings) -> None:
+    """The demo's people and the reference court's system client, with their grants (idempotent: a restarted
+    demo finds them registered), as an operator would with ``lienthong people``."""
+    engine = create_engine(settings.database_url)
+    by, now = Actor("demo setup", MINISTRY_OF_JUSTICE), settings.clock().now()
+    holders = [(p.person, p.name, p.agency, HolderKind.PERSON, p.roles) for p in DEMO_PEOPLE]
+    holders.append((FEED_CLIENT, "Hệ thống gửi bản án (demo)", FEED_COURT, HolderKind.CLIENT, (Role.COURT_CLERK,)))
+    try:
+        async with write_transaction(session_factory(engine)) as session:
+            registry = Grants(session)
+            for holder_id, name, agency, kind, roles in holders:
+                await registry.add(holder_id, name, agency, kind, by, now)
+                for role in roles:
+                    await registry.grant(holder_id, role, agency, by, now)
+    finally:
+        await engine.dispose()
+
 
 EXAMPLE_QUERIES = (
     "{ me { agencyCode roles agency { name } } }",
@@ -207,6 +252,7 @@ async def demo(*, port: int, judgments: int, world_seed: int, var: Path, feed_ev
         print("Migrating the hub's database and seeding the organisation …", flush=True)
         await upgrade(settings.database_url)
         await seed(settings)
+        await seed_demo_people(settings)
         print("Importing the court system's judgments into the registry …", flush=True)
         await sync(settings)
         engine = create_engine(settings.database_url)
@@ -231,7 +277,7 @@ async def demo(*, port: int, judgments: int, world_seed: int, var: Path, feed_ev
         stop_feed = asyncio.Event()
         feed = FeedSettings(
             hub_url=f"http://127.0.0.1:{port}",
-            token=token(settings, FEED_COURT, [Role.COURT_CLERK]),
+            token=token(settings, FEED_COURT, [Role.COURT_CLERK], client=FEED_CLIENT),
             court_code=FEED_COURT,
             province_label="thành phố Hà Nội",
             former_province="Hà Nội",
@@ -266,8 +312,11 @@ def _print_welcome(settings: Settings, example_id: str, feed_every_s: float) -> 
     url = f"http://127.0.0.1:{settings.port}"
     print(f"\nLiên thông is running.\n  GraphiQL: {url}/graphql\n  Health:   {url}/healthz   Ready: {url}/readyz\n")
     print('Demo tokens (paste into GraphiQL\'s Headers tab as {"Authorization": "Bearer <token>"}):')
-    for label, agency, roles in DEMO_PRINCIPALS:
-        print(f"\n  {label} — {agency} ({', '.join(r.value for r in roles)}):\n  {token(settings, agency, roles)}")
+    for p in DEMO_PEOPLE:
+        roles = ", ".join(r.value for r in p.roles)
+        print(
+            f"\n  {p.label} — {p.name} ({p.person}) at {p.agency} ({roles}):\n  {token(settings, p.agency, p.roles, person=p.person)}"
+        )
     if feed_every_s > 0:
         print(
             f"\nThe reference court {FEED_COURT} submits a signed judgment every {feed_every_s:g} s. Watch them arrive "

@@ -13,16 +13,17 @@ from datetime import datetime
 from typing import Final
 
 from sqlalchemy import and_, insert, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain.access import Role
 from domain.errors import BadInput, NotFound
 from domain.people import Grant, Holder, HolderKind, HolderStatus
-from domain.role_holders import may_hold
+from domain.role_holders import may_hold, roles_agency_may_hold
 from domain.text import nfc
 from domain.types import Agency
 from ledger.agencies import AgencyRepository
 from ledger.audit import AuditEntry, record_many
+from ledger.db import write_transaction
 from ledger.models import GrantRow, HolderRow
 
 MAX_ID: Final = 64
@@ -47,6 +48,32 @@ class Registration:
     name: str
     agency_code: str
     roles: frozenset[Role]
+
+
+def client_per_agency(agencies: Iterable[Agency], prefix: str) -> list[Registration]:
+    """A system client ``<prefix><agency code>`` for each agency, holding every role its kind may hold
+    (what a pilot, a bench or a test suite registers to let each agency's system connect)."""
+    return [
+        Registration(f"{prefix}{a.code}", HolderKind.CLIENT, f"system of {a.code}", a.code, roles)
+        for a in agencies
+        if (roles := roles_agency_may_hold(a))
+    ]
+
+
+async def register_clients_per_agency(
+    sessions: async_sessionmaker[AsyncSession],
+    prefix: str,
+    by: Actor,
+    at: datetime,
+    *,
+    valid_from: datetime | None = None,
+) -> None:
+    """:func:`client_per_agency` for the whole organisation, registered in one transaction (grants valid from
+    ``valid_from``, default ``at``: a test suite that moves the hub's clock into the past needs them earlier)."""
+    async with sessions() as session:
+        agencies = list((await AgencyRepository(session).all_by_code()).values())
+    async with write_transaction(sessions) as session:
+        await Grants(session).register_many(client_per_agency(agencies, prefix), by, at, valid_from=valid_from)
 
 
 class Grants:
@@ -143,7 +170,9 @@ class Grants:
         rows = (await self._session.scalars(select(GrantRow).where(GrantRow.id.in_(ids)))).all()
         return [_grant(row) for row in rows]
 
-    async def register_many(self, registrations: Sequence[Registration], by: Actor, at: datetime) -> None:
+    async def register_many(
+        self, registrations: Sequence[Registration], by: Actor, at: datetime, *, valid_from: datetime | None = None
+    ) -> None:
         """Register new holders with their grants in bulk (a few statements for thousands), one audit entry each.
 
         Every role is checked against what the agency may hold; a holder already registered is an error
@@ -176,7 +205,7 @@ class Grants:
                     "holder_id": holder_id,
                     "role": role.value,
                     "agency_code": agency.code,
-                    "valid_from": at,
+                    "valid_from": valid_from or at,
                     "valid_to": None,
                     "granted_by": by.name,
                     "granted_at": at,

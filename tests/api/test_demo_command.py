@@ -55,7 +55,7 @@ def test_demo_serves_healthz_and_answers_a_query_with_a_printed_token(tmp_path):
     try:
         text = _wait_for(out, r"Ctrl-C stops", process)
         assert f"http://127.0.0.1:{port}/graphql" in text
-        token = re.search(r"ministry — ministry\.justice .*:\n\s+(\S+)", text).group(1)
+        token = re.search(r"ministry — .* at ministry\.justice .*:\n\s+(\S+)", text).group(1)  # a registered person's
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as r:
             assert json.load(r) == {"status": "ok"}
         example_id = re.search(r'judgment\(id: "([^"]+)"\)', text).group(1)
