@@ -31,6 +31,7 @@ from ledger.models.coordination import (
 from ledger.models.counters import RegisterCounterRow, SequenceRow
 from ledger.models.delivery import OutboxRow, WebhookRow
 from ledger.models.people import GrantRow, HolderRow
+from ledger.models.rate_limits import RateLimitCounterRow
 from ledger.models.registry import FILTER_COLUMNS, AgencyRow, CourtKeyRow, JudgmentRow
 from ledger.models.transfers import DECISION_EXCEPTIONS, REPORT_COLUMNS, DeadlineAlertRow, TransferEventRow, TransferRow
 
@@ -56,6 +57,7 @@ __all__ = [
     "HolderRow",
     "JudgmentRow",
     "OutboxRow",
+    "RateLimitCounterRow",
     "RegisterCounterRow",
     "SequenceRow",
     "TransferEventRow",
