@@ -29,6 +29,7 @@ from gateway.protection import (
     RateLimit,
     SecurityHeaders,
 )
+from gateway.rate_limits import ClientRateLimiter
 from gateway.reports.routes import report_routes
 from gateway.settings import Settings
 from gateway.state import hub_of
@@ -77,7 +78,7 @@ def _middleware(settings: Settings) -> list[Middleware]:
         Middleware(MaskInternalErrors),
         Middleware(GraphQLResponseMediaType),
         Middleware(Authenticate, verifier=_verifier_of, ide_enabled=settings.demo),
-        Middleware(RateLimit, rate_per_s=limits.rate_per_s, burst=limits.rate_burst),
+        Middleware(RateLimit, limiter=_rate_limiter_of),
         Middleware(GraphQLContentType),
         Middleware(BodyLimit, max_bytes=limits.max_body_bytes),
         Middleware(PlainErrorsAsJson),
@@ -97,6 +98,11 @@ def _schema(settings: Settings) -> HubSchema:
         schema_open_to_all=settings.demo,
     )
     return build_schema(extensions, max_batch_operations=limits.max_batch_operations)
+
+
+def _rate_limiter_of(scope: Scope) -> ClientRateLimiter | None:
+    """The running hub's rate limiter (None: rate limiting is off)."""
+    return hub_of(scope["app"]).rate_limiter
 
 
 def _verifier_of(scope: Scope) -> Authority:

@@ -45,6 +45,7 @@ from gateway.policies import (
     load_personnel_rules,
     load_report_targets,
 )
+from gateway.rate_limits import ClientRateLimiter, opened_rate_limiter
 from gateway.settings import AgencyEndpoint, Settings, SettingsError
 from gateway.state import HubState
 from gateway.sweeps import monitoring
@@ -76,12 +77,13 @@ class StartupConfig:
 
 @dataclass(frozen=True, slots=True)
 class Resources:
-    """What the lifespan opens and closes: the ledger and personnel engines, the HTTP session, the metrics."""
+    """What the lifespan opens and closes: the engines, the HTTP session, the metrics, the rate limits' store."""
 
     engine: AsyncEngine
     personnel_engine: AsyncEngine
     http: aiohttp.ClientSession
     metrics: CollectorRegistry
+    rate_limiter: ClientRateLimiter | None
 
 
 def startup_config(settings: Settings, clock: Clock) -> StartupConfig:
@@ -130,8 +132,10 @@ async def opened_resources(config: StartupConfig) -> AsyncIterator[Resources]:
         connector=aiohttp.TCPConnector(limit=200, limit_per_host=64, ttl_dns_cache=300),
         json_serialize=lambda obj: orjson.dumps(obj).decode(),
     )
+    metrics = CollectorRegistry()
     try:
-        yield Resources(engine, personnel_engine, http, CollectorRegistry())
+        async with opened_rate_limiter(config.settings, engine, metrics, config.clock) as rate_limiter:
+            yield Resources(engine, personnel_engine, http, metrics, rate_limiter)
     finally:
         await http.close()
         await engine.dispose()
@@ -176,6 +180,7 @@ async def build_state(config: StartupConfig, resources: Resources) -> HubState:
         # codes checked against the organisation (an empty, unseeded database checks nothing)
         distribution=load_distribution_rules(settings.data_dir, organisation or None),
         personnel_rules=config.personnel_rules,
+        rate_limiter=resources.rate_limiter,
         report_targets=config.report_targets,
     )
 

@@ -5,25 +5,23 @@ JSON document in the GraphQL error shape, so clients handle one format::
 
     {"errors": [{"message": "…", "extensions": {"code": "PAYLOAD_TOO_LARGE"}}]}
 
-State (the rate limiter's buckets) lives in the middleware instances Starlette builds for
-one app; nothing is global. The settings are in ``gateway/settings.py`` (``HttpLimits``).
+The rate limiter (``gateway/rate_limits.py``) belongs to the running app's state; nothing
+here is global. The settings are in ``gateway/settings.py`` (``HttpLimits``).
 """
 
 from __future__ import annotations
 
 import logging
 import math
-import time
 import zlib
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 
 import orjson
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from domain.access import Principal
+from gateway.rate_limits import ClientRateLimiter
 from ledger.db import is_unavailable
 
 log = logging.getLogger("lienthong.gateway")
@@ -190,6 +188,10 @@ class BadEncoding(Exception):
     pass
 
 
+class TooInflated(Exception):
+    """The body inflates more than ``MAX_INFLATION``-fold: a compression bomb."""
+
+
 class ClientGone(Exception):
     pass
 
@@ -201,6 +203,10 @@ _DECOMPRESSORS: dict[str, Callable[[], zlib._Decompress]] = {
 }
 
 
+MAX_INFLATION = 100  # a compressed body may inflate to at most this many times the compressed bytes read…
+INFLATION_FLOOR = 64 * 1024  # …once past this many bytes (a small body of repeated text stays welcome)
+
+
 class BodyLimit:
     """At most ``max_bytes`` of request body, before and after decompression.
 
@@ -208,6 +214,11 @@ class BodyLimit:
     as it streams (chunked too) and counted. ``gzip`` and ``deflate`` bodies are inflated
     piecewise, never more than the limit plus one byte, so a gzip bomb costs at most
     ``max_bytes`` of memory; the app then sees the plain body. Other encodings are 415.
+
+    Inflating costs CPU too: 4 MB of a gzip bomb's zeros took ~12 ms to inflate before the limit
+    was reached. So a body is also refused (413) once it has inflated past ``INFLATION_FLOOR`` to
+    more than ``MAX_INFLATION`` times the compressed bytes read: JSON compresses a few to a few
+    dozen times, a bomb a thousand, and is refused after inflating 64 KiB (``python -m bench refusals``).
     """
 
     def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
@@ -233,6 +244,16 @@ class BodyLimit:
             body = await self._read(receive, _DECOMPRESSORS[encoding]() if encoding != "identity" else None)
         except BodyTooLarge:
             await self._too_large(send)
+            return
+        except TooInflated:
+            await send_error(
+                send,
+                413,
+                f"The request body inflates to more than {MAX_INFLATION} times its compressed size "
+                "(a compression bomb).",
+                "PAYLOAD_TOO_LARGE",
+                maxInflation=MAX_INFLATION,
+            )
             return
         except BadEncoding as exc:
             await send_error(send, 400, f"The request body is not valid {encoding}: {exc}", "BAD_REQUEST")
@@ -260,18 +281,20 @@ class BodyLimit:
                 parts.append(chunk)
                 size += len(chunk)
             else:
-                size = self._inflate(inflater, chunk, parts, size)
+                size = self._inflate(inflater, chunk, parts, size, received)
             if not message.get("more_body", False):
                 break
         if inflater is not None and not inflater.eof and received:
             raise BadEncoding("truncated")
         return b"".join(parts)
 
-    def _inflate(self, inflater: zlib._Decompress, chunk: bytes, parts: list[bytes], size: int) -> int:
+    def _inflate(self, inflater: zlib._Decompress, chunk: bytes, parts: list[bytes], size: int, received: int) -> int:
+        """``chunk`` inflated into ``parts``, ``INFLATION_FLOOR`` bytes at a time; ``received``: compressed bytes
+        read so far, this chunk included."""
         pending = chunk
         while pending:
             try:
-                out = inflater.decompress(pending, self.max_bytes - size + 1)
+                out = inflater.decompress(pending, min(self.max_bytes - size + 1, INFLATION_FLOOR))
             except zlib.error as exc:
                 raise BadEncoding(str(exc)) from exc
             size += len(out)
@@ -279,6 +302,8 @@ class BodyLimit:
                 raise BodyTooLarge
             parts.append(out)
             pending = inflater.unconsumed_tail
+            if size > INFLATION_FLOOR and size > MAX_INFLATION * (received - len(pending)):
+                raise TooInflated
             if inflater.eof:
                 break
         return size
@@ -307,72 +332,31 @@ def _replay(body: bytes, receive: Receive) -> Receive:
     return replay
 
 
-@dataclass(slots=True)
-class _Bucket:
-    tokens: float
-    stamp: float
-
-
-class TokenBuckets:
-    """One token bucket per client key: ``burst`` requests at once, refilled at ``rate`` a second.
-
-    The least recently seen clients are forgotten beyond ``max_clients`` (memory stays bounded
-    whatever the number of addresses an attacker uses; a forgotten client starts with a full bucket).
-    """
-
-    def __init__(
-        self, rate: float, burst: int, clock: Callable[[], float] = time.monotonic, max_clients: int = 100_000
-    ) -> None:
-        self.rate = rate
-        self.burst = burst
-        self.clock = clock
-        self.max_clients = max_clients
-        self.buckets: OrderedDict[str, _Bucket] = OrderedDict()
-
-    def take(self, key: str) -> float:
-        """0 when the request may go ahead, else the seconds until it could."""
-        now = self.clock()
-        bucket = self.buckets.pop(key, None)
-        if bucket is None:
-            bucket = _Bucket(float(self.burst), now)
-        else:
-            bucket.tokens = min(float(self.burst), bucket.tokens + (now - bucket.stamp) * self.rate)
-            bucket.stamp = now
-        self.buckets[key] = bucket
-        while len(self.buckets) > self.max_clients:
-            self.buckets.popitem(last=False)
-        if bucket.tokens >= 1:
-            bucket.tokens -= 1
-            return 0.0
-        return (1 - bucket.tokens) / self.rate
-
-
 class RateLimit:
-    """429 with ``Retry-After`` for a client over its budget (see :class:`TokenBuckets`).
+    """429 with ``Retry-After`` for a client over its budget (``gateway/rate_limits.py``).
 
     Sits after ``Authenticate``: the client is the principal (agency and person, or the token id)
-    when there is one, the peer address otherwise. Probes are never limited. The buckets are per
-    replica: behind a load balancer over N replicas a client gets up to N times the rate.
+    when there is one, the peer address otherwise. Probes are never limited. ``limiter`` finds the
+    running app's limiter (None: no limit); the budget is shared by the replicas when the store is.
     """
 
     def __init__(
         self,
         app: ASGIApp,
         *,
-        rate_per_s: float,
-        burst: int,
+        limiter: Callable[[Scope], ClientRateLimiter | None],
         exempt: frozenset[str] = PROBES,
-        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.app = app
+        self.limiter = limiter
         self.exempt = exempt
-        self.buckets = TokenBuckets(rate_per_s, burst, clock) if rate_per_s > 0 else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if self.buckets is None or scope["type"] != "http" or scope["path"] in self.exempt:
+        limiter = self.limiter(scope) if scope["type"] == "http" and scope["path"] not in self.exempt else None
+        if limiter is None:
             await self.app(scope, receive, send)
             return
-        wait = self.buckets.take(client_key(scope))
+        wait = await limiter.check(client_key(scope))
         if wait > 0:
             retry_after = max(1, math.ceil(wait))
             await send_error(

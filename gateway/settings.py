@@ -73,25 +73,63 @@ class HttpLimits:
     rate_per_s: float = 50.0  # requests per second per client and replica; 0 turns rate limiting off
     rate_burst: int = 200  # requests a client may make at once before the rate applies
     hsts_max_age_s: int = 0  # Strict-Transport-Security max-age; 0 sends none (TLS ends at the proxy)
+    # where the clients' counters live (gateway/rate_limits.py): "memory" (this process), "database" (the hub's
+    # database, shared by its replicas) or a redis:// or rediss:// URL; None: "database" on PostgreSQL, else "memory"
+    rate_storage: str | None = None
+    rate_storage_timeout_s: float = 0.5  # longest wait on a shared store before this replica decides alone
 
     _ENV: ClassVar[dict[str, str]] = {
         "max_body_bytes": "MAX_BODY_BYTES",
         "rate_per_s": "RATE_LIMIT_PER_S",
         "rate_burst": "RATE_LIMIT_BURST",
         "hsts_max_age_s": "HSTS_MAX_AGE_S",
+        "rate_storage_timeout_s": "RATE_LIMIT_STORAGE_TIMEOUT_S",
     }
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> HttpLimits:
-        limits = cls(**_numbers_from_env(env, cls._ENV, floats=frozenset({"rate_per_s"})))
+        limits = cls(
+            **_numbers_from_env(env, cls._ENV, floats=frozenset({"rate_per_s", "rate_storage_timeout_s"})),
+            rate_storage=_rate_storage(env.get("LIENTHONG_RATE_LIMIT_STORAGE")),
+        )
         if limits.max_body_bytes < 1 or limits.rate_burst < 1:
             raise SettingsError("LIENTHONG_MAX_BODY_BYTES and LIENTHONG_RATE_LIMIT_BURST must be positive")
         if limits.rate_per_s < 0 or limits.hsts_max_age_s < 0:
             raise SettingsError("LIENTHONG_RATE_LIMIT_PER_S and LIENTHONG_HSTS_MAX_AGE_S must not be negative")
+        if limits.rate_storage_timeout_s <= 0:
+            raise SettingsError("LIENTHONG_RATE_LIMIT_STORAGE_TIMEOUT_S must be positive")
         return limits
 
     def to_env(self) -> dict[str, str]:
-        return {f"LIENTHONG_{var}": str(getattr(self, name)) for name, var in self._ENV.items()}
+        env = {f"LIENTHONG_{var}": str(getattr(self, name)) for name, var in self._ENV.items()}
+        if self.rate_storage is not None:
+            env["LIENTHONG_RATE_LIMIT_STORAGE"] = self.rate_storage
+        return env
+
+    def storage_for(self, database_url: str) -> str:
+        """The rate limits' store: the one configured, else the database on PostgreSQL and memory on SQLite."""
+        if self.rate_storage is not None:
+            return self.rate_storage
+        return "database" if urlsplit(database_url).scheme.split("+")[0] in {"postgresql", "postgres"} else "memory"
+
+
+RATE_STORAGE_SCHEMES = frozenset({"redis", "rediss"})
+
+
+def _rate_storage(raw: str | None) -> str | None:
+    """LIENTHONG_RATE_LIMIT_STORAGE checked: memory, database, or a Redis URL with a host (never echoed whole)."""
+    value = (raw or "").strip()
+    if not value:
+        return None
+    if value.lower() in {"memory", "database"}:
+        return value.lower()
+    parts = urlsplit(value)
+    if parts.scheme.lower() not in RATE_STORAGE_SCHEMES or not parts.hostname:
+        raise SettingsError(
+            "LIENTHONG_RATE_LIMIT_STORAGE must be memory, database or redis://host:port/db "
+            f"(rediss:// for TLS), not a {parts.scheme or 'plain'} value"
+        )
+    return value
 
 
 def _numbers_from_env(

@@ -21,6 +21,7 @@ from domain.types import Agency
 from gateway.authority import Authority
 from gateway.grant_watch import GrantWatch
 from gateway.identity import TokenVerifier
+from gateway.rate_limits import ClientRateLimiter
 from gateway.settings import Settings
 from ledger.audit_writer import AuditWriter
 from resolvers.event_feed import EventFeeds
@@ -46,6 +47,7 @@ class HubState:
     deadlines: DeadlinePolicy
     agencies: Mapping[str, Agency]  # the organisation (codes → agencies, dissolved ones too), loaded at start
     personnel_rules: PersonnelRules  # data/personnel_rules.toml, loaded at start
+    rate_limiter: ClientRateLimiter | None  # per client, shared by replicas on Redis or the database; None: off
     distribution: tuple[DistributionRule, ...] = ()  # who gets copies of coordination requests, loaded at start
     report_targets: ReportTargets = EMPTY_TARGETS  # data/report_targets.toml, loaded at start
 

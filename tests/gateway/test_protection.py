@@ -1,4 +1,4 @@
-"""Protection middleware in isolation: crashes masked, token buckets, and the settings behind them."""
+"""Protection middleware in isolation: crashes masked, and the settings behind them (rates: test_rate_limits.py)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from starlette.routing import Route
 from starlette.types import Message
 
 from gateway.middleware import RequestId
-from gateway.protection import MaskInternalErrors, TokenBuckets
+from gateway.protection import MaskInternalErrors
 from gateway.settings import HttpLimits, QueryLimits, Settings, SettingsError
 
 
@@ -95,39 +95,6 @@ async def test_an_error_after_the_answer_started_is_logged_and_not_answered_twic
     with caplog.at_level(logging.ERROR, logger="lienthong.gateway"), pytest.raises(RuntimeError):
         await _get("/stream")
     assert any("req-1234567890" in r.getMessage() for r in caplog.records)
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-class TestTokenBuckets:
-    def test_a_client_has_its_burst_then_waits_for_the_rate(self):
-        clock = FakeClock()
-        buckets = TokenBuckets(rate=2.0, burst=3, clock=clock)
-        assert [buckets.take("a") for _ in range(3)] == [0.0, 0.0, 0.0]
-        assert buckets.take("a") == pytest.approx(0.5)
-        assert buckets.take("b") == 0.0  # another client is not affected
-        clock.now += 0.5
-        assert buckets.take("a") == 0.0
-        assert buckets.take("a") > 0
-
-    def test_refill_never_exceeds_the_burst(self):
-        clock = FakeClock()
-        buckets = TokenBuckets(rate=100.0, burst=2, clock=clock)
-        buckets.take("a")
-        clock.now += 3600
-        assert [buckets.take("a") > 0 for _ in range(3)] == [False, False, True]
-
-    def test_memory_is_bounded_by_forgetting_the_least_recent_clients(self):
-        buckets = TokenBuckets(rate=1.0, burst=1, clock=FakeClock(), max_clients=2)
-        for key in ("a", "b", "c"):
-            buckets.take(key)
-        assert list(buckets.buckets) == ["b", "c"]
 
 
 def test_the_limits_round_trip_through_the_environment():
