@@ -91,7 +91,7 @@ def refused_roles(claimed: Iterable[Role], granted: Iterable[Role], agency: Agen
 
 def role_holders_table() -> str:
     """The table as Markdown, for docs/security.md."""
-    lines = ["| Role | Agencies that may hold it | Kinds | Levels |", "| --- | --- | --- | --- |"]
+    lines = ["| role | agencies that may hold it | kinds | levels |", "|---|---|---|---|"]
     for role, holders in ROLE_HOLDERS.items():
         kinds = "every kind" if holders.kinds == frozenset(AgencyKind) else ", ".join(sorted(holders.kinds))
         levels = "any" if holders.levels is None else ", ".join(sorted(holders.levels))

@@ -71,7 +71,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     schema = sub.add_parser("schema", help="print the GraphQL SDL")
     schema.add_argument("--check", metavar="FILE", help="exit 1 if FILE differs from the schema the code builds")
 
-    sub.add_parser("policy-table", help="print the access policy (role × operation) as Markdown, as docs/security.md")
+    policy = sub.add_parser(
+        "policy-table", help="print the access policy (role × operation) as Markdown, as docs/security.md"
+    )
+    policy.add_argument("--roles", action="store_true", help="print the roles × agency kinds table instead")
 
     audit_commands.add_parser(sub)
     people_commands.add_parser(sub)
@@ -93,8 +96,9 @@ def _run(args: argparse.Namespace) -> int:
 
     if args.command == "policy-table":
         from domain.policy import policy_table
+        from domain.role_holders import role_holders_table
 
-        sys.stdout.write(policy_table())
+        sys.stdout.write(role_holders_table() if args.roles else policy_table())
         return 0
 
     if args.command == "demo":

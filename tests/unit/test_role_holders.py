@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -57,3 +58,8 @@ def test_refused_roles_names_each_role_with_its_reason() -> None:
 
 def test_a_granted_role_the_kind_cannot_hold_is_still_refused() -> None:
     assert refused_roles([Role.MINISTRY], {Role.MINISTRY}, agency(K.COURT)) == [RefusedRole(Role.MINISTRY, "kind")]
+
+
+def test_docs_security_prints_the_roles_table() -> None:
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "security.md").read_text(encoding="utf-8")
+    assert role_holders_table() in docs, "docs/security.md is out of date: paste `lienthong policy-table --roles`"
