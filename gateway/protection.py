@@ -374,7 +374,8 @@ class RateLimit:
 def client_key(scope: Scope) -> str:
     principal = scope.get("state", {}).get("principal")
     if isinstance(principal, Principal) and principal.agency_code:
-        who = principal.person or principal.token_id or "-"
+        # the registered holder (person or system client), so minting more tokens buys no more budget
+        who = principal.person or (f"client:{principal.client}" if principal.client else principal.token_id) or "-"
         return f"principal:{principal.agency_code}/{who}"
     client = scope.get("client")
     return f"address:{client[0] if client else 'unknown'}"

@@ -163,7 +163,8 @@ class TestProductionHidesTheSchema:
 
 class TestRateLimit:
     async def test_a_client_over_its_budget_gets_429_while_another_is_served(self, production_hub):
-        greedy, other = _auth(production_hub), _auth(production_hub, "court.ha-noi.kv01", Role.COURT_CLERK)
+        greedy = _auth(production_hub, "court.hue.kv02", Role.COURT_CLERK)  # a client no other test here uses
+        other = _auth(production_hub, "court.ha-noi.kv01", Role.COURT_CLERK)
         answers = [await _send(production_hub, "POST", json={"query": ME}, headers=greedy) for _ in range(BURST + 3)]
         assert [status for status, _, _ in answers[:BURST]] == [200] * BURST
         status, headers, body = answers[BURST]
@@ -172,6 +173,15 @@ class TestRateLimit:
         assert body["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
         status, _, body = await _send(production_hub, "POST", json={"query": ME}, headers=other)
         assert (status, body) == (200, {"data": {"me": {"agencyCode": "court.ha-noi.kv01"}}})
+
+    async def test_a_fresh_token_of_the_same_client_buys_no_fresh_budget(self, production_hub):
+        first = _auth(production_hub, "court.hue.kv01", Role.COURT_CLERK)
+        statuses = [(await _send(production_hub, "POST", json={"query": ME}, headers=first))[0] for _ in range(BURST)]
+        assert statuses == [200] * BURST
+        again = _auth(production_hub, "court.hue.kv01", Role.COURT_CLERK)  # another token (jti), the same client
+        assert again != first
+        status, _, body = await _send(production_hub, "POST", json={"query": ME}, headers=again)
+        assert (status, body["errors"][0]["extensions"]["code"]) == (429, "RATE_LIMITED")
 
     async def test_without_a_principal_the_client_is_its_address(self, production_hub):
         statuses = [(await _send(production_hub, "GET", "/receipts/public-key"))[0] for _ in range(BURST + 2)]
