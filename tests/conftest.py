@@ -4,4 +4,5 @@ pytest_plugins = [
     "tests.fixtures.databases",
     "tests.fixtures.topology",
     "tests.fixtures.hub",
+    "tests.fixtures.redis",
 ]

@@ -8,6 +8,7 @@ either replica; with memory each replica has a budget of its own.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import replace
@@ -23,17 +24,11 @@ from domain.clock import ManualClock
 from gateway.app import create_app
 from gateway.settings import HttpLimits
 from tests.fixtures.hub import BASE_URL, Hub, hub_for
-from tests.fixtures.redis import redis_for_tests
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 
 BUDGET = 4
 ME = {"query": "{ me { agencyCode } }"}
-
-
-@pytest.fixture(scope="module")
-def redis_url() -> str:
-    return redis_for_tests()
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session", params=[pytest.param("postgresql", id="postgresql")])
@@ -57,9 +52,15 @@ async def two_replicas(hub: Hub, storage: str | None) -> AsyncIterator[tuple[htt
         yield clients[0], clients[1]
 
 
+async def _new_client(hub: Hub) -> dict[str, str]:
+    """The headers of a client no request has been counted for: a person registered just now."""
+    token = await hub.person_token("court.hue.kv01", [Role.COURT_CLERK], f"rate.{uuid.uuid4().hex[:12]}")
+    return {"Authorization": f"Bearer {token}"}
+
+
 async def _statuses(hub: Hub, *replicas: httpx.AsyncClient) -> list[int]:
     """One request of one new client to each replica in turn."""
-    headers = {"Authorization": f"Bearer {hub.token('court.hue.kv01', [Role.COURT_CLERK])}"}
+    headers = await _new_client(hub)
     return [(await replica.post("/graphql", json=ME, headers=headers)).status_code for replica in replicas]
 
 
@@ -76,14 +77,13 @@ async def test_two_replicas_on_one_store_refuse_once_the_shared_budget_is_spent(
     async with two_replicas(postgres_hub, configured) as (a, b):
         statuses = await _statuses(postgres_hub, a, b, a, b, a, b)
         assert statuses == [200] * BUDGET + [429, 429]
-        headers = {"Authorization": f"Bearer {postgres_hub.token('court.hue.kv01', [Role.COURT_CLERK])}"}
-        other = await b.post("/graphql", json=ME, headers=headers)
+        other = await b.post("/graphql", json=ME, headers=await _new_client(postgres_hub))
         assert other.status_code == 200  # another client has a budget of its own
 
 
 async def test_a_refusal_from_the_shared_store_says_when_to_retry(postgres_hub):
     async with two_replicas(postgres_hub, "database") as (a, b):
-        headers = {"Authorization": f"Bearer {postgres_hub.token('court.hue.kv01', [Role.COURT_CLERK])}"}
+        headers = await _new_client(postgres_hub)
         for replica in (a, b, a, b):
             await replica.post("/graphql", json=ME, headers=headers)
         refused = await a.post("/graphql", json=ME, headers=headers)

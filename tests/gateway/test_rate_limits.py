@@ -23,14 +23,8 @@ from domain.clock import Clock
 from gateway.rate_limits import RETRY_SHARED_S, Budget, ClientRateLimiter, RateLimitMetrics, opened_rate_limiter
 from gateway.settings import HttpLimits, Settings, SettingsError
 from ledger.db import create_engine
-from tests.fixtures.redis import redis_for_tests
 
 THREE_IN_10_S = Budget(3, 10)
-
-
-@pytest.fixture(scope="session")
-def redis_url() -> str:
-    return redis_for_tests()
 
 
 def _wall() -> float:
