@@ -509,7 +509,7 @@ def run(args: argparse.Namespace) -> int:
     return 1 if errors or not comparison["same_data"] else 0
 
 
-SCENARIOS = (SCENARIO, "national-report", "inbox-polling", "submit-ack", "fanout", "all")
+SCENARIOS = (SCENARIO, "national-report", "inbox-polling", "submit-ack", "fanout", "refusals", "all")
 """Named as the first argument (``python -m bench national-report …``); without one, judgment-360.
 ``all`` runs every scenario in turn (``bench.suite``)."""
 
@@ -518,6 +518,7 @@ SCENARIO_MODULES = {
     "inbox-polling": "bench.inbox_polling",
     "submit-ack": "bench.submit_ack",
     "fanout": "bench.fanout",
+    "refusals": "bench.refusals",
     "all": "bench.suite",
 }
 """The module whose ``main(argv)`` runs each scenario but judgment-360; imported only when asked for

@@ -29,7 +29,10 @@ client per office); `submit-ack`: one submitJudgment + acknowledgeTransfer pair 
 pair, `req/s` = pairs per second), one row per database; `fanout`: one event delivered to one
 subscriber (`conc.` = subscribers, `req/s` = deliveries per second, latency from the court sending
 the judgment to the subscriber receiving the event, `errors` = lost or duplicated deliveries);
-`national-report`: one committee report (no p99 recorded, `duration` = the warm series).
+`national-report`: one committee report (no p99 recorded, `duration` = the warm series);
+`refusals`: one refused hostile request, one row per shape (`target`), the hub in the bench's
+process: `p50`/`p95` are CPU ms per refusal (not latency), `req/s` the refusals one core makes per
+second at the median, `errors` the answers that were not the refusal expected.
 
 | run (UTC) | scenario | target | commit | conc. | duration | req/s | p50 ms | p95 ms | p99 ms | errors | target CPU | other CPU | hub ÷ limit | file |
 |---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|
@@ -96,6 +99,8 @@ def _ms(value: float | None) -> str:
 def summary_rows(doc: dict[str, Any], path: Path) -> list[str]:
     if doc["scenario"] == "national-report":
         return national_report_rows(doc, path)
+    if doc["scenario"] == "refusals":
+        return refusals_rows(doc, path)
     when = datetime.fromisoformat(doc["started_at"]).strftime("%Y-%m-%d %H:%M")
     commit = _commit(doc)
     ratio = (doc.get("hub_vs_limit") or {}).get("rps_ratio")
@@ -157,6 +162,34 @@ def national_report_rows(doc: dict[str, Any], path: Path) -> list[str]:
             errors,
             f"{cpu[own]:.2f}" if own in cpu else "?",
             f"{cpu['other_cores']:.2f}" if "other_cores" in cpu else "?",
+            "",
+            f"[{path.name}]({path.name})",
+        ]
+        rows.append("| " + " | ".join(cells) + " |")
+    return rows
+
+
+def refusals_rows(doc: dict[str, Any], path: Path) -> list[str]:
+    """``refusals`` documents (bench/refusals.py): one row per hostile shape, CPU ms per refusal."""
+    when = datetime.fromisoformat(doc["started_at"]).strftime("%Y-%m-%d %H:%M")
+    window = doc["window"]
+    rows = []
+    for name, t in doc["targets"].items():
+        cpu = t["cpu_ms"]
+        cells = [
+            when,
+            doc["scenario"],
+            name,
+            f"`{_commit(doc)}`",
+            "1",
+            f"{window['seconds']:.0f} s",
+            f"{1000 / cpu['p50']:.0f}" if cpu["p50"] else "–",
+            f"{cpu['p50']:.2f}",
+            f"{cpu['p95']:.2f}",
+            "–",
+            f"{t['errors']} / {cpu['n']}",
+            f"{window['this_process_cores']:.2f}",
+            f"{window['other_cores']:.2f}" if window.get("other_cores") is not None else "?",
             "",
             f"[{path.name}]({path.name})",
         ]
