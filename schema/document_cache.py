@@ -6,7 +6,10 @@ one :class:`DocumentMemo` per schema (made with the schema, never module-wide),
 bounded, least recently used out first.
 
 - A parse is remembered under the query text and the parse options (the token
-  limit), only when it succeeded; a document over a limit is refused each time.
+  limit), only once the document has also passed validation and every bound: a
+  document refused for any reason never enters the memory, so a client sending
+  new hostile or broken documents cannot push the good ones out (it is refused
+  each time, cheaply: ``schema.limits.token_pass``).
 - A validation is remembered only when it passed, under the query text and the
   names of the rules that ran: the rules differ by principal (introspection is
   refused to all but operators), their limits are fixed for the schema. Variables
@@ -33,6 +36,10 @@ class DocumentMemo:
         self.size = size
         self._documents: OrderedDict[Hashable, DocumentNode] = OrderedDict()
         self._valid: OrderedDict[Hashable, None] = OrderedDict()
+
+    def __len__(self) -> int:
+        """How many parsed documents are remembered."""
+        return len(self._documents)
 
     def document(self, key: Hashable) -> DocumentNode | None:
         found = self._documents.get(key)
@@ -64,6 +71,7 @@ class DocumentCache(SchemaExtension):
 
     def __init__(self, memo: DocumentMemo) -> None:
         self.memo = memo
+        self.parsed: tuple[Hashable, DocumentNode] | None = None  # this operation's parse, kept if it passes
 
     def on_parse(self) -> Iterator[None]:
         ctx = self.execution_context
@@ -75,7 +83,7 @@ class DocumentCache(SchemaExtension):
                 ctx.graphql_document, key = found, None
         yield
         if key is not None and ctx.graphql_document is not None and not ctx.pre_execution_errors:
-            self.memo.keep_document(key, ctx.graphql_document)
+            self.parsed = (key, ctx.graphql_document)
 
     def on_validate(self) -> Iterator[None]:
         ctx = self.execution_context
@@ -85,5 +93,8 @@ class DocumentCache(SchemaExtension):
             if self.memo.passed(key):
                 ctx.pre_execution_errors, key = [], None  # Strawberry validates only while this is None
         yield
-        if key is not None and ctx.pre_execution_errors == []:
-            self.memo.keep_passed(key)
+        if ctx.pre_execution_errors == []:
+            if key is not None:
+                self.memo.keep_passed(key)
+            if self.parsed is not None:
+                self.memo.keep_document(*self.parsed)
