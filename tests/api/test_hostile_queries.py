@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import random
 import zlib
 from collections.abc import AsyncIterator
 
@@ -18,34 +19,31 @@ from graphql import get_introspection_query
 
 from domain.access import Role
 from gateway.settings import HttpLimits
+from tests.support.hostile import (
+    ALIASES_60,
+    ALIASES_1000,
+    COSTLY,
+    COSTLY_COST,
+    DIRECTIVES_51,
+    DIRECTIVES_10000,
+    FIELDS_6000,
+    FRAGMENT_BOMB,
+    FRAGMENT_CYCLE,
+    ME,
+    NESTED_100,
+    VARIABLES_2000,
+)
+from tests.support.hostile import gzip_bomb as make_gzip_bomb
 
 pytestmark = pytest.mark.e2e
 
-ME = "{ me { agencyCode } }"
-ALIASES_1000 = "{ " + " ".join(f"a{i}: me {{ agencyCode }}" for i in range(1000)) + " }"
-ALIASES_60 = "{ " + " ".join(f"a{i}: me {{ agencyCode }}" for i in range(60)) + " }"
-NESTED_100 = '{ agency(code: "court.ha-noi.kv01") { ' + "parent { " * 100 + "code" + " }" * 100 + " } }"
-DIRECTIVES_10000 = "{ me { " + "agencyCode @include(if: true) " * 10_000 + "} }"
-DIRECTIVES_51 = "{ me { " + "agencyCode @include(if: true) " * 51 + "} }"
-COSTLY = "{ judgments(first: 100000) { edges { node { id } } } }"  # 1 + 1 + 100000 × 2
-# 30 fragments, each spreading the next twice: 300 tokens that expand to 2³¹ fields (a validation bomb)
-FRAGMENT_BOMB = (
-    "{ ...f0 } "
-    + " ".join(f"fragment f{i} on Query {{ ...f{i + 1} ...f{i + 1} }}" for i in range(30))
-    + " fragment f30 on Query { me { agencyCode } }"
-)
-COSTLY_COST = 200_002
 MAX_BODY = HttpLimits().max_body_bytes
 
 
 @pytest.fixture(scope="module")
 def gzip_bomb() -> bytes:
     """1 GiB of zeros gzipped to about 1 MB, compressed a MiB at a time (never 1 GiB in memory)."""
-    packer = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
-    zeros = bytes(1 << 20)
-    parts = [packer.compress(zeros) for _ in range(1024)]
-    parts.append(packer.flush())
-    bomb = b"".join(parts)
+    bomb = make_gzip_bomb(1024)
     assert len(bomb) < MAX_BODY  # passes the size check on the wire; only inflating it shows the bomb
     return bomb
 
@@ -69,10 +67,12 @@ def _code(body: object) -> str:
     ("document", "fragment"),
     [
         pytest.param(ALIASES_1000, "more than 5000 tokens", id="1000-aliases"),
-        pytest.param(ALIASES_60, "aliases", id="60-aliases"),
-        pytest.param(NESTED_100, "exceeds maximum operation depth", id="100-levels"),
+        pytest.param(ALIASES_60, "more than 50 aliases", id="60-aliases"),
+        pytest.param(NESTED_100, "'anonymous' exceeds maximum operation depth of 12", id="100-levels"),
         pytest.param(DIRECTIVES_10000, "more than 5000 tokens", id="10000-directives"),
         pytest.param(DIRECTIVES_51, "more than 50 directives", id="51-directives"),
+        pytest.param(FIELDS_6000, "more than 5000 tokens", id="6000-fields"),
+        pytest.param(VARIABLES_2000, "more than 5000 tokens", id="2000-variables"),
         pytest.param(COSTLY, f"costs {COSTLY_COST}, more than the limit of 100000", id="costly"),
         pytest.param(FRAGMENT_BOMB, f"expands to {2**31} fields through its fragments", id="fragment-bomb"),
     ],
@@ -83,6 +83,35 @@ async def test_hostile_document_is_refused_before_it_runs(ministry_gql, document
     assert "data" not in answer.body
     assert fragment in answer.errors[0]["message"]
     assert answer.codes() == {"QUERY_TOO_COMPLEX"}
+
+
+@pytest.mark.parametrize(
+    ("document", "bound"),
+    [
+        pytest.param(ALIASES_1000, {"maxTokens": 5000}, id="tokens"),
+        pytest.param(ALIASES_60, {"maxAliases": 50}, id="aliases"),
+        pytest.param(DIRECTIVES_51, {"maxDirectives": 50}, id="directives"),
+        pytest.param(NESTED_100, {"maxDepth": 12}, id="depth"),
+        pytest.param(FRAGMENT_BOMB, {"fields": 2**31, "maxFields": 5000}, id="fragments"),
+    ],
+)
+async def test_a_document_refused_on_its_text_names_the_bound(ministry_gql, document, bound):
+    answer = await ministry_gql(document)
+    assert answer.errors[0]["extensions"] == {"code": "QUERY_TOO_COMPLEX", **bound}
+
+
+async def test_a_refused_document_with_an_operation_name_is_refused_the_same(hub):
+    token = hub.token("ministry.justice", [Role.MINISTRY])
+    request = {"query": ALIASES_60.replace("{", "query Many {", 1), "operationName": "Many"}
+    status, answer = await _post(hub, token, orjson.dumps(request))
+    assert (status, _code(answer)) == (200, "QUERY_TOO_COMPLEX")
+    assert answer["errors"][0]["message"] == "The document has more than 50 aliases."
+
+
+async def test_fragments_spreading_each_other_are_refused_as_invalid(ministry_gql):
+    answer = await ministry_gql(FRAGMENT_CYCLE)
+    assert answer.codes() == {"GRAPHQL_VALIDATION_FAILED"}
+    assert answer.errors[0]["message"] == "Cannot spread fragment 'a' within itself via 'b'."
 
 
 async def test_a_costly_query_is_refused_with_its_cost_and_the_limit(ministry_gql):
@@ -151,6 +180,24 @@ async def test_a_gzip_bomb_is_refused_once_it_inflates_past_the_limit(hub, gzip_
     token = hub.token("ministry.justice", [Role.MINISTRY])
     status, answer = await _post(hub, token, gzip_bomb, **{"Content-Encoding": "gzip"})
     assert (status, _code(answer)) == (413, "PAYLOAD_TOO_LARGE")
+    assert answer["errors"][0]["extensions"]["maxInflation"] == 100  # refused after 64 KiB, not 4 MB
+
+
+async def test_a_body_inflating_past_the_limit_at_an_ordinary_ratio_is_refused_for_its_size(hub):
+    """Random text compresses little: it is refused for the limit, not as a bomb."""
+    token = hub.token("ministry.justice", [Role.MINISTRY])
+    noise = random.Random(1).randbytes(MAX_BODY // 2 + 1000).hex()  # ~4.2 MB that compresses about 2-fold
+    body = gzip.compress(orjson.dumps({"query": ME, "variables": {"pad": noise}}))
+    status, answer = await _post(hub, token, body, **{"Content-Encoding": "gzip"})
+    assert (status, _code(answer)) == (413, "PAYLOAD_TOO_LARGE")
+    assert answer["errors"][0]["extensions"] == {"code": "PAYLOAD_TOO_LARGE", "maxBytes": MAX_BODY}
+
+
+async def test_a_small_body_that_compresses_well_is_answered(hub):
+    token = hub.token("ministry.justice", [Role.MINISTRY])
+    body = gzip.compress(orjson.dumps({"query": ME, "variables": {"pad": " " * 60_000}}))  # ~500-fold, < 64 KiB
+    status, answer = await _post(hub, token, body, **{"Content-Encoding": "gzip"})
+    assert (status, answer) == (200, {"data": {"me": {"agencyCode": "ministry.justice"}}})
 
 
 @pytest.mark.parametrize(
