@@ -21,6 +21,8 @@ NESTED_100 = '{ agency(code: "court.ha-noi.kv01") { ' + "parent { " * 100 + "cod
 DIRECTIVES_10000 = "{ me { " + "agencyCode @include(if: true) " * 10_000 + "} }"
 DIRECTIVES_51 = "{ me { " + "agencyCode @include(if: true) " * 51 + "} }"
 FIELDS_6000 = "{ me { " + "agencyCode " * 6000 + "} }"  # no alias, no directive: tokens alone
+# the word makes the view look for a subscription over HTTP, which must not mean parsing it
+FIELDS_6000_SUBSCRIPTION = "# subscription\n" + FIELDS_6000
 VARIABLES_2000 = "query (" + " ".join(f"$v{i}: Int" for i in range(2000)) + ") { me { agencyCode } }"
 COSTLY = "{ judgments(first: 100000) { edges { node { id } } } }"  # 1 + 1 + 100000 × 2
 COSTLY_COST = 200_002
@@ -75,6 +77,7 @@ def hostile_requests(bomb: bytes) -> tuple[Hostile, ...]:
         document("directives-10000", DIRECTIVES_10000, "10,000 directives (over the token bound first)"),
         document("directives-51", DIRECTIVES_51, "51 directives, within the token bound"),
         document("fields-6000", FIELDS_6000, "6,000 fields, no alias or directive"),
+        document("fields-6000-subscription", FIELDS_6000_SUBSCRIPTION, "the same, the word subscription in a comment"),
         document("variables-2000", VARIABLES_2000, "2,000 variable definitions"),
         document("costly", COSTLY, "a page of 100,000 judgments"),
         document("fragment-bomb", FRAGMENT_BOMB, "30 fragments each spreading the next twice: 2³¹ fields"),
