@@ -26,6 +26,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, Final
 
+import asyncpg
 from sqlalchemy import event, text
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import URL, Connection, make_url
@@ -139,15 +140,27 @@ async def ping(engine: AsyncEngine) -> None:
 UNAVAILABLE_SQLSTATES: Final = ("08", "57P", "53300")
 """SQLSTATE prefixes meaning "the server is not serving us now": connection exceptions, shutdowns, "cannot
 connect now", and "too many connections" (53300: the server's or our role's limit is reached)."""
+NOT_ACCEPTING: Final = ("55000", "is not currently accepting connections")
+"""A database closed to new connections (``ALTER DATABASE … ALLOW_CONNECTIONS false``): SQLSTATE 55000, which
+other refusals share ("object not in prerequisite state"), so the message decides."""
 _UNREACHABLE_ERRNOS: Final = frozenset({errno.EHOSTUNREACH, errno.ENETUNREACH, errno.EHOSTDOWN, errno.ENETDOWN})
 
 
 def is_unavailable(exc: BaseException) -> bool:
     """Whether ``exc`` (or anything in its chain) says the database cannot be reached, not that a statement failed.
 
-    True for refused or reset connections, a server shutting down or starting up or full, a connection
-    SQLAlchemy invalidated, and a pool that had no connection to give within its timeout. The
-    gateway answers these with ``DATABASE_UNAVAILABLE`` (retry later) instead of an internal error.
+    The one place that knows every way a database refuses us; the gateway answers these with
+    ``DATABASE_UNAVAILABLE`` (retry later) instead of an internal error, and workers log them in one line::
+
+        OSError        ConnectionError (refused, reset, aborted), no route to the host or network
+        SQLAlchemy     TimeoutError (the pool had no connection to give), DBAPIError.connection_invalidated
+        SQLSTATE 08…   connection exceptions (asyncpg ConnectionDoesNotExistError: closed mid-operation)
+        SQLSTATE 57P…  shutdowns and "cannot connect now" (AdminShutdownError: a terminated backend,
+                       CannotConnectNowError: starting up or shutting down)
+        SQLSTATE 53300 "too many clients" (TooManyConnectionsError: the server's, the role's or the database's limit)
+        SQLSTATE 55000 only "database … is not currently accepting connections" (:data:`NOT_ACCEPTING`)
+        asyncpg        InterfaceError "… connection is closed" (the driver noticed before the server said why)
+
     A refused connection counts whoever made it: adapters turn their own into ``AgencyError`` at
     their boundary, so one that reaches the gateway unmapped is the hub's database.
     """
@@ -164,7 +177,12 @@ def is_unavailable(exc: BaseException) -> bool:
             return True
         if isinstance(current, sa_exc.DBAPIError) and current.connection_invalidated:
             return True
-        if str(getattr(current, "sqlstate", None) or "").startswith(UNAVAILABLE_SQLSTATES):
+        sqlstate = str(getattr(current, "sqlstate", None) or "")
+        if sqlstate.startswith(UNAVAILABLE_SQLSTATES):
+            return True
+        if sqlstate == NOT_ACCEPTING[0] and NOT_ACCEPTING[1] in str(current):
+            return True
+        if isinstance(current, asyncpg.InterfaceError) and "connection is closed" in str(current):
             return True
         pending += [current.__cause__, current.__context__, getattr(current, "orig", None)]
     return False
