@@ -2,7 +2,8 @@
 
 A sweep class says what one pass does (:meth:`PeriodicSweep.sweep`) and how to log what it did;
 this module runs it every ``every_s`` seconds until stopped, outliving a pass that fails (a
-database restart, …: the next pass retries), and stops at once when asked::
+database restart, …: the next pass retries; the database not answering is one WARNING line a
+pass, anything else is logged whole at ERROR), and stops at once when asked::
 
     async with monitoring(OverdueMonitor(sessions, policy, signal, every_s=60, clock=clock)):
         ...   # the app serves; the monitor sweeps in the background
@@ -19,6 +20,7 @@ from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from domain.clock import Clock
+from ledger.db import is_unavailable
 
 R = TypeVar("R")
 
@@ -46,8 +48,13 @@ class PeriodicSweep(ABC, Generic[R]):
                 line = self.describe(await self.sweep())
                 if line:
                     self._log.info("%s", line)
-            except Exception:  # the monitor must outlive a bad sweep (database restart, …); the next one retries
-                self._log.exception("%s failed", type(self).__name__)
+            except Exception as exc:  # the monitor must outlive a bad sweep (database restart, …); the next one retries
+                if is_unavailable(exc):  # an outage: one line a pass, not a traceback a second
+                    self._log.warning(
+                        "%s: database unavailable (%s); next pass in %gs", type(self).__name__, exc, self.every_s
+                    )
+                else:
+                    self._log.exception("%s failed", type(self).__name__)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stop.wait(), self.every_s)
 

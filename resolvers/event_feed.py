@@ -45,6 +45,7 @@ from typing import Any, Final, Generic, Protocol, TypeVar, cast
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from ledger.db import is_unavailable
 from resolvers.signals import EventSignal
 
 log = logging.getLogger("lienthong.feed")
@@ -283,7 +284,7 @@ class EventFeed(Generic[E]):
                 if len(page) < self.page_size and self._joined:
                     await self.signal.wait(seen, self.poll_s)
         except Exception as exc:  # e.g. the database went away: each subscription ends with the error
-            log.warning("event feed %s stopped: %s", self.source.name, exc, exc_info=True)
+            log.warning("event feed %s stopped: %s", self.source.name, exc, exc_info=not is_unavailable(exc))
             for mailbox in list(self._joined):
                 self._leave(mailbox)
                 failure = FeedFailed(f"reading {self.source.name} failed: {type(exc).__name__}")

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import subprocess
 import sys
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterable, Sequence
@@ -336,6 +337,23 @@ class TestFeedWithAFakeLedger:
         await signal.notify()
         assert await again.until(1) == ledger.concerning("a")
         await again.stop()
+
+    @pytest.mark.parametrize(
+        ("failure", "traceback"), [(ConnectionError("the database went away"), False), (ValueError("a bug"), True)]
+    )
+    async def test_a_read_the_database_refused_is_one_log_line_and_any_other_failure_has_its_traceback(
+        self, failure: Exception, traceback: bool, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        ledger = FakeLedger()
+        feed, signal = fake_feed(ledger)
+        follower = follow(feed, ledger, "a")
+        await eventually(lambda: feed.subscribers == 1, "joined")
+        ledger.failure = failure
+        await signal.notify()
+        await eventually(lambda: follower.error is not None, "the subscription ended")
+        records = [r for r in caplog.records if r.name == "lienthong.feed"]
+        assert [r.levelno for r in records] == [logging.WARNING]
+        assert bool(records[0].exc_info) is traceback
 
 
 # --- the feed over the real ledger ------------------------------------------------------------------
