@@ -23,6 +23,7 @@ from gateway.delivery import target_guard
 from gateway.authority import NotGranted
 from gateway.identity import AuthError, bearer_token
 from gateway.state import HubState
+from gateway.ws_protocols import LegacyWSHandler, TransportWSHandler
 from resolvers.context import Context
 from schema.limits.token_pass import TextBounds
 
@@ -39,6 +40,9 @@ NOBODY = Principal(agency_code="", roles=frozenset())
 
 
 class HubGraphQL(GraphQL[Context, None]):
+    graphql_transport_ws_handler_class = TransportWSHandler  # the database down at connection_init: 1013, retry
+    graphql_ws_handler_class = LegacyWSHandler
+
     def __init__(self, hub: HubState, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.hub = hub
