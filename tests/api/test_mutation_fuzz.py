@@ -11,8 +11,12 @@ ERROR with a traceback.
 The examples are drawn from a fixed seed per role, so every run (and CI) sends the same ones: for each
 role and each mutation, ``LIENTHONG_FUZZ_EXAMPLES`` (default 3) documents of valid values, which reach
 the use cases and the database, and as many with mistakes among the values. Every mutation must run
-(not only be refused as a document) at least once per role, or the fuzz tested nothing. A longer local
-search::
+(not only be refused as a document) at least once per role, or the fuzz tested nothing.
+
+A random ``submitJudgment`` never carries a signature that verifies, so it never reaches the routing
+and the ledger; ``test_signed_submissions_…`` signs submissions drawn at the edges of the rules
+(``tests/support/submission_strategies.py``) with the court's registered key, and each must be written.
+A longer local search::
 
     LIENTHONG_FUZZ_EXAMPLES=30 .venv/bin/pytest tests/api/test_mutation_fuzz.py
 """
@@ -25,6 +29,7 @@ import zlib
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TypeVar
 
 import graphql
 import hypothesis
@@ -36,6 +41,7 @@ from hypothesis_graphql import mutations
 
 from domain.access import Role
 from domain.clock import Clock
+from domain.deadlines import local_day
 from gateway import commands
 from resolvers.build import schema_sdl
 from tests.fixtures.databases import BOTH_DATABASES
@@ -43,8 +49,10 @@ from tests.fixtures.hub import Hub, hub_for
 from tests.support.court_client import SUBMIT, CourtSigner
 from tests.support.graphql_client import Answer
 from tests.support.scalar_strategies import scalar_strategies
+from tests.support.submission_strategies import renumbered, submissions
 
 pytestmark = pytest.mark.e2e
+T = TypeVar("T")
 
 EXAMPLES_PER_MUTATION = int(os.environ.get("LIENTHONG_FUZZ_EXAMPLES", "3"))
 COURT = "court.ha-noi.kv01"
@@ -81,22 +89,23 @@ mutation ($input: OpenCoordinationRequestInput!) {
 
 @dataclass(frozen=True)
 class Fuzzed:
-    """The module's hub and the ids of the records made on it before the fuzz."""
+    """The module's hub, the ids of the records made on it before the fuzz, and COURT's registered key."""
 
     hub: Hub
     known_ids: tuple[str, ...]
+    signer: CourtSigner
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session", params=BOTH_DATABASES)
 async def fuzzed(request: pytest.FixtureRequest) -> AsyncIterator[Fuzzed]:
     """A hub of this module's own, with two transfers to OFFICE and a request to POLICE for the ids to name."""
     async with hub_for(request, "fuzz-hub") as hub:
-        yield Fuzzed(hub, (*AGENCIES, *await _records(hub)))
+        signer = CourtSigner.new(COURT)
+        await commands.keys_add(hub.settings, signer.court, signer.public_key)
+        yield Fuzzed(hub, (*AGENCIES, *await _records(hub, signer)), signer)
 
 
-async def _records(hub: Hub) -> list[str]:
-    signer = CourtSigner.new(COURT)
-    await commands.keys_add(hub.settings, signer.court, signer.public_key)
+async def _records(hub: Hub, signer: CourtSigner) -> list[str]:
     court = hub.client(hub.token(COURT, [Role.COURT_CLERK]))
     ids: list[str] = []
     for _ in range(2):
@@ -125,6 +134,26 @@ def _ok(answer: Answer, field: str) -> dict[str, object]:
     return payload
 
 
+def _generated(strategy: st.SearchStrategy[T], examples: int, seed: int) -> list[T]:
+    """``examples`` values of ``strategy``, the same for the same seed: generated only (no shrinking, no database)."""
+    values: list[T] = []
+
+    @hypothesis.seed(seed)
+    @settings(
+        max_examples=examples,
+        database=None,
+        deadline=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(strategy)
+    def collect(value: T) -> None:
+        values.append(value)
+
+    collect()
+    return values
+
+
 def draw(known_ids: Iterable[str], seed: int) -> list[Drawn]:
     """For each mutation of the schema, ``EXAMPLES_PER_MUTATION`` documents of valid values and as many with
     mistakes among them; the same for the same seed."""
@@ -138,22 +167,11 @@ def draw(known_ids: Iterable[str], seed: int) -> list[Drawn]:
         for name in names
     ]
     labels = [(name, mistakes) for mistakes in modes for name in names]
-    drawn: list[Drawn] = []
-
-    @hypothesis.seed(seed)
-    @settings(
-        max_examples=EXAMPLES_PER_MUTATION,
-        database=None,
-        deadline=None,
-        phases=[Phase.generate],
-        suppress_health_check=list(HealthCheck),
-    )
-    @given(st.tuples(*strategies))
-    def collect(documents: tuple[str, ...]) -> None:
-        drawn.extend(Drawn(name, mistakes, doc) for (name, mistakes), doc in zip(labels, documents, strict=True))
-
-    collect()
-    return drawn
+    return [
+        Drawn(name, mistakes, document)
+        for documents in _generated(st.tuples(*strategies), EXAMPLES_PER_MUTATION, seed)
+        for (name, mistakes), document in zip(labels, documents, strict=True)
+    ]
 
 
 @dataclass(frozen=True)
@@ -211,3 +229,31 @@ async def test_random_mutations_never_answer_an_internal_error(fuzzed, caplog, a
                 failures.append(failure)
     assert not failures, f"{len(failures)} of {len(examples)} mutations failed:\n" + "\n".join(map(str, failures[:10]))
     assert ran == {drawn.mutation for drawn in examples}, "mutations never run (only refused as documents)"
+
+
+async def test_signed_submissions_at_the_edges_of_the_rules_never_answer_an_internal_error(fuzzed, caplog):
+    """What a random mutation cannot reach: submissions whose signature verifies, routed and written.
+
+    Every rule of ``validate`` holds and each has a number of its own, so each is written, with the
+    longest texts the rules allow, in Vietnamese, and digits of any script.
+    """
+    today = local_day(fuzzed.hub.clock.now())
+    examples = _generated(submissions(COURT, today), 5 * EXAMPLES_PER_MUTATION, seed=zlib.crc32(b"signed"))
+    court = fuzzed.hub.client(fuzzed.hub.token(COURT, [Role.COURT_CLERK]))
+    failures: list[Failure] = []
+    accepted = 0
+    with caplog.at_level(logging.ERROR):
+        for serial, drawn_submission in enumerate(examples, start=1):
+            caplog.clear()
+            submission = renumbered(drawn_submission, serial)
+            answer = await court(SUBMIT, fuzzed.signer.signed_variables(submission))
+            drawn = Drawn("submitJudgment (signed)", False, repr(submission))
+            failure = _failure(drawn, answer, [r for r in caplog.records if r.levelno >= logging.ERROR])
+            if failure is not None:
+                failures.append(failure)
+            elif answer.data and answer.data["submitJudgment"]["transfer"] is not None:
+                accepted += 1
+    assert not failures, f"{len(failures)} of {len(examples)} submissions failed:\n" + "\n".join(
+        map(str, failures[:10])
+    )
+    assert accepted == len(examples), f"only {accepted} of {len(examples)} submissions were written"
