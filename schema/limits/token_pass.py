@@ -115,7 +115,6 @@ class _Walk:
         self.bounds = bounds
         self.aliases = 0
         self.directives = 0
-        self.parens = 0
         self.depth = 0  # fields with a selection set around the current selections, as the depth limiter counts
         self.uncounted = 0  # open selection sets under an introspection field
         self.opened: list[_Opens] = []
@@ -127,38 +126,40 @@ class _Walk:
         self.fragments: dict[str, _Definition] = {}
 
     def run(self, query: str) -> GraphQLError | None:
+        parens = 0  # arguments, variable definitions, values: nothing in parentheses counts but directives
         for token in _WALK.finditer(query):
-            kind = token.lastgroup
-            if kind is None:
+            kind = token.lastgroup  # names first: the commonest token
+            if kind == "name":
+                if not parens:
+                    self.name(token[1])
+            elif kind is None:
                 continue
-            if kind == "at":
+            elif kind == "colon":
+                if not parens and self.opened:
+                    self.aliases += 1
+                    if self.aliases > self.bounds.max_aliases:
+                        limit = self.bounds.max_aliases
+                        return too_complex(f"The document has more than {limit} aliases.", maxAliases=limit)
+            elif kind == "paren":
+                parens += 1
+            elif kind == "unparen":
+                parens = max(parens - 1, 0)
+            elif kind == "at":
                 self.directives += 1
                 if self.directives > self.bounds.max_directives:
                     limit = self.bounds.max_directives
                     return too_complex(f"The document has more than {limit} directives.", maxDirectives=limit)
                 self.after = "@"
-            elif kind == "paren":
-                self.parens += 1
-            elif kind == "unparen":
-                self.parens = max(self.parens - 1, 0)
-            elif self.parens:
-                continue  # arguments, variable definitions, values: nothing more to count in there
+            elif parens:
+                continue
             elif kind == "open":
                 refusal = self.open()
                 if refusal is not None:
                     return refusal
             elif kind == "close":
                 self.close()
-            elif kind == "spread":
+            else:  # "spread"
                 self.after, self.next_brace = "...", _Opens.INLINE
-            elif kind == "colon" and self.opened:
-                self.aliases += 1
-                if self.aliases > self.bounds.max_aliases:
-                    limit = self.bounds.max_aliases
-                    return too_complex(f"The document has more than {limit} aliases.", maxAliases=limit)
-                self.after = ""
-            else:
-                self.name(token.group("name"))
         return None
 
     def name(self, name: str) -> None:
