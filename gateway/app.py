@@ -16,6 +16,7 @@ from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 
+from console.routes import console_routes
 from domain.clock import Clock
 from gateway.authority import Authority
 from gateway.health import healthz, metrics, readyz, receipt_key
@@ -67,6 +68,7 @@ def _routes() -> list[BaseRoute]:
         Route("/graphql", GraphQLEndpoint(), methods=["GET", "POST"]),
         WebSocketRoute("/graphql", GraphQLEndpoint()),
         *report_routes(),  # /reports/committee(.xlsx|.csv): the committee report to print or download
+        *console_routes(),  # Cổng Liên thông, the console for people (console/): /, /dang-xuat, …
     ]
 
 

@@ -20,7 +20,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain.access import Principal
 from domain.clock import Clock
-from domain.role_holders import RefusedRole, refused_roles
+from domain.errors import NotFound
+from domain.people import HolderKind
+from domain.role_holders import RefusedRole, may_hold, refused_roles
 from domain.types import Agency
 from gateway.identity import AuthError, TokenVerifier
 from ledger.grants import Grants
@@ -78,6 +80,27 @@ class Authority:
         if refused:
             raise NotGranted(refusal_message(refused, holder, agency))
         return principal
+
+    async def person_principal(self, person: str) -> Principal | None:
+        """The principal a registered person acts as now on the console: at the agency they work for, with every role
+        granted to them there that its kind may hold; None when they are not registered, suspended or hold nothing."""
+        async with self._sessions() as session:
+            registry = Grants(session)
+            try:
+                holder = await registry.holder(person)
+            except NotFound:
+                return None
+            granted = await registry.active_roles(holder.id, holder.agency_code, self._clock.now())
+        agency = self._agencies.get(holder.agency_code)
+        if (
+            holder.kind is not HolderKind.PERSON
+            or not granted
+            or agency is None
+            or not agency.is_active(self._clock.today())
+        ):
+            return None
+        roles = frozenset(role for role in granted if may_hold(role, agency))
+        return Principal(agency_code=agency.code, roles=roles, person=holder.id) if roles else None
 
 
 def refusal_message(refused: list[RefusedRole], holder: str, agency: Agency) -> str:

@@ -25,12 +25,15 @@ from starlette.applications import Starlette
 from adapters.config import HttpAgencyConfig
 from adapters.metrics import AdapterMetrics
 from adapters.registry import build_adapters
+from console.paths import templates as console_templates
+from console.views import Console
 from domain.clock import Clock
 from domain.personnel.rules import PersonnelRules
 from domain.receipts import ReceiptSigner
 from domain.reports.targets import ReportTargets
 from domain.transfer_deadlines import DeadlinePolicy
 from gateway.authority import Authority
+from gateway.console_port import HubConsolePort
 from gateway.coordination_monitor import CoordinationMonitor
 from gateway.delivery import DeliveryWorker, running, target_guard
 from gateway.grant_watch import GrantWatch
@@ -51,6 +54,7 @@ from gateway.state import HubState
 from gateway.sweeps import monitoring
 from ledger.agencies import AgencyRepository
 from ledger.audit_writer import AuditWriter
+from ledger.console_sessions import ConsoleSessions
 from ledger.db import create_engine, session_factory
 from resolvers.event_feed import EventFeeds
 from resolvers.signals import EventSignal
@@ -231,6 +235,12 @@ def lifespan(
                     schema=schema(),
                     graphql_ide="graphiql" if config.settings.demo else None,
                     allow_queries_via_get=True,
+                )
+                app.state.console = Console(  # the console's pages (console/), through the same view
+                    hub=HubConsolePort(app.state.graphql, hub.authority),
+                    sessions=ConsoleSessions(hub.sessions, hub.clock),
+                    templates=console_templates(),
+                    secure_cookies=not config.settings.demo,
                 )
                 async with background_work(hub):
                     log.info(

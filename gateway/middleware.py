@@ -15,6 +15,7 @@ import orjson
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from console.routes import is_console_path
 from domain.access import Principal
 from gateway.authority import NotGranted
 from gateway.identity import AuthError, bearer_token
@@ -64,7 +65,12 @@ class Authenticate:
         self.ide_enabled = ide_enabled
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] in PUBLIC_PATHS or self._is_ide_page(scope):
+        if (
+            scope["type"] != "http"
+            or scope["path"] in PUBLIC_PATHS
+            or is_console_path(scope["path"])  # the console's pages: a session cookie, checked by the console
+            or self._is_ide_page(scope)
+        ):
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from ledger.models.audit import AuditRow
 from ledger.models.base import BIGID, CODE, NAMING_CONVENTION, OPTIONAL_INDEXES, Base, UtcDateTime, table_of
+from ledger.models.console import ConsoleSessionRow
 from ledger.models.coordination import (
     AgreementPartyRow,
     AgreementRow,
@@ -48,6 +49,7 @@ __all__ = [
     "AgreementRow",
     "AuditRow",
     "Base",
+    "ConsoleSessionRow",
     "CoordinationAudienceRow",
     "CoordinationEventRow",
     "CoordinationRequestRow",

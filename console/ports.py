@@ -1,0 +1,43 @@
+"""What the console asks of the hub: run a GraphQL document as a person, and who that person may be.
+
+The gateway implements :class:`HubPort` over the running hub (``gateway/console_port.py``); the
+console never touches the ledger or the resolvers itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from starlette.requests import Request
+
+from domain.access import Principal
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """The answer to one GraphQL document: ``data`` and the errors' codes and messages."""
+
+    data: dict[str, Any] | None
+    errors: tuple[tuple[str, str], ...] = field(default=())  # (extensions.code, message)
+
+    @property
+    def codes(self) -> frozenset[str]:
+        return frozenset(code for code, _ in self.errors)
+
+    @property
+    def forbidden(self) -> bool:
+        return "FORBIDDEN" in self.codes
+
+
+class HubPort(Protocol):
+    async def execute(
+        self, request: Request, principal: Principal, document: str, variables: Mapping[str, Any] | None = None
+    ) -> Outcome:
+        """Run ``document`` through the hub's schema as ``principal`` (policy, masking and audit included)."""
+        ...
+
+    async def principal_of(self, person: str) -> Principal | None:
+        """The principal a registered, active person acts as now (their agency, their granted roles), or None."""
+        ...

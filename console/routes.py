@@ -1,0 +1,27 @@
+"""The console's URLs (Vietnamese paths), mounted by the gateway; pages authenticate by session cookie."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from console import views
+from console.paths import STATIC_DIR
+
+CONSOLE_PATHS: Final = frozenset({"/", "/dang-xuat"})
+"""Exact paths of console pages (the gateway lets them through without a bearer token)."""
+CONSOLE_PREFIXES: Final = ("/console/",)
+
+
+def console_routes() -> list[BaseRoute]:
+    return [
+        Route("/", views.home, methods=["GET"]),
+        Route("/dang-xuat", views.sign_out, methods=["POST"]),
+        Mount("/console/static", StaticFiles(directory=STATIC_DIR), name="console-static"),
+    ]
+
+
+def is_console_path(path: str) -> bool:
+    return path in CONSOLE_PATHS or path.startswith(CONSOLE_PREFIXES)

@@ -1,0 +1,124 @@
+"""The console's pages that every signed-in person shares: the home page, sign-out, refusals."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Final
+
+from jinja2 import Environment
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from console.ports import HubPort
+from console.sessions import COOKIE, CSRF_FIELD, SessionStore, csrf_ok, current
+from domain.access import Principal, Role
+from domain.sessions import ConsoleSession
+
+ROLE_LABELS: Final = {
+    Role.COURT_CLERK: "thư ký tòa án",
+    Role.ENFORCEMENT_CLERK: "cán bộ thi hành án dân sự",
+    Role.PROCURACY: "kiểm sát viên",
+    Role.POLICE: "công an",
+    Role.COMMITTEE: "ban chỉ đạo thi hành án dân sự",
+    Role.MINISTRY: "Bộ Tư pháp",
+    Role.PERSONNEL: "tổ chức cán bộ",
+    Role.AUDITOR: "thanh tra, kiểm tra",
+    Role.OPERATOR: "vận hành hệ thống",
+}
+
+ME: Final = "{ me { agencyCode person agency { name } } }"
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    label: str
+    href: str
+    roles: frozenset[Role]  # shown to a person holding any of these
+    current: bool = False
+
+
+NAV: Final[tuple[Link, ...]] = ()  # the pages, in menu order; each page module adds its own link here
+
+
+@dataclass(frozen=True, slots=True)
+class Console:
+    """What the pages need: the hub, the sessions, the templates (``request.app.state.console``)."""
+
+    hub: HubPort
+    sessions: SessionStore
+    templates: Environment
+    secure_cookies: bool  # HTTPS in front of the hub (production): cookies are Secure
+
+
+@dataclass(frozen=True, slots=True)
+class SignedIn:
+    session: ConsoleSession
+    principal: Principal
+
+
+def console_of(request: Request) -> Console:
+    found = getattr(request.app.state, "console", None)
+    if not isinstance(found, Console):
+        raise RuntimeError("the console is not wired: gateway.lifespan sets app.state.console")
+    return found
+
+
+def page(request: Request, template: str, status_code: int = 200, **values: Any) -> HTMLResponse:
+    body = console_of(request).templates.get_template(template).render(request=request, **values)
+    return HTMLResponse(body, status_code=status_code)
+
+
+async def signed_in(request: Request) -> SignedIn | None:
+    """The session and the principal it acts as now (roles from the registry at this moment), or None."""
+    console = console_of(request)
+    session = await current(request, console.sessions)
+    if session is None:
+        return None
+    principal = await console.hub.principal_of(session.person)
+    return None if principal is None else SignedIn(session, principal)
+
+
+def navigation(principal: Principal, here: str = "") -> list[Link]:
+    return [
+        Link(link.label, link.href, link.roles, current=link.href == here)
+        for link in NAV
+        if link.roles.intersection(principal.roles)
+    ]
+
+
+async def common(request: Request, who: SignedIn, here: str = "") -> dict[str, Any]:
+    """What every page of a signed-in person shows: who they are, the menu, the form token."""
+    outcome = await console_of(request).hub.execute(request, who.principal, ME)
+    me = (outcome.data or {}).get("me") or {}
+    agency = (me.get("agency") or {}).get("name") or who.principal.agency_code
+    return {
+        "me": {
+            "name": who.principal.person or "",
+            "agency_name": agency,
+            "role_labels": [ROLE_LABELS[r] for r in sorted(who.principal.roles)],
+        },
+        "nav": navigation(who.principal, here),
+        "csrf": who.session.csrf,
+    }
+
+
+async def home(request: Request) -> Response:
+    who = await signed_in(request)
+    if who is None:
+        return page(request, "signin.html")
+    return page(request, "home.html", **await common(request, who, "/"))
+
+
+async def sign_out(request: Request) -> Response:
+    console = console_of(request)
+    session = await current(request, console.sessions)
+    if session is not None:
+        form = await request.form()
+        if not csrf_ok(session, form.get(CSRF_FIELD)):
+            return page(
+                request, "refused.html", 403, message="Biểu mẫu đã hết hạn hoặc không hợp lệ. Hãy tải lại trang."
+            )
+        await console.sessions.end(session.id)
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(COOKIE, path="/")
+    return response
