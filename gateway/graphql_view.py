@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from json import JSONDecodeError
 from typing import Any, Final
 
 import orjson
@@ -153,10 +154,6 @@ class HubGraphQL(GraphQL[Context, None]):
             parsed = super().parse_json(data)
         except UnicodeDecodeError as exc:
             raise HTTPException(400, "The request body is not UTF-8 JSON.") from exc
-        except RecursionError as exc:
-            raise HTTPException(400, "The request body's JSON is nested too deeply.") from exc
-        except ValueError as exc:  # json.loads refuses an integer of more than 4,300 digits (it was a 500)
-            raise HTTPException(400, "The request body's JSON has a number too long to read.") from exc
         if isinstance(parsed, list):
             if not parsed or not all(isinstance(item, dict) for item in parsed):
                 raise HTTPException(400, NOT_AN_OPERATION)
@@ -166,6 +163,18 @@ class HubGraphQL(GraphQL[Context, None]):
                     400, f"A batch holds at most {batching['max_operations']} operations; this one has {len(parsed)}."
                 )
         return parsed
+
+    def decode_json(self, data: str | bytes) -> object:
+        """Strawberry's, except that JSON Python's parser gives up on is invalid JSON like any other: an HTTP body
+        is a 400, a WebSocket message closes the socket with 4400. An integer of more than 4,300 digits raises
+        ``ValueError`` and nesting past the recursion limit ``RecursionError``: a 500, or a socket dropped with a
+        traceback logged at ERROR."""
+        try:
+            return super().decode_json(data)
+        except (JSONDecodeError, UnicodeDecodeError):
+            raise  # invalid JSON, and a body that is not UTF-8 (parse_json says so)
+        except (ValueError, RecursionError) as exc:
+            raise JSONDecodeError(f"unreadable JSON ({type(exc).__name__})", "", 0) from exc
 
     def encode_json(self, data: object) -> str:
         """Text, not bytes: WebSocket messages must go out as text frames (graphql-transport-ws)."""
