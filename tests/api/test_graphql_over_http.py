@@ -110,7 +110,7 @@ class TestBodiesThatAreNoOperation:
         document = "mutation ($id: ID!) { acknowledgeTransfer(id: $id) { userErrors { code } } }"
         body = f'{{"query": "{document}", "variables": {{"id": 1{"0" * (digits - 1)}}}}}'
         status, message = await self._post_raw(hub, body.encode())
-        assert (status, message) == (400, "The request body's JSON has a number too long to read.")
+        assert (status, message) == (400, "Unable to parse request body as JSON")
 
     async def test_a_batch_of_objects_still_runs(self, hub):
         status, _ = await self._post_raw(hub, b'[{"query": "{ me { agencyCode } }"}]')
