@@ -20,8 +20,8 @@ from strawberry.types.unset import UnsetType
 
 from domain.access import Principal
 from domain.policy import AccessPolicy
-from gateway.delivery import target_guard
 from gateway.authority import NotGranted
+from gateway.delivery import target_guard
 from gateway.identity import AuthError, bearer_token
 from gateway.state import HubState
 from gateway.ws_protocols import LegacyWSHandler, TransportWSHandler
