@@ -8,17 +8,19 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from console import views
+from console.pages.inbox import inbox_routes
 from console.paths import STATIC_DIR
 
-CONSOLE_PATHS: Final = frozenset({"/", "/dang-xuat"})
+CONSOLE_PATHS: Final = frozenset({"/", "/dang-xuat", "/hop-thu"})
 """Exact paths of console pages (the gateway lets them through without a bearer token)."""
-CONSOLE_PREFIXES: Final = ("/console/",)
+CONSOLE_PREFIXES: Final = ("/console/", "/hop-thu/")
 
 
 def console_routes() -> list[BaseRoute]:
     return [
         Route("/", views.home, methods=["GET"]),
         Route("/dang-xuat", views.sign_out, methods=["POST"]),
+        *inbox_routes(),  # Hộp thư đến: /hop-thu, /hop-thu/{id}, its Vào sổ and Trả lại
         Mount("/console/static", StaticFiles(directory=STATIC_DIR), name="console-static"),
     ]
 

@@ -37,7 +37,9 @@ class Link:
     current: bool = False
 
 
-NAV: Final[tuple[Link, ...]] = ()  # the pages, in menu order; each page module adds its own link here
+NAV: Final[tuple[Link, ...]] = (  # the pages, in menu order; each page module adds its own link here
+    Link("Hộp thư đến", "/hop-thu", frozenset({Role.ENFORCEMENT_CLERK})),
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,181 @@
+"""Hộp thư đến: the office's inbox of transferred judgments, a judgment's full view, Vào sổ and Trả lại.
+
+Everything is read and written through the hub's GraphQL (``inbox_operations``) as the signed-in
+clerk, so the hub's policy decides what is seen: another office's transfer reads as absent (404 here),
+an inbox the person's roles may not read is FORBIDDEN (a refusal here, with no data). Deadlines are
+shown as the API gives them (due day and state, on the hub's clock); the console computes none.
+Forms are plain POSTs carrying the session's form token, answered by a redirect (Post/Redirect/Get).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+from urllib.parse import quote, urlencode
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from console.pages import inbox_labels as labels
+from console.pages import inbox_operations as ops
+from console.sessions import CSRF_FIELD, csrf_ok
+from console.views import SignedIn, common, console_of, page, signed_in
+from domain.access import Role
+
+HERE: Final = "/hop-thu"
+PAGE_SIZE: Final = 20
+READERS: Final = frozenset({Role.ENFORCEMENT_CLERK})  # the people of an office that receives transfers
+NOT_YOURS: Final = (
+    "Hộp thư đến chỉ dành cho cán bộ thi hành án dân sự của cơ quan nhận bản án. "
+    "Tài khoản của bạn không có quyền xem hộp thư này."
+)
+STALE_FORM: Final = "Biểu mẫu đã hết hạn hoặc không hợp lệ. Hãy tải lại trang và thử lại."
+UNANSWERED: Final = "Một phần thông tin chưa lấy được từ hệ thống liên quan; những gì hiển thị dưới đây vẫn chính xác."
+
+
+def inbox_routes() -> list[BaseRoute]:
+    return [
+        Route(HERE, inbox_page, methods=["GET"]),
+        Route(HERE + "/{transfer_id}", transfer_page, methods=["GET"]),
+        Route(HERE + "/{transfer_id}/vao-so", acknowledge, methods=["POST"]),
+        Route(HERE + "/{transfer_id}/tra-lai", return_transfer, methods=["POST"]),
+    ]
+
+
+async def _reader(request: Request) -> SignedIn | Response:
+    """The signed-in clerk, or the answer instead: to the sign-in page, or the refusal."""
+    who = await signed_in(request)
+    if who is None:
+        return RedirectResponse("/", status_code=303)
+    if not READERS & who.principal.roles:
+        return await _refused(request, who, NOT_YOURS)
+    return who
+
+
+async def _refused(request: Request, who: SignedIn, message: str) -> Response:
+    return page(request, "refused.html", 403, message=message, **await common(request, who, HERE))
+
+
+async def _not_found(request: Request, who: SignedIn) -> Response:
+    return page(request, "transfer_not_found.html", 404, **await common(request, who, HERE))
+
+
+def _view_labels() -> dict[str, Any]:
+    return {"labels": labels}
+
+
+async def inbox_page(request: Request) -> Response:
+    who = await _reader(request)
+    if not isinstance(who, SignedIn):
+        return who
+    status = request.query_params.get("trang-thai")
+    status = status if status in labels.STATUS else None
+    after = request.query_params.get("sau") or None
+    variables = {"office": who.principal.agency_code, "status": status, "first": PAGE_SIZE, "after": after}
+    outcome = await console_of(request).hub.execute(request, who.principal, ops.INBOX, variables)
+    if outcome.forbidden:
+        return await _refused(request, who, NOT_YOURS)
+    if "BAD_USER_INPUT" in outcome.codes:  # a cursor edited by hand: start again from the first page
+        return RedirectResponse(_inbox_url(status, None), status_code=303)
+    inbox = (outcome.data or {}).get("inbox") or {"edges": [], "hasNextPage": False, "endCursor": None}
+    return page(
+        request,
+        "inbox.html",
+        transfers=[edge["node"] for edge in inbox["edges"]],
+        status=status,
+        next_url=_inbox_url(status, inbox["endCursor"]) if inbox["hasNextPage"] else None,
+        first_url=_inbox_url(status, None) if after else None,
+        done=labels.DONE.get(request.query_params.get("xong", "")),
+        incomplete=bool(outcome.errors),
+        **_view_labels(),
+        **await common(request, who, HERE),
+    )
+
+
+def _inbox_url(status: str | None, after: str | None) -> str:
+    query = {key: value for key, value in (("trang-thai", status), ("sau", after)) if value}
+    return HERE + ("?" + urlencode(query) if query else "")
+
+
+async def transfer_page(request: Request) -> Response:
+    who = await _reader(request)
+    if not isinstance(who, SignedIn):
+        return who
+    hub = console_of(request).hub
+    transfer_id = request.path_params["transfer_id"]
+    outcome = await hub.execute(request, who.principal, ops.TRANSFER, {"id": transfer_id})
+    transfer = (outcome.data or {}).get("transfer")
+    if transfer is None:
+        return await (_refused(request, who, NOT_YOURS) if outcome.forbidden else _not_found(request, who))
+    explanations: list[dict[str, Any]] = []
+    if (transfer.get("lastReturn") or {}).get("reason") == "UNCLEAR":
+        asked = await hub.execute(request, who.principal, ops.EXPLANATION_REQUESTS, {"transfer": transfer_id})
+        explanations = [e["node"] for e in ((asked.data or {}).get("coordinationRequests") or {}).get("edges", [])]
+    targets: list[dict[str, Any]] = []
+    if transfer["status"] == "SUBMITTED":  # a wrong agency is sent on only before registering
+        province = (transfer.get("registerOffice") or {}).get("provinceCode")
+        found = await hub.execute(request, who.principal, ops.REDIRECT_TARGETS, {"province": province})
+        own = (transfer.get("registerOffice") or {}).get("code")
+        targets = [a for a in (found.data or {}).get("agencies") or [] if a["active"] and a["code"] != own]
+    return page(
+        request,
+        "transfer.html",
+        transfer=transfer,
+        judgment=transfer.get("judgment") or {},
+        explanations=explanations,
+        targets=targets,
+        done=labels.DONE.get(request.query_params.get("xong", "")),
+        failed=labels.refusal(request.query_params["loi"]) if "loi" in request.query_params else None,
+        incomplete=bool(outcome.errors),
+        **_view_labels(),
+        **await common(request, who, HERE),
+    )
+
+
+async def acknowledge(request: Request) -> Response:
+    who = await _reader(request)
+    if not isinstance(who, SignedIn):
+        return who
+    form = await request.form()
+    if not csrf_ok(who.session, form.get(CSRF_FIELD)):
+        return await _refused(request, who, STALE_FORM)
+    transfer_id = request.path_params["transfer_id"]
+    outcome = await console_of(request).hub.execute(request, who.principal, ops.ACKNOWLEDGE, {"id": transfer_id})
+    return _after(transfer_id, outcome.data, "acknowledgeTransfer", outcome.forbidden, "vao-so")
+
+
+async def return_transfer(request: Request) -> Response:
+    who = await _reader(request)
+    if not isinstance(who, SignedIn):
+        return who
+    form = await request.form()
+    if not csrf_ok(who.session, form.get(CSRF_FIELD)):
+        return await _refused(request, who, STALE_FORM)
+    transfer_id = request.path_params["transfer_id"]
+    reason, note, target = (form.get(name) for name in ("ly-do", "ghi-chu", "chuyen-den"))
+    if not isinstance(reason, str) or reason not in labels.RETURN_REASON:
+        return RedirectResponse(_transfer_url(transfer_id, loi="BAD_REASON"), status_code=303)
+    variables = {
+        "id": transfer_id,
+        "reason": reason,
+        "note": note if isinstance(note, str) else "",
+        "redirectTo": target if reason == "WRONG_AGENCY" and isinstance(target, str) and target else None,
+    }
+    outcome = await console_of(request).hub.execute(request, who.principal, ops.RETURN, variables)
+    if reason == "WRONG_AGENCY" and ((outcome.data or {}).get("returnTransfer") or {}).get("transfer"):
+        return RedirectResponse(_inbox_url(None, None) + "?xong=tra-lai", status_code=303)  # no longer ours to see
+    return _after(transfer_id, outcome.data, "returnTransfer", outcome.forbidden, "tra-lai")
+
+
+def _after(transfer_id: str, data: dict[str, Any] | None, field: str, forbidden: bool, done: str) -> Response:
+    """Post/Redirect/Get: back to the transfer, saying what was done or why not."""
+    payload = (data or {}).get(field) or {}
+    errors = payload.get("userErrors") or []
+    if payload.get("transfer") and not errors:
+        return RedirectResponse(_transfer_url(transfer_id, xong=done), status_code=303)
+    code = "NOT_FOUND" if forbidden else (errors[0]["code"] if errors else "")
+    return RedirectResponse(_transfer_url(transfer_id, loi=code), status_code=303)
+
+
+def _transfer_url(transfer_id: str, **query: str) -> str:
+    return f"{HERE}/{quote(transfer_id, safe='')}?{urlencode(query)}"

@@ -1,0 +1,72 @@
+"""The Vietnamese words the inbox pages put on the API's codes (statuses, reasons, roles, refusals)."""
+
+from __future__ import annotations
+
+from typing import Final
+
+STATUS: Final = {
+    "SUBMITTED": "Chờ vào sổ",
+    "ACKNOWLEDGED": "Đã vào sổ",
+    "DECIDED": "Đã ra quyết định thi hành án",
+    "RETURNED": "Đã trả lại",
+}
+
+RETURN_REASON: Final = {
+    "WRONG_AGENCY": "Không thuộc thẩm quyền (chuyển cơ quan có thẩm quyền)",
+    "UNCLEAR": "Bản án, quyết định chưa rõ (đề nghị tòa án giải thích)",
+    "MISSING_DOCUMENT": "Thiếu tài liệu",
+}
+
+DEADLINE_STATE: Final = {
+    "PENDING": "đang trong hạn",
+    "MET": "đã thực hiện đúng hạn",
+    "MET_LATE": "đã thực hiện sau hạn",
+    "OVERDUE": "quá hạn",
+}
+
+PARTY_ROLE: Final = {
+    "CREDITOR": "Người được thi hành án",
+    "DEBTOR": "Người phải thi hành án",
+    "RELATED": "Người có quyền lợi, nghĩa vụ liên quan",
+}
+
+PARTY_KIND: Final = {"INDIVIDUAL": "Cá nhân", "ORGANISATION": "Tổ chức"}
+
+OBLIGATION_KIND: Final = {
+    "COURT_FEE": "Án phí",
+    "FINE": "Phạt tiền",
+    "CONFISCATION": "Tịch thu",
+    "PAYMENT": "Trả tiền",
+    "RETURN_OF_ASSETS": "Trả lại tài sản",
+    "OTHER": "Nghĩa vụ khác",
+}
+
+REQUEST_STATUS: Final = {
+    "OPEN": "Đã gửi",
+    "RECEIVED": "Tòa án đã nhận",
+    "IN_PROGRESS": "Tòa án đang xử lý",
+    "ANSWERED": "Tòa án đã trả lời",
+    "CLOSED": "Đã kết thúc",
+    "DECLINED": "Tòa án từ chối",
+    "WITHDRAWN": "Đã rút",
+}
+
+DONE: Final = {
+    "vao-so": "Đã vào Sổ nhận bản án.",
+    "tra-lai": "Đã trả lại bản án.",
+}
+
+REFUSAL: Final = {
+    "NOT_FOUND": "Không tìm thấy bản án này trong hộp thư của đơn vị.",
+    "INVALID": "Hãy ghi rõ lý do trả lại (từ 1 đến 2000 ký tự) và chọn đúng cơ quan nhận.",
+    "INVALID_STATE": "Bản án ở trạng thái này không thể trả lại với lý do đã chọn.",
+    "REQUIRED": "Hãy chọn cơ quan thi hành án có thẩm quyền để chuyển bản án đến.",
+    "UNROUTABLE": "Không thể chuyển bản án đến cơ quan đã chọn.",
+    "BAD_REASON": "Hãy chọn lý do trả lại.",
+}
+GENERIC_REFUSAL: Final = "Liên thông chưa thực hiện được thao tác này. Hãy thử lại."
+
+
+def refusal(code: str) -> str:
+    """The sentence for a refusal code of the API (or of the form), a general one for codes not known here."""
+    return REFUSAL.get(code, GENERIC_REFUSAL)
