@@ -6,6 +6,7 @@ STAMP  := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
 WRK := /usr/bin/wrk
 PEERS_STAMP := bench/peers/node_modules/.package-lock.json
+OIDC_STAMP := agencies/oidc_provider/node_modules/.package-lock.json
 
 .PHONY: demo test lint format schema bench clean browser
 
@@ -18,7 +19,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	touch $(STAMP)
 
 ## demo: reference agencies + hub with GraphiQL on http://127.0.0.1:8000/graphql (Ctrl-C stops all)
-demo: $(STAMP)
+demo: $(STAMP) $(OIDC_STAMP)
 	$(BIN)/lienthong demo
 
 ## browser: Debian's chromium for the report page test (tests/e2e_browser); installed when missing and root
@@ -37,7 +38,7 @@ $(CHROMIUM):
 	fi
 
 ## test: the house rules (make lint), then the whole suite, on SQLite and PostgreSQL
-test: lint $(CHROMIUM) $(WRK)
+test: lint $(CHROMIUM) $(WRK) $(OIDC_STAMP)
 	$(BIN)/python -m pytest --numprocesses=auto --maxprocesses=4 --dist worksteal
 
 ## lint: ruff (incl. the one-clock rule), formatting, mypy --strict over every package, the import contracts
@@ -80,6 +81,16 @@ $(PEERS_STAMP): bench/peers/package-lock.json
 		cd bench/peers && npm ci --no-audit --no-fund --loglevel=error; \
 	else \
 		echo "note: no npm; the peers (apollo, hive) cannot run: make bench BENCH_ARGS='--targets hub,limit'"; \
+	fi
+
+## the demo's OpenID Connect provider (console sign-in, tests/console/test_signin.py): oidc-provider from its lockfile
+$(OIDC_STAMP): agencies/oidc_provider/package-lock.json
+	@if command -v npm >/dev/null; then \
+		npm ci --prefix agencies/oidc_provider --ignore-scripts --no-audit --no-fund --loglevel=error; \
+	elif [ "$$CI" = true ]; then \
+		echo "CI needs node and npm for the sign-in provider (agencies/oidc_provider)" >&2; exit 1; \
+	else \
+		echo "note: no npm; the demo runs without sign-in and tests/console/test_signin.py will skip"; \
 	fi
 
 clean:

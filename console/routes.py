@@ -7,11 +7,11 @@ from typing import Final
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from console import views
+from console import signin, views
 from console.pages.inbox import inbox_routes
 from console.paths import STATIC_DIR
 
-CONSOLE_PATHS: Final = frozenset({"/", "/dang-xuat", "/hop-thu"})
+CONSOLE_PATHS: Final = frozenset({"/", "/dang-xuat", "/dang-nhap", "/dang-nhap/xong", "/hop-thu"})
 """Exact paths of console pages (the gateway lets them through without a bearer token)."""
 CONSOLE_PREFIXES: Final = ("/console/", "/hop-thu/")
 
@@ -20,6 +20,8 @@ def console_routes() -> list[BaseRoute]:
     return [
         Route("/", views.home, methods=["GET"]),
         Route("/dang-xuat", views.sign_out, methods=["POST"]),
+        Route("/dang-nhap", signin.start, methods=["GET"]),
+        Route("/dang-nhap/xong", signin.callback, methods=["GET"]),
         *inbox_routes(),  # Hộp thư đến: /hop-thu, /hop-thu/{id}, its Vào sổ and Trả lại
         Mount("/console/static", StaticFiles(directory=STATIC_DIR), name="console-static"),
     ]

@@ -9,6 +9,7 @@ from jinja2 import Environment
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from console.oidc import OidcClient
 from console.ports import HubPort
 from console.sessions import COOKIE, CSRF_FIELD, SessionStore, csrf_ok, current
 from domain.access import Principal, Role
@@ -50,6 +51,8 @@ class Console:
     sessions: SessionStore
     templates: Environment
     secure_cookies: bool  # HTTPS in front of the hub (production): cookies are Secure
+    oidc: OidcClient | None = None  # the sign-in's provider (console/signin.py); None: sign-in not configured
+    signin_key: bytes = b""  # seals the sign-in in progress (console/pending.py); the same on every replica
 
 
 @dataclass(frozen=True, slots=True)

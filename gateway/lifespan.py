@@ -34,6 +34,7 @@ from domain.reports.targets import ReportTargets
 from domain.transfer_deadlines import DeadlinePolicy
 from gateway.authority import Authority
 from gateway.console_port import HubConsolePort
+from gateway.console_signin import oidc_client, secure_cookies, signin_key
 from gateway.coordination_monitor import CoordinationMonitor
 from gateway.delivery import DeliveryWorker, running, target_guard
 from gateway.grant_watch import GrantWatch
@@ -240,7 +241,9 @@ def lifespan(
                     hub=HubConsolePort(app.state.graphql, hub.authority),
                     sessions=ConsoleSessions(hub.sessions, hub.clock),
                     templates=console_templates(),
-                    secure_cookies=not config.settings.demo,
+                    secure_cookies=secure_cookies(config.settings),
+                    oidc=oidc_client(config.settings, resources.http, hub.clock),
+                    signin_key=signin_key(config.settings),
                 )
                 async with background_work(hub):
                     log.info(

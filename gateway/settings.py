@@ -21,6 +21,7 @@ from domain.webhook_targets import AllowedHost, TargetPolicy, parse_allow_hosts
 REPO_ROOT = Path(__file__).resolve().parents[1]
 MAX_TOKEN_LEEWAY_S = 300  # more skew than five minutes is a broken clock, not skew
 MAX_GRANT_RECHECK_S = 300.0  # a revoked grant must not keep a subscription open for longer
+DEFAULT_OIDC_CLIENT_ID = "lienthong"  # the hub's client id at the sign-in provider (LIENTHONG_OIDC_CLIENT_ID)
 
 
 class SettingsError(ValueError):
@@ -225,6 +226,49 @@ class WebhookSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class OidcSettings:
+    """Sign-in of people to the console (``console/signin.py``); ``LIENTHONG_OIDC_*``, see docs/operations.md.
+
+    ``issuer`` None: sign-in is not configured (the console says so). No ``client_secret``: a public client,
+    protected by PKCE alone.
+    """
+
+    issuer: str | None = None
+    client_id: str = DEFAULT_OIDC_CLIENT_ID
+    client_secret: str | None = None
+    timeout_s: float = 10.0  # each call to the provider (discovery, keys, token exchange)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> OidcSettings:
+        issuer = (env.get("LIENTHONG_OIDC_ISSUER") or "").strip().rstrip("/") or None
+        if issuer is not None:
+            parts = urlsplit(issuer)
+            secure = parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in _LOOPBACK_HOSTS)
+            if not secure or not parts.hostname:
+                raise SettingsError(f"LIENTHONG_OIDC_ISSUER must be an https:// URL (got {issuer!r})")
+        try:
+            timeout = float(env.get("LIENTHONG_OIDC_TIMEOUT_S") or "10")
+        except ValueError as exc:
+            raise SettingsError(f"LIENTHONG_OIDC_TIMEOUT_S: {exc}") from exc
+        if timeout <= 0:
+            raise SettingsError("LIENTHONG_OIDC_TIMEOUT_S must be positive")
+        return cls(
+            issuer=issuer,
+            client_id=(env.get("LIENTHONG_OIDC_CLIENT_ID") or "").strip() or DEFAULT_OIDC_CLIENT_ID,
+            client_secret=env.get("LIENTHONG_OIDC_CLIENT_SECRET") or None,
+            timeout_s=timeout,
+        )
+
+    def to_env(self) -> dict[str, str]:
+        env = {"LIENTHONG_OIDC_CLIENT_ID": self.client_id, "LIENTHONG_OIDC_TIMEOUT_S": str(self.timeout_s)}
+        if self.issuer is not None:
+            env["LIENTHONG_OIDC_ISSUER"] = self.issuer
+        if self.client_secret is not None:
+            env["LIENTHONG_OIDC_CLIENT_SECRET"] = self.client_secret
+        return env
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     database_url: str = "sqlite+aiosqlite:///var/lienthong.db"
     mode: str = "demo"  # "demo" shows GraphiQL; "production" hides it
@@ -262,10 +306,17 @@ class Settings:
     clock_start: datetime | None = None
     # an adjudication date before this is no plausible judgment (LIENTHONG_EARLIEST_JUDGMENT_DATE, ISO date)
     earliest_judgment: date = EARLIEST_JUDGMENT
+    oidc: OidcSettings = field(default_factory=OidcSettings)  # the console's sign-in (LIENTHONG_OIDC_*)
+    public_url: str | None = None  # the hub's external base URL (LIENTHONG_PUBLIC_URL); None: http://host:port
 
     @property
     def demo(self) -> bool:
         return self.mode == "demo"
+
+    @property
+    def base_url(self) -> str:
+        """Where people's browsers reach the hub (the console's sign-in callback is under it)."""
+        return self.public_url or f"http://{self.host}:{self.port}"
 
     def webhook_targets(self) -> TargetPolicy:
         """Where webhooks may point: https only in production mode; the allowed hosts skip the address check."""
@@ -407,6 +458,8 @@ class Settings:
             webhooks=WebhookSettings.from_env(env),
             clock_start=clock_start,
             earliest_judgment=earliest,
+            oidc=OidcSettings.from_env(env),
+            public_url=_public_url(get("PUBLIC_URL")),
         )
 
     def clock(self) -> Clock:
@@ -453,7 +506,21 @@ class Settings:
         if self.clock_start is not None:
             env["LIENTHONG_CLOCK_START"] = self.clock_start.isoformat()
         env["LIENTHONG_EARLIEST_JUDGMENT_DATE"] = self.earliest_judgment.isoformat()
+        env.update(self.oidc.to_env())
+        if self.public_url is not None:
+            env["LIENTHONG_PUBLIC_URL"] = self.public_url
         return env
+
+
+def _public_url(raw: str | None) -> str | None:
+    """LIENTHONG_PUBLIC_URL: an http(s) base URL without a trailing slash, or None."""
+    value = (raw or "").strip().rstrip("/")
+    if not value:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise SettingsError(f"LIENTHONG_PUBLIC_URL must be an http:// or https:// URL (got {value!r})")
+    return value
 
 
 _LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
