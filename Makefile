@@ -7,6 +7,7 @@ CHROMIUM := /usr/bin/chromium
 WRK := /usr/bin/wrk
 PEERS_STAMP := bench/peers/node_modules/.package-lock.json
 OIDC_STAMP := agencies/oidc_provider/node_modules/.package-lock.json
+ASSETS_STAMP := console/assets/node_modules/.package-lock.json
 
 .PHONY: demo test lint format schema bench clean browser
 
@@ -18,8 +19,8 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-## demo: reference agencies + hub with GraphiQL on http://127.0.0.1:8000/graphql (Ctrl-C stops all)
-demo: $(STAMP) $(OIDC_STAMP)
+## demo: reference agencies + hub with GraphiQL on http://127.0.0.1:8000/graphiql (Ctrl-C stops all)
+demo: $(STAMP) $(OIDC_STAMP) $(ASSETS_STAMP)
 	$(BIN)/lienthong demo
 
 ## browser: Debian's chromium for the report page test (tests/e2e_browser); installed when missing and root
@@ -38,7 +39,7 @@ $(CHROMIUM):
 	fi
 
 ## test: the house rules (make lint), then the whole suite, on SQLite and PostgreSQL
-test: lint $(CHROMIUM) $(WRK) $(OIDC_STAMP)
+test: lint $(CHROMIUM) $(WRK) $(OIDC_STAMP) $(ASSETS_STAMP)
 	$(BIN)/python -m pytest --numprocesses=auto --maxprocesses=4 --dist worksteal
 
 ## lint: ruff (incl. the one-clock rule), formatting, mypy --strict over every package, the import contracts
@@ -91,6 +92,17 @@ $(OIDC_STAMP): agencies/oidc_provider/package-lock.json
 		echo "CI needs node and npm for the sign-in provider (agencies/oidc_provider)" >&2; exit 1; \
 	else \
 		echo "note: no npm; the demo runs without sign-in and tests/console/test_signin.py will skip"; \
+	fi
+
+## the browser files the hub serves under /assets (GraphiQL, React; console/web_assets.py): npm packages from
+## console/assets/package-lock.json, each checked against the lockfile's hash; no CDN at run time
+$(ASSETS_STAMP): console/assets/package-lock.json
+	@if command -v npm >/dev/null; then \
+		npm ci --prefix console/assets --ignore-scripts --no-audit --no-fund --loglevel=error; \
+	elif [ "$$CI" = true ]; then \
+		echo "CI needs node and npm for the browser files of console/assets (GraphiQL)" >&2; exit 1; \
+	else \
+		echo "note: no npm; the hub serves its API, but /graphiql answers 503 until: npm ci --prefix console/assets"; \
 	fi
 
 clean:
