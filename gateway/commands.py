@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
+import secrets
 import socket
 import sys
 from collections.abc import Sequence
@@ -24,7 +26,7 @@ from domain.signatures import KeyFormatError, public_key_from_b64
 from domain.signatures import public_key_b64 as encode_public_key
 from gateway.identity import TokenIssuer, ensure_keypair, load_private_key
 from gateway.registry_sync import SyncReport, sync_judgments
-from gateway.settings import Settings, SettingsError
+from gateway.settings import DEFAULT_OIDC_CLIENT_ID, OidcSettings, Settings, SettingsError
 from ledger.db import create_engine, session_factory, write_transaction
 from ledger.grants import Actor, Grants
 from ledger.keys import CourtKeys
@@ -236,9 +238,11 @@ async def demo(*, port: int, judgments: int, world_seed: int, var: Path, feed_ev
         )
         return 2
     print(f"Starting the reference agency services ({judgments:,} judgments, seed {world_seed}) …", flush=True)
-    async with Topology(
-        judgments=judgments, seed=world_seed, log_dir=var / "log", personnel_db=var / "personnel.db"
-    ) as topo:
+    async with (
+        Topology(judgments=judgments, seed=world_seed, log_dir=var / "log", personnel_db=var / "personnel.db") as topo,
+        contextlib.AsyncExitStack() as processes,
+    ):
+        sign_in = await _demo_sign_in(processes, port, var / "log")
         settings = Settings(
             database_url=f"sqlite+aiosqlite:///{var / 'lienthong.db'}",
             mode="demo",
@@ -248,6 +252,7 @@ async def demo(*, port: int, judgments: int, world_seed: int, var: Path, feed_ev
             enforcement=AgencyEndpoint(topo.enforcement.base_url, topo.enforcement.api_key),
             procuracy=AgencyEndpoint(topo.procuracy.base_url, topo.procuracy.api_key),
             personnel_database_url=topo.personnel_url,
+            oidc=OidcSettings(issuer=sign_in[0] if sign_in else None),
         )
         print("Migrating the hub's database and seeding the organisation …", flush=True)
         await upgrade(settings.database_url)
@@ -295,6 +300,7 @@ async def demo(*, port: int, judgments: int, world_seed: int, var: Path, feed_ev
         while not server.started and not serving.done():  # noqa: ASYNC110 - uvicorn offers a flag, no event
             await asyncio.sleep(0.05)  # print the welcome only once the hub answers
         if server.started:
+            _print_sign_in(settings, sign_in)
             _print_welcome(settings, example_id, feed_every_s)
         try:
             await serving
@@ -306,6 +312,37 @@ async def demo(*, port: int, judgments: int, world_seed: int, var: Path, feed_ev
             print(f"lienthong: could not listen on 127.0.0.1:{port}; try `lienthong demo --port 8080`", file=sys.stderr)
             return 1
     return 0
+
+
+async def _demo_sign_in(processes: contextlib.AsyncExitStack, port: int, log_dir: Path) -> tuple[str, str] | None:
+    """The demo's OpenID Connect provider (agencies/oidc_provider) with the demo people as accounts and a fresh
+    password: (issuer, password); None, with a note, when node or its ``npm ci`` is missing."""
+    from agencies.oidc_provider.process import Account, DemoProvider, ProviderError
+
+    password = secrets.token_urlsafe(9)
+    provider = DemoProvider(
+        [Account(p.person, p.name) for p in DEMO_PEOPLE],
+        client_id=DEFAULT_OIDC_CLIENT_ID,
+        redirect_uris=[f"http://127.0.0.1:{port}/dang-nhap/xong"],
+        password=password,
+        log_dir=log_dir,
+    )
+    try:
+        await processes.enter_async_context(provider)
+    except ProviderError as exc:
+        print(f"note: the console's sign-in is off: {exc}", file=sys.stderr, flush=True)
+        return None
+    return provider.issuer, password
+
+
+def _print_sign_in(settings: Settings, sign_in: tuple[str, str] | None) -> None:
+    if sign_in is None:
+        return
+    issuer, password = sign_in
+    print(f"\nConsole (Cổng Liên thông): {settings.base_url}/  — sign in through the demo provider at {issuer}")
+    print(f"  demo password for every account: {password}")
+    for p in DEMO_PEOPLE:
+        print(f"  {p.person:<16} {p.name} — {p.label} at {p.agency}")
 
 
 def _print_welcome(settings: Settings, example_id: str, feed_every_s: float) -> None:
