@@ -3,7 +3,8 @@
 Everything is read and written through the hub's GraphQL (``inbox_operations``) as the signed-in
 clerk, so the hub's policy decides what is seen: another office's transfer reads as absent (404 here),
 an inbox the person's roles may not read is FORBIDDEN (a refusal here, with no data). Deadlines are
-shown as the API gives them (due day and state, on the hub's clock); the console computes none.
+shown as the API gives them (due day and state, on the hub's clock); the console computes none, and
+filters by them only as ``inbox_reading`` says.
 Forms are plain POSTs carrying the session's form token, answered by a redirect (Post/Redirect/Get).
 """
 
@@ -18,19 +19,18 @@ from starlette.routing import BaseRoute, Route
 
 from console.pages import inbox_labels as labels
 from console.pages import inbox_operations as ops
+from console.pages.inbox_reading import read_inbox
 from console.sessions import CSRF_FIELD, csrf_ok
 from console.views import SignedIn, common, console_of, page, signed_in
 from domain.access import Role
 
 HERE: Final = "/hop-thu"
-PAGE_SIZE: Final = 20
 READERS: Final = frozenset({Role.ENFORCEMENT_CLERK})  # the people of an office that receives transfers
 NOT_YOURS: Final = (
     "Hộp thư đến chỉ dành cho cán bộ thi hành án dân sự của cơ quan nhận bản án. "
     "Tài khoản của bạn không có quyền xem hộp thư này."
 )
 STALE_FORM: Final = "Biểu mẫu đã hết hạn hoặc không hợp lệ. Hãy tải lại trang và thử lại."
-UNANSWERED: Final = "Một phần thông tin chưa lấy được từ hệ thống liên quan; những gì hiển thị dưới đây vẫn chính xác."
 
 
 def inbox_routes() -> list[BaseRoute]:
@@ -70,30 +70,31 @@ async def inbox_page(request: Request) -> Response:
         return who
     status = request.query_params.get("trang-thai")
     status = status if status in labels.STATUS else None
+    due = request.query_params.get("han")
+    due = due if due in labels.DEADLINE_FILTER else None
     after = request.query_params.get("sau") or None
-    variables = {"office": who.principal.agency_code, "status": status, "first": PAGE_SIZE, "after": after}
-    outcome = await console_of(request).hub.execute(request, who.principal, ops.INBOX, variables)
-    if outcome.forbidden:
+    found = await read_inbox(request, who, status, labels.DEADLINE_FILTER[due][0] if due else None, after)
+    if found.forbidden:
         return await _refused(request, who, NOT_YOURS)
-    if "BAD_USER_INPUT" in outcome.codes:  # a cursor edited by hand: start again from the first page
-        return RedirectResponse(_inbox_url(status, None), status_code=303)
-    inbox = (outcome.data or {}).get("inbox") or {"edges": [], "hasNextPage": False, "endCursor": None}
+    if found.bad_cursor:  # a cursor edited by hand: start again from the first page
+        return RedirectResponse(_inbox_url(status, due, None), status_code=303)
     return page(
         request,
         "inbox.html",
-        transfers=[edge["node"] for edge in inbox["edges"]],
+        transfers=found.rows,
         status=status,
-        next_url=_inbox_url(status, inbox["endCursor"]) if inbox["hasNextPage"] else None,
-        first_url=_inbox_url(status, None) if after else None,
+        due=due,
+        next_url=_inbox_url(status, due, found.next_after) if found.next_after else None,
+        first_url=_inbox_url(status, due, None) if after else None,
         done=labels.DONE.get(request.query_params.get("xong", "")),
-        incomplete=bool(outcome.errors),
+        incomplete=found.incomplete,
         **_view_labels(),
         **await common(request, who, HERE),
     )
 
 
-def _inbox_url(status: str | None, after: str | None) -> str:
-    query = {key: value for key, value in (("trang-thai", status), ("sau", after)) if value}
+def _inbox_url(status: str | None, due: str | None, after: str | None) -> str:
+    query = {key: value for key, value in (("trang-thai", status), ("han", due), ("sau", after)) if value}
     return HERE + ("?" + urlencode(query) if query else "")
 
 
@@ -163,7 +164,7 @@ async def return_transfer(request: Request) -> Response:
     }
     outcome = await console_of(request).hub.execute(request, who.principal, ops.RETURN, variables)
     if reason == "WRONG_AGENCY" and ((outcome.data or {}).get("returnTransfer") or {}).get("transfer"):
-        return RedirectResponse(_inbox_url(None, None) + "?xong=tra-lai", status_code=303)  # no longer ours to see
+        return RedirectResponse(HERE + "?xong=tra-lai", status_code=303)  # no longer ours to see
     return _after(transfer_id, outcome.data, "returnTransfer", outcome.forbidden, "tra-lai")
 
 

@@ -24,6 +24,11 @@ DEADLINE_STATE: Final = {
     "OVERDUE": "quá hạn",
 }
 
+DEADLINE_FILTER: Final = {  # ?han=… → (the deadline state the hub gives, the words in the filter)
+    "qua-han": ("OVERDUE", "Có việc quá hạn"),
+    "trong-han": ("PENDING", "Có việc đang trong hạn"),
+}
+
 PARTY_ROLE: Final = {
     "CREDITOR": "Người được thi hành án",
     "DEBTOR": "Người phải thi hành án",

@@ -12,6 +12,7 @@ INBOX: Final = """
 query Inbox($office: ID!, $status: TransferStatus, $first: Int!, $after: String) {
   inbox(office: $office, status: $status, first: $first, after: $after) {
     edges {
+      cursor
       node {
         id status receivedAt registerNumber registerYear
         judgment { number court { name } }

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -111,6 +113,23 @@ async def test_the_office_clerk_finds_the_transferred_judgment_in_the_inbox_and_
     assert number not in registered
 
 
+async def test_the_deadline_filter_keeps_the_transfers_whose_deadline_the_hub_says_is_overdue(
+    hub: Hub, at: Callable[[str], datetime]
+) -> None:
+    transfer_id, number = await _transferred(hub)
+    at(f"{(hub.clock.today() + timedelta(days=40)).isoformat()} 09:00")  # the decision's 5 working days are past
+    clerk = await _signed_in(hub, OFFICE, Role.ENFORCEMENT_CLERK)
+
+    overdue = await _inbox_pages(hub, clerk, "/hop-thu?han=qua-han")
+    pending = await _inbox_pages(hub, clerk, "/hop-thu?han=trong-han")
+
+    assert f'href="/hop-thu/{transfer_id}"' in overdue
+    assert "quá hạn" in overdue
+    assert number not in pending
+    page = (await hub.http.get(f"/hop-thu/{transfer_id}", headers=clerk)).text
+    assert '<td class="due overdue">quá hạn</td>' in page
+
+
 async def test_the_full_view_shows_the_parties_as_policy_says_the_obligations_in_vnd_and_the_document(
     hub: Hub,
 ) -> None:
@@ -168,6 +187,31 @@ async def test_tra_lai_as_unclear_returns_the_judgment_and_opens_the_explanation
     assert "Đã trả lại bản án." in page
     assert "Yêu cầu giải thích bản án" in page
     assert "hạn trả lời" in page
+
+
+async def test_tra_lai_to_the_competent_office_moves_the_transfer_out_of_this_inbox(hub: Hub) -> None:
+    transfer_id, number = await _transferred(hub)
+    clerk = await _signed_in(hub, OFFICE, Role.ENFORCEMENT_CLERK)
+    page = (await hub.http.get(f"/hop-thu/{transfer_id}", headers=clerk)).text
+    assert f'<option value="{OTHER_OFFICE}">' in page
+
+    done = await hub.http.post(
+        f"/hop-thu/{transfer_id}/tra-lai",
+        headers=clerk,
+        data={
+            "csrf": _form_token(page),
+            "ly-do": "WRONG_AGENCY",
+            "ghi-chu": "Bị đơn cư trú tại khu vực 1.",
+            "chuyen-den": OTHER_OFFICE,
+        },
+    )
+
+    assert done.status_code == 303
+    assert done.headers["location"] == "/hop-thu?xong=tra-lai"
+    assert "Đã trả lại bản án." in (await hub.http.get(done.headers["location"], headers=clerk)).text
+    assert number not in await _inbox_pages(hub, clerk)
+    other = await _signed_in(hub, OTHER_OFFICE, Role.ENFORCEMENT_CLERK)
+    assert f'href="/hop-thu/{transfer_id}"' in await _inbox_pages(hub, other, "/hop-thu?trang-thai=SUBMITTED")
 
 
 async def test_tra_lai_without_a_reason_written_is_refused_and_changes_nothing(hub: Hub) -> None:
