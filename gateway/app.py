@@ -17,8 +17,11 @@ from starlette.routing import BaseRoute, Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 
 from console.routes import console_routes
+from console.web_assets import ASSETS_DIR, Assets
 from domain.clock import Clock
 from gateway.authority import Authority
+from gateway.graphiql import FILES as GRAPHIQL_FILES
+from gateway.graphiql import graphiql_routes
 from gateway.health import healthz, metrics, readyz, receipt_key
 from gateway.lifespan import lifespan, startup_config
 from gateway.middleware import Authenticate, GraphQLResponseMediaType, RequestId
@@ -53,7 +56,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
     """The hub: routes, middleware and a lifespan that builds every resource; ``clock``: ``settings.clock()``."""
     config = startup_config(settings, clock or settings.clock())
     return Starlette(
-        routes=_routes(),
+        routes=[*_routes(), *_browser_routes(settings)],
         middleware=_middleware(settings),
         lifespan=lifespan(config, lambda: _schema(settings)),
     )
@@ -72,11 +75,19 @@ def _routes() -> list[BaseRoute]:
     ]
 
 
+def _browser_routes(settings: Settings) -> list[BaseRoute]:
+    """The files browsers load (/assets/…: read and hashed now) and, in demo mode only, GraphiQL (/graphiql)."""
+    if not settings.demo:
+        return Assets.load(ASSETS_DIR, ()).routes()
+    assets = Assets.load(ASSETS_DIR, GRAPHIQL_FILES)
+    return [*assets.routes(), *graphiql_routes(assets)]
+
+
 def _middleware(settings: Settings) -> list[Middleware]:
     limits = settings.http_limits
     return [  # outermost first
         Middleware(RequestId),
-        Middleware(SecurityHeaders, demo=settings.demo, hsts_max_age_s=limits.hsts_max_age_s),
+        Middleware(SecurityHeaders, hsts_max_age_s=limits.hsts_max_age_s),
         Middleware(MaskInternalErrors),
         Middleware(GraphQLResponseMediaType),
         Middleware(Authenticate, verifier=_verifier_of, ide_enabled=settings.demo),

@@ -10,7 +10,7 @@ import orjson
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from graphql import GraphQLError, OperationDefinitionNode, OperationType, parse
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 from starlette.websockets import WebSocket, WebSocketState
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
@@ -22,6 +22,7 @@ from domain.access import Principal
 from domain.policy import AccessPolicy
 from gateway.authority import NotGranted
 from gateway.delivery import target_guard
+from gateway.graphiql import GRAPHIQL_PATH
 from gateway.identity import AuthError, bearer_token
 from gateway.state import HubState
 from gateway.ws_protocols import LegacyWSHandler, TransportWSHandler
@@ -81,6 +82,11 @@ class HubGraphQL(GraphQL[Context, None]):
             request=request,
             response=response,
         )
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        """A browser asking /graphql for a page (demo mode) is sent to GraphiQL's own page, which loads
+        nothing from elsewhere (``gateway/graphiql.py``); Strawberry's loaded its scripts from a CDN."""
+        return RedirectResponse(GRAPHIQL_PATH, status_code=307)
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
         """graphql-transport-ws: the token comes in connection_init as {"Authorization": "Bearer …"}."""

@@ -22,6 +22,7 @@ from gateway.identity import AuthError, bearer_token
 
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 PUBLIC_PATHS = frozenset({"/healthz", "/readyz", "/metrics", "/receipts/public-key"})
+PUBLIC_PREFIXES = ("/assets/",)  # the browser files pages load (console/web_assets.py): the same for everyone
 
 
 class RequestId:
@@ -53,9 +54,10 @@ class Verifies(Protocol):
 class Authenticate:
     """Every HTTP request except the public probes needs a valid bearer token.
 
-    The principal lands in ``scope["state"]["principal"]``. In demo mode the
-    GraphiQL page itself (a browser GET asking for HTML, no query) is served
-    without a token; the queries it sends carry the token from its Headers tab.
+    The principal lands in ``scope["state"]["principal"]``. The browser files
+    under ``/assets/`` are public. In demo mode so is GraphiQL's page
+    (``/graphiql``, and a browser GET of ``/graphql`` asking for HTML, which is
+    sent there); the queries it sends carry the token from its Headers tab.
     WebSockets authenticate in ``connection_init`` (see the GraphQL view).
     """
 
@@ -68,6 +70,7 @@ class Authenticate:
         if (
             scope["type"] != "http"
             or scope["path"] in PUBLIC_PATHS
+            or scope["path"].startswith(PUBLIC_PREFIXES)
             or is_console_path(scope["path"])  # the console's pages: a session cookie, checked by the console
             or self._is_ide_page(scope)
         ):
@@ -86,8 +89,10 @@ class Authenticate:
         await self.app(scope, receive, send)
 
     def _is_ide_page(self, scope: Scope) -> bool:
-        if not self.ide_enabled or scope["method"] != "GET" or scope["path"] != "/graphql":
+        if not self.ide_enabled or scope["method"] != "GET" or scope["path"] not in {"/graphql", "/graphiql"}:
             return False
+        if scope["path"] == "/graphiql":
+            return True
         accept = Headers(scope=scope).get("accept", "")
         return "text/html" in accept and b"query=" not in scope.get("query_string", b"")
 

@@ -100,27 +100,19 @@ class MaskInternalErrors:
             )
 
 
-# The demo's GraphiQL page (Strawberry's template) loads React and GraphiQL from unpkg.com with
-# subresource integrity and runs one inline script; it talks to this origin only.
-_IDE_PAGE_CSP = (
-    "default-src 'none'; script-src 'unsafe-inline' https://unpkg.com; style-src 'unsafe-inline' https://unpkg.com; "
-    "img-src 'self' data: https://unpkg.com; font-src data: https://unpkg.com; connect-src 'self'; "
-    "frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
-)
 _API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 
 
 class SecurityHeaders:
     """Headers on every HTTP response; ``Cache-Control: no-store`` on GraphQL answers.
 
-    The strict CSP allows nothing (JSON is never rendered). Only in demo mode, the GraphiQL
-    HTML page gets a CSP that lets it load its scripts. A route that sets its own CSP keeps
-    it: the printable report page (``gateway/reports/page.py``) allows its inline style by hash.
+    The strict CSP allows nothing (JSON is never rendered). A route that sets its own CSP keeps
+    it: the printable report page (``gateway/reports/page.py``) allows its inline style by hash,
+    the demo's GraphiQL page (``gateway/graphiql.py``) scripts and styles of the hub only.
     """
 
-    def __init__(self, app: ASGIApp, *, demo: bool, hsts_max_age_s: int = 0) -> None:
+    def __init__(self, app: ASGIApp, *, hsts_max_age_s: int = 0) -> None:
         self.app = app
-        self.demo = demo
         self.common = [
             ("x-content-type-options", "nosniff"),
             ("referrer-policy", "no-referrer"),
@@ -141,11 +133,8 @@ class SecurityHeaders:
                 headers = MutableHeaders(scope=message)
                 for name, value in self.common:
                     headers[name] = value
-                html = headers.get("content-type", "").startswith("text/html")
                 if "content-security-policy" not in headers:  # a page of ours may set its own (gateway/reports)
-                    headers["content-security-policy"] = (
-                        _IDE_PAGE_CSP if self.demo and html and is_graphql else _API_CSP
-                    )
+                    headers["content-security-policy"] = _API_CSP
                 if is_graphql:
                     headers["cache-control"] = "no-store"
             await send(message)
