@@ -347,7 +347,10 @@ def _print_sign_in(settings: Settings, sign_in: tuple[str, str] | None) -> None:
 
 def _print_welcome(settings: Settings, example_id: str, feed_every_s: float) -> None:
     url = f"http://127.0.0.1:{settings.port}"
-    print(f"\nLiên thông is running.\n  GraphiQL: {url}/graphql\n  Health:   {url}/healthz   Ready: {url}/readyz\n")
+    print(
+        f"\nLiên thông is running.\n  GraphiQL: {url}/graphiql   (the API: {url}/graphql)\n"
+        f"  Health:   {url}/healthz   Ready: {url}/readyz\n"
+    )
     print('Demo tokens (paste into GraphiQL\'s Headers tab as {"Authorization": "Bearer <token>"}):')
     for p in DEMO_PEOPLE:
         roles = ", ".join(r.value for r in p.roles)
