@@ -115,45 +115,7 @@ class OidcClient:
         if not isinstance(id_token, str):
             raise OidcError("the provider's token answer has no id_token")
         keys = await self._json("GET", _text(metadata, "jwks_uri"))
-        return self._verified_subject(id_token, keys, pending.nonce)
-
-    def _verified_subject(self, id_token: str, jwks: Mapping[str, Any], nonce: str) -> str:
-        try:
-            header = jwt.get_unverified_header(id_token)
-            algorithm = header.get("alg")
-            if algorithm not in ALGORITHMS:
-                raise OidcError(f"the ID token's algorithm {algorithm!r} is not accepted")
-            key = _key(jwks, header.get("kid"), str(algorithm))
-            claims = jwt.decode(
-                id_token,
-                key,
-                algorithms=[str(algorithm)],
-                audience=self._config.client_id,
-                issuer=self._config.issuer,
-                # expiry is checked below against the machine's wall clock, with the hub's leeway
-                options={
-                    "verify_exp": False,
-                    "verify_iat": False,
-                    "verify_nbf": False,
-                    "require": ["iss", "aud", "sub", "exp", "iat", "nonce"],
-                },
-            )
-        except jwt.PyJWTError as exc:
-            raise OidcError(f"the ID token does not verify: {exc}") from exc
-        now = self.now()
-        exp, iat = claims["exp"], claims["iat"]
-        if not isinstance(exp, int | float) or not isinstance(iat, int | float):
-            raise OidcError("the ID token's exp and iat must be numbers")
-        if now > exp + self._config.leeway_s:
-            raise OidcError("the ID token has expired")
-        if iat > now + self._config.leeway_s:
-            raise OidcError("the ID token was issued in the future")
-        if not isinstance(claims["nonce"], str) or not hmac.compare_digest(claims["nonce"], nonce):
-            raise OidcError("the ID token's nonce is not this sign-in's")
-        subject = claims["sub"]
-        if not isinstance(subject, str) or not subject:
-            raise OidcError("the ID token names no subject")
-        return subject
+        return verified_subject(id_token, keys, self._config, pending.nonce, self.now())
 
     async def _metadata(self) -> dict[str, Any]:
         metadata = await self._json("GET", f"{self._config.issuer}/.well-known/openid-configuration")
@@ -178,6 +140,44 @@ class OidcClient:
         if status != 200:
             raise OidcError(f"the provider answered {status}: {document.get('error', '?')}")
         return document
+
+
+def verified_subject(id_token: str, jwks: Mapping[str, Any], config: OidcConfig, nonce: str, now: float) -> str:
+    """The ``sub`` of ``id_token`` once issuer, audience, nonce, signature (a key of ``jwks``) and expiry check."""
+    try:
+        header = jwt.get_unverified_header(id_token)
+        algorithm = header.get("alg")
+        if algorithm not in ALGORITHMS:
+            raise OidcError(f"the ID token's algorithm {algorithm!r} is not accepted")
+        claims = jwt.decode(
+            id_token,
+            _key(jwks, header.get("kid"), str(algorithm)),
+            algorithms=[str(algorithm)],
+            audience=config.client_id,
+            issuer=config.issuer,
+            # expiry is checked below against the machine's wall clock (``now``), with the hub's leeway
+            options={
+                "verify_exp": False,
+                "verify_iat": False,
+                "verify_nbf": False,
+                "require": ["iss", "aud", "sub", "exp", "iat", "nonce"],
+            },
+        )
+    except jwt.PyJWTError as exc:
+        raise OidcError(f"the ID token does not verify: {exc}") from exc
+    exp, iat = claims["exp"], claims["iat"]
+    if not isinstance(exp, int | float) or not isinstance(iat, int | float):
+        raise OidcError("the ID token's exp and iat must be numbers")
+    if now > exp + config.leeway_s:
+        raise OidcError("the ID token has expired")
+    if iat > now + config.leeway_s:
+        raise OidcError("the ID token was issued in the future")
+    if not isinstance(claims["nonce"], str) or not hmac.compare_digest(claims["nonce"], nonce):
+        raise OidcError("the ID token's nonce is not this sign-in's")
+    subject = claims["sub"]
+    if not isinstance(subject, str) or not subject:
+        raise OidcError("the ID token names no subject")
+    return subject
 
 
 def _text(metadata: Mapping[str, Any], name: str) -> str:
