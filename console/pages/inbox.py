@@ -10,6 +10,7 @@ Forms are plain POSTs carrying the session's form token, answered by a redirect 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Final
 from urllib.parse import quote, urlencode
 
@@ -102,8 +103,21 @@ async def transfer_page(request: Request) -> Response:
     who = await _reader(request)
     if not isinstance(who, SignedIn):
         return who
+    failed = labels.refusal(request.query_params["loi"]) if "loi" in request.query_params else None
+    return await _show(request, who, request.path_params["transfer_id"], failed=failed)
+
+
+async def _show(
+    request: Request,
+    who: SignedIn,
+    transfer_id: str,
+    *,
+    failed: str | None = None,
+    typed: Mapping[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    """The full view; ``typed`` is a refused return form's content, shown again with ``failed``."""
     hub = console_of(request).hub
-    transfer_id = request.path_params["transfer_id"]
     outcome = await hub.execute(request, who.principal, ops.TRANSFER, {"id": transfer_id})
     transfer = (outcome.data or {}).get("transfer")
     if transfer is None:
@@ -121,12 +135,14 @@ async def transfer_page(request: Request) -> Response:
     return page(
         request,
         "transfer.html",
+        status_code,
         transfer=transfer,
         judgment=transfer.get("judgment") or {},
         explanations=explanations,
         targets=targets,
         done=labels.DONE.get(request.query_params.get("xong", "")),
-        failed=labels.refusal(request.query_params["loi"]) if "loi" in request.query_params else None,
+        failed=failed,
+        typed=typed or {},
         incomplete=bool(outcome.errors),
         **_view_labels(),
         **await common(request, who, HERE),
@@ -153,19 +169,26 @@ async def return_transfer(request: Request) -> Response:
     if not csrf_ok(who.session, form.get(CSRF_FIELD)):
         return await _refused(request, who, STALE_FORM)
     transfer_id = request.path_params["transfer_id"]
-    reason, note, target = (form.get(name) for name in ("ly-do", "ghi-chu", "chuyen-den"))
-    if not isinstance(reason, str) or reason not in labels.RETURN_REASON:
-        return RedirectResponse(_transfer_url(transfer_id, loi="BAD_REASON"), status_code=303)
+    typed = {name: value for name in ("ly-do", "ghi-chu", "chuyen-den") if isinstance(value := form.get(name), str)}
+    reason = typed.get("ly-do", "")
+    if reason not in labels.RETURN_REASON:
+        return await _show(request, who, transfer_id, failed=labels.refusal("BAD_REASON"), typed=typed, status_code=422)
     variables = {
         "id": transfer_id,
         "reason": reason,
-        "note": note if isinstance(note, str) else "",
-        "redirectTo": target if reason == "WRONG_AGENCY" and isinstance(target, str) and target else None,
+        "note": typed.get("ghi-chu", ""),
+        "redirectTo": (typed.get("chuyen-den") or None) if reason == "WRONG_AGENCY" else None,
     }
     outcome = await console_of(request).hub.execute(request, who.principal, ops.RETURN, variables)
-    if reason == "WRONG_AGENCY" and ((outcome.data or {}).get("returnTransfer") or {}).get("transfer"):
-        return RedirectResponse(HERE + "?xong=tra-lai", status_code=303)  # no longer ours to see
-    return _after(transfer_id, outcome.data, "returnTransfer", outcome.forbidden, "tra-lai")
+    payload = (outcome.data or {}).get("returnTransfer") or {}
+    errors = payload.get("userErrors") or []
+    if payload.get("transfer") and not errors:
+        if reason == "WRONG_AGENCY":  # it has moved to the competent office: no longer ours to see
+            return RedirectResponse(HERE + "?xong=tra-lai", status_code=303)
+        return RedirectResponse(_transfer_url(transfer_id, xong="tra-lai"), status_code=303)
+    code = "NOT_FOUND" if outcome.forbidden else (errors[0]["code"] if errors else "")
+    # shown again with what was typed (a note may be long), not redirected: nothing was written
+    return await _show(request, who, transfer_id, failed=labels.refusal(code), typed=typed, status_code=422)
 
 
 def _after(transfer_id: str, data: dict[str, Any] | None, field: str, forbidden: bool, done: str) -> Response:

@@ -26,6 +26,7 @@ from tests.support.court_client import SUBMIT, CourtSigner
 COURT = "court.ha-noi.kv03"
 OFFICE = "enforcement.ha-noi.kv03"
 OTHER_OFFICE = "enforcement.ha-noi.kv01"
+PAGING_COURT, PAGING_OFFICE = "court.ha-noi.kv04", "enforcement.ha-noi.kv04"
 CONTRACT = Path(__file__).resolve().parents[2] / "schema" / "schema.graphql"
 
 _people = itertools.count(1)
@@ -45,15 +46,15 @@ async def _signed_in(hub: Hub, agency: str, role: Role) -> dict[str, str]:
     return {"Cookie": f"lienthong_session={session.id}"}
 
 
-async def _transferred(hub: Hub) -> tuple[str, str]:
+async def _transferred(hub: Hub, court_code: str = COURT) -> tuple[str, str]:
     """A judgment the court submits through the hub: (transfer id, judgment number)."""
-    signer = CourtSigner.new(COURT)
+    signer = CourtSigner.new(court_code)
     await commands.keys_add(hub.settings, signer.court, signer.public_key)
-    court = hub.client(hub.token(COURT, [Role.COURT_CLERK]))
+    court = hub.client(hub.token(court_code, [Role.COURT_CLERK]))
     submission = signer.submission()
     payload = (await court(SUBMIT, signer.signed_variables(submission))).data["submitJudgment"]
     assert payload["userErrors"] == []
-    assert payload["transfer"]["registerOffice"]["code"] == OFFICE
+    assert payload["transfer"]["registerOffice"]["code"] == court_code.replace("court.", "enforcement.")
     return payload["transfer"]["id"], submission.number
 
 
@@ -214,20 +215,44 @@ async def test_tra_lai_to_the_competent_office_moves_the_transfer_out_of_this_in
     assert f'href="/hop-thu/{transfer_id}"' in await _inbox_pages(hub, other, "/hop-thu?trang-thai=SUBMITTED")
 
 
-async def test_tra_lai_without_a_reason_written_is_refused_and_changes_nothing(hub: Hub) -> None:
+@pytest.mark.parametrize(
+    ("form", "message"),
+    [
+        ({"ly-do": "UNCLEAR", "ghi-chu": "   "}, "Hãy ghi rõ lý do trả lại"),
+        ({"ly-do": "WRONG_AGENCY", "ghi-chu": "Bị đơn cư trú tại khu vực khác."}, "Hãy chọn cơ quan thi hành án"),
+        ({"ghi-chu": "Không chọn lý do."}, "Hãy chọn lý do trả lại"),
+    ],
+    ids=["blank-note", "no-agency-named", "no-reason"],
+)
+async def test_a_refused_tra_lai_changes_nothing_and_shows_the_form_again_with_what_was_typed(
+    hub: Hub, form: dict[str, str], message: str
+) -> None:
     transfer_id, _ = await _transferred(hub)
     clerk = await _signed_in(hub, OFFICE, Role.ENFORCEMENT_CLERK)
     token = _form_token((await hub.http.get(f"/hop-thu/{transfer_id}", headers=clerk)).text)
 
-    answer = await hub.http.post(
-        f"/hop-thu/{transfer_id}/tra-lai", headers=clerk, data={"csrf": token, "ly-do": "UNCLEAR", "ghi-chu": "  "}
-    )
+    answer = await hub.http.post(f"/hop-thu/{transfer_id}/tra-lai", headers=clerk, data={"csrf": token, **form})
 
-    assert answer.status_code == 303
-    assert "loi=INVALID" in answer.headers["location"]
-    assert (await _as_the_office(hub, transfer_id))["status"] == "SUBMITTED"
-    page = (await hub.http.get(answer.headers["location"], headers=clerk)).text
-    assert "Hãy ghi rõ lý do trả lại" in page
+    assert answer.status_code == 422
+    assert message in answer.text
+    assert f">{form['ghi-chu']}</textarea>" in answer.text
+    if "ly-do" in form:
+        assert f'value="{form["ly-do"]}" required checked' in answer.text
+    seen = await _as_the_office(hub, transfer_id)
+    assert (seen["status"], seen["lastReturn"]) == ("SUBMITTED", None)
+
+
+async def test_the_inbox_pages_through_every_transfer_once(hub: Hub) -> None:
+    ids = {(await _transferred(hub, PAGING_COURT))[0] for _ in range(21)}
+    clerk = await _signed_in(hub, PAGING_OFFICE, Role.ENFORCEMENT_CLERK)
+
+    first = (await hub.http.get("/hop-thu", headers=clerk)).text
+    shown = re.findall(r'<td><a href="/hop-thu/([^"]+)">', await _inbox_pages(hub, clerk))
+
+    assert len(re.findall(r'<td><a href="/hop-thu/', first)) == 20
+    assert "Trang sau" in first
+    assert len(shown) == len(set(shown))
+    assert ids <= set(shown)
 
 
 async def test_a_clerk_of_another_office_finds_no_such_transfer(hub: Hub) -> None:
