@@ -20,7 +20,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import aiohttp
 import jwt
@@ -105,12 +105,12 @@ class OidcClient:
             "redirect_uri": self._config.redirect_uri,
             "code_verifier": pending.verifier,
         }
-        auth = None
+        headers = {}
         if self._config.client_secret is None:
             form["client_id"] = self._config.client_id
         else:
-            auth = aiohttp.BasicAuth(self._config.client_id, self._config.client_secret)
-        tokens = await self._json("POST", _text(metadata, "token_endpoint"), data=form, auth=auth)
+            headers["Authorization"] = basic_auth(self._config.client_id, self._config.client_secret)
+        tokens = await self._json("POST", _text(metadata, "token_endpoint"), data=form, headers=headers)
         id_token = tokens.get("id_token")
         if not isinstance(id_token, str):
             raise OidcError("the provider's token answer has no id_token")
@@ -140,6 +140,12 @@ class OidcClient:
         if status != 200:
             raise OidcError(f"the provider answered {status}: {document.get('error', '?')}")
         return document
+
+
+def basic_auth(client_id: str, secret: str) -> str:
+    """``client_secret_basic`` (RFC 6749 §2.3.1): both parts form-encoded, then joined and base64-encoded."""
+    pair = f"{quote(client_id, safe='')}:{quote(secret, safe='')}"
+    return "Basic " + base64.b64encode(pair.encode("utf-8")).decode("ascii")
 
 
 def verified_subject(id_token: str, jwks: Mapping[str, Any], config: OidcConfig, nonce: str, now: float) -> str:

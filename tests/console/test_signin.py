@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import httpx
@@ -27,6 +28,7 @@ STRANGER = Account("signin.stranger", "Người Lạ")  # known to the provider,
 LEAVING = Account("signin.leaving", "Trần Văn Minh")
 REPLAY = Account("signin.replay", "Lê Thu Hà")
 CALLBACK = f"{BASE_URL}/dang-nhap/xong"
+SECRET = "the-hubs-client-secret-at-the-provider"
 
 
 @pytest.fixture(scope="module")
@@ -44,10 +46,16 @@ async def signin_hub(request: pytest.FixtureRequest, provider: DemoProvider) -> 
         yield hub
 
 
+@asynccontextmanager
+async def _browser_for(hub: Hub) -> AsyncIterator[httpx.AsyncClient]:
+    """One client: ``http://hub.test`` is the hub in this process, every other site is reached over the network."""
+    async with httpx.AsyncClient(mounts={BASE_URL: httpx.ASGITransport(app=hub.app)}, timeout=30) as client:
+        yield client
+
+
 @pytest_asyncio.fixture(loop_scope="session")
 async def browser(signin_hub: Hub) -> AsyncIterator[httpx.AsyncClient]:
-    hub_transport = httpx.ASGITransport(app=signin_hub.app)
-    async with httpx.AsyncClient(mounts={BASE_URL: hub_transport}, timeout=30) as client:
+    async with _browser_for(signin_hub) as client:
         yield client
 
 
@@ -155,3 +163,25 @@ async def test_without_an_issuer_sign_in_says_it_is_not_configured(hub: Hub) -> 
     answer = await hub.http.get("/dang-nhap")
     assert answer.status_code == 503
     assert "Đăng nhập chưa được cấu hình" in answer.text
+
+
+@pytest.fixture(scope="module")
+def confidential_provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoProvider]:
+    log_dir: Path = tmp_path_factory.mktemp("oidc-provider-confidential")
+    with running_provider([CLERK], CALLBACK, log_dir, client_secret=SECRET) as running:
+        yield running
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session", params=["sqlite"])
+async def confidential_hub(request: pytest.FixtureRequest, confidential_provider: DemoProvider) -> AsyncIterator[Hub]:
+    oidc = OidcSettings(issuer=confidential_provider.issuer, client_secret=SECRET)
+    async with hub_for(request, "signin-confidential", oidc=oidc, public_url=BASE_URL) as hub:
+        await hub.register_person(CLERK.sub, "court.ha-noi.kv01", (Role.COURT_CLERK,))
+        yield hub
+
+
+async def test_a_confidential_client_signs_in_with_its_secret(confidential_hub: Hub) -> None:
+    async with _browser_for(confidential_hub) as browser:
+        answer = await browser.get(await _to_callback(browser, CLERK))  # the provider wants the secret here
+        assert answer.status_code == 303
+        assert "Xin chào, signin.clerk" in (await browser.get(f"{BASE_URL}/")).text
