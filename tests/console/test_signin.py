@@ -17,6 +17,7 @@ import pytest
 import pytest_asyncio
 
 from agencies.oidc_provider.process import Account, DemoProvider
+from agencies.topology import free_port
 from domain.access import Role
 from gateway.settings import OidcSettings
 from tests.fixtures.databases import BOTH_DATABASES
@@ -185,3 +186,19 @@ async def test_a_confidential_client_signs_in_with_its_secret(confidential_hub: 
         answer = await browser.get(await _to_callback(browser, CLERK))  # the provider wants the secret here
         assert answer.status_code == 303
         assert "Xin chào, signin.clerk" in (await browser.get(f"{BASE_URL}/")).text
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session", params=["sqlite"])
+async def hub_of_an_absent_provider(request: pytest.FixtureRequest) -> AsyncIterator[Hub]:
+    nobody = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    async with hub_for(
+        request, "signin-absent", oidc=OidcSettings(issuer=nobody, timeout_s=5), public_url=BASE_URL
+    ) as hub:
+        yield hub
+
+
+async def test_a_provider_that_cannot_be_reached_is_a_vietnamese_page_not_a_500(hub_of_an_absent_provider: Hub) -> None:
+    answer = await hub_of_an_absent_provider.http.get("/dang-nhap")
+    assert answer.status_code == 502
+    assert "Không liên lạc được với nhà cung cấp định danh" in answer.text
+    assert not re.search(r"lienthong_signin=[^\";]", answer.headers.get("set-cookie", ""))  # none begun
