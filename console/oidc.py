@@ -93,6 +93,9 @@ class OidcClient:
             "nonce": pending.nonce,
             "code_challenge": challenge(pending.verifier),
             "code_challenge_method": "S256",
+            # ask for the person's credentials every time: offices share computers, and signing out of the
+            # console must not leave the next person one click from the last one's account
+            "prompt": "login",
         }
         return f"{_text(metadata, 'authorization_endpoint')}?{urlencode(query)}"
 

@@ -152,6 +152,9 @@ async def test_signing_out_ends_the_session_and_the_old_cookie_no_longer_works(
     assert "Xin chào" not in stale.text
     assert "Đăng nhập" in stale.text
 
+    again = await browser.get(f"{BASE_URL}/dang-nhap", follow_redirects=True)  # the provider still knows them
+    assert "Mật khẩu" in again.text  # but asks again: the next person at this computer is not signed in as them
+
 
 async def test_an_answer_the_provider_marks_as_an_error_is_a_vietnamese_page(signin_hub: Hub) -> None:
     answer = await signin_hub.http.get("/dang-nhap/xong", params={"error": "access_denied", "state": "x"})
