@@ -425,6 +425,11 @@ class Settings:
             earliest = date.fromisoformat(raw) if (raw := get("EARLIEST_JUDGMENT_DATE")) else EARLIEST_JUDGMENT
         except ValueError as exc:
             raise SettingsError(f"LIENTHONG_EARLIEST_JUDGMENT_DATE must be an ISO date (YYYY-MM-DD): {exc}") from exc
+        oidc, public_url = OidcSettings.from_env(env), _public_url(get("PUBLIC_URL"))
+        if mode == "production" and oidc.issuer is not None and public_url is None:
+            raise SettingsError(
+                "LIENTHONG_OIDC_ISSUER is set: LIENTHONG_PUBLIC_URL must say where browsers reach the hub"
+            )
         defaults = cls()
         return cls(
             database_url=get("DATABASE_URL", defaults.database_url) or defaults.database_url,
@@ -458,8 +463,8 @@ class Settings:
             webhooks=WebhookSettings.from_env(env),
             clock_start=clock_start,
             earliest_judgment=earliest,
-            oidc=OidcSettings.from_env(env),
-            public_url=_public_url(get("PUBLIC_URL")),
+            oidc=oidc,
+            public_url=public_url,
         )
 
     def clock(self) -> Clock:

@@ -94,6 +94,8 @@ def test_oidc_settings_are_read_and_a_plain_http_issuer_elsewhere_is_refused() -
         Settings.from_env({"LIENTHONG_OIDC_ISSUER": "http://sso.example.gov.vn"})
     with pytest.raises(SettingsError, match="LIENTHONG_PUBLIC_URL"):
         Settings.from_env({"LIENTHONG_PUBLIC_URL": "ftp://lt.example.gov.vn"})
+    with pytest.raises(SettingsError, match="LIENTHONG_PUBLIC_URL must say"):  # production: no guessing
+        Settings.from_env({"LIENTHONG_MODE": "production", "LIENTHONG_OIDC_ISSUER": "https://sso.example.gov.vn"})
 
 
 def test_cookies_are_secure_in_production_and_behind_https() -> None:
