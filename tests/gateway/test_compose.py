@@ -3,6 +3,7 @@ only with settings the hub reads. (Nothing is started here: there is no containe
 
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -111,3 +112,12 @@ def test_it_names_the_paths_the_image_has(compose: dict[str, Any]) -> None:
         assert Path(env["LIENTHONG_DATA_DIR"]) == Path("/app/data")
     assert "COPY data ./data" in dockerfile
     assert "WORKDIR /app" in dockerfile
+
+
+def test_the_image_holds_every_package_and_the_browser_files() -> None:
+    dockerfile = (REPO_ROOT / "Dockerfile").read_text(encoding="utf-8")
+    packaged = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    for pattern in packaged["tool"]["setuptools"]["packages"]["find"]["include"]:
+        package = pattern.rstrip("*")
+        assert f"COPY {package} ./{package}" in dockerfile, f"the image lacks {package}/"
+    assert "COPY --from=assets /assets/node_modules ./console/assets/node_modules" in dockerfile
