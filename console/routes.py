@@ -8,12 +8,13 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from console import signin, views
+from console.pages.court import court_routes
 from console.pages.inbox import inbox_routes
 from console.paths import STATIC_DIR
 
-CONSOLE_PATHS: Final = frozenset({"/", "/dang-xuat", "/dang-nhap", "/dang-nhap/xong", "/hop-thu"})
+CONSOLE_PATHS: Final = frozenset({"/", "/dang-xuat", "/dang-nhap", "/dang-nhap/xong", "/hop-thu", "/toa-an"})
 """Exact paths of console pages (the gateway lets them through without a bearer token)."""
-CONSOLE_PREFIXES: Final = ("/console/", "/hop-thu/")
+CONSOLE_PREFIXES: Final = ("/console/", "/hop-thu/", "/toa-an/")
 
 
 def console_routes() -> list[BaseRoute]:
@@ -23,6 +24,7 @@ def console_routes() -> list[BaseRoute]:
         Route("/dang-nhap", signin.start, methods=["GET"]),
         Route("/dang-nhap/xong", signin.callback, methods=["GET"]),
         *inbox_routes(),  # Hộp thư đến: /hop-thu, /hop-thu/{id}, its Vào sổ and Trả lại
+        *court_routes(),  # Tòa án: /toa-an, /toa-an/{id}, its explanation requests and their answers
         Mount("/console/static", StaticFiles(directory=STATIC_DIR), name="console-static"),
     ]
 
