@@ -6,7 +6,9 @@ console's own pages. Runs on SQLite and on PostgreSQL (the ``hub`` fixture).
 
 from __future__ import annotations
 
+import html
 import itertools
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -223,3 +225,43 @@ async def test_an_answer_without_the_session_token_is_refused_and_changes_nothin
     seen = await _as_the_court(hub, transfer_id)
     assert seen["coordinationRequests"]["edges"][0]["node"]["answer"] is None
     assert seen["transfer"]["status"] == "RETURNED"
+
+
+async def test_a_blank_answer_is_refused_and_changes_nothing(hub: Hub) -> None:
+    transfer_id, _ = await _transferred(hub)
+    await _as_the_office(hub, RETURN_UNCLEAR, {"id": transfer_id, "note": UNCLEAR_NOTE})
+    request_id = (await _as_the_court(hub, transfer_id))["coordinationRequests"]["edges"][0]["node"]["id"]
+    clerk = await _signed_in(hub, COURT, Role.COURT_CLERK)
+    page = (await hub.http.get(f"/toa-an/{transfer_id}", headers=clerk)).text
+
+    refused = await hub.http.post(
+        f"/toa-an/giai-thich/{request_id}",
+        headers=clerk,
+        data={"csrf": _form_token(page), "giai-thich": "   ", "chuyen-giao": transfer_id},
+    )
+
+    assert refused.status_code == 303
+    assert refused.headers["location"] == f"/toa-an/{transfer_id}?loi=NOTE_REQUIRED"
+    assert "Hãy ghi nội dung giải thích." in (await hub.http.get(refused.headers["location"], headers=clerk)).text
+    seen = await _as_the_court(hub, transfer_id)
+    assert seen["coordinationRequests"]["edges"][0]["node"]["answer"] is None
+    assert seen["transfer"]["status"] == "RETURNED"
+
+
+async def test_the_receipt_as_the_page_gives_it_verifies_with_lienthong_verify_receipt(
+    hub: Hub, tmp_path: Path
+) -> None:
+    transfer_id, _ = await _transferred(hub)
+    clerk = await _signed_in(hub, COURT, Role.COURT_CLERK)
+    page = (await hub.http.get(f"/toa-an/{transfer_id}", headers=clerk)).text
+    shown = re.search(r'<pre class="receipt">([^<]*)</pre>', page)
+    assert shown is not None
+    saved = tmp_path / "bien-nhan.json"
+    saved.write_text(html.unescape(shown.group(1)), encoding="utf-8")
+    public_key = (await hub.http.get("/receipts/public-key")).json()["publicKey"]
+
+    assert commands.verify_receipt_file(str(saved), public_key, hub.settings) == 0
+    tampered = json.loads(saved.read_text(encoding="utf-8"))
+    tampered["json"] = tampered["json"].replace(transfer_id, "another-transfer")
+    saved.write_text(json.dumps(tampered), encoding="utf-8")
+    assert commands.verify_receipt_file(str(saved), public_key, hub.settings) == 1
