@@ -6,7 +6,7 @@ console never touches the ledger or the resolvers itself.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import AsyncGenerator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -40,4 +40,18 @@ class HubPort(Protocol):
 
     async def principal_of(self, person: str) -> Principal | None:
         """The principal a registered, active person acts as now (their agency, their granted roles), or None."""
+        ...
+
+    def subscribe(
+        self, request: Request, principal: Principal, document: str, variables: Mapping[str, Any] | None = None
+    ) -> AsyncGenerator[Outcome, None]:
+        """Run a ``subscription`` document as ``principal``: one Outcome per event, without end.
+
+        A refusal (FORBIDDEN, a bad cursor) is one Outcome with errors, then the end. Close the
+        generator to leave (``contextlib.aclosing``).
+        """
+        ...
+
+    async def transfer_events_head(self) -> str:
+        """The cursor of the last transfer event committed: ``transferEvents(after: <it>)`` brings only later ones."""
         ...

@@ -8,6 +8,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from console import signin, views
+from console.pages import inbox_live
 from console.pages.court import court_routes
 from console.pages.inbox import inbox_routes
 from console.paths import STATIC_DIR
@@ -23,6 +24,7 @@ def console_routes() -> list[BaseRoute]:
         Route("/dang-xuat", views.sign_out, methods=["POST"]),
         Route("/dang-nhap", signin.start, methods=["GET"]),
         Route("/dang-nhap/xong", signin.callback, methods=["GET"]),
+        Route(inbox_live.PATH, inbox_live.events, methods=["GET"]),  # before /hop-thu/{transfer_id}
         *inbox_routes(),  # Hộp thư đến: /hop-thu, /hop-thu/{id}, its Vào sổ and Trả lại
         *court_routes(),  # Tòa án: /toa-an, /toa-an/{id}, its explanation requests and their answers
         Mount("/console/static", StaticFiles(directory=STATIC_DIR), name="console-static"),

@@ -28,6 +28,10 @@ ROLE_LABELS: Final = {
 }
 
 ME: Final = "{ me { agencyCode person agency { name } } }"
+PAGE_POLICY: Final = (  # the pages' own files only: no inline script or style, forms and streams to the hub
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +75,7 @@ def console_of(request: Request) -> Console:
 
 def page(request: Request, template: str, status_code: int = 200, **values: Any) -> HTMLResponse:
     body = console_of(request).templates.get_template(template).render(request=request, **values)
-    return HTMLResponse(body, status_code=status_code)
+    return HTMLResponse(body, status_code=status_code, headers={"content-security-policy": PAGE_POLICY})
 
 
 async def signed_in(request: Request) -> SignedIn | None:

@@ -1,23 +1,28 @@
 """The console's view of the running hub (``console.ports.HubPort``): GraphQL as a person, and who they are.
 
 A console page runs its documents through the same view as ``/graphql`` (``HubGraphQL.get_context``:
-one context, one policy, one audit), with the signed-in person's principal in the request's state.
+one context, one policy, one audit), with the signed-in person's principal in the request's state;
+a live page follows a ``subscription`` document the same way (``subscribe``), fed by the app's event feed.
 The principal is made afresh from the registry on every page (``Authority.person_principal``), so a
 revoked grant takes effect on the next click.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import AsyncGenerator, Mapping
+from contextlib import aclosing
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
+from strawberry.types.execution import ExecutionResult
 
 from console.ports import Outcome
 from domain.access import Principal
 from gateway.authority import Authority
 from gateway.graphql_view import HubGraphQL
+from ledger.events import last_cursor
+from resolvers.context import Context
 
 
 class HubConsolePort:
@@ -28,16 +33,40 @@ class HubConsolePort:
     async def execute(
         self, request: Request, principal: Principal, document: str, variables: Mapping[str, Any] | None = None
     ) -> Outcome:
-        request.scope.setdefault("state", {})["principal"] = principal
-        context = await self._graphql.get_context(request, Response())
+        context = await self._context(request, principal)
         result = await self._graphql.schema.execute(
             document, variable_values=dict(variables or {}), context_value=context
         )
-        errors = tuple(
-            (str((error.extensions or {}).get("code", "INTERNAL_SERVER_ERROR")), error.message)
-            for error in result.errors or ()
+        return _outcome(result)
+
+    async def subscribe(
+        self, request: Request, principal: Principal, document: str, variables: Mapping[str, Any] | None = None
+    ) -> AsyncGenerator[Outcome, None]:
+        context = await self._context(request, principal)
+        stream = await self._graphql.schema.subscribe(
+            document, variable_values=dict(variables or {}), context_value=context
         )
-        return Outcome(result.data, errors)
+        async with aclosing(stream):  # the subscription's feed mailbox is left with the stream
+            async for result in stream:
+                yield _outcome(result)
+                if result.data is None:  # refused before the stream existed: that was its only message
+                    return
+
+    async def transfer_events_head(self) -> str:
+        async with self._graphql.hub.sessions() as session:
+            return str(await last_cursor(session))
+
+    async def _context(self, request: Request, principal: Principal) -> Context:
+        request.scope.setdefault("state", {})["principal"] = principal
+        return await self._graphql.get_context(request, Response())
 
     async def principal_of(self, person: str) -> Principal | None:
         return await self._authority.person_principal(person)
+
+
+def _outcome(result: ExecutionResult) -> Outcome:
+    errors = tuple(
+        (str((error.extensions or {}).get("code", "INTERNAL_SERVER_ERROR")), error.message)
+        for error in result.errors or ()
+    )
+    return Outcome(result.data, errors)

@@ -26,6 +26,7 @@ from console.views import SignedIn, common, console_of, page, signed_in
 from domain.access import Role
 
 HERE: Final = "/hop-thu"
+LIVE: Final = HERE + "/su-kien"  # the live inbox (inbox_live.py), followed by the page's script
 READERS: Final = frozenset({Role.ENFORCEMENT_CLERK})  # the people of an office that receives transfers
 NOT_YOURS: Final = (
     "Hộp thư đến chỉ dành cho cán bộ thi hành án dân sự của cơ quan nhận bản án. "
@@ -74,6 +75,7 @@ async def inbox_page(request: Request) -> Response:
     due = request.query_params.get("han")
     due = due if due in labels.DEADLINE_FILTER else None
     after = request.query_params.get("sau") or None
+    head = await console_of(request).hub.transfer_events_head()  # before the rows: an arrival between is sent
     found = await read_inbox(request, who, status, labels.DEADLINE_FILTER[due][0] if due else None, after)
     if found.forbidden:
         return await _refused(request, who, NOT_YOURS)
@@ -89,6 +91,8 @@ async def inbox_page(request: Request) -> Response:
         first_url=_inbox_url(status, due, None) if after else None,
         done=labels.DONE.get(request.query_params.get("xong", "")),
         incomplete=found.incomplete,
+        live_url=f"{LIVE}?{urlencode({'sau': head})}",
+        live_insert=status in (None, "SUBMITTED") and due is None and found.next_after is None,  # the last page
         **_view_labels(),
         **await common(request, who, HERE),
     )
