@@ -17,7 +17,7 @@ query CourtSubmissions($court: ID!, $first: Int!, $after: String) {
     edges {
       cursor
       node {
-        id number effectiveOn registeredAt status
+        id number effectiveOn status
         enforcementOffice { name }
         enforcementAgency { name }
       }
