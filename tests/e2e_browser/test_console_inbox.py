@@ -4,7 +4,7 @@ The hub (tests/fixtures/hub.py) is served by uvicorn on 127.0.0.1 at a port chos
 OpenID Connect provider starts (its redirect URI names it); Debian's Chromium, driven by Playwright
 (tests/support/browser.py), signs in at the provider's own form, opens the inbox, and sees a judgment a
 court submits meanwhile appear without a reload (the live inbox: console/pages/inbox_live.py), opens it
-and registers it (Vào sổ). Every request to any other host is aborted. On the home page, the inbox and
+and registers it (Vào sổ); on a filtered page a later arrival is announced with a link to reload. Every request to any other host is aborted. On the home page, the inbox and
 the transfer page axe-core (console/assets, run in the page) finds nothing serious or critical, and a
 1366×768 screenshot of each is kept in the test's folder; ``LIENTHONG_TOUR_IMAGES=1`` also writes the
 inbox and the transfer page to docs/images/ for the README's tour.
@@ -125,11 +125,13 @@ def _axe_source() -> str:
 
 
 async def _check(page: Page, axe: str, shots: Path, name: str) -> list[str]:
-    """axe-core's serious and critical findings on ``page`` (evaluated, not a <script>: the CSP allows none)."""
+    """What the page's policy refused, and axe-core's serious and critical findings on it (axe is evaluated,
+    not added as a <script>: the page's policy allows none inline)."""
     await page.screenshot(path=shots / f"console-{name}.png")
+    refused: list[str] = await page.evaluate("window.__refused")
     await page.evaluate(axe)
     found: list[str] = await page.evaluate(SERIOUS)
-    return [f"{name}: {finding}" for finding in found]
+    return [f"{name}: refused {what}" for what in refused] + [f"{name}: {finding}" for finding in found]
 
 
 async def test_a_clerk_sees_a_new_judgment_arrive_without_reloading_and_registers_it(
@@ -177,7 +179,6 @@ async def test_a_clerk_sees_a_new_judgment_arrive_without_reloading_and_register
             await expect(page.get_by_role("status")).to_contain_text("Có bản án mới", timeout=WAIT_MS)
             assert await page.evaluate("window.__samePage === true")  # no reload brought it
             findings += await _check(page, axe, tmp_path, "inbox")
-            inbox_refused = await page.evaluate("window.__refused")
 
             await new_row.get_by_role("link", name=arrived).click()
             await expect(page.get_by_role("heading", level=1)).to_contain_text(arrived, timeout=WAIT_MS)
@@ -186,7 +187,14 @@ async def test_a_clerk_sees_a_new_judgment_arrive_without_reloading_and_register
             register = page.locator("dd.register")
             await expect(register).to_contain_text("Số ", timeout=WAIT_MS)
             await expect(register).to_contain_text("năm thống kê")
-            refused = inbox_refused + await page.evaluate("window.__refused")
+
+            await page.goto(f"{base}/hop-thu?trang-thai=ACKNOWLEDGED")  # a filtered page: no row is added to it
+            await expect(page.get_by_role("link", name=arrived)).to_be_visible(timeout=WAIT_MS)
+            later = await _submitted(served)
+            await expect(page.get_by_role("status")).to_contain_text("Có bản án mới — tải lại", timeout=WAIT_MS)
+            await expect(page.get_by_role("status").get_by_role("link", name="tải lại")).to_be_visible()
+            await expect(page.get_by_role("link", name=later)).to_have_count(0)
+            refused = await page.evaluate("window.__refused")  # the other pages': in their findings
         finally:
             await browser.close()
 
