@@ -38,6 +38,7 @@ LIFETIME_S: Final = 300.0
 HEARTBEAT_S: Final = 15.0
 RETRY_MS: Final = 3000  # how soon the browser reconnects after a stream ends
 ARRIVALS: Final = frozenset({"SUBMITTED"})  # the events that put a new transfer in the inbox
+REFUSALS: Final = frozenset({"FORBIDDEN", "BAD_USER_INPUT"})  # a reconnect would be refused again
 _CURSOR: Final = re.compile(r"\d{1,20}")
 
 FOLLOW: Final = """
@@ -100,8 +101,9 @@ async def _stream(request: Request, who: SignedIn, after: str) -> AsyncIterator[
                 outcome = pending.result()
             except StopAsyncIteration:
                 return
-            if outcome.errors:  # refused (FORBIDDEN, a bad cursor) or the feed stopped: the script stops
-                yield "event: dung\ndata: {}\n\n"
+            if outcome.errors:  # refused: the script stops; else (the hub stopping…) the browser reconnects
+                if outcome.codes & REFUSALS:
+                    yield "event: dung\ndata: {}\n\n"
                 return
             message = await _message(request, who, (outcome.data or {}).get("transferEvents") or {})
             if message:

@@ -133,3 +133,12 @@ async def test_a_reconnect_with_the_last_event_id_resumes_after_it_without_repea
     async with _stream(hub, {**cookie, "Last-Event-ID": seen["id"]}, f"?sau={head}") as answer:
         resumed = await _next_arrival(answer)
     assert json.loads(resumed["data"])["id"] == second
+
+
+async def test_a_cursor_the_hub_never_gave_ends_the_stream_with_dung_so_the_script_stops(hub: Hub) -> None:
+    cookie = await _cookie(hub, OFFICE, Role.ENFORCEMENT_CLERK)
+    async with _stream(hub, cookie, "?sau=99999999999999999999") as answer:  # past the largest cursor
+        assert answer.status == 200
+        text = (await answer.read()).decode("utf-8")  # the stream ends by itself
+    assert "event: dung\n" in text
+    assert "event: den" not in text
