@@ -32,7 +32,8 @@ NOT_YOURS: Final = (
     "Tài khoản của bạn không có quyền xem trang này."
 )
 STALE_FORM: Final = "Biểu mẫu đã hết hạn hoặc không hợp lệ. Hãy tải lại trang và thử lại."
-REQUESTS_SHOWN: Final = 50  # explanation requests listed at most (newest first)
+REQUESTS_SHOWN: Final = 50  # explanation requests of one transfer listed at most (newest first)
+WAITING_SHOWN: Final = 200  # requests awaiting an answer listed at most, of each status (the API's largest page)
 
 
 def court_routes() -> list[BaseRoute]:
@@ -58,12 +59,23 @@ async def _refused(request: Request, who: SignedIn, message: str) -> Response:
     return page(request, "refused.html", 403, message=message, **await common(request, who, HERE))
 
 
-async def _explanations(request: Request, who: SignedIn, transfer_id: str | None) -> list[dict[str, Any]]:
-    """The explanation requests addressed to the court (about one transfer when given), newest first."""
+async def _explanations(request: Request, who: SignedIn, transfer_id: str) -> list[dict[str, Any]]:
+    """The explanation requests addressed to the court about one transfer, newest first."""
     variables = {"transfer": transfer_id, "first": REQUESTS_SHOWN}
     outcome = await console_of(request).hub.execute(request, who.principal, ops.EXPLANATION_REQUESTS, variables)
     found = (outcome.data or {}).get("coordinationRequests") or {"edges": []}
     return [edge["node"] for edge in found["edges"]]
+
+
+async def _waiting(request: Request, who: SignedIn) -> list[dict[str, Any]]:
+    """The explanation requests still awaiting the court's answer, each once, the newest first."""
+    variables = {"first": WAITING_SHOWN}
+    outcome = await console_of(request).hub.execute(request, who.principal, ops.WAITING_REQUESTS, variables)
+    found: dict[str, dict[str, Any]] = {}
+    for connection in (outcome.data or {}).values():
+        for edge in (connection or {}).get("edges", []):
+            found.setdefault(edge["node"]["id"], edge["node"])
+    return sorted(found.values(), key=lambda node: str(node["openedAt"]), reverse=True)
 
 
 def _feedback(request: Request) -> dict[str, Any]:
@@ -87,13 +99,12 @@ async def submissions_page(request: Request) -> Response:
         return await _refused(request, who, NOT_YOURS)
     if found.bad_cursor:  # a cursor edited by hand: start again from the first page
         return RedirectResponse(_list_url(status, None), status_code=303)
-    explanations = await _explanations(request, who, None)
     return page(
         request,
         "court.html",
         submissions=found.rows,
         status=status,
-        waiting=[e for e in explanations if e["status"] in labels.ANSWERABLE],
+        waiting=await _waiting(request, who),
         next_url=_list_url(status, found.next_after) if found.next_after else None,
         first_url=_list_url(status, None) if after else None,
         incomplete=found.incomplete,

@@ -43,7 +43,7 @@ query CourtTransfer($id: ID!) {
 """
 
 EXPLANATION_REQUESTS: Final = """
-query CourtExplanationRequests($transfer: ID, $first: Int!) {
+query CourtExplanationRequests($transfer: ID!, $first: Int!) {
   coordinationRequests(filter: {kind: EXPLANATION, role: RECEIVED, transferId: $transfer}, first: $first) {
     edges {
       node {
@@ -55,6 +55,31 @@ query CourtExplanationRequests($transfer: ID, $first: Int!) {
 }
 """
 
+WAITING_REQUESTS: Final = """
+query CourtWaitingRequests($first: Int!) {
+  open: coordinationRequests(filter: {kind: EXPLANATION, role: RECEIVED, status: OPEN}, first: $first) {
+    ...Waiting
+  }
+  received: coordinationRequests(filter: {kind: EXPLANATION, role: RECEIVED, status: RECEIVED}, first: $first) {
+    ...Waiting
+  }
+  started: coordinationRequests(filter: {kind: EXPLANATION, role: RECEIVED, status: IN_PROGRESS}, first: $first) {
+    ...Waiting
+  }
+}
+
+fragment Waiting on CoordinationRequestConnection {
+  edges {
+    node {
+      id subject body status openedAt dueOn deadlineState answer answeredAt transferId judgmentId
+      sender { name }
+    }
+  }
+}
+"""
+"""The requests still awaiting the court's answer, by status (reading an OPEN one records its receipt, so
+the same request may come under two names: the page keeps it once)."""
+
 ANSWER: Final = """
 mutation AnswerExplanation($id: ID!, $note: String!) {
   respondToCoordinationRequest(id: $id, action: ANSWER, note: $note) {
@@ -64,4 +89,4 @@ mutation AnswerExplanation($id: ID!, $note: String!) {
 }
 """
 
-ALL: Final = (SUBMISSIONS, TRANSFER, EXPLANATION_REQUESTS, ANSWER)
+ALL: Final = (SUBMISSIONS, TRANSFER, EXPLANATION_REQUESTS, WAITING_REQUESTS, ANSWER)

@@ -39,6 +39,9 @@ query ($id: ID!) {
   coordinationRequests(filter: {kind: EXPLANATION, transferId: $id}) { edges { node { id status answer } } }
 }
 """
+SENT_REQUESTS = """
+query ($id: ID!) { coordinationRequests(filter: {kind: EXPLANATION, transferId: $id}) { edges { node { id status } } } }
+"""
 ACKNOWLEDGE = "mutation ($id: ID!) { acknowledgeTransfer(id: $id) { userErrors { code } } }"
 RETURN_UNCLEAR = """
 mutation ($id: ID!, $note: String!) { returnTransfer(id: $id, reason: UNCLEAR, note: $note) { userErrors { code } } }
@@ -78,6 +81,15 @@ async def _as_the_office(hub: Hub, document: str, variables: dict[str, str]) -> 
     office = hub.client(hub.token(OFFICE, [Role.ENFORCEMENT_CLERK]))
     payload = next(iter(_data(await office(document, variables)).values()))
     assert payload["userErrors"] == []
+
+
+async def _unread_request(hub: Hub, transfer_id: str) -> str:
+    """The id of the transfer's explanation request, read by its sender (the court has not read it yet)."""
+    office = hub.client(hub.token(OFFICE, [Role.ENFORCEMENT_CLERK]))
+    found = _data(await office(SENT_REQUESTS, {"id": transfer_id}))["coordinationRequests"]["edges"]
+    assert [edge["node"]["status"] for edge in found] == ["OPEN"]
+    request_id: str = found[0]["node"]["id"]
+    return request_id
 
 
 async def _list_pages(hub: Hub, cookie: dict[str, str], url: str = "/toa-an") -> str:
@@ -150,14 +162,15 @@ async def test_the_court_follows_its_judgment_from_received_to_registered_to_ret
     assert _row_status(await _list_pages(hub, clerk), number) == "Đã vào sổ"
 
     await _as_the_office(hub, RETURN_UNCLEAR, {"id": transfer_id, "note": UNCLEAR_NOTE})
+    request_id = await _unread_request(hub, transfer_id)
+    waiting = (await hub.http.get("/toa-an", headers=clerk)).text
+    assert waiting.count(f'action="/toa-an/giai-thich/{request_id}"') == 1  # awaiting the answer, listed once
     page = (await hub.http.get(detail, headers=clerk)).text
     assert '<dd class="status">Bị trả lại</dd>' in page
     assert "Bản án, quyết định chưa rõ (đề nghị tòa án giải thích)" in page
     assert UNCLEAR_NOTE in page
     assert _row_status(await _list_pages(hub, clerk, "/toa-an?trang-thai=RETURNED"), number) == "Bị trả lại"
     assert _row_status(await _list_pages(hub, clerk, "/toa-an?trang-thai=ACKNOWLEDGED"), number) is None
-    request_id = (await _as_the_court(hub, transfer_id))["coordinationRequests"]["edges"][0]["node"]["id"]
-    assert f'action="/toa-an/giai-thich/{request_id}"' in (await hub.http.get("/toa-an", headers=clerk)).text
 
     done = await hub.http.post(
         f"/toa-an/giai-thich/{request_id}",
