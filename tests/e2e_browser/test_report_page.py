@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import shutil
 import subprocess
 import tempfile
 from pathlib import Path
@@ -22,6 +21,7 @@ import pytest
 
 from domain.access import Role
 from tests.fixtures.hub import Hub
+from tests.support.browser import chromium
 from tests.support.png import SIGNATURE, decode
 
 pytestmark = pytest.mark.e2e
@@ -35,15 +35,6 @@ query ($period: ReportPeriodInput!) {
 }
 """
 PERIOD = {"from": "2025-10-01", "to": "2026-09-30"}
-
-
-def chromium() -> str:
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if found is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("chromium is missing in CI: `make test` installs it (make browser) when run as root")
-        pytest.skip("no chromium: `make browser` (as root) or `sudo apt-get install --no-install-recommends chromium`")
-    return found
 
 
 def run_browser(browser: str, work: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
