@@ -84,6 +84,11 @@ def _start(request: Request) -> str | None:
 
 
 async def _stream(request: Request, who: SignedIn, after: str) -> AsyncIterator[str]:
+    """The subscription's arrivals and, while it is quiet, heartbeats, until ``LIFETIME_S`` or a refusal.
+
+    The next event is one task awaited across heartbeats (never cancelled by a timeout, which would
+    close the subscription); it is cancelled and the subscription closed when the stream ends.
+    """
     hub = console_of(request).hub
     variables = {"office": who.principal.agency_code, "after": after}
     followed = hub.subscribe(request, who.principal, FOLLOW, variables)
