@@ -25,6 +25,7 @@ from domain.people import HolderKind
 from domain.role_holders import RefusedRole, may_hold, refused_roles
 from domain.types import Agency
 from gateway.identity import AuthError, TokenVerifier
+from ledger.grant_reader import GrantReader
 from ledger.grants import Grants
 
 NO_HOLDER: Final = (
@@ -46,9 +47,11 @@ class Authority:
         sessions: async_sessionmaker[AsyncSession],
         agencies: Mapping[str, Agency],
         clock: Clock,
+        reader: GrantReader | None = None,
     ) -> None:
         self.verifier = verifier
         self._sessions = sessions
+        self._reader = reader or GrantReader(sessions, "")
         self._agencies = agencies
         self._clock = clock
 
@@ -67,8 +70,7 @@ class Authority:
         agency = self._agencies.get(principal.agency_code)
         if agency is None:  # the verifier checked it; the organisation may have been reloaded since
             raise AuthError(f"unknown agency {principal.agency_code}")
-        async with self._sessions() as session:
-            granted = await Grants(session).active_roles(holder, agency.code, self._clock.now())
+        granted = await self._reader.active_roles(holder, agency.code, self._clock.now())
         if granted is None:
             who = "Người dùng" if principal.person else "Hệ thống"
             raise NotGranted(
@@ -80,6 +82,9 @@ class Authority:
         if refused:
             raise NotGranted(refusal_message(refused, holder, agency))
         return principal
+
+    def close(self) -> None:
+        self._reader.close()
 
     async def person_principal(self, person: str) -> Principal | None:
         """The principal a registered person acts as now on the console: at the agency they work for, with every role

@@ -57,6 +57,7 @@ from ledger.agencies import AgencyRepository
 from ledger.audit_writer import AuditWriter
 from ledger.console_sessions import ConsoleSessions
 from ledger.db import create_engine, session_factory
+from ledger.grant_reader import GrantReader
 from resolvers.event_feed import EventFeeds
 from resolvers.signals import EventSignal
 from schema.build import HubSchema
@@ -164,7 +165,7 @@ async def build_state(config: StartupConfig, resources: Resources) -> HubState:
     )
     signal = EventSignal(poll_s=settings.live_poll_s)
     verifier = TokenVerifier.from_settings(settings, resources.http, organisation, config.clock)
-    authority = Authority(verifier, sessions, organisation, config.clock)
+    authority = Authority(verifier, sessions, organisation, config.clock, GrantReader(sessions, settings.database_url))
     return HubState(
         settings=settings,
         clock=config.clock,
@@ -254,5 +255,6 @@ def lifespan(
                     yield
             finally:
                 await hub.adapters.personnel.aclose()
+                hub.authority.close()  # its SQLite connection for reading grants (ledger/grant_reader.py)
 
     return run

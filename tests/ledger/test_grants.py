@@ -18,6 +18,7 @@ from domain.types import Agency, AgencyKind, AgencyLevel
 from gateway.cli import main
 from ledger.audit_chain import verify
 from ledger.db import write_transaction
+from ledger.grant_reader import GrantReader
 from ledger.grants import Actor, Grants, Registration
 from ledger.models import AuditRow
 from ledger.reference import seed_agencies
@@ -199,3 +200,27 @@ async def test_lienthong_people_and_token_refuse_what_the_registry_does_not_hold
     code, _, err = await cli("people", "grant", "nobody", "--role", "personnel")
     assert code == 2
     assert "nobody" in err
+
+
+async def test_the_request_path_reader_agrees_with_the_registry_at_every_moment(
+    registry: async_sessionmaker[AsyncSession], migrated_db_url: str
+) -> None:
+    """``GrantReader`` (SQLite: the standard module in the loop's thread; elsewhere the registry's own query)
+    answers as ``Grants.active_roles``: before, during and after a period, after a revocation, for no one."""
+    async with write_transaction(registry) as session:
+        grants = Grants(session)
+        await grants.add("doan.van.khoa", "Đoàn Văn Khoa", OFFICE, HolderKind.PERSON, BY, NOW)
+        await grants.grant("doan.van.khoa", Role.ENFORCEMENT_CLERK, OFFICE, BY, NOW, valid_to=NOW + timedelta(days=3))
+        await grants.grant("doan.van.khoa", Role.PERSONNEL, OFFICE, BY, NOW + timedelta(days=1))
+        await grants.revoke("doan.van.khoa", Role.PERSONNEL, OFFICE, BY, NOW + timedelta(days=2))
+    reader = GrantReader(registry, migrated_db_url)
+    try:
+        for moment in [NOW - timedelta(seconds=1), *(NOW + timedelta(days=d, hours=1) for d in range(4))]:
+            for holder in ("doan.van.khoa", "nobody"):
+                expected = await _roles(registry, holder, OFFICE, moment)
+                assert await reader.active_roles(holder, OFFICE, moment) == expected, (holder, moment)
+        assert await reader.active_roles("doan.van.khoa", OFFICE, NOW + timedelta(days=1, hours=1)) == frozenset(
+            {Role.ENFORCEMENT_CLERK, Role.PERSONNEL}
+        )
+    finally:
+        reader.close()
