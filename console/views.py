@@ -112,6 +112,25 @@ async def common(request: Request, who: SignedIn, here: str = "") -> dict[str, A
     }
 
 
+STALE_FORM: Final = "Biểu mẫu đã hết hạn hoặc không hợp lệ. Hãy tải lại trang và thử lại."
+
+
+async def refused(request: Request, who: SignedIn, message: str, here: str = "") -> Response:
+    """A Vietnamese refusal (403) in the signed-in person's frame, showing no data."""
+    return page(request, "refused.html", 403, message=message, **await common(request, who, here))
+
+
+async def member_of(request: Request, roles: frozenset[Role], not_yours: str, here: str) -> SignedIn | Response:
+    """The signed-in person if they hold one of ``roles``; otherwise the answer instead: to the sign-in page
+    (no session) or the refusal ``not_yours``."""
+    who = await signed_in(request)
+    if who is None:
+        return RedirectResponse("/", status_code=303)
+    if not roles & who.principal.roles:
+        return await refused(request, who, not_yours, here)
+    return who
+
+
 async def home(request: Request) -> Response:
     who = await signed_in(request)
     if who is None:
@@ -125,9 +144,7 @@ async def sign_out(request: Request) -> Response:
     if session is not None:
         form = await request.form()
         if not csrf_ok(session, form.get(CSRF_FIELD)):
-            return page(
-                request, "refused.html", 403, message="Biểu mẫu đã hết hạn hoặc không hợp lệ. Hãy tải lại trang."
-            )
+            return page(request, "refused.html", 403, message=STALE_FORM)
         await console.sessions.end(session.id)
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(COOKIE, path="/")

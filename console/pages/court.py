@@ -22,7 +22,7 @@ from console.pages import court_labels as labels
 from console.pages import court_operations as ops
 from console.pages.court_reading import read_submissions
 from console.sessions import CSRF_FIELD, csrf_ok
-from console.views import SignedIn, common, console_of, page, signed_in
+from console.views import STALE_FORM, SignedIn, common, console_of, member_of, page, refused
 from domain.access import Role
 
 HERE: Final = "/toa-an"
@@ -31,7 +31,6 @@ NOT_YOURS: Final = (
     "Trang Tòa án chỉ dành cho thư ký tòa án của tòa án đã chuyển giao bản án. "
     "Tài khoản của bạn không có quyền xem trang này."
 )
-STALE_FORM: Final = "Biểu mẫu đã hết hạn hoặc không hợp lệ. Hãy tải lại trang và thử lại."
 REQUESTS_SHOWN: Final = 50  # explanation requests of one transfer listed at most (newest first)
 WAITING_SHOWN: Final = 200  # requests awaiting an answer listed at most, of each status (the API's largest page)
 
@@ -46,17 +45,12 @@ def court_routes() -> list[BaseRoute]:
 
 
 async def _clerk(request: Request) -> SignedIn | Response:
-    """The signed-in court clerk, or the answer instead: to the sign-in page, or the refusal."""
-    who = await signed_in(request)
-    if who is None:
-        return RedirectResponse("/", status_code=303)
-    if not READERS & who.principal.roles:
-        return await _refused(request, who, NOT_YOURS)
-    return who
+    """The signed-in reader of this page, or the answer instead (sign-in page or refusal)."""
+    return await member_of(request, READERS, NOT_YOURS, HERE)
 
 
 async def _refused(request: Request, who: SignedIn, message: str) -> Response:
-    return page(request, "refused.html", 403, message=message, **await common(request, who, HERE))
+    return await refused(request, who, message, HERE)
 
 
 async def _explanations(request: Request, who: SignedIn, transfer_id: str) -> list[dict[str, Any]]:

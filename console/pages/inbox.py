@@ -22,7 +22,7 @@ from console.pages import inbox_labels as labels
 from console.pages import inbox_operations as ops
 from console.pages.inbox_reading import read_inbox
 from console.sessions import CSRF_FIELD, csrf_ok
-from console.views import SignedIn, common, console_of, page, signed_in
+from console.views import STALE_FORM, SignedIn, common, console_of, member_of, page, refused
 from domain.access import Role
 
 HERE: Final = "/hop-thu"
@@ -32,7 +32,6 @@ NOT_YOURS: Final = (
     "Hộp thư đến chỉ dành cho cán bộ thi hành án dân sự của cơ quan nhận bản án. "
     "Tài khoản của bạn không có quyền xem hộp thư này."
 )
-STALE_FORM: Final = "Biểu mẫu đã hết hạn hoặc không hợp lệ. Hãy tải lại trang và thử lại."
 
 
 def inbox_routes() -> list[BaseRoute]:
@@ -45,17 +44,12 @@ def inbox_routes() -> list[BaseRoute]:
 
 
 async def _reader(request: Request) -> SignedIn | Response:
-    """The signed-in clerk, or the answer instead: to the sign-in page, or the refusal."""
-    who = await signed_in(request)
-    if who is None:
-        return RedirectResponse("/", status_code=303)
-    if not READERS & who.principal.roles:
-        return await _refused(request, who, NOT_YOURS)
-    return who
+    """The signed-in reader of this page, or the answer instead (sign-in page or refusal)."""
+    return await member_of(request, READERS, NOT_YOURS, HERE)
 
 
 async def _refused(request: Request, who: SignedIn, message: str) -> Response:
-    return page(request, "refused.html", 403, message=message, **await common(request, who, HERE))
+    return await refused(request, who, message, HERE)
 
 
 async def _not_found(request: Request, who: SignedIn) -> Response:
