@@ -3,13 +3,14 @@
 Every role × an agency of every kind present in the organisation, each claimed-but-not-granted,
 granted, then revoked, over HTTP and over WebSocket, on SQLite and PostgreSQL. Then the four
 mismatches found from outside, each by name: before the registry, each of these tokens was obeyed.
-(The organisation has no private enforcement office; ``tests/unit/test_role_holders.py`` and
-``tests/ledger/test_grants.py`` cover that kind.)
+(The reference organisation has no private enforcement office, so this module's hub gets one: a Văn
+phòng Thừa phát lại in Hà Nội, so every kind is on the matrix.)
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import date
 from typing import Any
 
 import pytest
@@ -19,7 +20,7 @@ from domain.access import Role
 from domain.errors import BadInput
 from domain.people import HolderKind
 from domain.role_holders import may_hold
-from domain.types import AgencyKind
+from domain.types import Agency, AgencyKind, AgencyLevel
 from gateway.identity import TokenIssuer
 from ledger.grants import Actor
 from tests.fixtures.databases import BOTH_DATABASES
@@ -33,7 +34,17 @@ AGENCY_OF_KIND = {
     AgencyKind.POLICE: "police.ha-noi",
     AgencyKind.COMMITTEE: "committee.ha-noi",
     AgencyKind.MINISTRY: "ministry.justice",
+    AgencyKind.PRIVATE_ENFORCEMENT: "private.ha-noi.vp01",
 }
+PRIVATE_OFFICE = Agency(
+    "private.ha-noi.vp01",
+    AgencyKind.PRIVATE_ENFORCEMENT,
+    AgencyLevel.AREA,
+    "Văn phòng Thừa phát lại quận Ba Đình",
+    "ha-noi",
+    None,
+    date(2025, 7, 1),
+)
 ME = "{ me { agencyCode roles person } }"
 OPERATOR = Actor("matrix operator", "ministry.justice")
 RECHECK_S = 0.2
@@ -41,7 +52,7 @@ RECHECK_S = 0.2
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session", params=BOTH_DATABASES)
 async def registry_hub(request: pytest.FixtureRequest) -> AsyncIterator[Hub]:
-    async with hub_for(request, "registry-hub", grant_recheck_s=RECHECK_S) as hub:
+    async with hub_for(request, "registry-hub", extra_agencies=(PRIVATE_OFFICE,), grant_recheck_s=RECHECK_S) as hub:
         yield hub
 
 
