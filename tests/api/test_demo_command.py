@@ -9,26 +9,14 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 
 import pytest
 
 from agencies.topology import free_port
+from tests.support.printed import printed
 
 pytestmark = pytest.mark.e2e
-
-
-def _wait_for(path, pattern, process, timeout=120.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        text = path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
-        if re.search(pattern, text):
-            return text
-        if process.poll() is not None:
-            raise AssertionError(f"demo exited with {process.returncode}:\n{text}")
-        time.sleep(0.2)
-    raise AssertionError(f"demo did not print {pattern!r} in {timeout}s:\n{text}")
 
 
 def test_demo_serves_healthz_and_answers_a_query_with_a_printed_token(tmp_path):
@@ -53,7 +41,7 @@ def test_demo_serves_healthz_and_answers_a_query_with_a_printed_token(tmp_path):
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
     try:
-        text = _wait_for(out, r"Ctrl-C stops", process)
+        text = printed(out, r"Ctrl-C stops", process)
         assert f"http://127.0.0.1:{port}/graphql" in text
         token = re.search(r"ministry — .* at ministry\.justice .*:\n\s+(\S+)", text).group(1)  # a registered person's
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as r:

@@ -19,8 +19,8 @@ from graphql import build_schema, parse, validate
 from console.pages import court_operations
 from domain.access import Role
 from gateway import commands
-from ledger.console_sessions import ConsoleSessions
 from tests.fixtures.hub import Hub
+from tests.support.console import form_token, signed_in
 from tests.support.court_client import SUBMIT, CourtSigner
 from tests.support.graphql_client import Answer
 
@@ -55,10 +55,7 @@ def _data(result: Answer) -> dict[str, Any]:
 
 async def _signed_in(hub: Hub, agency: str, role: Role) -> dict[str, str]:
     """A cookie header for a new person of ``agency`` holding ``role``."""
-    person = f"console.court.{role.value}.{next(_people)}"
-    await hub.register_person(person, agency, (role,))
-    session = await ConsoleSessions(hub.state.sessions, hub.clock).open(person)
-    return {"Cookie": f"lienthong_session={session.id}"}
+    return await signed_in(hub, f"console.court.{role.value}.{next(_people)}", agency, (role,))
 
 
 async def _transferred(hub: Hub) -> tuple[str, str]:
@@ -110,12 +107,6 @@ def _row_status(pages: str, number: str) -> str | None:
     """The status the list shows for judgment ``number``, or None when it is not listed."""
     found = re.search(rf"<td>{re.escape(number)}</td>.*?<td class=\"status\">([^<]*)</td>", pages, re.DOTALL)
     return found.group(1) if found else None
-
-
-def _form_token(page: str) -> str:
-    found = re.search(r'name="csrf" value="([^"]+)"', page)
-    assert found is not None
-    return found.group(1)
 
 
 def test_every_document_the_court_pages_run_is_valid_against_the_contract() -> None:
@@ -175,7 +166,7 @@ async def test_the_court_follows_its_judgment_from_received_to_registered_to_ret
     done = await hub.http.post(
         f"/toa-an/giai-thich/{request_id}",
         headers=clerk,
-        data={"csrf": _form_token(page), "giai-thich": EXPLANATION, "chuyen-giao": transfer_id},
+        data={"csrf": form_token(page), "giai-thich": EXPLANATION, "chuyen-giao": transfer_id},
     )
 
     assert done.status_code == 303
@@ -250,7 +241,7 @@ async def test_a_blank_answer_is_refused_and_changes_nothing(hub: Hub) -> None:
     refused = await hub.http.post(
         f"/toa-an/giai-thich/{request_id}",
         headers=clerk,
-        data={"csrf": _form_token(page), "giai-thich": "   ", "chuyen-giao": transfer_id},
+        data={"csrf": form_token(page), "giai-thich": "   ", "chuyen-giao": transfer_id},
     )
 
     assert refused.status_code == 303

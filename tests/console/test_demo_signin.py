@@ -11,7 +11,6 @@ import re
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -19,21 +18,9 @@ import pytest
 
 from agencies.oidc_provider.process import INSTALLED, node
 from agencies.topology import free_port
+from tests.support.printed import printed
 
 pytestmark = pytest.mark.e2e
-
-
-def _printed(path: Path, pattern: str, process: subprocess.Popen[bytes], timeout: float = 120.0) -> str:
-    deadline = time.monotonic() + timeout
-    text = ""
-    while time.monotonic() < deadline:
-        text = path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
-        if re.search(pattern, text):
-            return text
-        if process.poll() is not None:
-            raise AssertionError(f"demo exited with {process.returncode}:\n{text}")
-        time.sleep(0.2)
-    raise AssertionError(f"demo did not print {pattern!r} in {timeout}s:\n{text}")
 
 
 def test_the_demo_prints_the_console_and_a_demo_account_signs_in_with_the_printed_password(tmp_path: Path) -> None:
@@ -52,7 +39,7 @@ def test_the_demo_prints_the_console_and_a_demo_account_signs_in_with_the_printe
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
     try:
-        text = _printed(out, r"Ctrl-C stops", process)
+        text = printed(out, r"Ctrl-C stops", process)
         console = re.search(r"Console \(Cổng Liên thông\): (\S+)", text)
         password = re.search(r"demo password for every account: (\S+)", text)
         assert console is not None, text

@@ -19,8 +19,8 @@ from graphql import build_schema, parse, validate
 from console.pages import inbox_operations
 from domain.access import Role
 from gateway import commands
-from ledger.console_sessions import ConsoleSessions
 from tests.fixtures.hub import Hub
+from tests.support.console import form_token, signed_in
 from tests.support.court_client import SUBMIT, CourtSigner
 
 COURT = "court.ha-noi.kv03"
@@ -40,10 +40,7 @@ query ($id: ID!) { transfer(id: $id) {
 
 async def _signed_in(hub: Hub, agency: str, role: Role) -> dict[str, str]:
     """A cookie header for a new person of ``agency`` holding ``role``."""
-    person = f"console.inbox.{role.value}.{next(_people)}"
-    await hub.register_person(person, agency, (role,))
-    session = await ConsoleSessions(hub.state.sessions, hub.clock).open(person)
-    return {"Cookie": f"lienthong_session={session.id}"}
+    return await signed_in(hub, f"console.inbox.{role.value}.{next(_people)}", agency, (role,))
 
 
 async def _transferred(hub: Hub, court_code: str = COURT) -> tuple[str, str]:
@@ -76,12 +73,6 @@ async def _inbox_pages(hub: Hub, cookie: dict[str, str], url: str = "/hop-thu") 
             return "\n".join(pages)
         url = following.group(1).replace("&amp;", "&")
     raise AssertionError("the inbox never ended")
-
-
-def _form_token(page: str) -> str:
-    found = re.search(r'name="csrf" value="([^"]+)"', page)
-    assert found is not None
-    return found.group(1)
 
 
 def test_every_document_the_inbox_runs_is_valid_against_the_contract() -> None:
@@ -158,7 +149,7 @@ async def test_the_full_view_shows_the_parties_as_policy_says_the_obligations_in
 async def test_vao_so_enters_the_judgment_in_the_register_and_the_page_shows_its_number(hub: Hub) -> None:
     transfer_id, _ = await _transferred(hub)
     clerk = await _signed_in(hub, OFFICE, Role.ENFORCEMENT_CLERK)
-    token = _form_token((await hub.http.get(f"/hop-thu/{transfer_id}", headers=clerk)).text)
+    token = form_token((await hub.http.get(f"/hop-thu/{transfer_id}", headers=clerk)).text)
 
     done = await hub.http.post(f"/hop-thu/{transfer_id}/vao-so", headers=clerk, data={"csrf": token})
 
@@ -173,7 +164,7 @@ async def test_vao_so_enters_the_judgment_in_the_register_and_the_page_shows_its
 async def test_tra_lai_as_unclear_returns_the_judgment_and_opens_the_explanation_request(hub: Hub) -> None:
     transfer_id, _ = await _transferred(hub)
     clerk = await _signed_in(hub, OFFICE, Role.ENFORCEMENT_CLERK)
-    token = _form_token((await hub.http.get(f"/hop-thu/{transfer_id}", headers=clerk)).text)
+    token = form_token((await hub.http.get(f"/hop-thu/{transfer_id}", headers=clerk)).text)
     note = "Phần quyết định không ghi rõ số tiền lãi phải trả."
 
     done = await hub.http.post(
@@ -200,7 +191,7 @@ async def test_tra_lai_to_the_competent_office_moves_the_transfer_out_of_this_in
         f"/hop-thu/{transfer_id}/tra-lai",
         headers=clerk,
         data={
-            "csrf": _form_token(page),
+            "csrf": form_token(page),
             "ly-do": "WRONG_AGENCY",
             "ghi-chu": "Bị đơn cư trú tại khu vực 1.",
             "chuyen-den": OTHER_OFFICE,
@@ -229,7 +220,7 @@ async def test_a_refused_tra_lai_changes_nothing_and_shows_the_form_again_with_w
 ) -> None:
     transfer_id, _ = await _transferred(hub)
     clerk = await _signed_in(hub, OFFICE, Role.ENFORCEMENT_CLERK)
-    token = _form_token((await hub.http.get(f"/hop-thu/{transfer_id}", headers=clerk)).text)
+    token = form_token((await hub.http.get(f"/hop-thu/{transfer_id}", headers=clerk)).text)
 
     answer = await hub.http.post(f"/hop-thu/{transfer_id}/tra-lai", headers=clerk, data={"csrf": token, **form})
 
@@ -265,7 +256,7 @@ async def test_a_clerk_of_another_office_finds_no_such_transfer(hub: Hub) -> Non
     assert number not in answer.text
     assert "Nguyễn Văn An" not in answer.text
 
-    token = _form_token(answer.text)  # their own, valid form token
+    token = form_token(answer.text)  # their own, valid form token
     tried = await hub.http.post(f"/hop-thu/{transfer_id}/vao-so", headers=stranger, data={"csrf": token})
     assert tried.status_code == 303
     assert "loi=NOT_FOUND" in tried.headers["location"]

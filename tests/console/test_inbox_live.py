@@ -19,8 +19,8 @@ from graphql import build_schema, parse, validate
 from console.pages import inbox_live
 from domain.access import Role
 from gateway import commands
-from ledger.console_sessions import ConsoleSessions
 from tests.fixtures.hub import Hub
+from tests.support.console import signed_in
 from tests.support.court_client import SUBMIT, CourtSigner
 
 COURT = "court.ha-noi.kv03"
@@ -32,10 +32,8 @@ _people = itertools.count(1)
 
 
 async def _cookie(hub: Hub, agency: str, role: Role) -> dict[str, str]:
-    person = f"console.live.{role.value}.{next(_people)}"
-    await hub.register_person(person, agency, (role,))
-    session = await ConsoleSessions(hub.state.sessions, hub.clock).open(person)
-    return {"Cookie": f"lienthong_session={session.id}"}
+    """A cookie header for a new person of ``agency`` holding ``role``."""
+    return await signed_in(hub, f"console.live.{role.value}.{next(_people)}", agency, (role,))
 
 
 async def _submitted(hub: Hub) -> str:
