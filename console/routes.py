@@ -10,12 +10,16 @@ from starlette.staticfiles import StaticFiles
 from console import signin, views
 from console.pages import inbox_live
 from console.pages.court import court_routes
+from console.pages.dashboard import dashboard_routes
 from console.pages.inbox import inbox_routes
+from console.pages.personnel import personnel_routes
 from console.paths import STATIC_DIR
 
-CONSOLE_PATHS: Final = frozenset({"/", "/dang-xuat", "/dang-nhap", "/dang-nhap/xong", "/hop-thu", "/toa-an"})
+CONSOLE_PATHS: Final = frozenset(
+    {"/", "/dang-xuat", "/dang-nhap", "/dang-nhap/xong", "/hop-thu", "/toa-an", "/bao-cao", "/to-chuc-can-bo"}
+)
 """Exact paths of console pages (the gateway lets them through without a bearer token)."""
-CONSOLE_PREFIXES: Final = ("/console/", "/hop-thu/", "/toa-an/")
+CONSOLE_PREFIXES: Final = ("/console/", "/hop-thu/", "/toa-an/", "/bao-cao/")  # /bao-cao/…: gateway/reports
 
 
 def console_routes() -> list[BaseRoute]:
@@ -27,6 +31,8 @@ def console_routes() -> list[BaseRoute]:
         Route(inbox_live.PATH, inbox_live.events, methods=["GET"]),  # before /hop-thu/{transfer_id}
         *inbox_routes(),  # Hộp thư đến: /hop-thu, /hop-thu/{id}, its Vào sổ and Trả lại
         *court_routes(),  # Tòa án: /toa-an, /toa-an/{id}, its explanation requests and their answers
+        *dashboard_routes(),  # Báo cáo: /bao-cao (its files and printable page: gateway/reports/routes.py)
+        *personnel_routes(),  # Tổ chức cán bộ: /to-chuc-can-bo
         Mount("/console/static", StaticFiles(directory=STATIC_DIR), name="console-static"),
     ]
 

@@ -14,6 +14,14 @@ A mistake in the parameters is a ``400`` JSON error naming it (the hub's
 usual ``{"errors": [{"message", "extensions": {"code"}}]}``), a report out of
 reach a ``403``; never a ``500``. The page and the files are made for one
 principal, so they are never cached (``Cache-Control: no-store``).
+
+A person in a browser has no bearer token but the console's session: the same
+page and files are at ``GET /bao-cao/in``, ``/bao-cao/tai-ve.xlsx`` and
+``/bao-cao/tai-ve.csv`` with the same parameters (the dashboard's links,
+``console/pages/dashboard.py``), made for the signed-in person's principal.
+Without a session they send to the sign-in page; a refusal is the console's
+Vietnamese page, a mistake in the period goes back to the dashboard, which
+says what is wrong.
 """
 
 from __future__ import annotations
@@ -24,11 +32,16 @@ from typing import Final
 import orjson
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from console.pages import dashboard_labels
+from console.pages.dashboard import HERE as DASHBOARD
+from console.pages.dashboard import READERS
+from console.views import SignedIn, member_of, refused
 from domain.access import Principal
 from domain.errors import BadInput, HubError
+from domain.reports.committee import CommitteeReport
 from gateway.reports.columns import filename
 from gateway.reports.page import CONTENT_SECURITY_POLICY
 from gateway.reports.render import Format, render
@@ -91,16 +104,25 @@ def _error(status: int, error: HubError) -> Response:
 _STATUS: Final = {"BAD_USER_INPUT": 400, "FORBIDDEN": 403, "NOT_FOUND": 404}
 
 
-async def _serve(request: Request, fmt: Format) -> Response:
+async def _report(request: Request, principal: Principal) -> CommitteeReport:
+    """The report the query string asks for, as ``principal`` may read it; a HubError otherwise."""
     hub = hub_of(request.app)
+    province, given = report_request(request)
+    period = period_of(given)
+    require_report_access(principal, hub.agencies, province)
+    return await build_committee_report(ReportSources.of(hub), province=province, period=period)
+
+
+async def _serve(request: Request, fmt: Format) -> Response:
     principal: Principal = request.scope["state"]["principal"]  # set by Authenticate; no route without it
     try:
-        province, given = report_request(request)
-        period = period_of(given)
-        require_report_access(principal, hub.agencies, province)
-        report = await build_committee_report(ReportSources.of(hub), province=province, period=period)
+        report = await _report(request, principal)
     except HubError as exc:  # a client's mistake, a refusal, or an agency system that failed us: said, not masked
         return _error(_STATUS.get(exc.code, 503), exc)
+    return await _file(report, fmt)
+
+
+async def _file(report: CommitteeReport, fmt: Format) -> Response:
     body = await run_in_threadpool(render, report, fmt)  # openpyxl is CPU work: keep the event loop free
     headers = {"cache-control": "no-store"}
     if fmt is Format.HTML:
@@ -123,10 +145,43 @@ async def committee_csv(request: Request) -> Response:
     return await _serve(request, Format.CSV)
 
 
+async def _serve_session(request: Request, fmt: Format) -> Response:
+    """The page or a file for the person signed in to the console (no bearer token: the session cookie)."""
+    who = await member_of(request, READERS, dashboard_labels.NOT_YOURS, DASHBOARD)
+    if not isinstance(who, SignedIn):
+        return who  # no session: the sign-in page; another kind of person: the refusal
+    try:
+        report = await _report(request, who.principal)
+    except HubError as exc:
+        if exc.code == "FORBIDDEN":
+            return await refused(request, who, dashboard_labels.OTHER_PROVINCE, DASHBOARD)
+        if exc.code == "BAD_USER_INPUT":  # the dashboard says what is wrong with the period
+            query = request.url.query
+            return RedirectResponse(DASHBOARD + ("?" + query if query else ""), status_code=303)
+        return await refused(request, who, dashboard_labels.UNAVAILABLE, DASHBOARD)
+    return await _file(report, fmt)
+
+
+async def session_page(request: Request) -> Response:
+    return await _serve_session(request, Format.HTML)
+
+
+async def session_xlsx(request: Request) -> Response:
+    return await _serve_session(request, Format.XLSX)
+
+
+async def session_csv(request: Request) -> Response:
+    return await _serve_session(request, Format.CSV)
+
+
 def report_routes() -> list[Route]:
     """The routes ``gateway.app`` mounts (fresh objects for every app)."""
     return [
         Route("/reports/committee", committee_page, methods=["GET"]),
         Route("/reports/committee.xlsx", committee_xlsx, methods=["GET"]),
         Route("/reports/committee.csv", committee_csv, methods=["GET"]),
+        # the console's prefix /bao-cao/ (console/routes.py): the gateway asks no bearer token, the session decides
+        Route("/bao-cao/in", session_page, methods=["GET"]),
+        Route("/bao-cao/tai-ve.xlsx", session_xlsx, methods=["GET"]),
+        Route("/bao-cao/tai-ve.csv", session_csv, methods=["GET"]),
     ]
