@@ -9,6 +9,7 @@ from starlette.staticfiles import StaticFiles
 
 from console import signin, views
 from console.pages import inbox_live
+from console.pages.coordination import coordination_routes
 from console.pages.court import court_routes
 from console.pages.dashboard import dashboard_routes
 from console.pages.inbox import inbox_routes
@@ -20,6 +21,8 @@ CONSOLE_PATHS: Final = frozenset(
 )
 """Exact paths of console pages (the gateway lets them through without a bearer token)."""
 CONSOLE_PREFIXES: Final = ("/console/", "/hop-thu/", "/toa-an/", "/bao-cao/")  # /bao-cao/…: gateway/reports
+COORDINATION_PATHS: Final = frozenset({"/phoi-hop", "/vien-kiem-sat"})  # Phối hợp, Viện kiểm sát
+COORDINATION_PREFIXES: Final = ("/phoi-hop/", "/vien-kiem-sat/")
 
 
 def console_routes() -> list[BaseRoute]:
@@ -31,6 +34,7 @@ def console_routes() -> list[BaseRoute]:
         Route(inbox_live.PATH, inbox_live.events, methods=["GET"]),  # before /hop-thu/{transfer_id}
         *inbox_routes(),  # Hộp thư đến: /hop-thu, /hop-thu/{id}, its Vào sổ and Trả lại
         *court_routes(),  # Tòa án: /toa-an, /toa-an/{id}, its explanation requests and their answers
+        *coordination_routes(),  # Phối hợp: /phoi-hop, /phoi-hop/yeu-cau/{id}, opening and answering requests
         *dashboard_routes(),  # Báo cáo: /bao-cao (its files and printable page: gateway/reports/routes.py)
         *personnel_routes(),  # Tổ chức cán bộ: /to-chuc-can-bo
         Mount("/console/static", StaticFiles(directory=STATIC_DIR), name="console-static"),
@@ -38,4 +42,9 @@ def console_routes() -> list[BaseRoute]:
 
 
 def is_console_path(path: str) -> bool:
-    return path in CONSOLE_PATHS or path.startswith(CONSOLE_PREFIXES)
+    return (
+        path in CONSOLE_PATHS
+        or path in COORDINATION_PATHS
+        or path.startswith(CONSOLE_PREFIXES)
+        or path.startswith(COORDINATION_PREFIXES)
+    )

@@ -45,6 +45,11 @@ class Link:
 NAV: Final[tuple[Link, ...]] = (  # the pages, in menu order; each page module adds its own link here
     Link("Hộp thư đến", "/hop-thu", frozenset({Role.ENFORCEMENT_CLERK})),
     Link("Bản án đã chuyển giao", "/toa-an", frozenset({Role.COURT_CLERK})),
+    Link(
+        "Phối hợp",
+        "/phoi-hop",
+        frozenset({Role.COURT_CLERK, Role.ENFORCEMENT_CLERK, Role.PROCURACY, Role.POLICE, Role.COMMITTEE}),
+    ),
     Link("Báo cáo", "/bao-cao", frozenset({Role.COMMITTEE, Role.MINISTRY})),
     Link("Tổ chức cán bộ", "/to-chuc-can-bo", frozenset({Role.PERSONNEL, Role.MINISTRY})),
 )

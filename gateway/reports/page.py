@@ -41,6 +41,7 @@ table { border-collapse: collapse; width: 100%; font-size: 10px; }
 th, td { border: 1px solid #8c959f; padding: 3px 4px; }
 th { background: #dde7f0; font-weight: bold; text-align: center; }
 td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+table.report th[scope="row"] { min-width: 18em; text-align: left; } /* long unit names: not one word a line */
 tfoot td { font-weight: bold; background: #f2f2f2; }
 thead { display: table-header-group; }
 tr { break-inside: avoid; }
@@ -48,6 +49,7 @@ tr { break-inside: avoid; }
   body { margin: 0; font-size: 10px; }
   table { font-size: 7px; }
   th, td { padding: 2px 3px; }
+  table.report th[scope="row"] { min-width: 24em; }
   .chart-section { break-after: page; }
 }
 """
