@@ -6,13 +6,15 @@ console never touches the ledger or the resolvers itself.
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Mapping
+from collections.abc import AsyncGenerator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
 from typing import Any, Protocol
 
 from starlette.requests import Request
 
-from domain.access import Principal
+from domain.access import Principal, Role
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +31,136 @@ class Outcome:
     @property
     def forbidden(self) -> bool:
         return "FORBIDDEN" in self.codes
+
+
+# --- the operator's use cases (Vận hành): what GraphQL does not offer --------------------------------
+
+
+class OperatorOnly(Exception):
+    """A use case of the operations page asked for by a principal without the operator role (nothing done)."""
+
+
+@dataclass(frozen=True, slots=True)
+class GrantView:
+    """One role grant of the registry, as the operations page lists it."""
+
+    id: int
+    role: Role
+    agency_code: str
+    valid_from: datetime
+    valid_to: datetime | None
+    granted_by: str
+    granted_at: datetime
+    active: bool  # in force now (not revoked, inside its period)
+
+
+@dataclass(frozen=True, slots=True)
+class PersonView:
+    """A registered person or system client with its grants in force or still to come."""
+
+    id: str
+    kind: str  # "person" | "client"
+    name: str
+    agency_code: str
+    status: str  # "active" | "suspended"
+    grants: tuple[GrantView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PeoplePage:
+    people: tuple[PersonView, ...]
+    more: bool  # more matched than were read
+
+
+class RegistryRefusal(StrEnum):
+    """Why a grant or a revocation was not made (the page puts Vietnamese words on it)."""
+
+    KIND = "KIND"  # the agency's kind (or level) can never hold the role (domain/role_holders.py)
+    NO_HOLDER = "NO_HOLDER"  # no such person or client
+    NO_AGENCY = "NO_AGENCY"  # no such agency
+    NO_GRANT = "NO_GRANT"  # nothing of that role there to revoke
+    OWN_OPERATOR = "OWN_OPERATOR"  # an operator may not revoke their own operator role (no one left to undo it)
+    INVALID = "INVALID"  # anything else the registry refused
+
+
+@dataclass(frozen=True, slots=True)
+class RegistryChange:
+    """The outcome of a grant or revocation: the grants changed, or why nothing was."""
+
+    changed: tuple[GrantView, ...] = ()
+    refusal: RegistryRefusal | None = None
+    agency_kind: str | None = None  # with KIND: the agency's kind (an AgencyKind value)
+
+    @property
+    def done(self) -> bool:
+        return self.refusal is None
+
+
+@dataclass(frozen=True, slots=True)
+class CourtKeyView:
+    """A court's registered public key (``lienthong keys``): submissions are checked against it."""
+
+    key_id: str
+    court_code: str
+    added_at: datetime
+    revoked_at: datetime | None
+    valid: bool  # valid now
+
+
+@dataclass(frozen=True, slots=True)
+class BreakerView:
+    state: str  # "closed" | "half_open" | "open"
+    since: datetime
+    consecutive_failures: int
+    failures_to_open: int
+    openings: int
+    rejected: int
+    last_failure: str | None
+    last_failure_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class SystemStatus:
+    """An agency system the hub reaches (as /readyz reports it) and its circuit breaker, if it has one."""
+
+    agency: str
+    ok: bool | None  # None: not called yet
+    last_ok_at: datetime | None
+    last_error: str | None
+    last_error_at: datetime | None
+    breaker: BreakerView | None
+
+
+@dataclass(frozen=True, slots=True)
+class Readiness:
+    """What /readyz reports: ready when the database answers; agency systems reported, not required."""
+
+    ready: bool
+    database_error: str | None
+    systems: tuple[SystemStatus, ...]
+
+
+class CheckState(StrEnum):
+    IDLE = "IDLE"  # never started on this replica
+    RUNNING = "RUNNING"
+    DONE = "DONE"
+    FAILED = "FAILED"  # the check itself could not run to the end (the database went away)
+
+
+@dataclass(frozen=True, slots=True)
+class AuditCheck:
+    """The audit chain's verification (as ``lienthong audit verify``), running or finished."""
+
+    state: CheckState
+    checked: int = 0  # entries checked so far
+    started_by: str | None = None
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    intact: bool | None = None  # with DONE
+    last_seq: int | None = None
+    last_hash: str | None = None
+    first_bad_seq: int | None = None
+    reason: str | None = None
 
 
 class HubPort(Protocol):
@@ -54,4 +186,45 @@ class HubPort(Protocol):
 
     async def transfer_events_head(self) -> str:
         """The cursor of the last transfer event committed: ``transferEvents(after: <it>)`` brings only later ones."""
+        ...
+
+    # The operator's use cases: each raises OperatorOnly unless ``principal`` holds the operator role,
+    # and every write is recorded in the audit trail in the same transaction.
+
+    async def people(
+        self, principal: Principal, *, agency_code: str | None, kind: str | None, search: str | None, limit: int
+    ) -> PeoplePage:
+        """Registered people (or clients), by agency then id, with their grants in force or still to come."""
+        ...
+
+    async def person(self, principal: Principal, holder_id: str) -> PersonView | None:
+        """One registered holder with every grant in force or to come; None when there is no such holder."""
+        ...
+
+    async def grant_role(
+        self, request: Request, principal: Principal, holder_id: str, role: Role, agency_code: str
+    ) -> RegistryChange:
+        """Grant ``role`` at ``agency_code`` (from now, open-ended), as ``lienthong people grant`` does."""
+        ...
+
+    async def revoke_role(
+        self, request: Request, principal: Principal, holder_id: str, role: Role, agency_code: str
+    ) -> RegistryChange:
+        """Revoke ``role`` at ``agency_code``, as ``lienthong people revoke`` does."""
+        ...
+
+    async def court_keys(self, principal: Principal) -> Sequence[CourtKeyView]:
+        """Every court's registered signing keys, by court then date added."""
+        ...
+
+    async def readiness(self, principal: Principal) -> Readiness:
+        """What /readyz reports now: the database, and each agency system with its circuit breaker."""
+        ...
+
+    async def start_audit_check(self, request: Request, principal: Principal) -> AuditCheck:
+        """Start verifying the audit chain in the background (one at a time per replica); the check as it stands."""
+        ...
+
+    async def audit_check(self, principal: Principal) -> AuditCheck:
+        """The latest audit chain check started on this replica: its progress, or its result."""
         ...

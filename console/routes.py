@@ -13,14 +13,17 @@ from console.pages.coordination import coordination_routes
 from console.pages.court import court_routes
 from console.pages.dashboard import dashboard_routes
 from console.pages.inbox import inbox_routes
+from console.pages.operations import operations_routes
 from console.pages.personnel import personnel_routes
 from console.paths import STATIC_DIR
 
 CONSOLE_PATHS: Final = frozenset(
     {"/", "/dang-xuat", "/dang-nhap", "/dang-nhap/xong", "/hop-thu", "/toa-an", "/bao-cao", "/to-chuc-can-bo"}
+    | {"/van-hanh"}  # Vận hành (console/pages/operations.py)
 )
 """Exact paths of console pages (the gateway lets them through without a bearer token)."""
-CONSOLE_PREFIXES: Final = ("/console/", "/hop-thu/", "/toa-an/", "/bao-cao/")  # /bao-cao/…: gateway/reports
+# /bao-cao/…: gateway/reports; /van-hanh/…: Vận hành's parts
+CONSOLE_PREFIXES: Final = ("/console/", "/hop-thu/", "/toa-an/", "/bao-cao/", "/van-hanh/")
 COORDINATION_PATHS: Final = frozenset({"/phoi-hop", "/vien-kiem-sat"})  # Phối hợp, Viện kiểm sát
 COORDINATION_PREFIXES: Final = ("/phoi-hop/", "/vien-kiem-sat/")
 
@@ -34,6 +37,7 @@ def console_routes() -> list[BaseRoute]:
         Route(inbox_live.PATH, inbox_live.events, methods=["GET"]),  # before /hop-thu/{transfer_id}
         *inbox_routes(),  # Hộp thư đến: /hop-thu, /hop-thu/{id}, its Vào sổ and Trả lại
         *court_routes(),  # Tòa án: /toa-an, /toa-an/{id}, its explanation requests and their answers
+        *operations_routes(),  # Vận hành: /van-hanh and its parts (operator only)
         *coordination_routes(),  # Phối hợp: /phoi-hop, /phoi-hop/yeu-cau/{id}, opening and answering requests
         *dashboard_routes(),  # Báo cáo: /bao-cao (its files and printable page: gateway/reports/routes.py)
         *personnel_routes(),  # Tổ chức cán bộ: /to-chuc-can-bo

@@ -45,6 +45,7 @@ class Link:
 NAV: Final[tuple[Link, ...]] = (  # the pages, in menu order; each page module adds its own link here
     Link("Hộp thư đến", "/hop-thu", frozenset({Role.ENFORCEMENT_CLERK})),
     Link("Bản án đã chuyển giao", "/toa-an", frozenset({Role.COURT_CLERK})),
+    Link("Vận hành", "/van-hanh", frozenset({Role.OPERATOR})),
     Link(
         "Phối hợp",
         "/phoi-hop",

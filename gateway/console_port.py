@@ -4,12 +4,14 @@ A console page runs its documents through the same view as ``/graphql`` (``HubGr
 one context, one policy, one audit), with the signed-in person's principal in the request's state;
 a live page follows a ``subscription`` document the same way (``subscribe``), fed by the app's event feed.
 The principal is made afresh from the registry on every page (``Authority.person_principal``), so a
-revoked grant takes effect on the next click.
+revoked grant takes effect on the next click. The operations page's use cases (the registry of grants,
+court keys, readiness, the audit check) are the operator's, checked and audited in
+``gateway/console_operations.py``.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Mapping
+from collections.abc import AsyncGenerator, Mapping, Sequence
 from contextlib import aclosing
 from typing import Any
 
@@ -17,9 +19,18 @@ from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.types.execution import ExecutionResult
 
-from console.ports import Outcome
-from domain.access import Principal
+from console.ports import (
+    AuditCheck,
+    CourtKeyView,
+    Outcome,
+    PeoplePage,
+    PersonView,
+    Readiness,
+    RegistryChange,
+)
+from domain.access import Principal, Role
 from gateway.authority import Authority
+from gateway.console_operations import OperatorUseCases
 from gateway.graphql_view import HubGraphQL
 from ledger.events import last_cursor
 from resolvers.context import Context
@@ -29,6 +40,7 @@ class HubConsolePort:
     def __init__(self, graphql: HubGraphQL, authority: Authority) -> None:
         self._graphql = graphql
         self._authority = authority
+        self._operator = OperatorUseCases(graphql.hub)
 
     async def execute(
         self, request: Request, principal: Principal, document: str, variables: Mapping[str, Any] | None = None
@@ -62,6 +74,38 @@ class HubConsolePort:
 
     async def principal_of(self, person: str) -> Principal | None:
         return await self._authority.person_principal(person)
+
+    # --- the operations page (Vận hành): the operator's use cases ---
+
+    async def people(
+        self, principal: Principal, *, agency_code: str | None, kind: str | None, search: str | None, limit: int
+    ) -> PeoplePage:
+        return await self._operator.people(principal, agency_code=agency_code, kind=kind, search=search, limit=limit)
+
+    async def person(self, principal: Principal, holder_id: str) -> PersonView | None:
+        return await self._operator.person(principal, holder_id)
+
+    async def grant_role(
+        self, request: Request, principal: Principal, holder_id: str, role: Role, agency_code: str
+    ) -> RegistryChange:
+        return await self._operator.grant_role(request, principal, holder_id, role, agency_code)
+
+    async def revoke_role(
+        self, request: Request, principal: Principal, holder_id: str, role: Role, agency_code: str
+    ) -> RegistryChange:
+        return await self._operator.revoke_role(request, principal, holder_id, role, agency_code)
+
+    async def court_keys(self, principal: Principal) -> Sequence[CourtKeyView]:
+        return await self._operator.court_keys(principal)
+
+    async def readiness(self, principal: Principal) -> Readiness:
+        return await self._operator.readiness(principal)
+
+    async def start_audit_check(self, request: Request, principal: Principal) -> AuditCheck:
+        return await self._operator.start_audit_check(request, principal)
+
+    async def audit_check(self, principal: Principal) -> AuditCheck:
+        return await self._operator.audit_check(principal)
 
 
 def _outcome(result: ExecutionResult) -> Outcome:
