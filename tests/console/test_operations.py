@@ -14,10 +14,13 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 from graphql import build_schema, parse, validate
 from sqlalchemy import select
+from starlette.requests import Request
 
 from console.pages import operations_operations
+from console.ports import OperatorOnly
 from domain.access import Role
 from gateway import commands
 from ledger.grants import Grants
@@ -337,3 +340,30 @@ async def test_the_audit_check_runs_to_the_chain_head_the_database_holds(hub: Hu
     stream = await hub.http.get("/van-hanh/nhat-ky/tien-do", headers=cookie)
     assert stream.status_code == 200
     assert "event: xong" in stream.text
+
+
+async def test_the_use_cases_themselves_refuse_anyone_but_the_operator(hub: Hub) -> None:
+    """The port checks the role again, whatever a page checked: a clerk's principal reads and writes nothing."""
+    clerk = _person("clerk")
+    await hub.register_person(clerk, OFFICE, (Role.ENFORCEMENT_CLERK, Role.PERSONNEL))
+    port = hub.app.state.console.hub
+    principal = await port.principal_of(clerk)
+    assert principal is not None
+    assert Role.OPERATOR not in principal.roles
+    request = Request({"type": "http", "method": "POST", "path": "/", "headers": [], "state": {}})
+    before = await _grants(hub, clerk)
+    attempts = (
+        port.people(principal, agency_code=OFFICE, kind=None, search=None, limit=10),
+        port.person(principal, clerk),
+        port.grant_role(request, principal, clerk, Role.PERSONNEL, OFFICE),
+        port.revoke_role(request, principal, clerk, Role.ENFORCEMENT_CLERK, OFFICE),
+        port.court_keys(principal),
+        port.readiness(principal),
+        port.start_audit_check(request, principal),
+        port.audit_check(principal),
+    )
+    for attempt in attempts:
+        with pytest.raises(OperatorOnly):
+            await attempt
+    assert await _grants(hub, clerk) == before
+    assert await _audit(hub, "verify:auditChain", clerk) == []
