@@ -15,6 +15,7 @@ from console.pages.dashboard import dashboard_routes
 from console.pages.inbox import inbox_routes
 from console.pages.operations import operations_routes
 from console.pages.personnel import personnel_routes
+from console.pages.procuracy import procuracy_routes
 from console.paths import STATIC_DIR
 
 CONSOLE_PATHS: Final = frozenset(
@@ -39,6 +40,7 @@ def console_routes() -> list[BaseRoute]:
         *court_routes(),  # Tòa án: /toa-an, /toa-an/{id}, its explanation requests and their answers
         *operations_routes(),  # Vận hành: /van-hanh and its parts (operator only)
         *coordination_routes(),  # Phối hợp: /phoi-hop, /phoi-hop/yeu-cau/{id}, opening and answering requests
+        *procuracy_routes(),  # Viện kiểm sát: /vien-kiem-sat, a supervised transfer's deadlines
         *dashboard_routes(),  # Báo cáo: /bao-cao (its files and printable page: gateway/reports/routes.py)
         *personnel_routes(),  # Tổ chức cán bộ: /to-chuc-can-bo
         Mount("/console/static", StaticFiles(directory=STATIC_DIR), name="console-static"),

@@ -51,6 +51,7 @@ NAV: Final[tuple[Link, ...]] = (  # the pages, in menu order; each page module a
         "/phoi-hop",
         frozenset({Role.COURT_CLERK, Role.ENFORCEMENT_CLERK, Role.PROCURACY, Role.POLICE, Role.COMMITTEE}),
     ),
+    Link("Viện kiểm sát", "/vien-kiem-sat", frozenset({Role.PROCURACY})),
     Link("Báo cáo", "/bao-cao", frozenset({Role.COMMITTEE, Role.MINISTRY})),
     Link("Tổ chức cán bộ", "/to-chuc-can-bo", frozenset({Role.PERSONNEL, Role.MINISTRY})),
 )

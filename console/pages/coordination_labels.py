@@ -52,6 +52,23 @@ DEADLINE_STATE: Final = {
     "OVERDUE": "quá hạn",
 }
 
+TRANSFER_DEADLINE_STATE: Final = {  # a transfer's legal deadline (TransferDeadline.state)
+    "PENDING": "đang trong hạn",
+    "MET": "đã thực hiện đúng hạn",
+    "MET_LATE": "đã thực hiện sau hạn",
+    "OVERDUE": "quá hạn",
+}
+
+AGENCY_KIND: Final = {  # the addressees offered in the form, grouped by kind
+    "COURT": "Tòa án",
+    "PROCURACY": "Viện kiểm sát",
+    "ENFORCEMENT": "Cơ quan thi hành án dân sự",
+    "PRIVATE_ENFORCEMENT": "Văn phòng Thừa phát lại",
+    "POLICE": "Công an",
+    "COMMITTEE": "Ban chỉ đạo thi hành án dân sự",
+    "MINISTRY": "Bộ Tư pháp",
+}
+
 ADDRESSEE_ACTIONS: Final = {  # what the addressee may do, by the request's status (domain/coordination.py)
     "OPEN": ("START", "ANSWER", "DECLINE"),
     "RECEIVED": ("START", "ANSWER", "DECLINE"),
