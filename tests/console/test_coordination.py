@@ -23,6 +23,7 @@ from tests.support.graphql_client import Answer
 
 OFFICE = "enforcement.ha-noi.kv03"
 POLICE = "police.ha-noi"
+COMMITTEE = "committee.ha-noi"  # gets a copy of Hà Nội's periodic reports (data/distribution_rules.toml)
 OTHER_COURT = "court.hai-phong.kv01"  # a coordination party with no part in the requests below
 CONTRACT = Path(__file__).resolve().parents[2] / "schema" / "schema.graphql"
 ANSWER = "Công an thành phố đã nhận báo cáo; không có ý kiến bổ sung."
@@ -113,6 +114,13 @@ async def test_a_request_opened_answered_and_closed_through_the_forms_is_what_gr
     assert 'value="ANSWER"' not in mine  # the addressee answers, not the sender
     outgoing = (await hub.http.get("/phoi-hop?vai=gui", headers=clerk)).text
     assert subject in outgoing
+
+    committee = await _signed_in(hub, COMMITTEE, Role.COMMITTEE)
+    observed = (await hub.http.get("/phoi-hop?vai=theo-doi", headers=committee)).text
+    assert subject in observed
+    copy = (await hub.http.get(f"/phoi-hop/yeu-cau/{request_id}", headers=committee)).text
+    assert subject in copy
+    assert "/xu-ly" not in copy  # an observer follows a request; only its parties act on it
 
     incoming = (await hub.http.get("/phoi-hop?vai=nhan", headers=police)).text
     assert subject in incoming

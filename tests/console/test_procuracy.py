@@ -182,6 +182,24 @@ async def test_a_recommendation_sent_from_the_page_is_what_graphql_reports_and_i
     assert REPLY in row.group(0)
 
 
+async def test_a_protest_naming_no_judgment_comes_back_to_the_page_in_vietnamese_and_sends_nothing(hub: Hub) -> None:
+    subject = f"Kháng nghị {uuid.uuid4()}"
+    prosecutor = await _signed_in(hub, PROCURACY, Role.PROCURACY)
+    page = (await hub.http.get("/vien-kiem-sat", headers=prosecutor)).text
+    form = {
+        **_recommendation_form(form_token(page), subject, hub.clock.today() + timedelta(days=20)),
+        "loai": "PROCURACY_PROTEST",
+    }
+
+    refused = await hub.http.post("/phoi-hop/gui", headers=prosecutor, data=form)
+
+    assert refused.headers["location"] == "/vien-kiem-sat?loi=REQUIRED#gui"
+    shown = (await hub.http.get("/vien-kiem-sat?loi=REQUIRED", headers=prosecutor)).text
+    assert "Còn thiếu thông tin bắt buộc" in shown
+    found = await _as(hub, PROCURACY, Role.PROCURACY, SENT.replace("PROCURACY_RECOMMENDATION", "PROCURACY_PROTEST"))
+    assert subject not in {edge["node"]["subject"] for edge in found["coordinationRequests"]["edges"]}
+
+
 @pytest.mark.parametrize("token", [None, "not-the-token"], ids=["no-token", "wrong-token"])
 async def test_a_recommendation_without_the_session_token_is_refused_and_sends_nothing(
     hub: Hub, token: str | None
