@@ -11,6 +11,7 @@ import html
 import itertools
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from sqlalchemy import select
 from starlette.requests import Request
 
 from console.pages import operations_operations
-from console.ports import OperatorOnly
+from console.ports import AuditCheck, CheckState, OperatorOnly
 from domain.access import Role
 from gateway import commands
 from ledger.grants import Grants
@@ -367,3 +368,44 @@ async def test_the_use_cases_themselves_refuse_anyone_but_the_operator(hub: Hub)
             await attempt
     assert await _grants(hub, clerk) == before
     assert await _audit(hub, "verify:auditChain", clerk) == []
+
+
+class _CheckRunning:
+    """The hub's port, except that the audit check reads as running at ``counts`` entries, then done."""
+
+    def __init__(self, port: Any, counts: list[int]) -> None:
+        self._port, self._counts = port, counts
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._port, name)
+
+    async def audit_check(self, principal: Any) -> AuditCheck:
+        await self._port.audit_check(principal)  # the role is still checked by the real use case
+        if self._counts:
+            return AuditCheck(CheckState.RUNNING, checked=self._counts.pop(0), started_by="someone")
+        return AuditCheck(CheckState.DONE, checked=7, intact=True, last_seq=7, last_hash="0" * 64)
+
+
+async def test_a_running_check_shows_its_count_and_names_the_stream_that_follows_it(hub: Hub) -> None:
+    _, cookie = await _operator(hub)
+    console = hub.app.state.console
+    hub.app.state.console = replace(console, hub=_CheckRunning(console.hub, [1234, 2000, 4000]))
+    try:
+        page = (await hub.http.get("/van-hanh/nhat-ky", headers=cookie)).text
+        assert 'data-tien-do="/van-hanh/nhat-ky/tien-do"' in page
+        assert '<span class="checked">1.234</span>' in page
+        assert '<script src="/console/static/van-hanh-nhat-ky.js" defer></script>' in page
+        assert "Kiểm tra chuỗi nhật ký</button>" not in page  # one check at a time
+        stream = await hub.http.get("/van-hanh/nhat-ky/tien-do", headers=cookie)
+        assert stream.headers["content-type"].startswith("text/event-stream")
+        events = re.findall(r"event: (\S+)\ndata: (.*)\n\n", stream.text)
+        assert events == [
+            ("tien-do", '{"checked": 2000}'),
+            ("tien-do", '{"checked": 4000}'),
+            ("xong", '{"state": "DONE"}'),
+        ]
+    finally:
+        hub.app.state.console = console
+    script = (Path(__file__).resolve().parents[2] / "console" / "static" / "van-hanh-nhat-ky.js").read_text()
+    assert '"tien-do"' in script
+    assert '"xong"' in script
