@@ -4,7 +4,8 @@ As in test_console_inbox.py: the hub (tests/fixtures/hub.py, SQLite) is served b
 port chosen before the demo's OpenID Connect provider starts; Debian's Chromium, driven by Playwright
 (tests/support/browser.py), signs in at the provider's form; every request to another host is aborted. The
 committee's person sees the report's charts, downloads the XLSX through the page's link (Playwright's
-download event) and finds in the workbook the rows ``committeeReport`` gives; the printable page opens from
+download event; the page's script follows it and says when it is saved) and finds in the workbook the rows
+``committeeReport`` gives; the printable page opens from
 the same session, and long unit names there and in the dashboard's table wrap a few words a line, not one. A
 personnel department's person opens Tổ chức cán bộ. axe-core finds nothing serious or critical on
 /bao-cao and /to-chuc-can-bo; 1366×768 screenshots are kept in the test's folder (and, with
@@ -213,6 +214,7 @@ async def test_the_committee_sees_the_charts_downloads_the_workbook_and_personne
             download = await downloading.value
             saved = tmp_path / download.suggested_filename
             await download.save_as(saved)
+            await expect(page.get_by_role("status")).to_contain_text(f"Đã tải về {saved.name}", timeout=WAIT_MS)
 
             await page.get_by_role("link", name="Bản để in").click()
             await expect(page.get_by_role("heading", level=1)).to_contain_text("Báo cáo kết quả thi hành án dân sự")
