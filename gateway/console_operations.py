@@ -101,10 +101,16 @@ class AuditChecks:
     task: asyncio.Task[None] | None = None
 
     def start(self, by: str, at: datetime) -> AuditCheck:
-        if self.task is not None and not self.task.done():
+        if self.current().state is CheckState.RUNNING:
             return self.latest
         self.latest = AuditCheck(CheckState.RUNNING, started_by=by, started_at=at)
         self.task = asyncio.create_task(self._run(), name="console-audit-check")
+        return self.latest
+
+    def current(self) -> AuditCheck:
+        """The latest check; one whose task ended without a word (cancelled with the hub) reads as FAILED."""
+        if self.latest.state is CheckState.RUNNING and (self.task is None or self.task.done()):
+            self.latest = replace(self.latest, state=CheckState.FAILED, finished_at=self.state.clock.now())
         return self.latest
 
     def _progress(self, checked: int) -> None:
@@ -264,7 +270,7 @@ class OperatorUseCases:
 
     async def audit_check(self, principal: Principal) -> AuditCheck:
         _operator(principal)
-        return self._checks.latest
+        return self._checks.current()
 
 
 def _system(status: AdapterStatus) -> SystemStatus:

@@ -7,6 +7,7 @@ audit log in the database, /readyz), never with constants. Runs on SQLite and on
 
 from __future__ import annotations
 
+import asyncio
 import html
 import itertools
 import json
@@ -24,6 +25,7 @@ from console.pages import operations_operations
 from console.ports import AuditCheck, CheckState, OperatorOnly
 from domain.access import Role
 from gateway import commands
+from gateway.console_operations import AuditChecks
 from ledger.grants import Grants
 from ledger.keys import CourtKeys
 from ledger.models import AuditRow
@@ -409,3 +411,19 @@ async def test_a_running_check_shows_its_count_and_names_the_stream_that_follows
     script = (Path(__file__).resolve().parents[2] / "console" / "static" / "van-hanh-nhat-ky.js").read_text()
     assert '"tien-do"' in script
     assert '"xong"' in script
+
+
+async def test_a_check_cut_short_reads_as_failed_and_can_be_started_again(hub: Hub) -> None:
+    checks = AuditChecks(hub.state)
+    started = checks.start("someone", hub.clock.now())
+    assert started.state is CheckState.RUNNING
+    assert checks.task is not None
+    checks.task.cancel()  # the hub stopping under it
+    with pytest.raises(asyncio.CancelledError):
+        await checks.task
+    assert checks.current().state is CheckState.FAILED
+    assert checks.start("someone", hub.clock.now()).state is CheckState.RUNNING
+    assert checks.task is not None
+    await checks.task
+    assert checks.current().state is CheckState.DONE
+    assert checks.current().intact is True
