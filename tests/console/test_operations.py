@@ -182,6 +182,10 @@ async def test_the_operator_grants_and_revokes_a_role_through_the_form_audited_i
     listed = (await hub.http.get(f"/van-hanh/nguoi-dung?co-quan={OFFICE}&tim={clerk}", headers=cookie)).text
     [row] = re.findall(rf'<tr data-holder="{re.escape(clerk)}">(.*?)</tr>', listed, re.DOTALL)
     assert f"cán bộ thi hành án dân sự tại {OFFICE}" in _text(row)
+    everyone = (await hub.http.get(f"/van-hanh/nguoi-dung?co-quan={OFFICE}", headers=cookie)).text
+    async with hub.state.sessions() as session:
+        registered = [h.id for h in await Grants(session).holders(OFFICE) if h.kind.value == "person"]
+    assert sorted(re.findall(r'<tr data-holder="([^"]+)">', everyone)) == sorted(registered)
 
     here = f"/van-hanh/nguoi-dung/{clerk}"
     page = (await hub.http.get(here, headers=cookie)).text
@@ -292,6 +296,12 @@ async def test_the_operator_redrives_a_dead_delivery_from_the_form(hub: Hub) -> 
         assert dead.url in rows[dead.id]
         assert dead.transfer_id in rows[dead.id]
         assert dead.url in page.split('id="webhook"', 1)[1].split('id="lan-gui"', 1)[0]
+        ministry = hub.client(hub.token(MINISTRY, [Role.MINISTRY]))
+        hooks = (await ministry("{ webhooks { id url } }")).data
+        assert hooks is not None
+        shown = dict(re.findall(r'<tr data-webhook="([^"]+)">(.*?)</tr>', page, re.DOTALL))
+        assert sorted(shown) == sorted(w["id"] for w in hooks["webhooks"])
+        assert all(w["url"] in shown[w["id"]] for w in hooks["webhooks"])
 
         dead.receiver.down = False
         answer = await hub.http.post(
