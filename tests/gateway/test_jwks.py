@@ -13,7 +13,7 @@ import hashlib
 import hmac
 import uuid
 from collections.abc import AsyncIterator
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import aiohttp
@@ -27,8 +27,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from jwt.algorithms import ECAlgorithm, OKPAlgorithm
 
 from domain.access import Role
+from domain.clock import Clock
 from domain.types import Agency, AgencyKind, AgencyLevel
-from gateway.identity import AuthError, TokenVerifier, load_public_key
+from gateway.identity import VERIFIED_KEPT, AuthError, TokenVerifier, load_public_key
 from gateway.jwks import MAX_JWKS_BYTES, JwksKeys, cache_file, keeping_fresh, parse_jwks
 from gateway.settings import Settings, SettingsError
 from tests.support.jwks_server import JwksServer, KeySigner
@@ -451,3 +452,91 @@ class TestSettings:
     def test_bad_jwks_settings_stop_the_start_with_a_message(self, env, complaint):
         with pytest.raises(SettingsError, match=complaint):
             Settings.from_env(env)
+
+
+class TestRememberedTokens:
+    """A token whose signature verified is remembered; used again, what time, rotation and the
+    organisation change is checked again, and only the signature is not."""
+
+    @staticmethod
+    def counting_decodes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+        decoded: list[str] = []
+        real = jwt.decode
+
+        def decode(token: str, *args: object, **kwargs: object) -> object:
+            decoded.append(token)
+            return real(token, *args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(jwt, "decode", decode)
+        return decoded
+
+    @staticmethod
+    def verifier(key: jwt.PyJWK, wall: list[datetime], today: list[date], kept: int = VERIFIED_KEPT) -> TokenVerifier:
+        return TokenVerifier(
+            "lienthong",
+            static_keys={"moj": key},
+            jwks={},
+            agencies=ORGANISATION,
+            today=lambda: today[0],
+            wall=lambda: wall[0],
+            kept=kept,
+        )
+
+    @pytest.fixture
+    def signer(self, tmp_path: Path) -> tuple[KeySigner, jwt.PyJWK]:
+        signer = KeySigner.new("EdDSA", "moj")
+        return signer, load_public_key(TestStaticKeys.pem(tmp_path / "moj.pem", signer.private_key), "moj")
+
+    async def test_a_token_used_again_is_not_decoded_again(self, signer, monkeypatch):
+        key_signer, key = signer
+        verifier = self.verifier(key, [Clock().wall()], [TODAY])
+        token = key_signer.token(COURT, [Role.COURT_CLERK], person="Lê Thị Hoa")
+        first = await verifier.verify(token)
+        decoded = self.counting_decodes(monkeypatch)
+        again = await verifier.verify(token)
+        assert again == first
+        assert decoded == []
+
+    async def test_a_remembered_token_is_refused_once_the_machine_time_passes_its_expiry(self, signer):
+        key_signer, key = signer
+        wall = [Clock().wall()]
+        verifier = self.verifier(key, wall, [TODAY])
+        token = key_signer.token(COURT, [Role.COURT_CLERK], ttl_s=600)
+        await verifier.verify(token)
+        wall[0] += timedelta(seconds=600 + verifier.leeway_s - 5)
+        assert (await verifier.verify(token)).agency_code == COURT  # within the leeway still
+        wall[0] += timedelta(seconds=10)
+        assert await refused(verifier, token) == "the token has expired"
+
+    async def test_a_remembered_token_of_an_agency_dissolved_meanwhile_is_refused(self, signer):
+        key_signer, key = signer
+        today = [date(2025, 6, 30)]
+        verifier = self.verifier(key, [Clock().wall()], today)
+        token = key_signer.token(OLD_COURT, [Role.COURT_CLERK])
+        assert (await verifier.verify(token)).agency_code == OLD_COURT
+        today[0] = date(2025, 7, 1)
+        assert (await refused(verifier, token)).startswith(f"agency {OLD_COURT} was dissolved on 2025-06-30")
+
+    async def test_a_remembered_token_whose_key_was_retired_is_refused(self, http, tmp_path, clock):
+        old, new = KeySigner.new("ES256", ISSUER), KeySigner.new("ES256", ISSUER)
+        async with JwksServer([old, new]) as server:
+            keys = jwks_keys(http, server.url, tmp_path, clock)
+            await keys.start()
+            verifier = verifier_of(keys)
+            token = old.token(COURT, [Role.COURT_CLERK])
+            assert (await verifier.verify(token)).agency_code == COURT
+            server.retire(old.kid)
+            assert await keys.refresh() is True
+            message = await refused(verifier, token)
+        assert message == f"the token's signing key {old.kid!r} is not among the keys issuer {ISSUER!r} publishes"
+
+    async def test_the_memory_keeps_the_newest_tokens_only(self, signer, monkeypatch):
+        key_signer, key = signer
+        verifier = self.verifier(key, [Clock().wall()], [TODAY], kept=2)
+        tokens = [key_signer.token(COURT, [Role.COURT_CLERK]) for _ in range(3)]
+        for token in tokens:
+            await verifier.verify(token)
+        decoded = self.counting_decodes(monkeypatch)
+        for token in reversed(tokens):
+            await verifier.verify(token)
+        assert decoded == [tokens[0], tokens[0]]  # the oldest was forgotten: decoded unverified, then verified
