@@ -139,15 +139,15 @@ class HubGraphQL(GraphQL[Context, None]):
         request_data: GraphQLRequestData,
     ) -> ExecutionResult:
         """Strawberry's, except that
-        - a document over a bound on its text is answered with that refusal at once, without Strawberry's execution
-          machinery (the schema's ``TokenPass`` would refuse it the same way, a millisecond later: refusing must cost
-          less than answering, bench ``refusals``);
+        - a document over a bound on its text, or whose fragments spread themselves, is answered with that refusal
+          at once, without Strawberry's execution machinery (the schema's ``TokenPass`` would refuse it the same way,
+          a millisecond later: refusing must cost less than answering, bench ``refusals``);
         - a subscription over plain HTTP is a 400 saying where subscriptions are served (executed as a query it
           failed with an internal error: a subscription field has no value to return)."""
         query, name = request_data.query, request_data.operation_name
-        refusal = self.text_bounds.first_refusal(query, name) if query else None
-        if refusal is not None:
-            return ExecutionResult(data=None, errors=[refusal])
+        refusals = self.text_bounds.refusals(query, name) if query else []
+        if refusals:
+            return ExecutionResult(data=None, errors=refusals)
         if _is_subscription(query, name):
             raise HTTPException(400, SUBSCRIPTION_OVER_HTTP)
         return await super().execute_single(request, request_adapter, sub_response, context, root_value, request_data)

@@ -14,6 +14,7 @@ from strawberry.extensions import (
 )
 
 TOO_COMPLEX = "QUERY_TOO_COMPLEX"
+VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
 # Strawberry's own limiters report without a code; their messages are recognised here (tests pin them).
 _BUILT_IN_LIMIT = re.compile(r"tokens\. Parsing aborted|aliases found\. Allowed|exceeds maximum operation depth")
 
@@ -31,7 +32,7 @@ class RefusalCodes(SchemaExtension):
 
     def on_validate(self) -> Iterator[None]:
         yield
-        self._tag("GRAPHQL_VALIDATION_FAILED")
+        self._tag(VALIDATION_FAILED)
 
     def _tag(self, default: str) -> None:
         for error in self.execution_context.pre_execution_errors or ():

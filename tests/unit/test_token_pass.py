@@ -9,7 +9,7 @@ walk counts them.
 from __future__ import annotations
 
 import pytest
-from graphql import GraphQLSchema, build_schema, get_introspection_query, parse, validate
+from graphql import GraphQLSchema, NoFragmentCyclesRule, build_schema, get_introspection_query, parse, validate
 from graphql.language import Lexer, Source, TokenKind
 from strawberry.extensions.max_aliases import create_validator as max_aliases_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_limit_rule
@@ -170,3 +170,41 @@ def test_a_broken_document_over_the_token_bound_is_refused_for_the_bound() -> No
 
     assert refusal is not None
     assert "more than 5000 tokens" in refusal.message
+
+
+CYCLES = {
+    "through another": hostile.FRAGMENT_CYCLE,
+    "itself": "{ ...a } fragment a on Query { b ...a }",
+    "two cycles, spread twice": (
+        "query Q { ...a ...c } fragment a on Query { ...b } fragment b on Query { ...a ...a }"
+        " fragment c on Query { me { ... on Me { ...d } } } fragment d on Me { agencyCode ...e } fragment e on Me { ...d }"
+    ),
+    "cycle under inline fragments and directives": (
+        "{ ... @include(if: true) { ...a } } fragment a on Query { ... on Query { ...b @skip(if: false) } }"
+        " fragment b on Query { me { agencyCode } ...a }"
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(CYCLES))
+def test_fragments_spreading_themselves_are_refused_as_graphql_cores_rule_refuses_them(
+    schema: GraphQLSchema, name: str
+) -> None:
+    document = CYCLES[name]
+    expected = [e.formatted for e in validate(schema, parse(document), [NoFragmentCyclesRule])]
+    assert expected  # the sample is a cycle
+
+    found = [e.formatted for e in BOUNDS.refusals(document)]
+
+    assert found == [{**e, "extensions": {"code": "GRAPHQL_VALIDATION_FAILED"}} for e in expected]
+
+
+def test_a_cycle_in_a_document_that_does_not_parse_is_left_to_the_parser() -> None:
+    assert BOUNDS.refusals(hostile.FRAGMENT_CYCLE + " }") == []
+
+
+@pytest.mark.parametrize("name", ["judgment-360", "fragment-bomb", "introspection"])
+def test_documents_without_a_cycle_give_no_cycle(name: str) -> None:
+    assert all(
+        e.extensions and e.extensions.get("code") != "GRAPHQL_VALIDATION_FAILED" for e in BOUNDS.refusals(SAMPLES[name])
+    )
