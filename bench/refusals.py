@@ -5,8 +5,8 @@ a third of its rate limit tripled everyone's p95. For every hostile shape of the
 (``tests/support/hostile.py``: documents over a bound, a huge batch, bodies too large, bombs,
 broken encodings) this measures the CPU time of the hub's process per refusal:
 
-1. A hub as production runs it, in this process: a fresh SQLite ledger prepared as the tests
-   prepare theirs (``tests.fixtures.hub_setup.prepared_hub``: migrated, seeded, a small court
+1. A hub as production runs it, in this process: a fresh ledger (SQLite, or with ``--database
+   postgresql`` a throwaway database on ``--server``) prepared as the tests prepare theirs (``tests.fixtures.hub_setup.prepared_hub``: migrated, seeded, a small court
    catalogue synced, clients registered), ``LIENTHONG_MODE=production``, the default query and
    body limits, no rate limit (the bench measures, it does not throttle); ``create_app``, its
    lifespan, and the garbage collector tuned as ``lienthong serve`` tunes it. The reference
@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+from sqlalchemy.engine import make_url
 from starlette.types import ASGIApp, Message
 
 from agencies.topology import Topology
@@ -54,10 +55,13 @@ from domain.clock import Clock
 from gateway.app import create_app
 from gateway.server_gc import tune_collector
 from gateway.settings import HttpLimits, Settings
+from tests.fixtures.databases import PostgresServer
 from tests.fixtures.hub_setup import HubAccess, prepared_hub
 from tests.support.hostile import ME, Hostile, gzip_bomb, hostile_requests
 
 SCENARIO = "refusals"
+DATABASES = ("sqlite", "postgresql")
+DEFAULT_SERVER = os.environ.get("TEST_DATABASE_URL") or "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 BOUND_MS = 2.0
 AGENCY = "ministry.justice"
 
@@ -81,6 +85,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--shapes", default="", help="comma list of shape names (default: every one)")
     parser.add_argument("--bomb-mib", type=int, default=1024, help="MiB the gzip bomb inflates to (default 1024)")
     parser.add_argument("--catalogue", type=int, default=50, help="judgments in the court's catalogue (default 50)")
+    parser.add_argument(
+        "--database", choices=DATABASES, default="sqlite", help="the hub's ledger: sqlite (default) or postgresql"
+    )
+    parser.add_argument(
+        "--server", default=DEFAULT_SERVER, help="PostgreSQL to create the throwaway database on (TEST_DATABASE_URL)"
+    )
     parser.add_argument("--results-dir", type=Path, default=report.RESULTS_DIR, help="where results go")
     parser.add_argument("--no-record", action="store_true", help="print the numbers, write no result file")
     parser.add_argument("--keep-work", action="store_true", help="keep the temporary directory")
@@ -245,16 +255,17 @@ async def scenario(args: argparse.Namespace, work: Path, shapes: Sequence[Hostil
     async with (
         Topology(judgments=args.catalogue, log_dir=work / "log", personnel_db=work / "personnel.db") as topology,
         prepared_hub(
-            "sqlite",
+            args.database,
             topology,
             work,
+            server=PostgresServer(make_url(args.server), args.server) if args.database == "postgresql" else None,
             mode="production",
             log_level="warning",
             overdue_every_s=0.0,
             http_limits=HttpLimits(rate_per_s=0),
         ) as settings,
     ):
-        token = "Bearer " + HubAccess(settings, "sqlite").token(AGENCY, [Role.MINISTRY])
+        token = "Bearer " + HubAccess(settings, args.database).token(AGENCY, [Role.MINISTRY])
         app = create_app(settings)
         async with app.router.lifespan_context(app):
             tune_collector(settings.gc_threshold)  # as the server entry point does once started
@@ -296,6 +307,7 @@ def run(args: argparse.Namespace) -> int:
             "max_seconds": args.max_seconds,
             "bound_ms": BOUND_MS,
             "gzip_bomb_inflates_to_mib": args.bomb_mib,
+            "database": args.database,
             "principal": f"{AGENCY} (ministry)",
             "query_limits": {
                 name: getattr(limits, name)
@@ -325,7 +337,7 @@ def run(args: argparse.Namespace) -> int:
 def render_text(doc: dict[str, Any]) -> str:
     bound = doc["setup"]["bound_ms"]
     lines = [
-        f"\n{SCENARIO} — CPU ms per refusal, bound {bound} ms",
+        f"\n{SCENARIO} — CPU ms per refusal, bound {bound} ms, ledger on {doc['setup'].get('database', 'sqlite')}",
         f"{'shape':<20}{'status':>7}  {'code':<26}{'p50':>8}{'p95':>8}{'max':>8}{'n':>6}  ",
     ]
     rows = [("answered (reference)", doc["reference"]), *doc["targets"].items()]

@@ -173,13 +173,14 @@ def refusals_rows(doc: dict[str, Any], path: Path) -> list[str]:
     """``refusals`` documents (bench/refusals.py): one row per hostile shape, CPU ms per refusal."""
     when = datetime.fromisoformat(doc["started_at"]).strftime("%Y-%m-%d %H:%M")
     window = doc["window"]
+    database = doc["setup"].get("database", "sqlite")
     rows = []
     for name, t in doc["targets"].items():
         cpu = t["cpu_ms"]
         cells = [
             when,
             doc["scenario"],
-            name,
+            name if database == "sqlite" else f"{name} ({database})",
             f"`{_commit(doc)}`",
             "1",
             f"{window['seconds']:.0f} s",

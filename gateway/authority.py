@@ -83,8 +83,8 @@ class Authority:
             raise NotGranted(refusal_message(refused, holder, agency))
         return principal
 
-    def close(self) -> None:
-        self._reader.close()
+    async def aclose(self) -> None:
+        await self._reader.aclose()
 
     async def person_principal(self, person: str) -> Principal | None:
         """The principal a registered person acts as now on the console: at the agency they work for, with every role

@@ -255,6 +255,6 @@ def lifespan(
                     yield
             finally:
                 await hub.adapters.personnel.aclose()
-                hub.authority.close()  # its SQLite connection for reading grants (ledger/grant_reader.py)
+                await hub.authority.aclose()  # its own connections for reading grants (ledger/grant_reader.py)
 
     return run
