@@ -77,6 +77,7 @@ async def procuracy_page(request: Request) -> Response:
         next_url=f"{HERE}?{urlencode({'sau': judgments['pageInfo']['endCursor']})}" if more else None,
         first_url=HERE if after else None,
         choices=await form_choices(request, who, labels.PROCURACY_KINDS),
+        judgment=request.query_params.get("ban-an", "")[:300],  # "Gửi văn bản" on a row: the form names it
         back=HERE,
         incomplete=bool(supervised.errors or documents.errors),
         **feedback(request),

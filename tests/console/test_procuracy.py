@@ -7,6 +7,7 @@ console's own pages. Runs on SQLite and on PostgreSQL (the ``hub`` fixture).
 
 from __future__ import annotations
 
+import html
 import itertools
 import re
 import uuid
@@ -40,6 +41,13 @@ SENT = """
 query {
   coordinationRequests(filter: {role: SENT, kind: PROCURACY_RECOMMENDATION}, first: 200) {
     edges { node { id subject status replyBy dueOn answer addressee { code } } }
+  }
+}
+"""
+PROTESTS = """
+query {
+  coordinationRequests(filter: {role: SENT, kind: PROCURACY_PROTEST}, first: 200) {
+    edges { node { subject status judgmentId } }
   }
 }
 """
@@ -182,6 +190,36 @@ async def test_a_recommendation_sent_from_the_page_is_what_graphql_reports_and_i
     assert REPLY in row.group(0)
 
 
+async def test_a_protest_about_a_listed_judgment_is_sent_from_its_row_and_names_it(hub: Hub) -> None:
+    _, number = await _transferred(hub)
+    subject = f"Kháng nghị {uuid.uuid4()}"
+    prosecutor = await _signed_in(hub, PROCURACY, Role.PROCURACY)
+    row = re.search(
+        rf"<code>{re.escape(number)}</code>.*?</tr>", await _supervised_pages(hub, prosecutor, number), re.S
+    )
+    assert row is not None
+    link = re.search(r'<a href="(/vien-kiem-sat\?ban-an=[^"#]+)#gui"', row.group(0))
+    assert link is not None
+    page = (await hub.http.get(html.unescape(link.group(1)), headers=prosecutor)).text
+    named = re.search(r'<input id="ban-an" name="ban-an" value="([^"]*)"', page)
+    assert named is not None
+    assert html.unescape(named.group(1)) == f"{COURT}:{number}"
+    form = {
+        **_recommendation_form(form_token(page), subject, hub.clock.today() + timedelta(days=20)),
+        "loai": "PROCURACY_PROTEST",
+        "ban-an": html.unescape(named.group(1)),
+    }
+
+    sent = await hub.http.post("/phoi-hop/gui", headers=prosecutor, data=form)
+
+    assert sent.status_code == 303
+    assert sent.headers["location"].endswith("?xong=gui")
+    found = await _as(hub, PROCURACY, Role.PROCURACY, PROTESTS)
+    protests = {edge["node"]["subject"]: edge["node"] for edge in found["coordinationRequests"]["edges"]}
+    assert protests[subject]["judgmentId"] == f"{COURT}:{number}"
+    assert protests[subject]["status"] == "OPEN"
+
+
 async def test_a_protest_naming_no_judgment_comes_back_to_the_page_in_vietnamese_and_sends_nothing(hub: Hub) -> None:
     subject = f"Kháng nghị {uuid.uuid4()}"
     prosecutor = await _signed_in(hub, PROCURACY, Role.PROCURACY)
@@ -196,7 +234,7 @@ async def test_a_protest_naming_no_judgment_comes_back_to_the_page_in_vietnamese
     assert refused.headers["location"] == "/vien-kiem-sat?loi=REQUIRED#gui"
     shown = (await hub.http.get("/vien-kiem-sat?loi=REQUIRED", headers=prosecutor)).text
     assert "Còn thiếu thông tin bắt buộc" in shown
-    found = await _as(hub, PROCURACY, Role.PROCURACY, SENT.replace("PROCURACY_RECOMMENDATION", "PROCURACY_PROTEST"))
+    found = await _as(hub, PROCURACY, Role.PROCURACY, PROTESTS)
     assert subject not in {edge["node"]["subject"] for edge in found["coordinationRequests"]["edges"]}
 
 
