@@ -22,7 +22,7 @@ from starlette.routing import BaseRoute, Route
 from console.pages import dashboard_labels as labels
 from console.pages import dashboard_operations as ops
 from console.pages.dashboard_charts import Bars, Chart, bar_chart
-from console.pages.dashboard_period import Asked, asked, hub_today, year_choices
+from console.pages.dashboard_period import Asked, asked, hub_today, province_choices, year_choices
 from console.views import SignedIn, common, console_of, member_of, page, refused
 from domain.access import Role
 
@@ -42,8 +42,7 @@ async def _provinces(request: Request, who: SignedIn) -> tuple[str | None, list[
     data = outcome.data or {}
     own = ((data.get("me") or {}).get("agency") or {}).get("provinceCode")
     if Role.MINISTRY in who.principal.roles:
-        found = {a["provinceCode"]: a["name"] for a in data.get("agencies") or [] if a["active"] and a["provinceCode"]}
-        return None, [{"code": code, "name": name} for code, name in sorted(found.items(), key=lambda kv: kv[1])]
+        return None, [{"code": code, "name": name} for code, name in province_choices(data.get("agencies")).items()]
     return own, []
 
 

@@ -89,6 +89,13 @@ def asked(params: QueryParams, today: date, own_province: str | None) -> Asked:
     return Asked(province, year or str(statistical_year(today)), months or "12")
 
 
+def province_choices(agencies: list[dict[str, Any]] | None) -> dict[str, str]:
+    """The provinces a ministry's picker offers, code → name, by name: the active provincial enforcement agencies
+    (``agencies(kind: ENFORCEMENT, level: PROVINCIAL)``) name them."""
+    found = {a["provinceCode"]: a["name"] for a in agencies or [] if a["active"] and a["provinceCode"]}
+    return dict(sorted(found.items(), key=lambda pair: pair[1]))
+
+
 def year_choices(today: date, chosen: str) -> list[int]:
     """The statistical years the picker offers: the running one and the years before (and the one chosen)."""
     running = statistical_year(today)

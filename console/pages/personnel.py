@@ -17,7 +17,7 @@ from starlette.routing import BaseRoute, Route
 
 from console.pages import personnel_labels as labels
 from console.pages import personnel_operations as ops
-from console.pages.dashboard_period import hub_today
+from console.pages.dashboard_period import hub_today, province_choices
 from console.views import SignedIn, common, console_of, member_of, page, refused
 from domain.access import Role
 
@@ -41,11 +41,9 @@ async def personnel_page(request: Request) -> Response:
     places = (await hub.execute(request, who.principal, ops.PROVINCES)).data or {}
     own = ((places.get("me") or {}).get("agency") or {}).get("provinceCode")
     provinces: list[dict[str, str]] = []
-    if Role.MINISTRY in who.principal.roles:
-        found = {
-            a["provinceCode"]: a["name"] for a in places.get("agencies") or [] if a["active"] and a["provinceCode"]
-        }
-        provinces = [{"code": c, "name": n} for c, n in sorted(found.items(), key=lambda kv: kv[1])]
+    if Role.MINISTRY in who.principal.roles or own is None:  # the ministry, or a department above the provinces
+        found = province_choices(places.get("agencies"))
+        provinces = [{"code": code, "name": name} for code, name in found.items()]
         own = request.query_params.get("province") or None
         own = own if own in found else None
     horizon = _horizon(request.query_params.get("horizon"))

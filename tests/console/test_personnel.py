@@ -123,15 +123,16 @@ async def test_an_area_personnel_department_sees_its_own_unit_only(hub: Hub) -> 
     assert f'data-code="{KV02}"' not in page
 
 
-async def test_the_ministry_picks_a_province_and_sees_it_as_graphql_gives_it(hub: Hub) -> None:
-    cookie = await _signed_in(hub, "ministry.justice", Role.MINISTRY)
+@pytest.mark.parametrize("role", [Role.MINISTRY, Role.PERSONNEL], ids=["ministry", "ministry-personnel"])
+async def test_the_ministry_picks_a_province_and_sees_it_as_graphql_gives_it(hub: Hub, role: Role) -> None:
+    cookie = await _signed_in(hub, "ministry.justice", role)
 
     first = (await hub.http.get("/to-chuc-can-bo", headers=cookie)).text
     assert "Chọn tỉnh, thành phố" in first
     assert "data-code" not in first
 
     page = (await hub.http.get("/to-chuc-can-bo?province=ha-noi", headers=cookie)).text
-    _assert_as_graphql(page, await _graphql(hub, "ministry.justice", Role.MINISTRY))
+    _assert_as_graphql(page, await _graphql(hub, "ministry.justice", role))
     assert '<option value="ha-noi" selected>' in page
 
 
