@@ -126,17 +126,21 @@ async def request_page(request: Request) -> Response:
 
 
 def _actions(who: SignedIn, found: dict[str, Any]) -> tuple[str, ...]:
-    """What the person's agency may do to the request now: as its addressee, or as its sender; observers nothing.
-
-    Only what the forms offer; the hub decides again (an agency that succeeded the sender, say).
+    """What the person's agency may do to the request now: as its addressee, or as its sender (itself or the
+    agency it succeeded, dissolved since); observers nothing. Only what the forms offer: the hub decides again.
     """
-    own = who.principal.agency_code
     status = str(found["status"])
-    if (found.get("addressee") or {}).get("code") == own:
+    if _is(who, found.get("addressee")):
         return labels.ADDRESSEE_ACTIONS.get(status, ())
-    if (found.get("sender") or {}).get("code") == own:
+    if _is(who, found.get("sender")):
         return labels.SENDER_ACTIONS.get(status, ())
     return ()
+
+
+def _is(who: SignedIn, agency: dict[str, Any] | None) -> bool:
+    """The agency is the person's, or its work passed to the person's."""
+    own = who.principal.agency_code
+    return agency is not None and own in {agency.get("code"), (agency.get("currentSuccessor") or {}).get("code")}
 
 
 async def open_form(request: Request) -> Response:

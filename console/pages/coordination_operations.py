@@ -36,8 +36,8 @@ query CoordinationRequest($id: ID!) {
   coordinationRequest(id: $id) {
     id kind status subject body judgmentId transferId plannedOn place periodFrom periodTo replyBy
     openedAt dueAt dueOn receivedAt answeredAt closedAt answer deadlineState
-    sender { code name }
-    addressee { code name }
+    sender { code name currentSuccessor { code } }
+    addressee { code name currentSuccessor { code } }
     observers { code name }
     agreement { id title }
     history { at kind status agencyCode person note }
