@@ -89,10 +89,11 @@ REDRIVE_REFUSAL: Final = {
 GENERIC_REFUSAL: Final = "Liên thông chưa thực hiện được thao tác này. Hãy thử lại."
 
 
-def kind_refusal(role: str, agency_kind: str, agency_name: str) -> str:
+def kind_refusal(role: str, agency_kind: str, agency_level: str, agency_name: str) -> str:
     """The registry's refusal of a role the agency's kind (or level) can never hold, in Vietnamese."""
     kind = AGENCY_KIND.get(agency_kind, agency_kind)
+    level = AGENCY_LEVEL.get(agency_level, agency_level).lower()
     return (
-        f"Không cấp được: {agency_name} (loại cơ quan: {kind}) không thể giữ vai trò "
-        f"“{ROLES.get(role, role)}”. Vai trò này chỉ cấp được cho loại cơ quan được phép giữ nó."
+        f"Không cấp được: {agency_name} ({kind}, cấp {level}) không thể giữ vai trò “{ROLES.get(role, role)}”. "
+        "Vai trò này chỉ cấp được cho loại và cấp cơ quan được phép giữ nó."
     )

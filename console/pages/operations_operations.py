@@ -21,7 +21,7 @@ query OperationsAgencies($kind: AgencyKind, $province: String) {
 """
 
 AGENCY: Final = """
-query OperationsAgency($code: ID!) { agency(code: $code) { code name kind active } }
+query OperationsAgency($code: ID!) { agency(code: $code) { code name kind level active } }
 """
 
 PROVINCES: Final = """

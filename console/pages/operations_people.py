@@ -90,7 +90,7 @@ async def _refusal_text(request: Request, who: SignedIn) -> str | None:
     role = request.query_params.get("vai-tro", "")
     if agency is None or role not in labels.ROLES:
         return labels.GENERIC_REFUSAL
-    return labels.kind_refusal(role, agency["kind"], agency["name"])
+    return labels.kind_refusal(role, agency["kind"], agency["level"], agency["name"])
 
 
 async def grant(request: Request) -> Response:

@@ -209,7 +209,16 @@ async def test_the_operator_grants_and_revokes_a_role_through_the_form_audited_i
     assert "tổ chức cán bộ" not in _text(again.split('id="quyen"', 1)[1].split('id="cap"', 1)[0])
 
 
-async def test_a_role_the_agency_kind_cannot_hold_is_refused_in_vietnamese_and_changes_nothing(hub: Hub) -> None:
+@pytest.mark.parametrize(
+    ("role", "agency", "what", "role_words"),
+    [
+        ("court_clerk", OFFICE, "Cơ quan thi hành án dân sự, cấp khu vực", "thư ký tòa án"),  # the kind
+        ("ministry", "enforcement.can-tho", "Cơ quan thi hành án dân sự, cấp tỉnh, thành phố", "Bộ Tư pháp"),  # level
+    ],
+)
+async def test_a_role_the_agency_kind_cannot_hold_is_refused_in_vietnamese_and_changes_nothing(
+    hub: Hub, role: str, agency: str, what: str, role_words: str
+) -> None:
     operator, cookie = await _operator(hub)
     clerk = _person("clerk")
     await hub.register_person(clerk, OFFICE, (Role.ENFORCEMENT_CLERK,))
@@ -218,21 +227,21 @@ async def test_a_role_the_agency_kind_cannot_hold_is_refused_in_vietnamese_and_c
     token = form_token((await hub.http.get(here, headers=cookie)).text)
 
     answer = await hub.http.post(
-        f"{here}/cap-quyen", data={"csrf": token, "vai-tro": "court_clerk", "co-quan": OFFICE}, headers=cookie
+        f"{here}/cap-quyen", data={"csrf": token, "vai-tro": role, "co-quan": agency}, headers=cookie
     )
     assert answer.status_code == 303
     shown = (await hub.http.get(answer.headers["location"], headers=cookie)).text
     ministry = hub.client(hub.token(MINISTRY, [Role.MINISTRY]))
-    office = (await ministry("query ($c: ID!) { agency(code: $c) { name } }", {"c": OFFICE})).data
-    assert office is not None
+    found = (await ministry("query ($c: ID!) { agency(code: $c) { name } }", {"c": agency})).data
+    assert found is not None
     refusal = re.search(r'<p class="notice" role="alert">([^<]*)</p>', shown)
     assert refusal is not None
     assert html.unescape(refusal.group(1)) == (
-        f"Không cấp được: {office['agency']['name']} (loại cơ quan: Cơ quan thi hành án dân sự) không thể giữ "
-        "vai trò “thư ký tòa án”. Vai trò này chỉ cấp được cho loại cơ quan được phép giữ nó."
+        f"Không cấp được: {found['agency']['name']} ({what}) không thể giữ vai trò “{role_words}”. "
+        "Vai trò này chỉ cấp được cho loại và cấp cơ quan được phép giữ nó."
     )
     assert await _grants(hub, clerk) == before
-    assert await _audit(hub, f"grant:court_clerk@{OFFICE}", operator) == []
+    assert await _audit(hub, f"grant:{role}@{agency}", operator) == []
 
 
 async def test_a_form_without_the_session_token_is_refused_and_writes_nothing(hub: Hub) -> None:
