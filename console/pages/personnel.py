@@ -3,8 +3,9 @@
 Read through the hub's GraphQL (``personnel_operations``) as the signed-in person, so the hub's policy
 scopes it: a personnel department sees its agency and the agencies below it, the ministry every unit (it
 picks the province). Alerts (retirement, a term ending, a second consecutive term, rotation due, a quota
-gap, a missing leader) are listed by due date with their rule's legal basis, dates dd/mm/yyyy; each alert
-naming an officer is recorded in the hub's audit trail, as for any reader.
+gap, a missing leader) are listed by due date with their rule's legal basis, dates dd/mm/yyyy; then the
+leaders and managers with their terms (``officers``, no restricted field asked). Each alert naming an officer
+and each officer listed is recorded in the hub's audit trail, as for any reader.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from domain.access import Role
 
 HERE: Final = "/to-chuc-can-bo"
 READERS: Final = frozenset({Role.PERSONNEL, Role.MINISTRY})
+LEADERS_SHOWN: Final = 200  # the API's largest page; a province has tens of leaders
 
 
 def personnel_routes() -> list[BaseRoute]:
@@ -62,6 +64,7 @@ async def personnel_page(request: Request) -> Response:
     alerts = await hub.execute(request, who.principal, ops.ALERTS, {"province": own, "horizon": horizon})
     if staffing.forbidden or alerts.forbidden:
         return await refused(request, who, labels.NOT_YOURS, HERE)
+    leaders = await hub.execute(request, who.principal, ops.LEADERS, {"province": own, "first": LEADERS_SHOWN})
     summary = (staffing.data or {}).get("staffing")
     listed = (alerts.data or {}).get("personnelAlerts")
     return page(
@@ -69,6 +72,7 @@ async def personnel_page(request: Request) -> Response:
         "personnel.html",
         staffing=summary,
         alerts=listed or [],
+        leaders=((leaders.data or {}).get("officers") or {"edges": [], "totalCount": 0}),
         alerts_failed=labels.ALERTS_UNAVAILABLE if listed is None and alerts.errors else None,
         staffing_failed=labels.UNAVAILABLE if summary is None and staffing.errors else None,
         notice=labels.NOTHING_IN_REACH if summary is None and not staffing.errors else None,

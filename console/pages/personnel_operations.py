@@ -34,6 +34,17 @@ query PersonnelAlerts($province: String!, $horizon: Int!) {
 """Apart from ``STAFFING``: the alerts fail as a whole when a unit's personnel system does not answer (an empty
 list would read as "nothing to do"), while staffing still answers for the other units."""
 
+LEADERS: Final = """
+query PersonnelLeaders($province: String!, $first: Int!) {
+  officers(filter: {province: $province, leadersOnly: true}, first: $first) {
+    totalCount
+    edges { node { code name title post appointedOn termEndsOn consecutiveTerms retirementOn agency { code name } } }
+  }
+}
+"""
+"""Leaders and managers whose terms the alerts count, without restricted fields (birth date, citizen ID,
+discipline are not asked for); every officer listed is recorded in the audit trail, as for any reader."""
+
 PROVINCES: Final = """
 query PersonnelProvinces {
   me { agency { provinceCode } }
@@ -41,4 +52,4 @@ query PersonnelProvinces {
 }
 """
 
-ALL: Final = (STAFFING, ALERTS, PROVINCES)
+ALL: Final = (STAFFING, ALERTS, LEADERS, PROVINCES)

@@ -32,6 +32,14 @@ query ($province: String!, $horizon: Int!) {
 }
 """
 
+LEADERS = """
+query ($province: String!) {
+  officers(filter: {province: $province, leadersOnly: true}, first: 200) {
+    totalCount edges { node { code name post termEndsOn } }
+  }
+}
+"""
+
 _people = itertools.count(1)
 
 
@@ -102,6 +110,27 @@ async def test_the_provincial_personnel_department_sees_staffing_and_alerts_as_g
     assert {u["agency"]["code"] for u in expected["staffing"]["units"]} >= {KV01, KV02}
 
 
+async def test_the_leaders_and_their_terms_are_listed_as_officers_gives_them(hub: Hub) -> None:
+    cookie = await _signed_in(hub, PROVINCIAL, Role.PERSONNEL)
+
+    page = (await hub.http.get("/to-chuc-can-bo", headers=cookie)).text
+
+    answer = await hub.client(hub.token(PROVINCIAL, [Role.PERSONNEL]))(LEADERS, {"province": "ha-noi"})
+    assert answer.data is not None, answer.body
+    leaders = [edge["node"] for edge in answer.data["officers"]["edges"]]
+    assert leaders, "the reference data has leaders in Hà Nội"
+    assert f"Lãnh đạo, quản lý ({answer.data['officers']['totalCount']})" in page
+    assert page.count("<tr data-officer=") == len(leaders)
+    for leader in leaders:
+        row = re.search(rf'<tr data-officer="{re.escape(leader["code"])}">(.*?)</tr>', page, re.DOTALL)
+        assert row is not None, leader["code"]
+        text = html.unescape(row.group(1))
+        assert leader["name"] in text
+        assert (leader["post"] or "") in text
+        if leader["termEndsOn"]:
+            assert date.fromisoformat(leader["termEndsOn"]).strftime("%d/%m/%Y") in text
+
+
 async def test_a_longer_horizon_shows_the_alerts_graphql_gives_for_it(hub: Hub) -> None:
     cookie = await _signed_in(hub, PROVINCIAL, Role.PERSONNEL)
 
@@ -150,5 +179,6 @@ async def test_people_of_another_kind_are_refused_with_no_data(hub: Hub, agency:
     assert answer.status_code == 403
     assert "Trang Tổ chức cán bộ chỉ dành cho" in answer.text
     assert "data-code" not in answer.text
+    assert "data-officer" not in answer.text
     assert all(html.escape(a["detail"]) not in answer.text for a in expected["personnelAlerts"])
     assert 'href="/to-chuc-can-bo"' not in (await hub.http.get("/", headers=person)).text
