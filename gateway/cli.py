@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from domain.access import Role
 from gateway import audit_commands, people_commands
+from gateway.demo_settings import command_environment
 from gateway.reports import command as report_command
 from gateway.settings import Settings, SettingsError
 
@@ -109,7 +111,10 @@ def _run(args: argparse.Namespace) -> int:
                 port=args.port, judgments=args.judgments, world_seed=args.seed, var=var, feed_every_s=args.feed_every
             )
         )
-    settings = Settings.from_env()
+    environment, demo_file = (os.environ, None) if args.command == "serve" else command_environment(os.environ)
+    if demo_file is not None:
+        print(f"(settings of the running demo: {demo_file})", file=sys.stderr)
+    settings = Settings.from_env(environment)
     if args.command == "serve":
         return commands.serve(settings, workers=args.workers)
     if args.command == "migrate":

@@ -24,6 +24,7 @@ from domain.people import HolderKind
 from domain.receipts import verify_receipt
 from domain.signatures import KeyFormatError, public_key_from_b64
 from domain.signatures import public_key_b64 as encode_public_key
+from gateway import demo_settings
 from gateway.identity import TokenIssuer, ensure_keypair, load_private_key
 from gateway.registry_sync import SyncReport, sync_judgments
 from gateway.settings import DEFAULT_OIDC_CLIENT_ID, OidcSettings, Settings, SettingsError
@@ -254,6 +255,8 @@ async def demo(*, port: int, judgments: int, world_seed: int, var: Path, feed_ev
             personnel_database_url=topo.personnel_url,
             oidc=OidcSettings(issuer=sign_in[0] if sign_in else None),
         )
+        demo_settings.write(var / demo_settings.FILE_NAME, settings)  # for `lienthong report` & co. next to it
+        processes.callback((var / demo_settings.FILE_NAME).unlink, missing_ok=True)
         print("Migrating the hub's database and seeding the organisation …", flush=True)
         await upgrade(settings.database_url)
         await seed(settings)

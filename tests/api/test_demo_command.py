@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -57,6 +58,7 @@ def test_demo_serves_healthz_and_answers_a_query_with_a_printed_token(tmp_path):
         assert "errors" not in body, body
         assert body["data"]["judgment"]["number"] == example_id.split(":", 1)[1]
         assert body["data"]["judgment"]["parties"]
+        _report_next_to_the_demo(tmp_path)
     finally:
         process.send_signal(signal.SIGINT)
         try:
@@ -65,6 +67,27 @@ def test_demo_serves_healthz_and_answers_a_query_with_a_printed_token(tmp_path):
             process.kill()
             process.wait()
     assert process.returncode in {0, 130}, out.read_text()  # 130: stopped by Ctrl-C, as documented
+    assert not (tmp_path / "var" / "demo.env").exists()  # the demo's settings go with it
+
+
+def _report_next_to_the_demo(work: Path) -> None:
+    """`lienthong report` as the README runs it next to the demo: no variable set, the demo's settings found."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("LIENTHONG_")}
+    report = work / "bao-cao.csv"
+    command = [sys.executable, "-m", "gateway.cli", "report", "--province", "ha-noi", "--year", "2027"]
+    done = subprocess.run(
+        [*command, "--months", "12", "--format", "csv", "--out", str(report)],
+        cwd=work,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "settings of the running demo" in done.stderr
+    rows = report.read_text(encoding="utf-8-sig").splitlines()
+    assert len(rows) > 2
+    assert any("Hà Nội" in row for row in rows)
 
 
 def test_demo_on_a_busy_port_says_so_at_once_without_a_traceback(tmp_path):
