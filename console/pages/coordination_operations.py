@@ -85,8 +85,8 @@ mutation RespondToCoordinationRequest($id: ID!, $action: CoordinationAction!, $n
 """
 
 SUPERVISED: Final = """
-query SupervisedJudgments($procuracy: ID!, $first: Int!, $after: String) {
-  judgments(filter: {procuracy: $procuracy}, first: $first, after: $after) {
+query SupervisedJudgments($first: Int!, $after: String) {
+  judgments(first: $first, after: $after) {
     totalCount
     edges {
       cursor
@@ -104,7 +104,9 @@ query SupervisedJudgments($procuracy: ID!, $first: Int!, $after: String) {
 }
 """
 """The judgments whose enforcement the procuracy supervises (its copies), with the enforcement agency's case and
-decisions and the procuracy's own documents. No party is read: the page does not show them."""
+decisions and the procuracy's own documents. Unfiltered: the hub's policy keeps a procuracy to its area (a
+provincial procuracy's includes its area procuracies'; a ``procuracy`` filter would leave those out). No party
+is read: the page does not show them."""
 
 PROCURACY_DOCUMENTS: Final = (
     """

@@ -3,8 +3,8 @@
 Read through the hub's GraphQL (``coordination_operations``) as the signed-in prosecutor, so the hub's
 policy decides the reach (a procuracy sees its area):
 
-- its supervision copies: the judgments whose enforcement it supervises (``judgments`` filtered to the
-  procuracy), each with its transfer's status, the enforcement agency's case and decisions, and the
+- its supervision copies: the judgments whose enforcement it supervises (``judgments`` in its reach: its
+  own, and for a provincial procuracy those of its area procuracies too), each with its transfer's status, the enforcement agency's case and decisions, and the
   procuracy's own documents about it with their reply dates;
 - a transfer by its id (the copy the hub sends names it): its decision and its legal deadlines, counted
   in working days on the hub's calendar;
@@ -57,7 +57,7 @@ async def procuracy_page(request: Request) -> Response:
         return who
     hub = console_of(request).hub
     after = request.query_params.get("sau") or None
-    variables = {"procuracy": who.principal.agency_code, "first": PAGE_SIZE, "after": after}
+    variables = {"first": PAGE_SIZE, "after": after}
     supervised = await hub.execute(request, who.principal, ops.SUPERVISED, variables)
     if supervised.forbidden:
         return await refused(request, who, NOT_YOURS, HERE)

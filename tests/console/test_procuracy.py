@@ -28,6 +28,7 @@ COURT = "court.ha-noi.kv03"
 OFFICE = "enforcement.ha-noi.kv03"
 PROCURACY = "procuracy.ha-noi.kv03"
 OTHER_PROCURACY = "procuracy.hai-phong.kv01"
+PROVINCIAL_PROCURACY = "procuracy.ha-noi"  # supervises the area procuracies of Hà Nội
 REPLY = "Chi cục đã khắc phục vi phạm nêu trong kiến nghị, đã ra quyết định thi hành án đúng hạn."
 
 _people = itertools.count(1)
@@ -155,6 +156,15 @@ async def test_the_prosecutor_sees_the_judgment_its_decision_and_its_deadlines_i
     assert "Số 15/QĐ-CCTHADS" in detail
     assert "chấp hành viên Nguyễn Thị Lan" in detail
     assert "Đã ra quyết định thi hành án" in detail
+
+
+async def test_the_provincial_procuracy_sees_the_judgments_of_its_area_procuracies(hub: Hub) -> None:
+    _, number = await _transferred(hub)
+    provincial = await _signed_in(hub, PROVINCIAL_PROCURACY, Role.PROCURACY)
+
+    listed = await _supervised_pages(hub, provincial, number)
+
+    assert f"<code>{number}</code>" in listed
 
 
 async def test_a_recommendation_sent_from_the_page_is_what_graphql_reports_and_its_reply_shows(hub: Hub) -> None:
