@@ -6,9 +6,11 @@ console's own pages. Runs on SQLite and on PostgreSQL (the ``hub`` fixture).
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import re
 import uuid
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +32,10 @@ ANSWER = "Công an thành phố đã nhận báo cáo; không có ý kiến bổ
 
 _people = itertools.count(1)
 
+REGISTER = """
+mutation ($input: RegisterAgreementInput!) { registerAgreement(input: $input) { userErrors { code } agreement { id } } }
+"""
+UNDER = "query ($id: ID!) { coordinationRequest(id: $id) { dueOn agreement { id title } } }"
 READ = """
 query ($id: ID!) {
   coordinationRequest(id: $id) { id kind status subject answer sender { code } addressee { code } history { kind } }
@@ -255,3 +261,40 @@ async def test_people_who_take_no_part_in_coordination_are_refused_with_no_data(
         assert subject not in answer.text
     assert 'href="/phoi-hop"' not in (await hub.http.get("/", headers=person)).text
     assert 'href="/phoi-hop"' in (await hub.http.get("/", headers=clerk)).text
+
+
+async def test_an_agreement_shows_to_its_parties_only_and_a_request_sent_under_it_names_it(hub: Hub) -> None:
+    title = f"Quy chế phối hợp báo cáo {uuid.uuid4()}"
+    today = hub.clock.today()
+    agreement = {
+        "title": title,
+        "scope": "Trao đổi báo cáo định kỳ về hỗ trợ cưỡng chế trên địa bàn.",
+        "parties": [OFFICE, POLICE],
+        "documentSha256": hashlib.sha256(title.encode()).hexdigest(),
+        "signedOn": (today - timedelta(days=20)).isoformat(),
+        "validFrom": (today - timedelta(days=10)).isoformat(),
+        "clauses": [{"title": "Xác nhận báo cáo định kỳ", "kind": "PERIODIC_REPORT", "responseDays": 2}],
+    }
+    registered = (await _as(hub, OFFICE, Role.ENFORCEMENT_CLERK, REGISTER, {"input": agreement}))["registerAgreement"]
+    assert registered["userErrors"] == []
+    agreement_id = registered["agreement"]["id"]
+    clerk = await _signed_in(hub, OFFICE, Role.ENFORCEMENT_CLERK)
+    police = await _signed_in(hub, POLICE, Role.POLICE)
+    stranger = await _signed_in(hub, OTHER_COURT, Role.COURT_CLERK)
+
+    page = (await hub.http.get("/phoi-hop", headers=clerk)).text
+    assert f">{title}</h3>" in page
+    assert "Xác nhận báo cáo định kỳ (Báo cáo định kỳ): 2 ngày làm việc" in page
+    assert f'<option value="{agreement_id}">{title}</option>' in page
+    assert title in (await hub.http.get("/phoi-hop", headers=police)).text
+    theirs = (await hub.http.get("/phoi-hop", headers=stranger)).text
+    assert title not in theirs
+    assert agreement_id not in theirs
+
+    subject = f"Báo cáo định kỳ {uuid.uuid4()}"
+    form = {**_report_form(form_token(page), subject), "quy-che": agreement_id}
+    sent = await hub.http.post("/phoi-hop/gui", headers=clerk, data=form)
+    request_id = sent.headers["location"].split("/")[-1].split("?")[0]
+    under = (await _as(hub, OFFICE, Role.ENFORCEMENT_CLERK, UNDER, {"id": request_id}))["coordinationRequest"]
+    assert under["agreement"] == {"id": agreement_id, "title": title}
+    assert f"Quy chế phối hợp: {title}" in (await hub.http.get(f"/phoi-hop/yeu-cau/{request_id}", headers=clerk)).text
