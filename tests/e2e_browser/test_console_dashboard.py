@@ -208,6 +208,8 @@ async def test_the_committee_sees_the_charts_downloads_the_workbook_and_personne
             await expect(page.locator("table.report-table tbody tr")).to_have_count(len(report["rows"]))
             wrapped += await page.evaluate(ONE_WORD_A_LINE, "table.report-table th.unit")
             findings += await _check(page, axe, tmp_path, "dashboard")
+            await page.evaluate("document.getElementById('bieu-do').scrollIntoView()")
+            await page.screenshot(path=tmp_path / "console-dashboard-charts.png")
 
             async with page.expect_download(timeout=WAIT_MS) as downloading:
                 await page.get_by_role("link", name="Tải về Excel (XLSX)").click()
@@ -242,9 +244,10 @@ async def test_the_committee_sees_the_charts_downloads_the_workbook_and_personne
 
     if os.environ.get("LIENTHONG_TOUR_IMAGES") == "1":
         TOUR.mkdir(parents=True, exist_ok=True)
-        for name in ("dashboard", "personnel"):
+        for name in ("dashboard", "dashboard-charts", "personnel"):
             shutil.copyfile(tmp_path / f"console-{name}.png", TOUR / f"console-{name}.png")
-    assert all((tmp_path / f"console-{name}.png").stat().st_size > 0 for name in ("dashboard", "personnel"))
+    shots = ("dashboard", "dashboard-charts", "report-print", "personnel")
+    assert all((tmp_path / f"console-{name}.png").stat().st_size > 0 for name in shots)
     assert wrapped == []
     assert browsing.outside == []
     assert browsing.errors == []
