@@ -27,7 +27,7 @@ ROLE_LABELS: Final = {
     Role.OPERATOR: "vận hành hệ thống",
 }
 
-ME: Final = "{ me { agencyCode person agency { name } } }"
+ME: Final = "{ me { agencyCode person personName agency { name } } }"
 PAGE_POLICY: Final = (  # the pages' own files only: no inline script or style, forms and streams to the hub
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
@@ -112,7 +112,7 @@ async def common(request: Request, who: SignedIn, here: str = "") -> dict[str, A
     agency = (me.get("agency") or {}).get("name") or who.principal.agency_code
     return {
         "me": {
-            "name": who.principal.person or "",
+            "name": me.get("personName") or who.principal.person or "",  # the registry's full name
             "agency_name": agency,
             "role_labels": [ROLE_LABELS[r] for r in sorted(who.principal.roles)],
         },

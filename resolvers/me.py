@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import strawberry
 
+from domain.errors import NotFound
+from ledger.grants import Grants
 from resolvers.context import Context
 from schema.enums import Role
 from schema.types.agency import Agency, agency_named
@@ -18,6 +20,19 @@ class Me:
     @strawberry.field
     def agency(self, info: strawberry.Info[Context, None]) -> Agency | None:
         return agency_named(info.context, str(self.agency_code))
+
+    @strawberry.field(
+        description="The person's full name as the hub's registry holds it (`lienthong people add`); "
+        "null for a token without a person, or a person the registry does not know."
+    )
+    async def person_name(self, info: strawberry.Info[Context, None]) -> str | None:
+        if self.person is None:
+            return None
+        async with info.context.sessions() as session:
+            try:
+                return (await Grants(session).holder(self.person)).name
+            except NotFound:
+                return None
 
 
 @strawberry.type

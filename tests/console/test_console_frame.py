@@ -46,6 +46,17 @@ async def test_a_signed_in_person_is_greeted_with_their_agency_and_roles(hub: Hu
     assert 'name="csrf"' in answer.text
 
 
+async def test_the_greeting_uses_the_full_name_the_registry_holds(hub: Hub) -> None:
+    by, now = Actor("t", "ministry.justice"), hub.clock.now()
+    async with hub.registry() as registry:
+        await registry.add("console.frame.named", "Đặng Thị Mỹ Dung", OFFICE, HolderKind.PERSON, by, now)
+        await registry.grant("console.frame.named", Role.ENFORCEMENT_CLERK, OFFICE, by, now)
+    session = await ConsoleSessions(hub.state.sessions, hub.clock).open("console.frame.named")
+    answer = await hub.http.get("/", headers=_cookie(session))
+    assert "Xin chào, Đặng Thị Mỹ Dung" in answer.text
+    assert "console.frame.named" not in answer.text
+
+
 async def test_a_person_without_grants_is_not_signed_in(hub: Hub) -> None:
     async with hub.registry() as registry:
         await registry.add(
