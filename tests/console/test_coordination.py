@@ -10,13 +10,15 @@ import hashlib
 import itertools
 import re
 import uuid
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from graphql import build_schema, parse, validate
 
+from console.format import deadline
 from console.pages import coordination_operations
 from domain.access import Role
 from tests.fixtures.hub import Hub
@@ -298,3 +300,25 @@ async def test_an_agreement_shows_to_its_parties_only_and_a_request_sent_under_i
     under = (await _as(hub, OFFICE, Role.ENFORCEMENT_CLERK, UNDER, {"id": request_id}))["coordinationRequest"]
     assert under["agreement"] == {"id": agreement_id, "title": title}
     assert f"Quy chế phối hợp: {title}" in (await hub.http.get(f"/phoi-hop/yeu-cau/{request_id}", headers=clerk)).text
+
+
+async def test_a_request_left_unanswered_past_its_due_day_reads_overdue_in_working_days(
+    hub: Hub, at: Callable[[str], datetime]
+) -> None:
+    subject = f"Báo cáo định kỳ {uuid.uuid4()}"
+    clerk = await _signed_in(hub, OFFICE, Role.ENFORCEMENT_CLERK)
+    request_id = await _sent_through_the_console(hub, clerk, subject)
+    due = date.fromisoformat(
+        (await _as(hub, OFFICE, Role.ENFORCEMENT_CLERK, UNDER, {"id": request_id}))["coordinationRequest"]["dueOn"]
+    )
+    later = due + timedelta(days=10)
+    at(f"{later.isoformat()} 10:00")
+    overdue = hub.state.deadlines.calendar.working_days_between(later, due)
+    assert overdue < 0
+
+    clerk = await _signed_in(hub, OFFICE, Role.ENFORCEMENT_CLERK)  # the first session has expired by then
+    sent = (await hub.http.get("/phoi-hop?vai=gui", headers=clerk)).text
+    row = re.search(rf">{re.escape(subject)}</a>.*?</tr>", sent, re.S)
+    assert row is not None
+    assert f'<span class="due overdue">hạn {due.strftime("%d/%m/%Y")} — {deadline(overdue)}</span>' in row.group(0)
+    assert deadline(overdue) == f"quá hạn {-overdue} ngày"
