@@ -322,3 +322,40 @@ async def test_a_request_left_unanswered_past_its_due_day_reads_overdue_in_worki
     assert row is not None
     assert f'<span class="due overdue">hạn {due.strftime("%d/%m/%Y")} — {deadline(overdue)}</span>' in row.group(0)
     assert deadline(overdue) == f"quá hạn {-overdue} ngày"
+
+
+@pytest.mark.parametrize(
+    ("side", "action", "note", "status"),
+    [
+        ("addressee", "START", "", "IN_PROGRESS"),
+        ("addressee", "DECLINE", "Báo cáo gửi nhầm cơ quan: đề nghị gửi Ban Chỉ đạo.", "DECLINED"),
+        ("sender", "WITHDRAW", "Gửi nhầm kỳ báo cáo; sẽ gửi lại.", "WITHDRAWN"),
+    ],
+    ids=["start", "decline", "withdraw"],
+)
+async def test_each_side_moves_a_waiting_request_through_the_form_and_the_status_filter_finds_it(
+    hub: Hub, side: str, action: str, note: str, status: str
+) -> None:
+    subject = f"Báo cáo định kỳ {uuid.uuid4()}"
+    clerk = await _signed_in(hub, OFFICE, Role.ENFORCEMENT_CLERK)
+    request_id = await _sent_through_the_console(hub, clerk, subject)
+    actor = clerk if side == "sender" else await _signed_in(hub, POLICE, Role.POLICE)
+    page = (await hub.http.get(f"/phoi-hop/yeu-cau/{request_id}", headers=actor)).text
+    assert f'value="{action}"' in page
+
+    done = await hub.http.post(
+        f"/phoi-hop/yeu-cau/{request_id}/xu-ly",
+        headers=actor,
+        data={"csrf": form_token(page), "thao-tac": action, "noi-dung": note},
+    )
+
+    assert done.headers["location"] == f"/phoi-hop/yeu-cau/{request_id}?xong={action}"
+    seen = (await _as(hub, OFFICE, Role.ENFORCEMENT_CLERK, READ, {"id": request_id}))["coordinationRequest"]
+    assert seen["status"] == status
+    after = (await hub.http.get(f"/phoi-hop/yeu-cau/{request_id}", headers=actor)).text
+    if note:
+        assert note in after  # in the history
+    filtered = (await hub.http.get(f"/phoi-hop?vai=gui&trang-thai={status}", headers=clerk)).text
+    assert subject in filtered
+    others = (await hub.http.get("/phoi-hop?vai=gui&trang-thai=ANSWERED", headers=clerk)).text
+    assert subject not in others
