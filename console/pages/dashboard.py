@@ -60,6 +60,8 @@ async def dashboard_page(request: Request) -> Response:
         "provinces": provinces,
         "labels": labels,
     }
+    if provinces and wanted.province is not None and wanted.province not in {p["code"] for p in provinces}:
+        return page(request, "dashboard.html", 400, problem=labels.UNKNOWN_PROVINCE, **form, **frame)
     period = wanted.period()
     if period is None:
         return page(request, "dashboard.html", 400, problem=labels.BAD_PERIOD, **form, **frame)

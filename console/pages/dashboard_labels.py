@@ -16,6 +16,7 @@ BAD_PERIOD: Final = (
     "Kỳ báo cáo chưa hợp lệ: chọn năm thống kê và số tháng (1–12), hoặc ngày bắt đầu và ngày kết thúc "
     "(ngày kết thúc không trước ngày bắt đầu, tối đa ba năm)."
 )
+UNKNOWN_PROVINCE: Final = "Không có tỉnh, thành phố này. Hãy chọn trong danh sách Phạm vi."
 UNAVAILABLE: Final = "Liên thông chưa lập được báo cáo lúc này. Hãy thử lại sau ít phút."
 NATIONAL: Final = "Toàn quốc"
 

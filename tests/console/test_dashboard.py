@@ -271,3 +271,13 @@ async def test_the_ministry_reads_the_national_roll_up_and_picks_a_province(hub:
     page, ha_noi = await _page_and_report(hub, cookie, url, "ministry.justice", Role.MINISTRY, "ha-noi", period)
     _assert_rows_as_graphql(page, ha_noi)
     assert '<option value="ha-noi" selected>' in page
+
+
+async def test_an_unknown_province_is_said_to_the_ministry_with_no_figures(hub: Hub) -> None:
+    cookie = await _signed_in(hub, "ministry.justice", Role.MINISTRY)
+
+    answer = await hub.http.get("/bao-cao?province=atlantis", headers=cookie)
+
+    assert answer.status_code == 400
+    assert "Không có tỉnh, thành phố này" in answer.text
+    assert "data-code" not in answer.text
