@@ -172,6 +172,7 @@ DEMO_PEOPLE: tuple[DemoPerson, ...] = (
     DemoPerson("enforcement office", "tran.van.minh", "Trần Văn Minh", FEED_OFFICE, (Role.ENFORCEMENT_CLERK,)),
     DemoPerson("procuracy", "le.thu.ha", "Lê Thu Hà", "procuracy.ha-noi.kv01", (Role.PROCURACY,)),
     DemoPerson("personnel department", "vu.thi.hanh", "Vũ Thị Hạnh", "enforcement.ha-noi", (Role.PERSONNEL,)),
+    DemoPerson("steering committee", "hoang.minh.duc", "Hoàng Minh Đức", "committee.ha-noi", (Role.COMMITTEE,)),
     DemoPerson(
         "ministry", "pham.quoc.bao", "Phạm Quốc Bảo", "ministry.justice", (Role.MINISTRY, Role.OPERATOR, Role.AUDITOR)
     ),

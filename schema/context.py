@@ -29,6 +29,7 @@ from domain.transfer_deadlines import DeadlinePolicy
 from domain.types import Agency
 from ledger.coordination import CoordinationEvent
 from ledger.judgments import RegistryEntry
+from ledger.transfers import Transfer as LedgerTransfer
 
 if TYPE_CHECKING:
     from schema.types.judgment import Judgment
@@ -46,6 +47,9 @@ class FieldLoaders(Protocol):
 
     @property
     def coordination_history(self) -> DataLoader[str, list[CoordinationEvent]]: ...
+
+    @property
+    def judgment_transfer(self) -> DataLoader[str, LedgerTransfer | None]: ...
 
 
 class FieldContext(Protocol):

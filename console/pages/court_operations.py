@@ -20,6 +20,7 @@ query CourtSubmissions($court: ID!, $first: Int!, $after: String) {
         id number effectiveOn status
         enforcementOffice { name }
         enforcementAgency { name }
+        transfer { id registerNumber registerYear }
       }
     }
     pageInfo { hasNextPage endCursor }

@@ -25,17 +25,20 @@ from domain.types import (
 from ledger.coordination import CoordinationEvent
 from ledger.judgments import RegistryEntry
 from ledger.signed_judgments import SignedJudgment
+from ledger.transfers import Transfer
 from resolvers.dataloaders.agency_systems import adapter_loader, page_loader
 from resolvers.dataloaders.coordination import history_loader
 from resolvers.dataloaders.judgments import registry_entry_loader
 from resolvers.dataloaders.personnel import staffing_unit_loader
 from resolvers.dataloaders.signed_judgments import signed_judgment_loader
+from resolvers.dataloaders.transfers import judgment_transfer_loader
 
 
 @dataclass(frozen=True, slots=True)
 class Loaders:
     judgment: DataLoader[str, RegistryEntry | None]
     signed_judgment: DataLoader[str, SignedJudgment | None]  # what the court signed, for a transferred judgment
+    judgment_transfer: DataLoader[str, Transfer | None]  # a judgment's latest transfer through the hub
     # a list of judgments' keys → each one's record (or its AgencyBadData), one future per list
     court_judgments: DataLoader[tuple[JudgmentKey, ...], list[CourtJudgment | AgencyBadData | None]]
     enforcement_cases: DataLoader[tuple[JudgmentKey, ...], list[EnforcementCase | AgencyBadData | None]]
@@ -49,6 +52,7 @@ class Loaders:
         return cls(
             judgment=registry_entry_loader(sessions),
             signed_judgment=signed_judgment_loader(sessions),
+            judgment_transfer=judgment_transfer_loader(sessions),
             court_judgments=page_loader(adapters.court),
             enforcement_cases=page_loader(adapters.enforcement),
             supervisions=page_loader(adapters.procuracy),

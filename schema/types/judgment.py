@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -24,6 +25,10 @@ from domain import types as d
 from domain.access import Role
 from domain.policy import mask_citizen_id
 from schema.context import Info
+
+if TYPE_CHECKING:
+    from schema.types.transfer import Transfer
+
 from schema.enums import (
     CaseStatus,
     CaseType,
@@ -220,3 +225,15 @@ class Judgment:
     supervision: list[SupervisionRecord] | None = strawberry.field(
         description="From the procuracy's system: its documents about this judgment (empty when none)."
     )
+
+    @strawberry.field(
+        description="The hub's latest transfer of this judgment (submitJudgment): its status, register number and "
+        "receipt; null when no court sent it through the hub, or the transfer is out of your reach (as `transfer`)."
+    )
+    async def transfer(self, info: Info) -> Annotated[Transfer, strawberry.lazy("schema.types.transfer")] | None:
+        from schema.types.transfer import Transfer
+
+        found = await info.context.loaders.judgment_transfer.load(str(self.id))
+        if found is None or not info.context.policy.reaches(info.context.principal, "transfer", found.audience):
+            return None
+        return Transfer.from_ledger(found)

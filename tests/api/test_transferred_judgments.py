@@ -216,3 +216,41 @@ class TestCourtDetails:
         [error] = answer.errors
         assert error["path"] == ["judgment", "courtDetails"]
         assert error["extensions"] == {"code": "AGENCY_NO_RECORD", "agency": "court", "record": str(s.key)}
+
+
+JUDGMENT_TRANSFER = """
+query ($id: ID!) { judgment(id: $id) { number transfer { id status registerNumber registerYear receipt { keyId } } } }
+"""
+
+
+async def test_a_judgment_names_its_transfer_with_the_register_number_once_registered(
+    hub, signer, court_gql, office_gql
+):
+    submission, transfer_id = await _submit(signer, court_gql)
+    judgment_id = f"{COURT}:{submission.number}"
+
+    sent = (await court_gql(JUDGMENT_TRANSFER, {"id": judgment_id})).data["judgment"]["transfer"]
+    assert (sent["id"], sent["status"], sent["registerNumber"]) == (transfer_id, "SUBMITTED", None)
+    assert sent["receipt"]["keyId"]
+
+    assert (await office_gql(ACK, {"id": transfer_id})).data["acknowledgeTransfer"]["userErrors"] == []
+    registered = (await court_gql(JUDGMENT_TRANSFER, {"id": judgment_id})).data["judgment"]["transfer"]
+    by_office = await office_gql("query ($id: ID!) { transfer(id: $id) { registerNumber } }", {"id": transfer_id})
+    assert registered["status"] == "ACKNOWLEDGED"
+    assert registered["registerNumber"] == by_office.data["transfer"]["registerNumber"] is not None
+
+
+async def test_only_a_judgment_sent_through_the_hub_has_a_transfer(hub, signer, court_gql):
+    await _submit(signer, court_gql)
+    page = await court_gql(
+        "query ($court: ID!) { judgments(filter: {court: $court}, first: 100) "
+        "{ edges { node { status transfer { status } } } } }",
+        {"court": COURT},
+    )
+    nodes = [e["node"] for e in page.data["judgments"]["edges"]]
+    assert any(n["transfer"] for n in nodes)
+    for node in nodes:  # the registry marks a transferred judgment with its transfer's status, the others "registered"
+        if node["status"] == "registered":
+            assert node["transfer"] is None
+        else:
+            assert node["transfer"]["status"].lower() == node["status"]

@@ -103,10 +103,23 @@ async def _list_pages(hub: Hub, cookie: dict[str, str], url: str = "/toa-an") ->
     raise AssertionError("the list never ended")
 
 
+_ROW = (
+    r'<tr>\s*<td>(?:<a href="/toa-an/(?P<link>[^"]+)">)?{number}(?:</a>)?</td>.*?'
+    r'<td class="status">(?P<status>[^<]*)</td>\s*<td class="register">(?P<register>[^<]*)</td>'
+)
+
+
+def _row(pages: str, number: str) -> dict[str, str] | None:
+    """What the list shows for judgment ``number`` (``link``: the transfer its number links to, ``status``,
+    ``register``: number/year), or None when it is not listed."""
+    found = re.search(_ROW.format(number=re.escape(number)), pages, re.DOTALL)
+    return None if found is None else {k: v or "" for k, v in found.groupdict().items()}
+
+
 def _row_status(pages: str, number: str) -> str | None:
     """The status the list shows for judgment ``number``, or None when it is not listed."""
-    found = re.search(rf"<td>{re.escape(number)}</td>.*?<td class=\"status\">([^<]*)</td>", pages, re.DOTALL)
-    return found.group(1) if found else None
+    row = _row(pages, number)
+    return None if row is None else row["status"]
 
 
 def test_every_document_the_court_pages_run_is_valid_against_the_contract() -> None:
@@ -150,7 +163,11 @@ async def test_the_court_follows_its_judgment_from_received_to_registered_to_ret
         f"Số {registered['transfer']['registerNumber']}, năm thống kê {registered['transfer']['registerYear']}"
     )
     assert number_there in page
-    assert _row_status(await _list_pages(hub, clerk), number) == "Đã vào sổ"
+    assert _row(await _list_pages(hub, clerk), number) == {
+        "link": transfer_id,  # the number opens the transfer's page
+        "status": "Đã vào sổ",
+        "register": f"{registered['transfer']['registerNumber']}/{registered['transfer']['registerYear']}",
+    }
 
     await _as_the_office(hub, RETURN_UNCLEAR, {"id": transfer_id, "note": UNCLEAR_NOTE})
     request_id = await _unread_request(hub, transfer_id)
