@@ -13,7 +13,9 @@ from console.oidc import OidcClient
 from console.ports import HubPort
 from console.sessions import COOKIE, CSRF_FIELD, SessionStore, csrf_ok, current
 from domain.access import Principal, Role
+from domain.clock import Clock
 from domain.sessions import ConsoleSession
+from domain.workdays import WorkingCalendar
 
 ROLE_LABELS: Final = {
     Role.COURT_CLERK: "thư ký tòa án",
@@ -67,6 +69,8 @@ class Console:
     secure_cookies: bool  # HTTPS in front of the hub (production): cookies are Secure
     oidc: OidcClient | None = None  # the sign-in's provider (console/signin.py); None: sign-in not configured
     signin_key: bytes = b""  # seals the sign-in in progress (console/pending.py); the same on every replica
+    clock: Clock | None = None  # the hub's one clock (a test's or the demo's shifted one): "today" on the pages
+    calendar: WorkingCalendar | None = None  # the working days the hub counts deadlines on (compensatory days included)
 
 
 @dataclass(frozen=True, slots=True)

@@ -245,6 +245,8 @@ def lifespan(
                     secure_cookies=secure_cookies(config.settings),
                     oidc=oidc_client(config.settings, resources.http, hub.clock),
                     signin_key=signin_key(config.settings),
+                    clock=hub.clock,
+                    calendar=hub.deadlines.calendar,
                 )
                 async with background_work(hub):
                     log.info(

@@ -1,10 +1,9 @@
 """How many working days are left before a due day, on the hub's own clock and working-day calendar.
 
-The console may not import the gateway (import-linter), so the hub's state is read from the app
-(``app.state.hub``) through the domain types it holds: the one clock (``domain.clock.Clock``, a test's
-or the demo's shifted one) and the calendar the hub counts deadlines on (``DeadlinePolicy.calendar``,
-with the configured compensatory days). Without them (a console wired without a hub) nothing is counted
-and the pages show the due day alone.
+The gateway hands the console the hub's one clock (a test's or the demo's shifted one) and the calendar
+the hub counts deadlines on (with the configured compensatory days) when it wires it
+(``Console.clock``, ``Console.calendar``). Without them (a console wired without a hub) nothing is
+counted and the pages show the due day alone.
 """
 
 from __future__ import annotations
@@ -14,8 +13,7 @@ from datetime import date
 
 from starlette.requests import Request
 
-from domain.clock import Clock
-from domain.transfer_deadlines import DeadlinePolicy
+from console.views import console_of
 from domain.workdays import WorkingCalendar
 
 
@@ -36,9 +34,7 @@ class Today:
 
 def today(request: Request) -> Today | None:
     """The hub's day and calendar, or None when the app has no hub state."""
-    hub = getattr(request.app.state, "hub", None)
-    clock = getattr(hub, "clock", None)
-    deadlines = getattr(hub, "deadlines", None)
-    if not isinstance(clock, Clock) or not isinstance(deadlines, DeadlinePolicy):
+    console = console_of(request)
+    if console.clock is None or console.calendar is None:
         return None
-    return Today(clock.today(), deadlines.calendar)
+    return Today(console.clock.today(), console.calendar)
