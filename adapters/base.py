@@ -68,7 +68,7 @@ class CourtAdapter(AgencyAdapter[JudgmentKey, CourtJudgment | None], Protocol):
 
 class EnforcementAdapter(AgencyAdapter[JudgmentKey, EnforcementCase | None], Protocol):
     async def statistics(self, unit_codes: Sequence[str], start: date, end: date) -> Mapping[str, EnforcementFigures]:
-        """Circular 06 indicators of each unit over ``start`` .. ``end`` (both included), in cases and money.
+        """Circular 05/2024 indicators of each unit over ``start`` .. ``end`` (both included), in cases and money.
 
         One call per report. Every unit asked for is in the answer (zeros when it
         holds no case); an answer that cannot be read raises ``AgencyBadData``.

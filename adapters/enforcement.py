@@ -64,7 +64,7 @@ class HttpEnforcementAdapter(HttpJudgmentAdapter[EnforcementAnswer]):
         return results
 
     async def statistics(self, unit_codes: Sequence[str], start: date, end: date) -> Mapping[str, EnforcementFigures]:
-        """Circular 06 indicators per unit over ``start`` .. ``end`` (one ``POST /thads/v1/thong-ke``).
+        """Circular 05/2024 indicators per unit over ``start`` .. ``end`` (one ``POST /thads/v1/thong-ke``).
 
         A unit missing from the answer, or an answer that cannot be read, raises
         ``AgencyBadData``: a report must not show a unit's zeros it was never told.

@@ -1,4 +1,4 @@
-"""The receipt register's statistical year (Circular 06/2019/TT-BTP: 1 October – 30 September)."""
+"""The receipt register's statistical year (Circular 05/2024/TT-BTP: 1 October – 30 September)."""
 
 from __future__ import annotations
 

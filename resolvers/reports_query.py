@@ -59,7 +59,7 @@ def require_report_access(principal: Principal, agencies: Mapping[str, Agency], 
 @strawberry.type
 class ReportQueries:
     @strawberry.field(
-        description="Circular 06/2019 report over a period: per enforcement unit of `province` (or, omitted, per "
+        description="Circular 05/2024 report over a period: per enforcement unit of `province` (or, omitted, per "
         "province: the national roll-up), transfers on time, decisions within the deadline, enforcement in cases and "
         "money with completion rates, coordination requests by kind, procuracy recommendations, personnel alerts; "
         "totals are the sum of the rows; compared with the same period a year earlier and with the targets. "

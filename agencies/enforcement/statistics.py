@@ -1,4 +1,4 @@
-"""Circular 06/2019 statistics of the reference enforcement system (``POST /thads/v1/thong-ke``).
+"""Circular 05/2024 statistics of the reference enforcement system (``POST /thads/v1/thong-ke``).
 
 Computed from the catalogue's cases, per unit that holds them (the area office,
 or the provincial agency for a case without one: the unit whose register the

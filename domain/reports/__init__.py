@@ -1,4 +1,7 @@
-"""Report arithmetic for the steering committees and the ministry (DOMAIN.md §5, Circular 06/2019/TT-BTP).
+"""Report arithmetic for the steering committees and the ministry (DOMAIN.md §5, Circular 05/2024/TT-BTP).
+
+Circular 05/2024/TT-BTP (signed 10/6/2024, in force 26/7/2024) replaced
+Circular 06/2019/TT-BTP as the enforcement statistics regime.
 
 A report covers a :class:`Period`: a statistical year (1 October of the year
 before to 30 September) reported cumulatively from 1 October over 1..12
@@ -16,7 +19,7 @@ always add up::
 Pure: no I/O. The figures are gathered by ``resolvers/reports.py``. One module per concern:
 
 - :mod:`~domain.reports.period`: the period a report covers;
-- :mod:`~domain.reports.indicators`: Circular 06 indicators and completion rates;
+- :mod:`~domain.reports.indicators`: Circular 05/2024 indicators and completion rates;
 - :mod:`~domain.reports.figures`: a unit's figures from every source, and their sums;
 - :mod:`~domain.reports.targets`: completion-rate targets and their TOML file;
 - :mod:`~domain.reports.committee`: the report's rows, roll-ups and totals.

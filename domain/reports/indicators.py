@@ -1,4 +1,4 @@
-"""Circular 06 indicators of one unit (cases or money), their completion rate, and the enforcement figures.
+"""Circular 05/2024 indicators of one unit (cases or money), their completion rate, and the enforcement figures.
 
 Rates are in per cent, rounded half-up to 2 decimals (:data:`CENT`).
 """
@@ -21,7 +21,7 @@ def completion_rate(completed: int, with_conditions: int) -> Decimal | None:
 
 @dataclass(frozen=True, slots=True)
 class Indicators:
-    """Circular 06 indicators of one unit over one period, all in cases or all in VND.
+    """Circular 05/2024 indicators of one unit over one period, all in cases or all in VND.
 
     ``with_conditions + without_conditions`` is the total to enforce; the
     enforcement system is trusted for the split (its own catalogue decides), and
@@ -48,7 +48,7 @@ class Indicators:
 
     @property
     def completion_rate(self) -> Decimal | None:
-        """Completed ÷ with conditions (Circular 06), per cent, 2 decimals; ``None`` when nothing had conditions."""
+        """Completed ÷ with conditions (Circular 05/2024), per cent, 2 decimals; ``None`` when nothing had conditions."""
         return completion_rate(self.completed, self.with_conditions)
 
     def check(self) -> list[str]:

@@ -1,6 +1,6 @@
 """The period a report covers: a statistical year's first months cumulatively, or an explicit date range.
 
-Circular 06/2019/TT-BTP: statistical year Y runs 1 October Y−1 – 30 September Y.
+Circular 05/2024/TT-BTP: statistical year Y runs 1 October Y−1 – 30 September Y.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-FIRST_MONTH = 10  # the statistical year starts on 1 October (Circular 06/2019)
+FIRST_MONTH = 10  # the statistical year starts on 1 October (Circular 05/2024)
 MAX_PERIOD_DAYS = 3 * 366  # an explicit range longer than this is a mistake, not a report
 
 
@@ -32,7 +32,7 @@ def _end_of_month(year: int, month: int) -> date:
 class Period:
     """The days a report covers, both ends included.
 
-    ``statistical_year`` and ``months`` are set for a cumulative report (Circular 06:
+    ``statistical_year`` and ``months`` are set for a cumulative report (Circular 05/2024:
     year Y runs 1 October Y−1 – 30 September Y), ``None`` for an explicit range.
     """
 
@@ -66,7 +66,7 @@ class Period:
         return cls(start, end)
 
     def previous_year(self) -> Period:
-        """The same period one year earlier (the comparison Circular 06 reports ask for)."""
+        """The same period one year earlier (the comparison Circular 05/2024 reports ask for)."""
         if self.statistical_year is not None and self.months is not None:
             return Period.cumulative(self.statistical_year - 1, self.months)
         return Period.between(_shift_years(self.start, -1), _shift_years(self.end, -1))

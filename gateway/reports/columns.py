@@ -1,6 +1,6 @@
 """The columns of a committee report's table, once, for the CSV, the XLSX and the printed page.
 
-Headings are the Vietnamese of Circular 06/2019/TT-BTP's forms as a committee
+Headings are the Vietnamese of Circular 05/2024/TT-BTP's forms as a committee
 reads them; each column says what kind of figure it holds so every format
 prints it the same way: counts of cases (việc) and amounts (đồng) as whole
 numbers, rates as per cent (``domain.reports`` computes them to 2 decimals),

@@ -1,4 +1,4 @@
-"""The committee report (``committeeReport``): Circular 06/2019 indicators per unit, totals, comparison, targets.
+"""The committee report (``committeeReport``): Circular 05/2024 indicators per unit, totals, comparison, targets.
 
 Rates are percentages as Float rounded to 2 decimals (``83.88``), ``null``
 when there is nothing to divide by; money is ``VND`` (exact, a string of
@@ -62,7 +62,7 @@ class ReportPeriod:
         return cls(start=p.start, end=p.end, statistical_year=p.statistical_year, months=p.months, label=p.label_vi)
 
 
-@strawberry.type(description="Circular 06 indicators in cases.")
+@strawberry.type(description="Circular 05/2024 indicators in cases.")
 class CaseIndicators:
     carried_over: int
     newly_accepted: int
@@ -91,7 +91,7 @@ class CaseIndicators:
         )
 
 
-@strawberry.type(description="Circular 06 indicators in money (VND).")
+@strawberry.type(description="Circular 05/2024 indicators in money (VND).")
 class MoneyIndicators:
     carried_over: VND
     newly_accepted: VND

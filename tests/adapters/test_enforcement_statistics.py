@@ -1,6 +1,6 @@
 """The enforcement statistics endpoint (POST /thads/v1/thong-ke) and the adapter's ``statistics``: a contract test.
 
-The reference service computes Circular 06 indicators from its catalogue of
+The reference service computes Circular 05/2024 indicators from its catalogue of
 cases; the adapter translates its dialect (Vietnamese names, dd/mm/yyyy, VND as
 strings) into ``EnforcementFigures``. Checked here: the figures agree with the
 catalogue they come from, every unit asked for answers, the indicators add up,
@@ -96,7 +96,7 @@ async def test_the_figures_are_the_catalogues_and_add_up(served: Served) -> None
 
 
 async def test_consecutive_periods_chain(served: Served) -> None:
-    """What one period carries to the next is what the next carries over (Circular 06's continuity)."""
+    """What one period carries to the next is what the next carries over (Circular 05/2024's continuity)."""
     units = busy_units(served.catalogue)
     as_of = served.catalogue.as_of
     middle = as_of - timedelta(days=120)
