@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable
-from typing import Protocol
+from typing import Final, Protocol
 
 import orjson
 from starlette.datastructures import Headers, MutableHeaders
@@ -77,6 +77,10 @@ class Authenticate:
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)
+        elsewhere = _browser_report_url(scope, headers)
+        if elsewhere is not None:
+            await _see_other(elsewhere, send)
+            return
         try:
             principal = await self.verifier(scope).verify(bearer_token(headers.get("authorization")))
         except NotGranted as exc:  # a genuine token claiming what the registry does not grant
@@ -95,6 +99,37 @@ class Authenticate:
             return True
         accept = Headers(scope=scope).get("accept", "")
         return "text/html" in accept and b"query=" not in scope.get("query_string", b"")
+
+
+# The committee report's bearer-token URLs → the same report from the console's session (gateway/reports/routes.py)
+REPORT_IN_THE_BROWSER: Final = {
+    "/reports/committee": "/bao-cao/in",
+    "/reports/committee.xlsx": "/bao-cao/tai-ve.xlsx",
+    "/reports/committee.csv": "/bao-cao/tai-ve.csv",
+}
+
+
+def _browser_report_url(scope: Scope, headers: Headers) -> str | None:
+    """Where a person who typed a report's URL in a browser (a GET with no token, asking for a page) finds it
+    from their session, with the same parameters; None for anything else (a system gets its 401 as before)."""
+    session_path = REPORT_IN_THE_BROWSER.get(scope["path"])
+    if session_path is None or scope["method"] != "GET" or "authorization" in headers:
+        return None
+    if "text/html" not in headers.get("accept", ""):
+        return None
+    query = scope.get("query_string", b"").decode("latin-1")
+    return session_path + (f"?{query}" if query else "")
+
+
+async def _see_other(location: str, send: Send) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 303,
+            "headers": [(b"location", location.encode("latin-1")), (b"content-length", b"0")],
+        }
+    )
+    await send({"type": "http.response.body", "body": b""})
 
 
 async def _refused(status: int, code: str, message: str, send: Send) -> None:
