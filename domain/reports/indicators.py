@@ -37,9 +37,14 @@ class Indicators:
     completed: int = 0  # thi hành xong
 
     @property
+    def accepted(self) -> int:
+        """Accepted (tổng số thụ lý) = carried over + newly accepted."""
+        return self.carried_over + self.newly_accepted
+
+    @property
     def total(self) -> int:
-        """To enforce (phải thi hành) = carried over + newly accepted − entrusted out − withdrawn."""
-        return self.carried_over + self.newly_accepted - self.entrusted_out - self.withdrawn
+        """To enforce (phải thi hành) = accepted − entrusted out (ủy thác) − withdrawn (thu hồi, hủy quyết định)."""
+        return self.accepted - self.entrusted_out - self.withdrawn
 
     @property
     def carried_to_next(self) -> int:

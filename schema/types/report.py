@@ -62,16 +62,21 @@ class ReportPeriod:
         return cls(start=p.start, end=p.end, statistical_year=p.statistical_year, months=p.months, label=p.label_vi)
 
 
-@strawberry.type(description="Circular 05/2024 indicators in cases.")
+@strawberry.type(
+    description="Circular 05/2024 indicators in cases: accepted − entrustedOut − withdrawn = total = "
+    "withConditions + withoutConditions; a terminated case (đình chỉ) is among completed, a postponement the "
+    "parties agreed (Art. 48(1)(c)) among withConditions."
+)
 class CaseIndicators:
-    carried_over: int
-    newly_accepted: int
-    entrusted_out: int
-    withdrawn: int
-    total: int = strawberry.field(description="carriedOver + newlyAccepted − entrustedOut − withdrawn.")
-    with_conditions: int
-    without_conditions: int
-    completed: int
+    carried_over: int = strawberry.field(description="Năm trước chuyển sang.")
+    newly_accepted: int = strawberry.field(description="Thụ lý mới.")
+    accepted: int = strawberry.field(description="Tổng số thụ lý: carriedOver + newlyAccepted.")
+    entrusted_out: int = strawberry.field(description="Ủy thác (entrusted to another agency in the period).")
+    withdrawn: int = strawberry.field(description="Thu hồi, hủy quyết định thi hành án (in the period).")
+    total: int = strawberry.field(description="Tổng số phải thi hành: accepted − entrustedOut − withdrawn.")
+    with_conditions: int = strawberry.field(description="Có điều kiện thi hành.")
+    without_conditions: int = strawberry.field(description="Chưa có điều kiện thi hành.")
+    completed: int = strawberry.field(description="Thi hành xong, terminations (đình chỉ) included.")
     carried_to_next: int = strawberry.field(description="total − completed.")
     completion_rate: float | None = strawberry.field(description="completed ÷ withConditions, per cent, 2 decimals.")
 
@@ -80,6 +85,7 @@ class CaseIndicators:
         return cls(
             carried_over=i.carried_over,
             newly_accepted=i.newly_accepted,
+            accepted=i.accepted,
             entrusted_out=i.entrusted_out,
             withdrawn=i.withdrawn,
             total=i.total,
@@ -91,13 +97,14 @@ class CaseIndicators:
         )
 
 
-@strawberry.type(description="Circular 05/2024 indicators in money (VND).")
+@strawberry.type(description="Circular 05/2024 indicators in money (VND), the same breakdown as in cases.")
 class MoneyIndicators:
     carried_over: VND
     newly_accepted: VND
+    accepted: VND = strawberry.field(description="carriedOver + newlyAccepted.")
     entrusted_out: VND
     withdrawn: VND
-    total: VND
+    total: VND = strawberry.field(description="accepted − entrustedOut − withdrawn.")
     with_conditions: VND
     without_conditions: VND
     completed: VND
@@ -109,6 +116,7 @@ class MoneyIndicators:
         return cls(
             carried_over=VND(i.carried_over),
             newly_accepted=VND(i.newly_accepted),
+            accepted=VND(i.accepted),
             entrusted_out=VND(i.entrusted_out),
             withdrawn=VND(i.withdrawn),
             total=VND(i.total),
