@@ -8,6 +8,7 @@ with a 1366×768 screenshot). What the pages did is then checked through GraphQL
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -41,14 +42,14 @@ def port() -> int:
 
 
 @pytest.fixture(scope="module")
-def provider(tmp_path_factory: pytest.TempPathFactory, port: int) -> DemoProvider:
+def provider(tmp_path_factory: pytest.TempPathFactory, port: int) -> Iterator[DemoProvider]:
     log_dir = tmp_path_factory.mktemp("oidc-provider-court")
     with running_provider([CLERK, COURT_CLERK], f"http://127.0.0.1:{port}/dang-nhap/xong", log_dir) as running:
         yield running
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session", params=["sqlite"])
-async def served(request: pytest.FixtureRequest, provider: DemoProvider, port: int) -> Hub:
+async def served(request: pytest.FixtureRequest, provider: DemoProvider, port: int) -> AsyncIterator[Hub]:
     people = [(CLERK, OFFICE, (Role.ENFORCEMENT_CLERK,)), (COURT_CLERK, COURT, (Role.COURT_CLERK,))]
     async with served_hub(request, "court-browser", provider.issuer, port, people) as hub:
         yield hub

@@ -131,7 +131,7 @@ class Browsing:
 
     async def page(self) -> Page:
         """A page in a fresh browser context (its own cookies), watched."""
-        context = await self.browser.new_context(viewport=VIEWPORT, locale="vi-VN")
+        context = await self.browser.new_context(viewport=VIEWPORT, locale="vi-VN", accept_downloads=True)
         page = await context.new_page()
         await page.route("**/*", self.only_loopback)
         await page.add_init_script(WATCH_POLICY)
