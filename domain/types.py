@@ -222,6 +222,9 @@ class Officer:
     position_since: date | None = None
     training: str | None = None
     discipline: str | None = None  # restricted
+    # Recorded decisions the personnel rules read (data/personnel_rules.toml):
+    rotation_deferral: str | None = None  # why a due rotation waits: a reason of [[rotation_deferral]]
+    retirement_extended_to: date | None = None  # a later retirement decided for this person ([retirement_extension])
 
 
 @dataclass(frozen=True, slots=True)

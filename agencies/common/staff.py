@@ -43,6 +43,9 @@ ENFORCEMENT_OFFICER_TITLES = ("Chấp hành viên sơ cấp", "Chấp hành viê
 JUDGE_TITLES = ("Thẩm phán sơ cấp", "Thẩm phán trung cấp", "Thẩm phán cao cấp")
 PROCURATOR_TITLES = ("Kiểm sát viên sơ cấp", "Kiểm sát viên trung cấp", "Kiểm sát viên cao cấp")
 SENSITIVE_POSTS = ("Kế toán trưởng",)
+PROVINCIAL_HEAD = "Trưởng Thi hành án dân sự tỉnh, thành phố"
+PROVINCIAL_DEPUTY = "Phó Trưởng Thi hành án dân sự tỉnh, thành phố"
+AREA_HEAD = "Chấp hành viên trưởng"
 
 # A leadership post: (post, smallest and largest number of seats, chance a seat is vacant, title of its holder).
 Post = tuple[str, int, int, float, str]
@@ -92,13 +95,15 @@ ENFORCEMENT_STAFF = StaffPlan(
     code_prefix="CB",
     posts=MappingProxyType(
         {
+            # Posts since the 2025 reorganisation (Law 106/2025/QH15; data/personnel_rules.toml):
+            # the area deputies' title was not found and stays "Phó Trưởng phòng".
             AgencyLevel.PROVINCIAL: (
-                ("Cục trưởng", 1, 1, 0.08, "Chấp hành viên cao cấp"),
-                ("Phó Cục trưởng", 2, 3, 0.15, "Chấp hành viên cao cấp"),
+                (PROVINCIAL_HEAD, 1, 1, 0.08, "Chấp hành viên cao cấp"),
+                (PROVINCIAL_DEPUTY, 2, 3, 0.15, "Chấp hành viên cao cấp"),
                 ("Kế toán trưởng", 1, 1, 0.06, "Kế toán"),
             ),
             AgencyLevel.AREA: (
-                ("Trưởng phòng", 1, 1, 0.08, "Chấp hành viên trung cấp"),
+                (AREA_HEAD, 1, 1, 0.08, "Chấp hành viên trung cấp"),
                 ("Phó Trưởng phòng", 1, 2, 0.15, "Chấp hành viên trung cấp"),
             ),
         }

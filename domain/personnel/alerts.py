@@ -3,7 +3,15 @@
 An alert is listed when its date falls on or before ``as_of + horizon_days``,
 past dates included (a retirement, reappointment or rotation that is overdue).
 Quota gaps and vacant leadership seats are due ``as_of``. Each alert names the
-rule (its key and legal basis) it comes from.
+rule (its key and legal basis) it comes from, and whether that rule was
+verified against its text (``verified``).
+
+A leader in the last term the cap allows (Decree 138/2020 Art. 41(2)) is told
+they cannot be reappointed; a sensitive post is not rotated with less than the
+table's months left before retirement, and a recorded deferral reason keeps the
+rotation waiting under its own rule (Decree 59/2019 Arts. 38–39); a later
+retirement recorded for an officer (Labour Code Art. 169(4)) moves the
+retirement alert, within the table's bound.
 """
 
 from __future__ import annotations
@@ -14,7 +22,8 @@ from datetime import date, timedelta
 from enum import StrEnum
 from types import MappingProxyType
 
-from domain.personnel.retirement import retirement_age, retirement_date
+from domain.personnel.months import add_months
+from domain.personnel.retirement import officer_retirement, retirement_age
 from domain.personnel.rules import PersonnelRules
 from domain.personnel.staffing import agency_code_of, agency_kind_of, vacant_seats
 from domain.personnel.terms import rotation_due, term_end
@@ -40,6 +49,7 @@ class PersonnelAlert:
     officer_code: str | None
     rule: str  # the rule key in the rules table
     legal_basis: str
+    verified: bool  # the rule's figure and basis were seen in their text
     due_on: date
     detail: str  # one Vietnamese sentence
 
@@ -89,7 +99,7 @@ def _agency_alerts(
         state = f"còn thiếu {-gap} biên chế" if gap < 0 else f"vượt {gap} người so với biên chế"
         rule = rules.quota
         yield PersonnelAlert(
-            AlertKind.QUOTA_GAP, code, None, rule.key, rule.legal_basis, as_of,
+            AlertKind.QUOTA_GAP, code, None, rule.key, rule.legal_basis, rule.verified, as_of,
             f"{unit.name} có {len(officers)} người đang công tác trên {unit.quota} biên chế được giao, {state}.",
         )  # fmt: skip
     leadership = rules.leadership_for(kind, level)
@@ -97,7 +107,7 @@ def _agency_alerts(
         assert leadership is not None  # vacancies come from the level's rule
         where = unit.name if unit is not None else code
         yield PersonnelAlert(
-            AlertKind.MISSING_LEADER, code, None, leadership.key, leadership.legal_basis, as_of,
+            AlertKind.MISSING_LEADER, code, None, leadership.key, leadership.legal_basis, leadership.verified, as_of,
             f"{where} còn trống {missing} vị trí {post}.",
         )  # fmt: skip
 
@@ -120,31 +130,58 @@ def _vn(day: date) -> str:
 
 def _retirement_alert(code: str, officer: Officer, as_of: date, rules: PersonnelRules) -> PersonnelAlert:
     age = retirement_age(officer.sex, officer.birth_date, rules)
-    effective = retirement_date(officer.sex, officer.birth_date, rules)
-    if effective < as_of:
-        detail = f"{_who(officer)} đã đến thời điểm nghỉ hưu ngày {_vn(effective)} ({age}) nhưng vẫn đang công tác."
+    retirement = officer_retirement(officer, rules)
+    effective = retirement.on
+    if retirement.extended:
+        rule = rules.retirement_extension
+        key, basis, verified = rule.key, rule.legal_basis, rule.verified
+        recorded = officer.retirement_extended_to
+        assert recorded is not None  # extended: a later day is recorded
+        bound = (
+            f" (ngày {_vn(recorded)} đã ghi nhận vượt quá {rule.max_years} năm so với tuổi nghỉ hưu, chỉ tính đến"
+            f" giới hạn)"
+            if retirement.capped
+            else ""
+        )
+        reason = f"nghỉ hưu ở tuổi cao hơn{bound}; lẽ ra nghỉ hưu ngày {_vn(retirement.normal)} ({age})"
     else:
-        detail = f"{_who(officer)} đủ tuổi nghỉ hưu ({age}), thời điểm nghỉ hưu ngày {_vn(effective)}."
-    rule = rules.retirement
-    return PersonnelAlert(AlertKind.RETIREMENT, code, officer.code, rule.key, rule.legal_basis, effective, detail)
+        rule_ = rules.retirement
+        key, basis = rule_.key, rule_.legal_basis
+        verified = rule_.verified and rule_.effective_verified
+        reason = str(age)
+    if effective < as_of:
+        detail = f"{_who(officer)} đã đến thời điểm nghỉ hưu ngày {_vn(effective)} ({reason}) nhưng vẫn đang công tác."
+    elif retirement.extended:
+        detail = f"{_who(officer)} có thời điểm nghỉ hưu ngày {_vn(effective)} ({reason})."
+    else:
+        detail = f"{_who(officer)} đủ tuổi nghỉ hưu ({reason}), thời điểm nghỉ hưu ngày {_vn(effective)}."
+    return PersonnelAlert(AlertKind.RETIREMENT, code, officer.code, key, basis, verified, effective, detail)
 
 
 def _term_alerts(code: str, officer: Officer, as_of: date, rules: PersonnelRules) -> Iterator[PersonnelAlert]:
     end = term_end(officer, rules)
     if end is None:
         return
-    term = rules.term
+    term, cap = rules.term, rules.second_term
+    last = officer.consecutive_terms >= cap.terms  # no reappointment to this post when it ends
+    action = "không được bổ nhiệm lại vào chức vụ này" if last else "cần xem xét bổ nhiệm lại hoặc thay thế"
     if end < as_of:
-        detail = f"Nhiệm kỳ của {_who(officer)} đã hết ngày {_vn(end)} nhưng chưa được bổ nhiệm lại hoặc thay thế."
+        done = "người thay thế" if last else "bổ nhiệm lại hoặc thay thế"
+        detail = f"Nhiệm kỳ của {_who(officer)} đã hết ngày {_vn(end)} nhưng chưa có {done}."
     else:
-        detail = f"Nhiệm kỳ của {_who(officer)} hết ngày {_vn(end)}, cần xem xét bổ nhiệm lại hoặc thay thế."
-    yield PersonnelAlert(AlertKind.TERM_ENDING, code, officer.code, term.key, term.legal_basis, end, detail)
-    second = rules.second_term
-    if officer.consecutive_terms >= second.terms:
+        detail = f"Nhiệm kỳ của {_who(officer)} hết ngày {_vn(end)}, {action}."
+    yield PersonnelAlert(
+        AlertKind.TERM_ENDING, code, officer.code, term.key, term.legal_basis, term.verified, end, detail
+    )
+    if last:
+        beyond = (
+            f", đã vượt quá giới hạn {cap.terms} nhiệm kỳ liên tiếp" if officer.consecutive_terms > cap.terms else ""
+        )
         yield PersonnelAlert(
-            AlertKind.SECOND_TERM, code, officer.code, second.key, second.legal_basis, end,
+            AlertKind.SECOND_TERM, code, officer.code, cap.key, cap.legal_basis, cap.verified, end,
             f"{_who(officer)} giữ chức vụ {officer.post} nhiệm kỳ thứ {officer.consecutive_terms} liên tiếp"
-            f" đến ngày {_vn(end)}, cần xem xét luân chuyển, chuyển đổi vị trí công tác.",
+            f" đến ngày {_vn(end)}{beyond}: không giữ một chức vụ quá {cap.terms} nhiệm kỳ liên tiếp, không được"
+            f" bổ nhiệm lại; cần bố trí người thay thế và luân chuyển, chuyển đổi vị trí công tác.",
         )  # fmt: skip
 
 
@@ -152,12 +189,29 @@ def _rotation_alert(code: str, officer: Officer, as_of: date, rules: PersonnelRu
     due = rotation_due(officer, rules)
     if due is None:
         return None
+    near = rules.rotation_near_retirement
+    carried_out = max(due, as_of)  # the day a rotation would take place
+    if add_months(carried_out, near.months) > officer_retirement(officer, rules).on:
+        return None  # less than `months` of service left: no rotation (the retirement alert stands)
     rule = rules.rotation_for(officer)
     since = officer.position_since or officer.appointed_on
     assert since is not None  # rotation_due found a start
+    deferral = rules.deferral_for(officer)
+    if deferral is not None:
+        detail = (
+            f"{_who(officer)} giữ vị trí từ ngày {_vn(since)}, đến hạn chuyển đổi vị trí công tác ngày {_vn(due)}"
+            f" ({rule.years} năm) nhưng chưa thực hiện: {deferral.description_vi.split(': ', 1)[-1]};"
+            f" chuyển đổi khi hết lý do."
+        )
+        return PersonnelAlert(
+            AlertKind.ROTATION_DUE, code, officer.code, deferral.key, deferral.legal_basis, deferral.verified, due,
+            detail,
+        )  # fmt: skip
     when = f"đã quá hạn từ ngày {_vn(due)}" if due < as_of else f"đến hạn ngày {_vn(due)}"
     detail = (
         f"{_who(officer)} giữ vị trí từ ngày {_vn(since)}, {when} phải định kỳ chuyển đổi vị trí công tác"
         f" ({rule.years} năm)."
     )
-    return PersonnelAlert(AlertKind.ROTATION_DUE, code, officer.code, rule.key, rule.legal_basis, due, detail)
+    return PersonnelAlert(
+        AlertKind.ROTATION_DUE, code, officer.code, rule.key, rule.legal_basis, rule.verified, due, detail
+    )

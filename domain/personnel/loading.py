@@ -18,7 +18,10 @@ from domain.personnel.rules import (
     LeadershipRule,
     PersonnelRules,
     QuotaRule,
+    RetirementExtensionRule,
     RetirementRule,
+    RotationDeferralRule,
+    RotationNearRetirementRule,
     RotationRule,
     SecondTermRule,
     TermRule,
@@ -29,7 +32,17 @@ from domain.types import AgencyKind, AgencyLevel, Sex
 _E = TypeVar("_E", bound=StrEnum)
 _T = TypeVar("_T")
 
-_SECTIONS = ("retirement", "term", "second_term", "rotation", "quota", "leadership")
+_SECTIONS = (
+    "retirement",
+    "retirement_extension",
+    "term",
+    "second_term",
+    "rotation",
+    "rotation_near_retirement",
+    "rotation_deferral",
+    "quota",
+    "leadership",
+)
 
 
 def load_personnel_rules_from_text(text: str) -> PersonnelRules:
@@ -51,9 +64,16 @@ def load_personnel_rules_from_text(text: str) -> PersonnelRules:
     try:
         return PersonnelRules(
             retirement=_retirement(_Entry("retirement", document["retirement"])),
+            retirement_extension=_retirement_extension(
+                _Entry("retirement_extension", document["retirement_extension"])
+            ),
             term=_term(_Entry("term", document["term"])),
             second_term=_second_term(_Entry("second_term", document["second_term"])),
             rotation=tuple(_rotation_entry(e) for e in _entries("rotation", document["rotation"])),
+            rotation_near_retirement=_near_retirement(
+                _Entry("rotation_near_retirement", document["rotation_near_retirement"])
+            ),
+            rotation_deferral=tuple(_deferral(e) for e in _entries("rotation_deferral", document["rotation_deferral"])),
             quota=_quota(_Entry("quota", document["quota"])),
             leadership=tuple(_leadership(e) for e in _entries("leadership", document["leadership"])),
         )
@@ -173,6 +193,24 @@ def _schedule(entry: _Entry) -> RetirementSchedule:
         entry.age("final_age"),
     )
     return entry.done(lambda: RetirementSchedule(sex, *values))
+
+
+def _retirement_extension(entry: _Entry) -> RetirementExtensionRule:
+    common = entry.common()
+    max_years = entry.number("max_years")
+    return entry.done(lambda: RetirementExtensionRule(*common, max_years=max_years))
+
+
+def _near_retirement(entry: _Entry) -> RotationNearRetirementRule:
+    common = entry.common()
+    months = entry.number("months")
+    return entry.done(lambda: RotationNearRetirementRule(*common, months=months))
+
+
+def _deferral(entry: _Entry) -> RotationDeferralRule:
+    common = entry.common()
+    reason = entry.text("reason")
+    return entry.done(lambda: RotationDeferralRule(*common, reason=reason))
 
 
 def _term(entry: _Entry) -> TermRule:

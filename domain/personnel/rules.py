@@ -45,6 +45,25 @@ class RetirementRule:
 
 
 @dataclass(frozen=True, slots=True)
+class RetirementExtensionRule:
+    """A later retirement recorded for an officer counts, up to ``max_years`` after the normal day.
+
+    Labour Code 2019 Art. 169(4): highly qualified people and some special cases
+    may retire later, by at most 5 years (a configurable exception).
+    """
+
+    key: str
+    description_vi: str
+    legal_basis: str
+    verified: bool
+    max_years: int
+
+    def __post_init__(self) -> None:
+        check_text(self.key, self.description_vi, self.legal_basis)
+        check_at_least(self.key, "max_years", self.max_years, 1)
+
+
+@dataclass(frozen=True, slots=True)
 class TermRule:
     """Leaders are appointed for a term of ``years`` and must then be reappointed or replaced."""
 
@@ -63,7 +82,12 @@ class TermRule:
 
 @dataclass(frozen=True, slots=True)
 class SecondTermRule:
-    """A leader in at least the ``terms``-th consecutive term in one post is reviewed for rotation at its end."""
+    """The cap: no one holds a leadership post for more than ``terms`` consecutive terms.
+
+    Decree 138/2020 Art. 41(2), continued by Decree 170/2025: a leader in the
+    ``terms``-th consecutive term (or beyond) cannot be reappointed to the post
+    when it ends.
+    """
 
     key: str
     description_vi: str
@@ -92,6 +116,36 @@ class RotationRule:
         check_at_least(self.key, "years", self.years, 1)
         if self.positions:
             check_names(self.key, "positions", self.positions)
+
+
+@dataclass(frozen=True, slots=True)
+class RotationNearRetirementRule:
+    """No periodic rotation with less than ``months`` of service left before retirement (Decree 59/2019)."""
+
+    key: str
+    description_vi: str
+    legal_basis: str
+    verified: bool
+    months: int
+
+    def __post_init__(self) -> None:
+        check_text(self.key, self.description_vi, self.legal_basis)
+        check_at_least(self.key, "months", self.months, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class RotationDeferralRule:
+    """A rotation waits while the officer's recorded ``reason`` lasts (Decree 59/2019)."""
+
+    key: str
+    description_vi: str
+    legal_basis: str
+    verified: bool
+    reason: str  # the code recorded as Officer.rotation_deferral
+
+    def __post_init__(self) -> None:
+        check_text(self.key, self.description_vi, self.legal_basis)
+        check_names(self.key, "reason", (self.reason,))
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,9 +185,12 @@ class PersonnelRules:
     """All personnel tables (``data/personnel_rules.toml``)."""
 
     retirement: RetirementRule
+    retirement_extension: RetirementExtensionRule
     term: TermRule
     second_term: SecondTermRule
     rotation: tuple[RotationRule, ...]
+    rotation_near_retirement: RotationNearRetirementRule
+    rotation_deferral: tuple[RotationDeferralRule, ...]
     quota: QuotaRule
     leadership: tuple[LeadershipRule, ...]
 
@@ -151,6 +208,10 @@ class PersonnelRules:
         repeated = sorted(p for p, n in positions.items() if n > 1)
         if repeated:
             raise PersonnelRuleError(f"personnel rules: position(s) {repeated} in more than one rotation rule")
+        reasons = Counter(r.reason for r in self.rotation_deferral)
+        repeated = sorted(reason for reason, n in reasons.items() if n > 1)
+        if repeated:
+            raise PersonnelRuleError(f"personnel rules: deferral reason(s) {repeated} in more than one rule")
         levels = Counter((r.kind, r.level) for r in self.leadership)
         repeated = sorted(f"{kind.value} {level.value}" for (kind, level), n in levels.items() if n > 1)
         if repeated:
@@ -158,11 +219,14 @@ class PersonnelRules:
 
     def all_rules(
         self,
-    ) -> Iterator[RetirementRule | TermRule | SecondTermRule | RotationRule | QuotaRule | LeadershipRule]:
+    ) -> Iterator[PersonnelRule]:
         yield self.retirement
+        yield self.retirement_extension
         yield self.term
         yield self.second_term
         yield from self.rotation
+        yield self.rotation_near_retirement
+        yield from self.rotation_deferral
         yield self.quota
         yield from self.leadership
 
@@ -174,5 +238,22 @@ class PersonnelRules:
                     return rule
         return next(r for r in self.rotation if not r.positions)
 
+    def deferral_for(self, officer: Officer) -> RotationDeferralRule | None:
+        """The deferral rule for the reason on the officer's record (None: no reason, or one the table lacks)."""
+        return next((r for r in self.rotation_deferral if r.reason == officer.rotation_deferral), None)
+
     def leadership_for(self, kind: AgencyKind, level: AgencyLevel) -> LeadershipRule | None:
         return next((r for r in self.leadership if r.kind is kind and r.level is level), None)
+
+
+PersonnelRule = (
+    RetirementRule
+    | RetirementExtensionRule
+    | TermRule
+    | SecondTermRule
+    | RotationRule
+    | RotationNearRetirementRule
+    | RotationDeferralRule
+    | QuotaRule
+    | LeadershipRule
+)

@@ -18,7 +18,7 @@ import strawberry
 from domain import types as d
 from domain.errors import AgencyError
 from domain.personnel.alerts import PersonnelAlert as DomainPersonnelAlert
-from domain.personnel.retirement import retirement_date
+from domain.personnel.retirement import officer_retirement
 from domain.personnel.rules import PersonnelRules
 from domain.personnel.staffing import StaffingSummary as DomainStaffingSummary
 from domain.policy import mask_officer_birth_date, mask_officer_citizen_id, mask_officer_discipline
@@ -35,7 +35,9 @@ class OfficerFilter:
     )
     province: str | None = strawberry.field(default=None, description="Province code: its units.")
     title: str | None = strawberry.field(default=None, description="Exact title, e.g. 'Chấp hành viên trung cấp'.")
-    post: str | None = strawberry.field(default=None, description="Exact leadership post, e.g. 'Trưởng phòng'.")
+    post: str | None = strawberry.field(
+        default=None, description="Exact leadership post, e.g. 'Chấp hành viên trưởng'."
+    )
     leaders_only: bool = strawberry.field(
         default=False, description="Only holders of a leadership post with a term (the personnel rules' list)."
     )
@@ -49,14 +51,19 @@ class Officer:
     name: str
     sex: Sex
     title: str = strawberry.field(description="Chức danh, e.g. 'Chấp hành viên trung cấp', 'Thư ký thi hành án'.")
-    post: str | None = strawberry.field(description="Chức vụ (leadership post), e.g. 'Trưởng phòng'; null for staff.")
+    post: str | None = strawberry.field(
+        description="Chức vụ (leadership post), e.g. 'Chấp hành viên trưởng'; null for staff."
+    )
     appointed_on: date | None = strawberry.field(description="Start of the current term in the post.")
     term_ends_on: date | None = strawberry.field(description="Last day of the current term.")
     consecutive_terms: int = strawberry.field(description="Consecutive terms in the same post, this one included.")
     sensitive_post: bool = strawberry.field(description="The position is subject to periodic rotation.")
     position_since: date | None = strawberry.field(description="Since when the officer holds this position.")
     training: str | None
-    retirement_on: date = strawberry.field(description="The day retirement takes effect (the personnel rules).")
+    retirement_on: date = strawberry.field(
+        description="The day retirement takes effect (the personnel rules: the end of the month the age is reached, "
+        "or a later retirement recorded for the officer, within its bound)."
+    )
     birth_date: date | None = strawberry.field(
         description="Restricted: for the personnel department over the officer's agency; null for everyone else."
     )
@@ -83,7 +90,7 @@ class Officer:
             sensitive_post=o.sensitive_post,
             position_since=o.position_since,
             training=o.training,
-            retirement_on=retirement_date(o.sex, o.birth_date, personnel_rules),
+            retirement_on=officer_retirement(o, personnel_rules).on,
             birth_date=mask_officer_birth_date(o.birth_date, in_clear),
             citizen_id=mask_officer_citizen_id(o.citizen_id, in_clear),
             discipline=mask_officer_discipline(o.discipline, in_clear),
@@ -231,7 +238,11 @@ class PersonnelAlert:
     kind: PersonnelAlertKind
     officer: AlertOfficer | None = strawberry.field(description="Null for alerts about the unit (quota, leaders).")
     rule: str = strawberry.field(description="The rule's key in the personnel rules table.")
-    legal_basis: str
+    legal_basis: str = strawberry.field(description="Document, article and clause of the rule, in Vietnamese.")
+    verified: bool = strawberry.field(
+        description="True when the rule's figure and basis were checked against the text (data/personnel_rules.toml); "
+        "false: a configurable default awaiting confirmation."
+    )
     due_on: date = strawberry.field(description="When it falls due (past dates: overdue).")
     detail: str = strawberry.field(description="One sentence in Vietnamese.")
     agency_code: strawberry.Private[str]
@@ -252,6 +263,7 @@ class PersonnelAlert:
             officer=officer,
             rule=a.rule,
             legal_basis=a.legal_basis,
+            verified=a.verified,
             due_on=a.due_on,
             detail=a.detail,
             agency_code=a.agency_code,

@@ -53,7 +53,13 @@ async def test_database_has_the_spec_schema_and_every_unit(db_url: str, referenc
     assert columns == {"don_vi": ["ma_don_vi", "ten_don_vi", "bien_che"], "can_bo": CAN_BO_COLUMNS}
     assert counts == summary.staff
     assert orphans == 0
-    assert posts == {"Cục trưởng", "Phó Cục trưởng", "Kế toán trưởng", "Trưởng phòng", "Phó Trưởng phòng"}
+    assert posts == {
+        "Trưởng Thi hành án dân sự tỉnh, thành phố",
+        "Phó Trưởng Thi hành án dân sự tỉnh, thành phố",
+        "Kế toán trưởng",
+        "Chấp hành viên trưởng",
+        "Phó Trưởng phòng",
+    }
     # The sync entry point works on the same (async) URL and recreates the same rows.
     assert create_personnel_database(db_url, 5, reference) == summary
 

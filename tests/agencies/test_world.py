@@ -106,13 +106,17 @@ def test_the_roster_covers_every_current_enforcement_unit(roster: StaffRoster, r
 def test_the_roster_has_what_personnel_alerts_look_for(roster: StaffRoster) -> None:
     officers = [o for u in roster.units() for o in u.officers]
     leaders = [o for o in officers if o.post is not None]
-    heads = {o.agency_code for o in officers if o.post in ("Cục trưởng", "Trưởng phòng")}
+    heads = {
+        o.agency_code
+        for o in officers
+        if o.post in ("Trưởng Thi hành án dân sự tỉnh, thành phố", "Chấp hành viên trưởng")
+    }
     assert len(heads) < 389  # some heads' posts are vacant
     assert {o.post for o in leaders} == {
-        "Cục trưởng",
-        "Phó Cục trưởng",
+        "Trưởng Thi hành án dân sự tỉnh, thành phố",  # since the 2025 reorganisation (Law 106/2025)
+        "Phó Trưởng Thi hành án dân sự tỉnh, thành phố",
         "Kế toán trưởng",
-        "Trưởng phòng",
+        "Chấp hành viên trưởng",
         "Phó Trưởng phòng",
     }
     assert all(o.term_ends_on is not None and o.appointed_on is not None for o in leaders)

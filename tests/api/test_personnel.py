@@ -200,8 +200,10 @@ class TestOfficers:
         title = "Thư ký thi hành án"
         clerks = await _officers(client, {"province": "ha-noi", "title": title})
         assert clerks["totalCount"] == sum(o.title == title for o in staff) > 0
-        heads = _nodes(await _officers(client, {"agency": HA_NOI, "post": "Cục trưởng"}))
-        assert [n["code"] for n in heads] == [o.code for o in roster.unit(HA_NOI).officers if o.post == "Cục trưởng"]
+        heads = _nodes(await _officers(client, {"agency": HA_NOI, "post": "Trưởng Thi hành án dân sự tỉnh, thành phố"}))
+        assert [n["code"] for n in heads] == [
+            o.code for o in roster.unit(HA_NOI).officers if o.post == "Trưởng Thi hành án dân sự tỉnh, thành phố"
+        ]
 
     @pytest.mark.parametrize(
         "variables",

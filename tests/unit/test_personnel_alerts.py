@@ -38,10 +38,10 @@ def officer(code: str = "CB.1", agency: str = AREA, **fields) -> Officer:
 
 
 def chief(code: str = "CB.0", agency: str = AREA, **fields) -> Officer:
-    """A Trưởng phòng appointed on 2025-07-01, first term to 2030-06-30."""
+    """A Chấp hành viên trưởng appointed on 2025-07-01, first term to 2030-06-30."""
     values = {
         "title": "Chấp hành viên trung cấp",
-        "post": "Trưởng phòng",
+        "post": "Chấp hành viên trưởng",
         "appointed_on": date(2025, 7, 1),
         "term_ends_on": date(2030, 6, 30),
         "position_since": date(2025, 7, 1),
@@ -50,8 +50,8 @@ def chief(code: str = "CB.0", agency: str = AREA, **fields) -> Officer:
 
 
 def alerts(*officers: Officer, unit: StaffingUnit | None = UNIT, horizon: int = 180, **kwargs) -> list[PersonnelAlert]:
-    """The alerts of an area office with a Trưởng phòng in post and as many people as its quota (unless given)."""
-    staff = officers if any(o.post == "Trưởng phòng" for o in officers) else (chief(), *officers)
+    """The alerts of an area office with a Chấp hành viên trưởng in post and as many people as its quota (unless given)."""
+    staff = officers if any(o.post == "Chấp hành viên trưởng" for o in officers) else (chief(), *officers)
     quota = kwargs.pop("quota", len(staff))
     if unit is not None:
         unit = replace(unit, quota=quota)
@@ -72,6 +72,7 @@ def test_the_rules_file_is_the_shipped_table():
     assert load_personnel_rules(DATA) == shipped_personnel_rules()
     assert [rule.key for rule in RULES.all_rules()] == [
         "retirement_age",
+        "retirement_later_highly_qualified",
         "leader_term",
         "second_consecutive_term",
         "rotation_chief_accountant",
@@ -79,6 +80,11 @@ def test_the_rules_file_is_the_shipped_table():
         "rotation_judge",
         "rotation_procurator",
         "rotation_sensitive_post",
+        "rotation_near_retirement",
+        "rotation_deferred_discipline",
+        "rotation_deferred_investigation",
+        "rotation_deferred_absence",
+        "rotation_deferred_childcare",
         "staffing_quota",
         "leadership_enforcement_provincial",
         "leadership_enforcement_area",
@@ -97,7 +103,7 @@ def test_every_rule_has_a_key_a_basis_and_says_whether_it_was_verified():
         assert rule.legal_basis.strip()
         assert rule.description_vi.strip()
     assert RULES.retirement.verified  # Labour Code 2019 Art. 169, Decree 135/2020 [V]
-    assert not RULES.retirement.effective_verified  # end of month [U]
+    assert RULES.retirement.effective_verified  # end of month: Decree 135/2020 Art. 3(1), now seen [V]
     assert RULES.retirement.effective is RetirementEffective.END_OF_MONTH
     assert not RULES.term.verified  # Decree 170/2025 [U]
     assert RULES.term.years == 5
@@ -144,8 +150,8 @@ def _edited(old: str, new: str) -> str:
         ('key = "rotation_judge"', 'key = "rotation_procurator"', r"'rotation_procurator'\] used more than once"),
         ('positions = ["Kế toán trưởng"]', "positions = []", r"exactly one rotation rule must have no positions"),
         (
-            'seats = { "Trưởng phòng" = 1 }',
-            'seats = { "Trưởng phòng" = 0 }',
+            'seats = { "Chấp hành viên trưởng" = 1 }',
+            'seats = { "Chấp hành viên trưởng" = 0 }',
             r"leadership #2 \('leadership_enforcement_area'\).*at least 1",
         ),
         ('level = "area"', 'level = "provincial"', r"enforcement provincial'\] in more than one leadership rule"),
@@ -233,7 +239,7 @@ def test_a_term_is_only_for_leadership_posts():
     assert brief(alerts(odd)) == []
 
 
-def test_a_second_consecutive_term_calls_for_a_rotation_review_at_its_end():
+def test_a_second_consecutive_term_is_the_last_one_the_cap_allows():
     head = chief(appointed_on=date(2022, 5, 9), term_ends_on=date(2027, 5, 8), consecutive_terms=2)
     found = alerts(head)
     assert brief(found) == [
@@ -297,7 +303,10 @@ def test_quota_gaps_are_due_today_both_ways():
 
 def test_a_vacant_leadership_seat_is_named():
     provincial = StaffingUnit(PROVINCE, "Thi hành án dân sự thành phố Huế", quota=2)
-    deputies = [chief(f"CB.{n}", PROVINCE, post="Phó Cục trưởng", title="Chấp hành viên cao cấp") for n in (1, 2)]
+    deputies = [
+        chief(f"CB.{n}", PROVINCE, post="Phó Trưởng Thi hành án dân sự tỉnh, thành phố", title="Chấp hành viên cao cấp")
+        for n in (1, 2)
+    ]
     found = personnel_alerts(provincial, deputies, level=AgencyLevel.PROVINCIAL, as_of=AS_OF, horizon_days=30,
                              rules=RULES)  # fmt: skip
     assert brief(found) == [
@@ -305,7 +314,7 @@ def test_a_vacant_leadership_seat_is_named():
         ("missing_leader", None, "leadership_enforcement_provincial", AS_OF),
     ]
     assert [a.detail for a in found] == [
-        "Thi hành án dân sự thành phố Huế còn trống 1 vị trí Cục trưởng.",
+        "Thi hành án dân sự thành phố Huế còn trống 1 vị trí Trưởng Thi hành án dân sự tỉnh, thành phố.",
         "Thi hành án dân sự thành phố Huế còn trống 1 vị trí Kế toán trưởng.",
     ]
 
@@ -327,7 +336,7 @@ def test_an_agency_without_a_known_kind_must_be_given_one():
 
 def test_the_summary_counts_people_by_title_and_vacant_seats():
     staff = [
-        chief("CB.1", PROVINCE, post="Phó Cục trưởng", title="Chấp hành viên cao cấp"),
+        chief("CB.1", PROVINCE, post="Phó Trưởng Thi hành án dân sự tỉnh, thành phố", title="Chấp hành viên cao cấp"),
         officer("CB.2", PROVINCE, title="Chấp hành viên sơ cấp"),
         officer("CB.3", PROVINCE, title="Chấp hành viên sơ cấp"),
         officer("CB.4", PROVINCE),
@@ -337,7 +346,7 @@ def test_the_summary_counts_people_by_title_and_vacant_seats():
     assert summary.agency_code == PROVINCE
     assert (summary.quota, summary.in_post) == (6, 4)
     assert dict(summary.by_title) == {"Chấp hành viên cao cấp": 1, "Chấp hành viên sơ cấp": 2, "Thư ký thi hành án": 1}
-    assert summary.vacant_leader_posts == ("Cục trưởng", "Kế toán trưởng")
+    assert summary.vacant_leader_posts == ("Trưởng Thi hành án dân sự tỉnh, thành phố", "Kế toán trưởng")
     assert staffing_summary(None, staff, AgencyLevel.PROVINCIAL, RULES).quota is None
 
 

@@ -53,8 +53,8 @@ Quota (due 2026-11-20): hue 34 in post / 31 (over by 3); kv01 12 / 15 (3 short);
 kv02 12 / 10 (over by 2); kv03 8 / 7 (over by 1); kv04 8 / 5 (over by 3); kv05 9 / 9
 (no alert).
 
-Missing leaders (due 2026-11-20): hue has no Cục trưởng (2 Phó Cục trưởng and a Kế
-toán trưởng are in post); every area office has its Trưởng phòng.
+Missing leaders (due 2026-11-20): hue has no Trưởng Thi hành án dân sự tỉnh, thành phố (2 Phó Trưởng Thi hành án dân sự tỉnh, thành phố and a Kế
+toán trưởng are in post); every area office has its Chấp hành viên trưởng.
 """
 
 from __future__ import annotations
@@ -139,5 +139,9 @@ def test_the_provincial_agency_reports_its_vacant_chief(units):
         provincial.agency.level,
         RULES,
     )
-    assert (summary.quota, summary.in_post, summary.vacant_leader_posts) == (31, 34, ("Cục trưởng",))
+    assert (summary.quota, summary.in_post, summary.vacant_leader_posts) == (
+        31,
+        34,
+        ("Trưởng Thi hành án dân sự tỉnh, thành phố",),
+    )
     assert sum(summary.by_title.values()) == 34
