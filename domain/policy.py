@@ -161,6 +161,17 @@ POLICY: Final[tuple[Rule, ...]] = (
         "aggregates only: a committee its own province (another province or the national roll-up FORBIDDEN); "
         "the ministry any province and the national roll-up",
     ),
+    Rule(
+        "interagencyStatistics",
+        "query",
+        {
+            R.ENFORCEMENT_CLERK: Reach.PROVINCE,
+            R.PROCURACY: Reach.PROVINCE,
+            R.COMMITTEE: Reach.PROVINCE,
+            R.MINISTRY: Reach.ALL,
+        },
+        "interagency statistics (TTLT 12/2021) of the agency's own province (another FORBIDDEN); the ministry any",
+    ),
     Rule("submitJudgment", "mutation", {R.COURT_CLERK: Reach.OWN}, "for the court of the token only"),
     Rule("acknowledgeTransfer", "mutation", _ENFORCEMENT_WRITE, "transfers addressed to the agency"),
     Rule("returnTransfer", "mutation", _ENFORCEMENT_WRITE, "transfers addressed to the agency"),
@@ -175,6 +186,24 @@ POLICY: Final[tuple[Rule, ...]] = (
         "mutation",
         _COORDINATION_PARTIES,
         "the addressee answers, the sender closes or withdraws; others NOT_FOUND",
+    ),
+    Rule(
+        "closeInteragencyStatistics",
+        "mutation",
+        {R.ENFORCEMENT_CLERK: Reach.OWN},
+        "interagency statistics: the provincial enforcement agency of its own province (others NOT_SIGNATORY)",
+    ),
+    Rule(
+        "countersignInteragencyStatistics",
+        "mutation",
+        {R.PROCURACY: Reach.OWN},
+        "interagency statistics: the provincial procuracy of its own province (others NOT_SIGNATORY)",
+    ),
+    Rule(
+        "disputeInteragencyStatistics",
+        "mutation",
+        {R.PROCURACY: Reach.OWN},
+        "interagency statistics: the provincial procuracy of its own province, a note per row (others NOT_SIGNATORY)",
     ),
     Rule(
         "transferEvents",

@@ -7,6 +7,7 @@ import strawberry
 from resolvers.agencies import AgencyQueries
 from resolvers.audit import AuditQueries
 from resolvers.coordination import CoordinationQueries
+from resolvers.interagency import InteragencyQueries
 from resolvers.judgments import JudgmentQueries
 from resolvers.me import MeQueries
 from resolvers.personnel import PersonnelQueries
@@ -26,5 +27,6 @@ class Query(
     AuditQueries,
     PersonnelQueries,
     ReportQueries,
+    InteragencyQueries,
 ):
     pass

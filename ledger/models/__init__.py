@@ -31,6 +31,7 @@ from ledger.models.coordination import (
 )
 from ledger.models.counters import RegisterCounterRow, SequenceRow
 from ledger.models.delivery import OutboxRow, WebhookRow
+from ledger.models.interagency import InteragencyStatisticsRow, InteragencyStepRow
 from ledger.models.people import GrantRow, HolderRow
 from ledger.models.rate_limits import RateLimitCounterRow
 from ledger.models.registry import FILTER_COLUMNS, AgencyRow, CourtKeyRow, JudgmentRow
@@ -57,6 +58,8 @@ __all__ = [
     "DeadlineAlertRow",
     "GrantRow",
     "HolderRow",
+    "InteragencyStatisticsRow",
+    "InteragencyStepRow",
     "JudgmentRow",
     "OutboxRow",
     "RateLimitCounterRow",

@@ -109,6 +109,27 @@ CALLS: dict[str, tuple[str, Variables]] = {
         '{ committeeReport(province: "ha-noi", period: {statisticalYear: 2026, months: 1}) { totals { code } } }',
         _none,
     ),
+    # Interagency statistics: a period that has not ended (2099), so an allowed signatory is told so and
+    # nothing is written; an area office or procuracy is NOT_SIGNATORY, also without writing.
+    "interagencyStatistics": (
+        '{ interagencyStatistics(province: "ha-noi", period: {statisticalYear: 2026, months: 3}) { status } }',
+        _none,
+    ),
+    "closeInteragencyStatistics": (
+        'mutation { closeInteragencyStatistics(province: "ha-noi", period: {statisticalYear: 2099, months: 3}) '
+        "{ userErrors { code } } }",
+        _none,
+    ),
+    "countersignInteragencyStatistics": (
+        'mutation { countersignInteragencyStatistics(province: "ha-noi", period: {statisticalYear: 2099, months: 3}) '
+        "{ userErrors { code } } }",
+        _none,
+    ),
+    "disputeInteragencyStatistics": (
+        'mutation { disputeInteragencyStatistics(province: "ha-noi", period: {statisticalYear: 2099, months: 3}, '
+        'notes: [{row: "01.1", note: "x"}]) { userErrors { code } } }',
+        _none,
+    ),
 }
 SUBSCRIPTIONS: dict[str, tuple[str, Variables]] = {
     # A malformed cursor: an allowed subscriber is told BAD_USER_INPUT at once, a denied one FORBIDDEN.
