@@ -19,8 +19,15 @@ computes, for each year:
 - the swaps the library's maintainers recorded from past government notices
   (2024: 29/4 off, Saturday 4/5 worked; 2025: 2/5 off, Saturday 26/4 worked;
   2026: 31/8 off, Saturday 22/8 worked, in holidays 0.109);
-- from 2026, Ngày Văn hóa Việt Nam (24 November), ahead of the Labour Code
-  amendment that would make it a holiday (see ``data/compensatory_days.toml``).
+- from 2026, Ngày Văn hóa Việt Nam (24 November, with a nghỉ bù when it falls
+  on a weekend), ahead of the Labour Code amendment that would make it a holiday.
+
+A library holiday that is not (yet) one in law is cancelled by one yearly
+entry (``yearly = true``, kind ``not_a_holiday``) rather than date by date, so
+every year is treated alike: 24/11 is a working day each year until the
+operator closes the entry (``until``) in the year before the amendment takes
+effect. The entry cancels the library's nghỉ bù for that day too, and never
+turns a Saturday or Sunday into a working day.
 
 What the library cannot know is the swaps announced each year after its
 release (e.g. Tết Dương lịch 2026: 2/1 off, Saturday 10/1 worked). Those are
@@ -51,6 +58,7 @@ class CalendarConfigError(ValueError):
 class AdjustmentKind(StrEnum):
     DAY_OFF = "day_off"  # nghỉ bù, or a day off swapped from a working day
     WORKING_DAY = "working_day"  # làm bù: a weekend day (or cancelled holiday) worked
+    NOT_A_HOLIDAY = "not_a_holiday"  # a library holiday not in force (yearly only)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +71,16 @@ class CalendarAdjustment:
     legal_basis: str
     verified: bool
     source: str | None = None
+    yearly: bool = False  # the same month and day every year from ``day``'s year
+    until: date | None = None  # yearly: the last occurrence (None: no end)
+
+    def occurrence(self, year: int) -> date | None:
+        """The day this entry applies to in ``year``, or None."""
+        if not self.yearly:
+            return self.day if self.day.year == year else None
+        if year < self.day.year or (self.until is not None and year > self.until.year):
+            return None
+        return self.day.replace(year=year)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,10 +104,13 @@ class WorkingCalendar:
     after ``event``, whatever kind of day ``event`` itself is.
     """
 
-    __slots__ = ("_extra_days_off", "_extra_working_days", "_reasons", "_years")
+    __slots__ = ("_extra_days_off", "_extra_working_days", "_not_holidays", "_reasons", "_years")
 
     def __init__(
-        self, extra_days_off: Iterable[date] | Mapping[date, str] = (), extra_working_days: Iterable[date] = ()
+        self,
+        extra_days_off: Iterable[date] | Mapping[date, str] = (),
+        extra_working_days: Iterable[date] = (),
+        not_holidays: Iterable[CalendarAdjustment] = (),
     ) -> None:
         self._reasons: dict[date, str] = dict(extra_days_off) if isinstance(extra_days_off, Mapping) else {}
         self._extra_days_off = frozenset(extra_days_off)
@@ -98,6 +119,7 @@ class WorkingCalendar:
         if both:
             listed = ", ".join(d.isoformat() for d in sorted(both))
             raise CalendarConfigError(f"configured both as a day off and as a working day: {listed}")
+        self._not_holidays = tuple(not_holidays)
         self._years: dict[int, _Year] = {}
 
     @classmethod
@@ -106,6 +128,7 @@ class WorkingCalendar:
         return cls(
             extra_days_off={a.day: a.reason for a in adjustments if a.kind is AdjustmentKind.DAY_OFF},
             extra_working_days=(a.day for a in adjustments if a.kind is AdjustmentKind.WORKING_DAY),
+            not_holidays=(a for a in adjustments if a.kind is AdjustmentKind.NOT_A_HOLIDAY),
         )
 
     def is_working_day(self, d: date) -> bool:
@@ -144,6 +167,21 @@ class WorkingCalendar:
             d = self.next_working_day(d)
         return d
 
+    def working_days_before(self, day: date, n: int) -> date:
+        """The n-th working day before ``day`` (n ≥ 1): the last day for a step due n working days ahead of it.
+
+        The mirror of :meth:`add_working_days`: ``working_days_between(result, day)``
+        counts ``day`` itself, so it is n when ``day`` is worked.
+        """
+        if n < 1:
+            raise ValueError(f"a step ahead of a day needs at least 1 working day, not {n}")
+        d = day
+        for _ in range(n):
+            d -= timedelta(days=1)
+            while not self.is_working_day(d):
+                d -= timedelta(days=1)
+        return d
+
     def working_days_between(self, a: date, b: date) -> int:
         """Working days in the half-open interval (a, b]; negative when b is before a.
 
@@ -175,6 +213,10 @@ class WorkingCalendar:
         following = holidays.country_holidays(COUNTRY, years=year + 1)
         days_off: dict[date, str] = {d: name for d, name in library.items() if d.weekday() < SATURDAY}
         working = {d for d in library.weekend_workdays | following.weekend_workdays if d.year == year}
+        for entry in self._not_holidays:
+            cancelled = entry.occurrence(year)
+            if cancelled is not None:
+                _cancel_holiday(days_off, cancelled, library.get(cancelled))
         for d in self._extra_days_off:
             if d.year == year:
                 working.discard(d)
@@ -188,15 +230,26 @@ class WorkingCalendar:
         return _Year(days_off=days_off, working_weekend_days=frozenset(working))
 
 
-_ADJUSTMENT_FIELDS = {"date", "kind", "reason", "legal_basis", "verified", "source"}
+def _cancel_holiday(days_off: dict[date, str], day: date, name: str | None) -> None:
+    """Drop ``day`` and the library's nghỉ bù for it (named "<name> (nghỉ bù)") from ``days_off``."""
+    days_off.pop(day, None)
+    if name:
+        for other in [d for d, other_name in days_off.items() if other_name != name and other_name.startswith(name)]:
+            del days_off[other]
+
+
+_ADJUSTMENT_FIELDS = {"date", "kind", "reason", "legal_basis", "verified", "source", "yearly", "until"}
+_OPTIONAL_FIELDS = {"source", "yearly", "until"}
 
 
 def load_calendar_adjustments_from_text(text: str) -> tuple[CalendarAdjustment, ...]:
     """Parse ``data/compensatory_days.toml``: a list of ``[[adjustment]]`` tables.
 
-    Each has ``date`` (a TOML date), ``kind`` ("day_off" or "working_day"),
-    ``reason``, ``legal_basis``, ``verified`` and optionally ``source``. A date
-    may appear once only.
+    Each has ``date`` (a TOML date), ``kind`` ("day_off", "working_day" or, for
+    a yearly entry, "not_a_holiday"), ``reason``, ``legal_basis``, ``verified``
+    and optionally ``source``; ``yearly = true`` repeats it on the same month
+    and day from that year, up to ``until`` (a TOML date) if given. A date may
+    appear once only.
     """
     try:
         document = tomllib.loads(text)
@@ -229,7 +282,7 @@ def _parse_adjustment(number: int, entry: Any) -> CalendarAdjustment:
     unknown = set(entry) - _ADJUSTMENT_FIELDS
     if unknown:
         raise CalendarConfigError(f"{where}: unknown field(s) {sorted(unknown)}")
-    missing = _ADJUSTMENT_FIELDS - {"source"} - set(entry)
+    missing = _ADJUSTMENT_FIELDS - _OPTIONAL_FIELDS - set(entry)
     if missing:
         raise CalendarConfigError(f"{where}: missing field(s) {sorted(missing)}")
     day = entry["date"]
@@ -249,6 +302,7 @@ def _parse_adjustment(number: int, entry: Any) -> CalendarAdjustment:
     source = entry.get("source")
     if source is not None and not isinstance(source, str):
         raise CalendarConfigError(f"{where}: 'source' must be a string")
+    yearly, until = _recurrence(where, entry, day, kind)
     return CalendarAdjustment(
         day=day,
         kind=kind,
@@ -256,4 +310,21 @@ def _parse_adjustment(number: int, entry: Any) -> CalendarAdjustment:
         legal_basis=entry["legal_basis"],
         verified=entry["verified"],
         source=source,
+        yearly=yearly,
+        until=until,
     )
+
+
+def _recurrence(where: str, entry: dict[str, Any], day: date, kind: AdjustmentKind) -> tuple[bool, date | None]:
+    yearly = entry.get("yearly", False)
+    if not isinstance(yearly, bool):
+        raise CalendarConfigError(f"{where}: 'yearly' must be true or false")
+    until = entry.get("until")
+    if until is not None:
+        if not yearly:
+            raise CalendarConfigError(f"{where}: 'until' is only for a yearly entry")
+        if not isinstance(until, date) or isinstance(until, datetime) or until < day:
+            raise CalendarConfigError(f"{where}: 'until' must be a TOML date on or after 'date', not {until!r}")
+    if (kind is AdjustmentKind.NOT_A_HOLIDAY) is not yearly:
+        raise CalendarConfigError(f"{where}: kind 'not_a_holiday' goes with yearly = true, and only it")
+    return yearly, until
