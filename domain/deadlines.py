@@ -18,7 +18,10 @@ Counting (Civil Code 2015 Arts. 147–148):
 - ``working_days``: the amount-th working day after the event;
 - ``hours``: event + amount hours, to the minute, holidays included (the event
   must carry a time);
-- ``same_day``: the day of the event ("immediately").
+- ``same_day``: the day of the event ("immediately", *ngay*);
+- ``working_days_before``: the amount-th working day before the event, for
+  steps that must be done ahead of a planned day (the police's protection
+  plan 5 working days before a forced enforcement, Decree 152/2026 Arts. 46–47).
 
 A deadline given as a date ends at 24:00 that day (Art. 148(6)). Aware
 datetimes are read in Vietnam time (UTC+7, no daylight saving); naive ones are
@@ -69,6 +72,7 @@ class DeadlineUnit(StrEnum):
     SAME_DAY = "same_day"
     MONTHS = "months"
     YEARS = "years"
+    WORKING_DAYS_BEFORE = "working_days_before"
 
 
 class DeadlineState(StrEnum):
@@ -105,6 +109,7 @@ class DeadlineRule:
     amount: int
     unit: DeadlineUnit
     verified: bool
+    source: str | None = None  # where the text was seen, for a verified rule
 
     def __post_init__(self) -> None:
         if not _KEY.fullmatch(self.key):
@@ -135,6 +140,8 @@ class DeadlineRule:
             return day
         if self.unit is DeadlineUnit.WORKING_DAYS:
             return calendar.add_working_days(day, self.amount)
+        if self.unit is DeadlineUnit.WORKING_DAYS_BEFORE:
+            return calendar.working_days_before(day, self.amount)
         if self.unit is DeadlineUnit.CALENDAR_DAYS:
             last = day + timedelta(days=self.amount)
         elif self.unit is DeadlineUnit.MONTHS:
@@ -271,19 +278,29 @@ def _rule(
     applies_to: date | None = None,
     *,
     verified: bool,
+    source: str | None = None,
 ) -> DeadlineRule:
-    return DeadlineRule(key, description_vi, legal_basis, applies_from, applies_to, amount, unit, verified)
+    return DeadlineRule(key, description_vi, legal_basis, applies_from, applies_to, amount, unit, verified, source)
 
 
 def _both_laws(
-    key: str, description_vi: str, old_basis: str, amount: int, unit: DeadlineUnit, *, verified: bool
+    key: str,
+    description_vi: str,
+    old_basis: str,
+    amount: int,
+    unit: DeadlineUnit,
+    *,
+    verified: bool,
+    source: str | None = None,
+    old_law: str = "Luật THADS 2008 (sửa đổi 2014)",
+    suffix: str = " Luật 2008",
 ) -> tuple[DeadlineRule, DeadlineRule]:
     """The 2008/2014 rule, and its continuation under Law 106/2025 with the figure not yet confirmed."""
     return (
-        _rule(key, description_vi, f"Luật THADS 2008 (sửa đổi 2014), {old_basis}", amount, unit,
-              OLD_LAW_FROM, OLD_LAW_TO, verified=verified),
+        _rule(key, description_vi, f"{old_law}, {old_basis}", amount, unit,
+              OLD_LAW_FROM, OLD_LAW_TO, verified=verified, source=source),
         _rule(key, description_vi,
-              f"Luật THADS 106/2025/QH15 (điều khoản chưa xác định; tạm giữ thời hạn theo {old_basis} Luật 2008)",
+              f"Luật THADS 106/2025/QH15 (điều khoản chưa xác định; tạm giữ thời hạn theo {old_basis}{suffix})",
               amount, unit, NEW_LAW_FROM, verified=False),
     )  # fmt: skip
 
@@ -292,15 +309,29 @@ _DAYS = DeadlineUnit.CALENDAR_DAYS
 _WORKING_DAYS = DeadlineUnit.WORKING_DAYS
 _HOURS = DeadlineUnit.HOURS
 _SAME_DAY = DeadlineUnit.SAME_DAY
+_MONTHS = DeadlineUnit.MONTHS
 _YEARS = DeadlineUnit.YEARS
+_BEFORE = DeadlineUnit.WORKING_DAYS_BEFORE
+
+_ART_160_SEEN = (
+    "Điều 160 quoted in full at https://luathoanganh.vn/hoi-dap-luat-dan-su/"
+    "the-nao-la-khang-nghi-va-giai-quyet-khang-nghi-ve-thi-hanh-an-dan-su-lha3226.html"
+)
+_VKS_LAW = "Luật Tổ chức Viện kiểm sát nhân dân 63/2014/QH13"
+_DECREE_152 = "Nghị định 152/2026/NĐ-CP"
 
 DEFAULT_RULES: tuple[DeadlineRule, ...] = (
+    # ---- the court's transfer ----
     *_both_laws("court_transfer",
                 "Tòa án chuyển giao bản án, quyết định cho cơ quan THADS, kể từ ngày bản án, quyết định có hiệu lực pháp luật",
                 "Điều 28(1)", 30, _DAYS, verified=True),
+    *_both_laws("court_transfer_immediate",
+                "Tòa án chuyển giao bản án, quyết định được thi hành ngay (Điều 2(2)(a)), kể từ ngày ra bản án, quyết định",
+                "Điều 28(2)", 15, _DAYS, verified=False),
     *_both_laws("court_transfer_interim",
                 "Tòa án chuyển giao ngay quyết định áp dụng biện pháp khẩn cấp tạm thời cho cơ quan THADS",
                 "Điều 28", 0, _SAME_DAY, verified=False),
+    # ---- the enforcement decision and what follows it ----
     *_both_laws("decision_ex_officio",
                 "Ra quyết định thi hành án chủ động, kể từ ngày nhận được bản án, quyết định",
                 "Điều 36(1)–(2)", 5, _WORKING_DAYS, verified=True),
@@ -308,14 +339,36 @@ DEFAULT_RULES: tuple[DeadlineRule, ...] = (
                 "Ra quyết định thi hành án theo yêu cầu hoặc thông báo từ chối, kể từ ngày nhận được đơn yêu cầu",
                 "Điều 36", 5, _WORKING_DAYS, verified=True),
     *_both_laws("decision_interim",
-                "Ra quyết định thi hành quyết định áp dụng biện pháp khẩn cấp tạm thời, kể từ khi nhận được quyết định",
-                "Điều 36", 24, _HOURS, verified=True),
+                "Ra ngay quyết định thi hành quyết định áp dụng biện pháp khẩn cấp tạm thời, khi nhận được quyết định",
+                "Điều 36(2)", 0, _SAME_DAY, verified=False),
+    *_both_laws("officer_interim_execution",
+                "Chấp hành viên tổ chức thi hành quyết định áp dụng biện pháp khẩn cấp tạm thời, kể từ khi nhận được quyết định thi hành án",
+                "Điều 130(1)", 24, _HOURS, verified=False),
+    *_both_laws("decision_bankruptcy",
+                "Ra quyết định thi hành quyết định của Tòa án giải quyết phá sản, kể từ ngày nhận được quyết định",
+                "Điều 36(2)(e)", 3, _WORKING_DAYS, verified=False),
     *_both_laws("assign_officer",
-                "Phân công Chấp hành viên tổ chức thi hành, kể từ ngày ra quyết định thi hành án",
-                "Điều 36(3)", 2, _WORKING_DAYS, verified=True),
+                "Phân công Chấp hành viên tổ chức thi hành: ghi ngay trong quyết định thi hành án",
+                "Điều 36(2)", 0, _SAME_DAY, verified=False),
     *_both_laws("send_decision_to_procuracy",
                 "Gửi quyết định thi hành án cho Viện kiểm sát cùng cấp, kể từ ngày ra quyết định",
                 "Điều 38", 3, _WORKING_DAYS, verified=False),
+    _rule("open_case_file",
+          "Chấp hành viên lập hồ sơ thi hành án, kể từ ngày được phân công",
+          f"{_DECREE_152}, Điều 12(2)", 2, _WORKING_DAYS, NEW_LAW_FROM, verified=True),
+    _rule("incomplete_request_answer",
+          "Trả lời đơn yêu cầu thi hành án chưa đầy đủ, kể từ ngày nhận được đơn",
+          f"{_DECREE_152}, Điều 9(6)", 1, _WORKING_DAYS, NEW_LAW_FROM, verified=True),
+    _rule("officer_change_request",
+          "Giải quyết yêu cầu thay đổi Chấp hành viên, kể từ ngày nhận được yêu cầu",
+          f"{_DECREE_152}, Điều 13", 3, _WORKING_DAYS, NEW_LAW_FROM, verified=True),
+    _rule("private_office_decision",
+          "Văn phòng THADS ra quyết định thi hành án, kể từ ngày ký hợp đồng dịch vụ với người được thi hành án",
+          "Nghị định 151/2026/NĐ-CP, Điều 42", 5, _WORKING_DAYS, NEW_LAW_FROM, verified=True),
+    *_both_laws("limitation_request",
+                "Thời hiệu yêu cầu thi hành án, kể từ ngày bản án, quyết định có hiệu lực pháp luật (hoặc đến hạn)",
+                "Điều 30", 5, _YEARS, verified=True),
+    # ---- the court's explanation, and review of a judgment ----
     _rule("court_explanation",
           "Tòa án trả lời yêu cầu giải thích bản án, quyết định, kể từ ngày nhận được yêu cầu",
           "Luật THADS 2008 (sửa đổi 2014), Điều 179; TTLT 11/2016 Điều 9", 15, _DAYS, OLD_LAW_FROM, OLD_LAW_TO, verified=True),
@@ -323,6 +376,9 @@ DEFAULT_RULES: tuple[DeadlineRule, ...] = (
           "Tòa án trả lời yêu cầu giải thích bản án, quyết định, kể từ ngày nhận được yêu cầu",
           "Luật THADS 106/2025/QH15 (điều khoản chưa xác định); tạm giữ thời hạn theo TTLT 11/2016 Điều 9",
           15, _DAYS, NEW_LAW_FROM, verified=False),
+    *_both_laws("court_explanation_complex",
+                "Tòa án trả lời yêu cầu giải thích bản án, quyết định trong trường hợp phức tạp, kể từ ngày nhận được yêu cầu",
+                "Điều 179(2)", 30, _DAYS, verified=False),
     _rule("resume_after_explanation",
           "Tiếp tục thi hành hoặc sửa đổi, bổ sung quyết định sau khi có văn bản giải thích của Tòa án",
           "TTLT 11/2016 Điều 9", 5, _WORKING_DAYS, OLD_LAW_FROM, OLD_LAW_TO, verified=True),
@@ -330,61 +386,69 @@ DEFAULT_RULES: tuple[DeadlineRule, ...] = (
           "Tiếp tục thi hành hoặc sửa đổi, bổ sung quyết định sau khi có văn bản giải thích của Tòa án",
           "Luật THADS 106/2025/QH15 (điều khoản chưa xác định); tạm giữ thời hạn theo TTLT 11/2016 Điều 9",
           5, _WORKING_DAYS, NEW_LAW_FROM, verified=False),
+    *_both_laws("review_recommendation_reply",
+                "Trả lời kiến nghị xem xét lại bản án, quyết định theo thủ tục giám đốc thẩm, tái thẩm, kể từ ngày nhận được kiến nghị",
+                "Điều 10", 3, _MONTHS, verified=False, old_law="TTLT 11/2016/TTLT-BTP-TANDTC-VKSNDTC", suffix=" TTLT 11/2016"),
+    *_both_laws("review_recommendation_reply_complex",
+                "Trả lời kiến nghị xem xét lại bản án, quyết định theo thủ tục giám đốc thẩm, tái thẩm trong trường hợp phức tạp",
+                "Điều 10", 4, _MONTHS, verified=False, old_law="TTLT 11/2016/TTLT-BTP-TANDTC-VKSNDTC", suffix=" TTLT 11/2016"),
+    # ---- the procuracy ----
     *_both_laws("procuracy_protest_same_level",
                 "Viện kiểm sát cùng cấp kháng nghị quyết định về thi hành án, kể từ ngày nhận được quyết định",
-                "Điều 160", 15, _DAYS, verified=True),
+                "Điều 160(2)", 15, _DAYS, verified=True, source=_ART_160_SEEN),
     *_both_laws("procuracy_protest_superior",
                 "Viện kiểm sát cấp trên trực tiếp kháng nghị quyết định về thi hành án, kể từ ngày nhận được quyết định",
-                "Điều 160", 30, _DAYS, verified=True),
+                "Điều 160(2)", 30, _DAYS, verified=True, source=_ART_160_SEEN),
+    *_both_laws("procuracy_protest_reply",
+                "Cơ quan thi hành án trả lời kháng nghị của Viện kiểm sát, kể từ ngày nhận được kháng nghị (trừ khi Viện kiểm sát ấn định thời hạn trả lời)",
+                "Điều 161(1)", 15, _DAYS, verified=False),
+    *_both_laws("protest_carry_out",
+                "Thực hiện kháng nghị của Viện kiểm sát đã được chấp nhận, kể từ ngày trả lời chấp nhận kháng nghị",
+                "Điều 161(1)", 5, _WORKING_DAYS, verified=False),
+    _rule("procuracy_request_reply",
+          "Cơ quan thi hành án trả lời yêu cầu của Viện kiểm sát không nêu điểm nào của Điều 28(6) Luật Tổ chức VKSND, kể từ ngày nhận được yêu cầu (trừ khi Viện kiểm sát ấn định thời hạn trả lời)",
+          "Chưa xác định căn cứ về thời hạn (thời hạn mặc định)", 15, _DAYS, OLD_LAW_FROM, OLD_LAW_TO, verified=False),
+    _rule("procuracy_request_reply",
+          "Cơ quan thi hành án trả lời yêu cầu của Viện kiểm sát không nêu điểm nào của Điều 28(6) Luật Tổ chức VKSND, kể từ ngày nhận được yêu cầu (trừ khi Viện kiểm sát ấn định thời hạn trả lời)",
+          "Luật THADS 106/2025/QH15 (điều khoản chưa xác định); tạm giữ thời hạn mặc định", 15, _DAYS, NEW_LAW_FROM, verified=False),
+    _rule("procuracy_request_immediate",
+          "Thực hiện ngay yêu cầu của Viện kiểm sát: ra quyết định về thi hành án đúng pháp luật, thi hành bản án, quyết định, cung cấp hồ sơ, tài liệu, vật chứng",
+          f"{_VKS_LAW}, Điều 28(6)(a), (b), (d)", 0, _SAME_DAY, OLD_LAW_FROM, verified=False),
+    _rule("procuracy_request_self_inspection",
+          "Tự kiểm tra việc thi hành án và thông báo kết quả cho Viện kiểm sát, kể từ ngày nhận được yêu cầu",
+          f"{_VKS_LAW}, Điều 28(6)(c)", 30, _DAYS, OLD_LAW_FROM, verified=False),
     _rule("reply_recommendation",
           "Trả lời kiến nghị của Viện kiểm sát, kể từ ngày nhận được kiến nghị",
           "Chưa xác định căn cứ (thời hạn mặc định)", 15, _DAYS, OLD_LAW_FROM, verified=False),
-    # Coordination requests between agencies (domain/coordination.py): no figure found, defaults [U].
+    # ---- the police's protection of a forced enforcement ----
     _rule("police_support_reply",
           "Cơ quan Công an trả lời đề nghị hỗ trợ cưỡng chế thi hành án, kể từ ngày nhận được đề nghị",
           "Chưa xác định căn cứ (quy chế phối hợp liên ngành về cưỡng chế thi hành án); thời hạn mặc định", 5, _WORKING_DAYS, OLD_LAW_FROM, OLD_LAW_TO, verified=False),
     _rule("police_support_reply",
-          "Cơ quan Công an trả lời đề nghị hỗ trợ cưỡng chế thi hành án, kể từ ngày nhận được đề nghị",
-          "Luật THADS 106/2025/QH15 (điều khoản chưa xác định); tạm giữ thời hạn mặc định", 5, _WORKING_DAYS, NEW_LAW_FROM, verified=False),
-    _rule("procuracy_request_reply",
-          "Cơ quan thi hành án trả lời yêu cầu của Viện kiểm sát, kể từ ngày nhận được yêu cầu (trừ khi Viện kiểm sát ấn định thời hạn trả lời)",
-          "Chưa xác định căn cứ về thời hạn (thời hạn mặc định)", 15, _DAYS, OLD_LAW_FROM, OLD_LAW_TO, verified=False),
-    _rule("procuracy_request_reply",
-          "Cơ quan thi hành án trả lời yêu cầu của Viện kiểm sát, kể từ ngày nhận được yêu cầu (trừ khi Viện kiểm sát ấn định thời hạn trả lời)",
-          "Luật THADS 106/2025/QH15 (điều khoản chưa xác định); tạm giữ thời hạn mặc định", 15, _DAYS, NEW_LAW_FROM, verified=False),
-    _rule("procuracy_protest_reply",
-          "Cơ quan thi hành án trả lời kháng nghị của Viện kiểm sát, kể từ ngày nhận được kháng nghị (trừ khi Viện kiểm sát ấn định thời hạn trả lời)",
-          "Chưa xác định căn cứ về thời hạn (thời hạn mặc định)", 15, _DAYS, OLD_LAW_FROM, OLD_LAW_TO, verified=False),
-    _rule("procuracy_protest_reply",
-          "Cơ quan thi hành án trả lời kháng nghị của Viện kiểm sát, kể từ ngày nhận được kháng nghị (trừ khi Viện kiểm sát ấn định thời hạn trả lời)",
-          "Luật THADS 106/2025/QH15 (điều khoản chưa xác định); tạm giữ thời hạn mặc định", 15, _DAYS, NEW_LAW_FROM, verified=False),
+          "Công an cấp xã trả lời đề nghị bảo vệ cưỡng chế thi hành án, kể từ ngày nhận được đề nghị",
+          f"{_DECREE_152}, Điều 46–47 (khoản chưa xác định)", 3, _WORKING_DAYS, NEW_LAW_FROM, verified=False),
+    _rule("police_support_reply_provincial",
+          "Công an cấp tỉnh trả lời đề nghị bảo vệ cưỡng chế thi hành án phức tạp hoặc liên quan nhiều xã, kể từ ngày nhận được đề nghị",
+          f"{_DECREE_152}, Điều 46–47 (khoản chưa xác định)", 5, _WORKING_DAYS, NEW_LAW_FROM, verified=False),
+    _rule("police_protection_plan",
+          "Cơ quan Công an lập kế hoạch bảo vệ cưỡng chế, chậm nhất trước ngày cưỡng chế",
+          f"{_DECREE_152}, Điều 46–47 (khoản chưa xác định)", 5, _BEFORE, NEW_LAW_FROM, verified=False),
+    _rule("enforcement_coordination_meeting",
+          "Họp phối hợp tổ chức cưỡng chế, chậm nhất trước ngày cưỡng chế; ý kiến khác nhau báo cáo Trưởng Ban Chỉ đạo THADS",
+          f"{_DECREE_152}, Điều 46–47 (khoản chưa xác định)", 1, _BEFORE, NEW_LAW_FROM, verified=False),
+    # ---- the hub's own ----
     _rule("report_acknowledgement",
           "Cơ quan nhận báo cáo định kỳ xác nhận đã nhận báo cáo, kể từ ngày nhận được báo cáo",
           "Chưa xác định căn cứ (thời hạn mặc định của hệ thống liên thông)", 3, _WORKING_DAYS, OLD_LAW_FROM, OLD_LAW_TO, verified=False),
     _rule("report_acknowledgement",
           "Cơ quan nhận báo cáo định kỳ xác nhận đã nhận báo cáo, kể từ ngày nhận được báo cáo",
           "Chưa xác định căn cứ (thời hạn mặc định của hệ thống liên thông)", 3, _WORKING_DAYS, NEW_LAW_FROM, verified=False),
-    *_both_laws("limitation_request",
-                "Thời hiệu yêu cầu thi hành án, kể từ ngày bản án, quyết định có hiệu lực pháp luật (hoặc đến hạn)",
-                "Điều 30", 5, _YEARS, verified=True),
-    _rule("incomplete_request_answer",
-          "Trả lời đơn yêu cầu thi hành án chưa đầy đủ, kể từ ngày nhận được đơn",
-          "Nghị định 152/2026/NĐ-CP, Điều 9(6)", 1, _WORKING_DAYS, NEW_LAW_FROM, verified=True),
-    _rule("officer_change_request",
-          "Giải quyết yêu cầu thay đổi Chấp hành viên, kể từ ngày nhận được yêu cầu",
-          "Nghị định 152/2026/NĐ-CP, Điều 13", 3, _WORKING_DAYS, NEW_LAW_FROM, verified=True),
-    _rule("open_case_file",
-          "Chấp hành viên lập hồ sơ thi hành án, kể từ ngày được phân công",
-          "Nghị định 152/2026/NĐ-CP, Điều 12(2)", 2, _WORKING_DAYS, NEW_LAW_FROM, verified=True),
-    _rule("private_office_decision",
-          "Văn phòng THADS ra quyết định thi hành án, kể từ ngày ký hợp đồng dịch vụ với người được thi hành án",
-          "Nghị định 151/2026/NĐ-CP, Điều 42", 5, _WORKING_DAYS, NEW_LAW_FROM, verified=True),
 )  # fmt: skip
 
 DEFAULT_RULEBOOK = RuleBook(DEFAULT_RULES)
 
 _REQUIRED = ("key", "description_vi", "legal_basis", "applies_from", "amount", "unit", "verified")
-_OPTIONAL = ("applies_to",)
+_OPTIONAL = ("applies_to", "source")
 
 
 def load_rules_from_text(text: str, base: RuleBook | None = None) -> RuleBook:
@@ -448,6 +512,9 @@ def _parse_rule(number: int, entry: Any) -> DeadlineRule:
         raise RuleError(f"{where}: 'amount' must be a whole number, not {entry['amount']!r}")
     if not isinstance(entry["verified"], bool):
         raise RuleError(f"{where}: 'verified' must be true or false")
+    source = entry.get("source")
+    if source is not None and (not isinstance(source, str) or not source.strip()):
+        raise RuleError(f"{where}: 'source' must be a non-empty string")
     try:
         unit = DeadlineUnit(entry["unit"])
     except ValueError:
@@ -463,6 +530,7 @@ def _parse_rule(number: int, entry: Any) -> DeadlineRule:
             amount=entry["amount"],
             unit=unit,
             verified=entry["verified"],
+            source=source,
         )
     except RuleError as exc:
         raise RuleError(f"deadline rule #{number}: {exc}") from exc

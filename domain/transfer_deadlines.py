@@ -2,12 +2,19 @@
 
 Which rules apply (DOMAIN.md §3, keys of ``domain.deadlines``):
 
-- ``court_transfer`` (``court_transfer_interim`` for an interim emergency measure):
-  from the judgment's legal effect; done when the hub received it;
-- ``decision_ex_officio`` (``decision_interim``) when the judgment orders something
-  enforced ex officio: from receipt; done on the decision's date;
-- once decided: ``assign_officer`` (the officer is named with the decision) and
-  ``send_decision_to_procuracy`` (the hub delivers the copy when the decision is recorded);
+- ``court_transfer`` from the judgment's legal effect; ``court_transfer_immediate``
+  (15 days, Art. 28(2)) from the judgment's date for a judgment enforced
+  immediately (Art. 2(2)(a)); ``court_transfer_interim`` (immediately) for an
+  interim emergency measure; done when the hub received it;
+- the decision, from receipt, done on the decision's date: ``decision_interim``
+  ("ngay", Art. 36(2)) for an interim measure, ``decision_bankruptcy`` (3 working
+  days, Art. 36(2)(e)) for a bankruptcy decision, else ``decision_ex_officio`` when
+  the judgment orders something enforced ex officio;
+- once decided: ``assign_officer`` (the officer is named in the decision itself)
+  and ``send_decision_to_procuracy`` (the hub delivers the copy when the decision
+  is recorded). The officer's own steps (``officer_interim_execution``, 24 hours,
+  Art. 130(1); ``open_case_file``, Decree 152/2026 Art. 12(2)) are in the rules
+  table but not tracked here: the hub records no event that would show them done;
 - after an UNCLEAR return answered by the court: the decision deadline restarts as
   ``resume_after_explanation`` from the court's answer.
 
@@ -33,6 +40,9 @@ class TransferFacts:
     decision_date: date | None = None
     decided_at: datetime | None = None
     explained_at: datetime | None = None  # the court answered an explanation request
+    enforced_immediately: bool = False  # Art. 2(2)(a): transferred within 15 days of the judgment
+    judgment_date: date | None = None  # the day it was given (needed when enforced_immediately)
+    bankruptcy: bool = False  # a court's bankruptcy decision (Art. 36(2)(e))
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,13 +70,18 @@ def transfer_deadlines(
             return
         tracked.append(TrackedDeadline(deadline.rule, event, deadline.due, done_at, assess(deadline.due, done_at, now)))
 
-    track(
-        "court_transfer_interim" if facts.interim_measure else "court_transfer", facts.effective_on, facts.received_at
-    )
+    if facts.interim_measure:
+        track("court_transfer_interim", facts.effective_on, facts.received_at)
+    elif facts.enforced_immediately:
+        track("court_transfer_immediate", facts.judgment_date or facts.effective_on, facts.received_at)
+    else:
+        track("court_transfer", facts.effective_on, facts.received_at)
     if facts.explained_at is not None:
         track("resume_after_explanation", facts.explained_at, facts.decision_date)
     elif facts.interim_measure:
-        track("decision_interim", facts.received_at, facts.decided_at)
+        track("decision_interim", facts.received_at, facts.decided_at or facts.decision_date)
+    elif facts.bankruptcy:
+        track("decision_bankruptcy", facts.received_at, facts.decision_date)
     elif facts.has_ex_officio:
         track("decision_ex_officio", facts.received_at, facts.decision_date)
     if facts.decision_date is not None:

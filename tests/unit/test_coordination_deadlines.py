@@ -47,12 +47,16 @@ EXPECTED_RULES = {
     K.PROCURACY_PROTEST: ("procuracy_protest_reply", 15, DeadlineUnit.CALENDAR_DAYS),
     K.PERIODIC_REPORT: ("report_acknowledgement", 3, DeadlineUnit.WORKING_DAYS),
 }
+# From 1 July 2026 a support request goes to the commune-level police, 3 working days (Decree 152/2026 Arts. 46–47).
+NEW_LAW_AMOUNTS = {K.ENFORCEMENT_SUPPORT: 3}
 
 
 @pytest.mark.parametrize("kind", list(RequestKind))
 @pytest.mark.parametrize("on", [date(2026, 6, 30), NEW_LAW_FROM])
 def test_each_kind_names_a_rule_in_force_under_both_laws(rules, kind, on):
     key, amount, unit = EXPECTED_RULES[kind]
+    if on >= NEW_LAW_FROM:
+        amount = NEW_LAW_AMOUNTS.get(kind, amount)
     assert KIND_RULES[kind].deadline_rule == key
     rule = rules.rule(key, on)
     assert (rule.amount, rule.unit) == (amount, unit)
@@ -111,8 +115,8 @@ BEFORE_2_9 = datetime(2026, 8, 28, 9, 0, tzinfo=VN)  # Friday (Law 106/2025 vers
         # 2/9: 15 days from Fri 28/8 is Sat 12/9 → Mon 14/9.
         (K.EXPLANATION, BEFORE_2_9, date(2026, 9, 14)),
         (K.PROCURACY_PROTEST, BEFORE_2_9, date(2026, 9, 14)),
-        # 5 working days from Fri 28/8: [29/8–2/9 off] Thu 3/9 (1), Fri 4 (2), Mon 7 (3), Tue 8 (4), Wed 9 (5).
-        (K.ENFORCEMENT_SUPPORT, BEFORE_2_9, date(2026, 9, 9)),
+        # Commune police, 3 working days from Fri 28/8: [29/8–2/9 off] Thu 3/9 (1), Fri 4 (2), Mon 7 (3).
+        (K.ENFORCEMENT_SUPPORT, BEFORE_2_9, date(2026, 9, 7)),
         # 3 working days: Thu 3/9 (1), Fri 4/9 (2), Mon 7/9 (3).
         (K.PERIODIC_REPORT, BEFORE_2_9, date(2026, 9, 7)),
         # 15 days from Mon 17/8 is Tue 1/9 (off); 2/9 off → Thu 3/9.
@@ -134,7 +138,7 @@ def test_the_version_in_force_on_the_opening_day_applies(rules, calendar):
     after = request_deadline(K.ENFORCEMENT_SUPPORT, BEFORE_2_9, None, rules, calendar)
     assert before.rule.applies_to == date(2026, 6, 30)
     assert after.rule.applies_from == NEW_LAW_FROM
-    assert "106/2025/QH15" in after.rule.legal_basis
+    assert "152/2026/NĐ-CP" in after.rule.legal_basis
 
 
 # ---- the procuracy's own reply date ----------------------------------------------------------

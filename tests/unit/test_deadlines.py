@@ -52,6 +52,19 @@ def test_the_table_has_the_rules_of_domain_md_each_with_its_basis():
         "officer_change_request",
         "open_case_file",
         "private_office_decision",
+        # issue 16: rules that were missing or split off a mis-cited one
+        "court_transfer_immediate",
+        "officer_interim_execution",
+        "decision_bankruptcy",
+        "court_explanation_complex",
+        "review_recommendation_reply",
+        "review_recommendation_reply_complex",
+        "protest_carry_out",
+        "procuracy_request_immediate",
+        "procuracy_request_self_inspection",
+        "police_support_reply_provincial",
+        "police_protection_plan",
+        "enforcement_coordination_meeting",
     }
     assert set(DEFAULT_RULEBOOK.keys()) == expected
     assert all(rule.legal_basis and rule.description_vi for rule in DEFAULT_RULEBOOK)
@@ -142,15 +155,16 @@ def test_a_later_amendment_is_a_new_version_once_the_open_one_is_closed(calendar
         ("decision_ex_officio", date(2026, 8, 28), date(2026, 9, 9)),
         # A receipt recorded at 22:00 UTC on 12/2 is 13/2 in Việt Nam.
         ("decision_ex_officio", datetime(2026, 2, 12, 22, 0, tzinfo=UTC), date(2026, 2, 27)),
-        ("assign_officer", date(2026, 12, 31), date(2027, 1, 5)),
+        ("assign_officer", date(2026, 12, 31), date(2026, 12, 31)),  # named in the decision itself
         ("send_decision_to_procuracy", date(2026, 1, 9), date(2026, 1, 13)),  # Saturday 10/1 is worked
         ("court_explanation", date(2026, 8, 17), date(2026, 9, 3)),  # 1/9 falls in 29/8–2/9
         ("incomplete_request_answer", date(2026, 7, 3), date(2026, 7, 6)),
         ("officer_change_request", date(2026, 8, 27), date(2026, 9, 4)),
         ("court_transfer_interim", datetime(2026, 2, 16, 9, 30, tzinfo=VN), date(2026, 2, 16)),
+        ("decision_interim", datetime(2026, 2, 16, 9, 30, tzinfo=VN), date(2026, 2, 16)),  # "ngay"
         # Hours run through holidays.
-        ("decision_interim", datetime(2026, 2, 16, 9, 30, tzinfo=VN), datetime(2026, 2, 17, 9, 30, tzinfo=VN)),
-        ("decision_interim", datetime(2026, 2, 16, 9, 30), datetime(2026, 2, 17, 9, 30, tzinfo=VN)),
+        ("officer_interim_execution", datetime(2026, 2, 16, 9, 30, tzinfo=VN), datetime(2026, 2, 17, 9, 30, tzinfo=VN)),
+        ("officer_interim_execution", datetime(2026, 2, 16, 9, 30), datetime(2026, 2, 17, 9, 30, tzinfo=VN)),
         # Five years; 29 February has no counterpart in 2029.
         ("limitation_request", date(2024, 2, 29), date(2029, 2, 28)),
         ("limitation_request", date(2021, 2, 15), date(2026, 2, 23)),
@@ -161,8 +175,8 @@ def test_due_moments(calendar, key, event, due):
 
 
 def test_an_hours_rule_needs_the_time_of_the_event(calendar):
-    with pytest.raises(RuleError, match="'decision_interim' counts hours"):
-        DEFAULT_RULEBOOK.due("decision_interim", date(2026, 2, 16), calendar)
+    with pytest.raises(RuleError, match="'officer_interim_execution' counts hours"):
+        DEFAULT_RULEBOOK.due("officer_interim_execution", date(2026, 2, 16), calendar)
 
 
 def test_a_deadline_carries_its_rule_and_state(calendar):
