@@ -52,6 +52,65 @@ class RequestKind(StrEnum):
     PERIODIC_REPORT = "periodic_report"  # a report sent up, acknowledged by the addressee (báo cáo định kỳ)
 
 
+class RequestSubKind(StrEnum):
+    """What exactly a request asks, where the law gives that its own time (``SUB_KINDS``)."""
+
+    # procuracy → enforcement, Law 63/2014/QH13 Art. 28(6)
+    DECIDE_LAWFULLY = "decide_lawfully"  # (a) issue an enforcement decision as the law requires: at once
+    ENFORCE_LAWFULLY = "enforce_lawfully"  # (b) enforce the judgment as the law requires: at once
+    SELF_INSPECT = "self_inspect"  # (c) inspect its own enforcement and report the result: 30 days
+    PROVIDE_RECORDS = "provide_records"  # (d) provide files, documents, exhibits: at once
+    # enforcement → court, Law on Civil Judgment Enforcement Art. 179(2)
+    COMPLEX_EXPLANATION = "complex_explanation"  # a complex explanation: up to 30 days
+    # enforcement → police, Decree 152/2026 Arts. 46–47 (from 1 July 2026)
+    PROVINCIAL_POLICE = "provincial_police"  # complex or spanning several communes: 5 working days
+
+
+@dataclass(frozen=True, slots=True)
+class SubKindRule:
+    """The kind a sub-kind belongs to and the deadline rule it uses instead of the kind's."""
+
+    kind: RequestKind
+    label_vi: str
+    deadline_rule: str
+
+
+SUB_KINDS: Final[Mapping[RequestSubKind, SubKindRule]] = MappingProxyType(
+    {
+        RequestSubKind.DECIDE_LAWFULLY: SubKindRule(
+            RequestKind.PROCURACY_REQUEST,
+            "Yêu cầu ra quyết định về thi hành án đúng quy định của pháp luật",
+            "procuracy_request_immediate",
+        ),
+        RequestSubKind.ENFORCE_LAWFULLY: SubKindRule(
+            RequestKind.PROCURACY_REQUEST,
+            "Yêu cầu thi hành bản án, quyết định theo quy định của pháp luật",
+            "procuracy_request_immediate",
+        ),
+        RequestSubKind.SELF_INSPECT: SubKindRule(
+            RequestKind.PROCURACY_REQUEST,
+            "Yêu cầu tự kiểm tra việc thi hành án và thông báo kết quả",
+            "procuracy_request_self_inspection",
+        ),
+        RequestSubKind.PROVIDE_RECORDS: SubKindRule(
+            RequestKind.PROCURACY_REQUEST,
+            "Yêu cầu cung cấp hồ sơ, tài liệu, vật chứng có liên quan đến việc thi hành án",
+            "procuracy_request_immediate",
+        ),
+        RequestSubKind.COMPLEX_EXPLANATION: SubKindRule(
+            RequestKind.EXPLANATION,
+            "Yêu cầu giải thích bản án, quyết định (trường hợp phức tạp)",
+            "court_explanation_complex",
+        ),
+        RequestSubKind.PROVINCIAL_POLICE: SubKindRule(
+            RequestKind.ENFORCEMENT_SUPPORT,
+            "Đề nghị Công an cấp tỉnh bảo vệ cưỡng chế phức tạp hoặc liên quan nhiều xã",
+            "police_support_reply_provincial",
+        ),
+    }
+)
+
+
 class RequestStatus(StrEnum):
     OPEN = "open"
     RECEIVED = "received"
@@ -224,6 +283,7 @@ class RequestDraft:
     judgment_id: str | None = None
     agreement_id: str | None = None
     reply_by: date | None = None  # the sender's own reply date (procuracy documents)
+    sub_kind: RequestSubKind | None = None  # what exactly is asked, when the law times it apart
     planned_on: date | None = None  # forced enforcement: the day
     place: str | None = None  # forced enforcement: where
     period_from: date | None = None  # periodic report: the period covered
@@ -279,6 +339,10 @@ def check_draft(draft: RequestDraft, today: date) -> list[DraftError]:
             errors.append(DraftError("period", "REQUIRED", "the reporting period (from, to)"))
         elif draft.period_from > draft.period_to:
             errors.append(DraftError("period", "INVALID", "the period ends before it starts"))
+    if draft.sub_kind is not None and SUB_KINDS[draft.sub_kind].kind is not draft.kind:
+        errors.append(
+            DraftError("subKind", "WRONG_KIND", f"{draft.sub_kind.value} is not a sub-kind of {rule.label_vi}")
+        )
     if draft.reply_by is not None:
         if not rule.sender_sets_reply:
             errors.append(DraftError("replyBy", "NOT_ALLOWED", f"the reply time of {rule.label_vi} is set by law"))

@@ -4,7 +4,15 @@ Each request kind names its rule in the deadline rules table
 (``domain.coordination.KIND_RULES``, keys of ``domain.deadlines``):
 ``court_explanation``, ``police_support_reply``, ``procuracy_request_reply``,
 ``reply_recommendation``, ``procuracy_protest_reply`` and
-``report_acknowledgement``. The period runs from the moment the request is
+``report_acknowledgement``. A sub-kind (``domain.coordination.SUB_KINDS``) names
+its own rule where the law times it apart: a procuracy request under Law
+63/2014 Art. 28(6) points (a), (b), (d) is carried out at once
+(``procuracy_request_immediate``) and under point (c) within 30 days
+(``procuracy_request_self_inspection``); a complex explanation has up to 30 days
+(``court_explanation_complex``, Art. 179(2)); a support request escalated to the
+provincial police 5 working days (``police_support_reply_provincial``, Decree
+152/2026 Arts. 46–47). Where the sub-kind's rule is not in force on the day
+(e.g. the Decree 152 rules before 1 July 2026) the kind's rule applies. The period runs from the moment the request is
 opened in the hub, which is the moment the addressee receives it (a digital
 delivery is received when the system records it, Decree 152/2026 Art. 7), and
 the version of the rule used is the one in force on that day.
@@ -24,8 +32,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from domain.coordination import KIND_RULES, RequestKind
-from domain.deadlines import VIETNAM_TZ, DeadlineRule, DeadlineState, Moment, RuleBook, assess, local_day
+from domain.coordination import KIND_RULES, SUB_KINDS, RequestKind, RequestSubKind
+from domain.deadlines import (
+    VIETNAM_TZ,
+    Deadline,
+    DeadlineRule,
+    DeadlineState,
+    Moment,
+    RuleBook,
+    RuleNotFound,
+    assess,
+    local_day,
+)
 from domain.workdays import WorkingCalendar
 
 
@@ -47,9 +65,14 @@ class RequestDeadline:
 
 
 def request_deadline(
-    kind: RequestKind, opened_at: Moment, reply_by: date | None, rules: RuleBook, calendar: WorkingCalendar
+    kind: RequestKind,
+    opened_at: Moment,
+    reply_by: date | None,
+    rules: RuleBook,
+    calendar: WorkingCalendar,
+    sub_kind: RequestSubKind | None = None,
 ) -> RequestDeadline:
-    """The deadline of a request of ``kind`` opened at ``opened_at``, with the sender's ``reply_by`` if any.
+    """The deadline of a request of ``kind`` (and ``sub_kind``) opened at ``opened_at``, with the sender's ``reply_by`` if any.
 
     Raises :class:`~domain.deadlines.RuleNotFound` when no version of the rule is
     in force on the day it was opened, and :class:`ReplyDateNotAllowed` for a
@@ -57,7 +80,7 @@ def request_deadline(
     such drafts, so stored requests never carry one).
     """
     kind_rule = KIND_RULES[kind]
-    deadline = rules.deadline(kind_rule.deadline_rule, opened_at, calendar)
+    deadline = _rule_deadline(kind, sub_kind, opened_at, rules, calendar)
     if reply_by is None:
         return RequestDeadline(deadline.rule, opened_at, deadline.due, set_by_sender=False)
     if not kind_rule.sender_sets_reply:
@@ -65,11 +88,27 @@ def request_deadline(
     return RequestDeadline(deadline.rule, opened_at, reply_by, set_by_sender=True)
 
 
+def _rule_deadline(
+    kind: RequestKind, sub_kind: RequestSubKind | None, opened_at: Moment, rules: RuleBook, calendar: WorkingCalendar
+) -> Deadline:
+    if sub_kind is not None and SUB_KINDS[sub_kind].kind is kind:
+        try:
+            return rules.deadline(SUB_KINDS[sub_kind].deadline_rule, opened_at, calendar)
+        except RuleNotFound:
+            pass
+    return rules.deadline(KIND_RULES[kind].deadline_rule, opened_at, calendar)
+
+
 def request_due(
-    kind: RequestKind, opened_at: Moment, reply_by: date | None, rules: RuleBook, calendar: WorkingCalendar
+    kind: RequestKind,
+    opened_at: Moment,
+    reply_by: date | None,
+    rules: RuleBook,
+    calendar: WorkingCalendar,
+    sub_kind: RequestSubKind | None = None,
 ) -> Moment:
     """The due moment of a request: a date (ending at 24:00), the rule's or the sender's."""
-    return request_deadline(kind, opened_at, reply_by, rules, calendar).due
+    return request_deadline(kind, opened_at, reply_by, rules, calendar, sub_kind).due
 
 
 def due_instant(due: Moment) -> datetime:

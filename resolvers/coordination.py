@@ -64,6 +64,7 @@ def _draft(i: OpenCoordinationRequestInput) -> RequestDraft:
         judgment_id=str(i.judgment) if i.judgment else None,
         agreement_id=str(i.agreement) if i.agreement else None,
         reply_by=i.reply_by,
+        sub_kind=i.sub_kind,
         planned_on=i.planned_on,
         place=i.place,
         period_from=i.period_from,

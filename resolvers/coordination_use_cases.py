@@ -283,7 +283,7 @@ async def open_request_in(
 def _due(
     draft: RequestDraft, at: datetime, agreement: Agreement | None, rules: RuleBook, calendar: WorkingCalendar
 ) -> datetime:
-    due = _due_moment(request_due(draft.kind, at, draft.reply_by, rules, calendar))
+    due = _due_moment(request_due(draft.kind, at, draft.reply_by, rules, calendar, draft.sub_kind))
     if draft.reply_by is None and agreement is not None:
         agreed = [c.response_days for c in agreement.clauses if c.kind is draft.kind]
         if agreed:
@@ -299,6 +299,7 @@ def _details(draft: RequestDraft) -> dict[str, Any]:
         "periodFrom": draft.period_from.isoformat() if draft.period_from else None,
         "periodTo": draft.period_to.isoformat() if draft.period_to else None,
         "replyBy": draft.reply_by.isoformat() if draft.reply_by else None,
+        "subKind": draft.sub_kind.value if draft.sub_kind else None,
     }
     return {key: value for key, value in values.items() if value is not None}
 

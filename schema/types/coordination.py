@@ -27,6 +27,16 @@ strawberry.enum(
     description="EXPLANATION (enforcement → court), ENFORCEMENT_SUPPORT (enforcement → police), PROCURACY_REQUEST, "
     "PROCURACY_RECOMMENDATION, PROCURACY_PROTEST (procuracy → enforcement), PERIODIC_REPORT (to any agency).",
 )
+CoordinationRequestSubKind = dc.RequestSubKind
+strawberry.enum(
+    dc.RequestSubKind,
+    name="CoordinationRequestSubKind",
+    description="What exactly a request asks, where the law gives it its own time. PROCURACY_REQUEST "
+    "(Law 63/2014/QH13 Art. 28(6)): DECIDE_LAWFULLY (a), ENFORCE_LAWFULLY (b) and PROVIDE_RECORDS (d) are carried "
+    "out at once, SELF_INSPECT (c: inspect and report) within 30 days. EXPLANATION: COMPLEX_EXPLANATION, up to "
+    "30 days (Art. 179(2)). ENFORCEMENT_SUPPORT: PROVINCIAL_POLICE, a complex or multi-commune enforcement "
+    "escalated to the provincial police, 5 working days (Decree 152/2026 Arts. 46–47; the commune police have 3).",
+)
 CoordinationRequestStatus = dc.RequestStatus
 strawberry.enum(
     dc.RequestStatus,
@@ -152,6 +162,9 @@ class CoordinationRequest:
     reply_by: date | None = strawberry.field(
         description="The reply date the procuracy set itself (it replaces the legal period)."
     )
+    sub_kind: CoordinationRequestSubKind | None = strawberry.field(
+        description="What exactly it asks, where the law times that apart; null: the kind's own period."
+    )
     opened_at: datetime
     due_at: datetime = strawberry.field(
         description="The moment the answer is due: 24:00 (Việt Nam time) of `dueOn`, on the working-day calendar."
@@ -185,6 +198,7 @@ class CoordinationRequest:
             period_from=_day(details.get("periodFrom")),
             period_to=_day(details.get("periodTo")),
             reply_by=_day(details.get("replyBy")),
+            sub_kind=_sub_kind(details.get("subKind")),
             opened_at=r.opened_at,
             due_at=r.due_at,
             due_on=due_day(r.due_at),
@@ -246,6 +260,11 @@ class CoordinationRequest:
 
 def _day(value: Any) -> date | None:
     return date.fromisoformat(value) if isinstance(value, str) and value else None
+
+
+def _sub_kind(value: Any) -> dc.RequestSubKind | None:
+    known = {k.value: k for k in dc.RequestSubKind}
+    return known.get(value) if isinstance(value, str) else None
 
 
 @strawberry.type
@@ -320,6 +339,11 @@ class OpenCoordinationRequestInput:
         default=None, description="The agreement it is sent under; null: under the law."
     )
     reply_by: date | None = None
+    sub_kind: CoordinationRequestSubKind | None = strawberry.field(
+        default=None,
+        description="What exactly it asks (a sub-kind of `kind`); it sets the legal period. "
+        "A sub-kind of another kind is refused (`subKind` `WRONG_KIND`).",
+    )
     planned_on: date | None = None
     place: str | None = None
     period_from: date | None = None
