@@ -13,6 +13,7 @@ from console.pages.coordination import coordination_routes
 from console.pages.court import court_routes
 from console.pages.dashboard import dashboard_routes
 from console.pages.inbox import inbox_routes
+from console.pages.interagency import interagency_routes
 from console.pages.operations import operations_routes
 from console.pages.personnel import personnel_routes
 from console.pages.procuracy import procuracy_routes
@@ -41,6 +42,7 @@ def console_routes() -> list[BaseRoute]:
         *operations_routes(),  # Vận hành: /van-hanh and its parts (operator only)
         *coordination_routes(),  # Phối hợp: /phoi-hop, /phoi-hop/yeu-cau/{id}, opening and answering requests
         *procuracy_routes(),  # Viện kiểm sát: /vien-kiem-sat, a supervised transfer's deadlines
+        *interagency_routes(),  # Thống kê liên ngành: /bao-cao/lien-nganh, its files and its signing forms
         *dashboard_routes(),  # Báo cáo: /bao-cao (its files and printable page: gateway/reports/routes.py)
         *personnel_routes(),  # Tổ chức cán bộ: /to-chuc-can-bo
         Mount("/console/static", StaticFiles(directory=STATIC_DIR), name="console-static"),

@@ -55,6 +55,11 @@ NAV: Final[tuple[Link, ...]] = (  # the pages, in menu order; each page module a
     ),
     Link("Viện kiểm sát", "/vien-kiem-sat", frozenset({Role.PROCURACY})),
     Link("Báo cáo", "/bao-cao", frozenset({Role.COMMITTEE, Role.MINISTRY})),
+    Link(  # interagency statistics (TTLT 12/2021): console/pages/interagency.py
+        "Thống kê liên ngành",
+        "/bao-cao/lien-nganh",
+        frozenset({Role.ENFORCEMENT_CLERK, Role.PROCURACY, Role.COMMITTEE, Role.MINISTRY}),
+    ),
     Link("Tổ chức cán bộ", "/to-chuc-can-bo", frozenset({Role.PERSONNEL, Role.MINISTRY})),
 )
 
