@@ -1,4 +1,5 @@
-"""Hộp thư đến: the office's inbox of transferred judgments, a judgment's full view, Vào sổ and Trả lại.
+"""Hộp thư đến: the office's inbox of transferred judgments, a judgment's full view, Vào sổ, Trả lại, the
+enforcement decision with its chấp hành viên, and the receipt register (Sổ nhận bản án) of a statistical year.
 
 Everything is read and written through the hub's GraphQL (``inbox_operations``) as the signed-in
 clerk, so the hub's policy decides what is seen: another office's transfer reads as absent (404 here),
@@ -20,12 +21,16 @@ from starlette.routing import BaseRoute, Route
 
 from console.pages import inbox_labels as labels
 from console.pages import inbox_operations as ops
+from console.pages.inbox_decision import FIELDS as DECISION_FIELDS
+from console.pages.inbox_decision import read_decision
 from console.pages.inbox_reading import read_inbox
+from console.pages.inbox_register import asked_year, read_register, running_year, years_offered
 from console.sessions import CSRF_FIELD, csrf_ok
 from console.views import STALE_FORM, SignedIn, common, console_of, member_of, page, refused
 from domain.access import Role
 
 HERE: Final = "/hop-thu"
+REGISTER: Final = HERE + "/so-nhan"  # before HERE/{transfer_id}: "so-nhan" is no transfer's id
 LIVE: Final = HERE + "/su-kien"  # the live inbox (inbox_live.py), followed by the page's script
 READERS: Final = frozenset({Role.ENFORCEMENT_CLERK})  # the people of an office that receives transfers
 NOT_YOURS: Final = (
@@ -37,9 +42,11 @@ NOT_YOURS: Final = (
 def inbox_routes() -> list[BaseRoute]:
     return [
         Route(HERE, inbox_page, methods=["GET"]),
+        Route(REGISTER, register_page, methods=["GET"]),
         Route(HERE + "/{transfer_id}", transfer_page, methods=["GET"]),
         Route(HERE + "/{transfer_id}/vao-so", acknowledge, methods=["POST"]),
         Route(HERE + "/{transfer_id}/tra-lai", return_transfer, methods=["POST"]),
+        Route(HERE + "/{transfer_id}/quyet-dinh", decide, methods=["POST"]),
     ]
 
 
@@ -114,7 +121,7 @@ async def _show(
     typed: Mapping[str, str] | None = None,
     status_code: int = 200,
 ) -> Response:
-    """The full view; ``typed`` is a refused return form's content, shown again with ``failed``."""
+    """The full view; ``typed`` is a refused form's content (return or decision), shown again with ``failed``."""
     hub = console_of(request).hub
     outcome = await hub.execute(request, who.principal, ops.TRANSFER, {"id": transfer_id})
     transfer = (outcome.data or {}).get("transfer")
@@ -130,6 +137,7 @@ async def _show(
         found = await hub.execute(request, who.principal, ops.REDIRECT_TARGETS, {"province": province})
         own = (transfer.get("registerOffice") or {}).get("code")
         targets = [a for a in (found.data or {}).get("agencies") or [] if a["active"] and a["code"] != own]
+    officers = await _officers(request, who) if transfer["status"] == "ACKNOWLEDGED" else []
     return page(
         request,
         "transfer.html",
@@ -138,6 +146,7 @@ async def _show(
         judgment=transfer.get("judgment") or {},
         explanations=explanations,
         targets=targets,
+        officers=officers,
         done=labels.DONE.get(request.query_params.get("xong", "")),
         failed=failed,
         typed=typed or {},
@@ -187,6 +196,63 @@ async def return_transfer(request: Request) -> Response:
     code = "NOT_FOUND" if outcome.forbidden else (errors[0]["code"] if errors else "")
     # shown again with what was typed (a note may be long), not redirected: nothing was written
     return await _show(request, who, transfer_id, failed=labels.refusal(code), typed=typed, status_code=422)
+
+
+async def _officers(request: Request, who: SignedIn) -> list[dict[str, Any]]:
+    """The office's chấp hành viên for the decision form's suggestions; none when the hub gives none (the
+    personnel system unavailable, or the reader's roles may not read them): the name is then only typed."""
+    variables = {"agency": who.principal.agency_code}
+    found = await console_of(request).hub.execute(request, who.principal, ops.OFFICERS, variables)
+    people = [edge["node"] for edge in ((found.data or {}).get("officers") or {}).get("edges", [])]
+    return [p for p in people if labels.OFFICER_TITLE in f"{p['title']} {p.get('post') or ''}"]
+
+
+async def decide(request: Request) -> Response:
+    """Quyết định thi hành án: the decision's number, day and kind and the chấp hành viên assigned."""
+    who = await _reader(request)
+    if not isinstance(who, SignedIn):
+        return who
+    form = await request.form()
+    if not csrf_ok(who.session, form.get(CSRF_FIELD)):
+        return await _refused(request, who, STALE_FORM)
+    transfer_id = request.path_params["transfer_id"]
+    typed = {name: value for name in DECISION_FIELDS if isinstance(value := form.get(name), str)}
+    decision = read_decision(typed)
+    if isinstance(decision, str):  # nothing is sent to the hub
+        failed = labels.decision_refusal(decision)
+        return await _show(request, who, transfer_id, failed=failed, typed=typed, status_code=422)
+    outcome = await console_of(request).hub.execute(request, who.principal, ops.DECIDE, decision.variables(transfer_id))
+    payload = (outcome.data or {}).get("recordEnforcementDecision") or {}
+    errors = payload.get("userErrors") or []
+    if payload.get("transfer") and not errors:
+        return RedirectResponse(_transfer_url(transfer_id, xong="quyet-dinh"), status_code=303)
+    if outcome.forbidden:
+        failed = labels.decision_refusal("NOT_FOUND", "id")
+    else:
+        failed = labels.decision_refusal(errors[0]["code"], errors[0]["field"]) if errors else labels.GENERIC_REFUSAL
+    return await _show(request, who, transfer_id, failed=failed, typed=typed, status_code=422)
+
+
+async def register_page(request: Request) -> Response:
+    """Sổ nhận bản án of a statistical year (``?nam=``, the running one by default), in register-number order."""
+    who = await _reader(request)
+    if not isinstance(who, SignedIn):
+        return who
+    running = running_year(request)
+    year = asked_year(request.query_params.get("nam"), running)
+    if year is None:  # a year typed by hand that no register has: the running year's
+        return RedirectResponse(REGISTER, status_code=303)
+    register = await read_register(request, who, year)
+    if register.forbidden:
+        return await _refused(request, who, NOT_YOURS)
+    return page(
+        request,
+        "inbox_register.html",
+        register=register,
+        years=years_offered(running, year),
+        **_view_labels(),
+        **await common(request, who, HERE),
+    )
 
 
 def _after(transfer_id: str, data: dict[str, Any] | None, field: str, forbidden: bool, done: str) -> Response:

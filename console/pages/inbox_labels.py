@@ -56,9 +56,14 @@ REQUEST_STATUS: Final = {
     "WITHDRAWN": "Đã rút",
 }
 
+DECISION_KIND: Final = {"EX_OFFICIO": "Chủ động", "ON_REQUEST": "Theo đơn yêu cầu"}
+
+OFFICER_TITLE: Final = "Chấp hành viên"  # the titles and posts (trung cấp, trưởng…) the decision form suggests
+
 DONE: Final = {
     "vao-so": "Đã vào Sổ nhận bản án.",
     "tra-lai": "Đã trả lại bản án.",
+    "quyet-dinh": "Đã ghi quyết định thi hành án và chấp hành viên được phân công.",
 }
 
 REFUSAL: Final = {
@@ -69,9 +74,25 @@ REFUSAL: Final = {
     "UNROUTABLE": "Không thể chuyển bản án đến cơ quan đã chọn.",
     "BAD_REASON": "Hãy chọn lý do trả lại.",
 }
+DECISION_REFUSAL: Final = {  # the decision form's own checks, then the API's (field, code)
+    "NO_NUMBER": "Hãy ghi số quyết định thi hành án.",
+    "BAD_DATE": "Ngày ra quyết định không hợp lệ: hãy ghi theo dạng ngày/tháng/năm, ví dụ 05/12/2026.",
+    "BAD_KIND": "Hãy chọn loại quyết định: chủ động hoặc theo đơn yêu cầu.",
+    "NO_OFFICER": "Hãy ghi họ tên chấp hành viên được phân công.",
+    "number:INVALID": "Số quyết định phải có từ 1 đến 64 ký tự.",
+    "officer:INVALID": "Hãy ghi họ tên chấp hành viên được phân công (tối đa 255 ký tự).",
+    "issuedOn:INVALID": "Ngày ra quyết định không được sau hôm nay, cũng không được trước ngày nhận bản án.",
+    "id:INVALID_STATE": "Chỉ ghi quyết định thi hành án cho bản án đã vào sổ và chưa có quyết định.",
+    "id:NOT_FOUND": REFUSAL["NOT_FOUND"],
+}
 GENERIC_REFUSAL: Final = "Liên thông chưa thực hiện được thao tác này. Hãy thử lại."
 
 
 def refusal(code: str) -> str:
     """The sentence for a refusal code of the API (or of the form), a general one for codes not known here."""
     return REFUSAL.get(code, GENERIC_REFUSAL)
+
+
+def decision_refusal(code: str, field: str | None = None) -> str:
+    """The sentence for a refused decision: the form's own code, or the API's code on ``field``."""
+    return DECISION_REFUSAL.get(f"{field}:{code}" if field else code) or refusal(code)

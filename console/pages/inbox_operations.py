@@ -31,7 +31,7 @@ query Transfer($id: ID!) {
     id status effectiveOn receivedAt acknowledgedAt registerYear registerNumber documentSha256
     receipt { keyId receivedAt signature }
     lastReturn { reason note returnedAt }
-    decision { number issuedOn officer }
+    decision { number issuedOn kind officer }
     deadlines { key description legalBasis verified dueOn state }
     court { name }
     enforcementAgency { name }
@@ -75,4 +75,38 @@ mutation Return($id: ID!, $reason: ReturnReason!, $note: String!, $redirectTo: I
 }
 """
 
-ALL: Final = (INBOX, TRANSFER, EXPLANATION_REQUESTS, REDIRECT_TARGETS, ACKNOWLEDGE, RETURN)
+DECIDE: Final = """
+mutation Decide($id: ID!, $number: String!, $issuedOn: Date!, $kind: DecisionKind!, $officer: String!) {
+  recordEnforcementDecision(id: $id, number: $number, issuedOn: $issuedOn, kind: $kind, officer: $officer) {
+    userErrors { field code message }
+    transfer { id status }
+  }
+}
+"""
+
+OFFICERS: Final = """
+query Officers($agency: ID!) {
+  officers(filter: {agency: $agency}, first: 200) { edges { node { name title post } } }
+}
+"""
+"""The office's people, for the decision form's list of chấp hành viên (a suggestion: the name is typed).
+Each officer read is recorded in the audit trail, so it is asked only when the form is shown."""
+
+REGISTER: Final = """
+query Register($office: ID!, $status: TransferStatus, $first: Int!, $after: String) {
+  inbox(office: $office, status: $status, first: $first, after: $after) {
+    edges {
+      node {
+        id status acknowledgedAt registerNumber registerYear
+        judgment { number court { name } }
+        decision { number issuedOn kind officer }
+      }
+    }
+    hasNextPage
+    endCursor
+  }
+}
+"""
+"""The receipt register (Sổ nhận bản án) read from the inbox, one status at a time (``inbox_register``)."""
+
+ALL: Final = (INBOX, TRANSFER, EXPLANATION_REQUESTS, REDIRECT_TARGETS, ACKNOWLEDGE, RETURN, DECIDE, OFFICERS, REGISTER)
