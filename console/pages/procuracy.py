@@ -4,10 +4,12 @@ Read through the hub's GraphQL (``coordination_operations``) as the signed-in pr
 policy decides the reach (a procuracy sees its area):
 
 - its supervision copies: the judgments whose enforcement it supervises (``judgments`` in its reach: its
-  own, and for a provincial procuracy those of its area procuracies too), each with its transfer's status, the enforcement agency's case and decisions, and the
-  procuracy's own documents about it with their reply dates;
-- a transfer by its id (the copy the hub sends names it): its decision and its legal deadlines, counted
-  in working days on the hub's calendar;
+  own, and for a provincial procuracy those of its area procuracies too), each with the enforcement
+  agency's case and decisions, the procuracy's own documents about it with their reply dates, and the
+  hub's transfer of it (``Judgment.transfer``) with its status and register number, linked to the
+  transfer's page;
+- a transfer's page: its decision and its legal deadlines, counted in working days on the hub's
+  calendar; reached from a judgment's row, or by the transfer's id (the copy the hub sends names it);
 - the requests (Yêu cầu), recommendations (Kiến nghị) and protests (Kháng nghị) it sent through the
   hub, with their status, deadline and reply; each opens on its page under /phoi-hop;
 - the form that sends a new one (``openCoordinationRequest``, shared with /phoi-hop).
@@ -24,6 +26,7 @@ from starlette.routing import BaseRoute, Route
 
 from console.pages import coordination_labels as labels
 from console.pages import coordination_operations as ops
+from console.pages import procuracy_operations
 from console.pages.coordination import feedback
 from console.pages.coordination_form import form_choices
 from console.views import SignedIn, common, console_of, member_of, page, refused
@@ -58,7 +61,7 @@ async def procuracy_page(request: Request) -> Response:
     hub = console_of(request).hub
     after = request.query_params.get("sau") or None
     variables = {"first": PAGE_SIZE, "after": after}
-    supervised = await hub.execute(request, who.principal, ops.SUPERVISED, variables)
+    supervised = await hub.execute(request, who.principal, procuracy_operations.SUPERVISED, variables)
     if supervised.forbidden:
         return await refused(request, who, NOT_YOURS, HERE)
     if "BAD_USER_INPUT" in supervised.codes:  # a cursor edited by hand

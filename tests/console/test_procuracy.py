@@ -12,11 +12,14 @@ import itertools
 import re
 import uuid
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
+from graphql import build_schema, parse, validate
 
 from console.format import deadline
+from console.pages import procuracy_operations
 from domain.access import Role
 from gateway import commands
 from tests.fixtures.hub import Hub
@@ -30,6 +33,8 @@ PROCURACY = "procuracy.ha-noi.kv03"
 OTHER_PROCURACY = "procuracy.hai-phong.kv01"
 PROVINCIAL_PROCURACY = "procuracy.ha-noi"  # supervises the area procuracies of Hà Nội
 REPLY = "Chi cục đã khắc phục vi phạm nêu trong kiến nghị, đã ra quyết định thi hành án đúng hạn."
+
+CONTRACT = Path(__file__).resolve().parents[2] / "schema" / "schema.graphql"
 
 _people = itertools.count(1)
 
@@ -59,6 +64,10 @@ mutation ($id: ID!, $issuedOn: Date!) {
                             officer: "Nguyễn Thị Lan") { userErrors { code } }
 }
 """
+AS_THE_JUDGMENT = """
+query ($id: ID!) { transfer(id: $id) { judgment { transfer { id registerNumber registerYear } } } }
+"""
+ACKNOWLEDGE = "mutation ($id: ID!) { acknowledgeTransfer(id: $id) { userErrors { code } } }"
 ANSWER = """
 mutation ($id: ID!, $note: String!) {
   respondToCoordinationRequest(id: $id, action: ANSWER, note: $note) { userErrors { code } }
@@ -156,6 +165,36 @@ async def test_the_prosecutor_sees_the_judgment_its_decision_and_its_deadlines_i
     assert "Số 15/QĐ-CCTHADS" in detail
     assert "chấp hành viên Nguyễn Thị Lan" in detail
     assert "Đã ra quyết định thi hành án" in detail
+
+
+def test_the_pages_own_document_is_valid_against_the_contract() -> None:
+    schema = build_schema(CONTRACT.read_text(encoding="utf-8"))
+    for document in procuracy_operations.ALL:
+        assert validate(schema, parse(document)) == [], document
+
+
+async def test_a_transferred_judgment_links_to_its_transfer_page_with_its_status_and_register_number(
+    hub: Hub,
+) -> None:
+    transfer_id, number = await _transferred(hub)
+    registered = await _as(hub, OFFICE, Role.ENFORCEMENT_CLERK, ACKNOWLEDGE, {"id": transfer_id})
+    assert registered["acknowledgeTransfer"]["userErrors"] == []
+    prosecutor = await _signed_in(hub, PROCURACY, Role.PROCURACY)
+
+    listed = await _supervised_pages(hub, prosecutor, number)
+
+    seen = await _as(hub, PROCURACY, Role.PROCURACY, AS_THE_JUDGMENT, {"id": transfer_id})
+    transfer = seen["transfer"]["judgment"]["transfer"]  # Judgment.transfer, as the procuracy reads it
+    assert transfer["id"] == transfer_id
+    row = re.search(rf"<code>{re.escape(number)}</code>.*?</tr>", listed, re.DOTALL)
+    assert row is not None
+    link = re.search(r'<a href="/vien-kiem-sat/chuyen-giao/([^"]+)"[^>]*>([^<]+)</a>', row.group(0))
+    assert link is not None
+    assert link.groups() == (transfer_id, "Đã vào sổ")
+    assert f"số vào sổ {transfer['registerNumber']}/{transfer['registerYear']}" in row.group(0)
+    page = await hub.http.get(f"/vien-kiem-sat/chuyen-giao/{link.group(1)}", headers=prosecutor)
+    assert page.status_code == 200
+    assert f"<code>{transfer_id}</code>" in page.text
 
 
 async def test_the_provincial_procuracy_sees_the_judgments_of_its_area_procuracies(hub: Hub) -> None:
