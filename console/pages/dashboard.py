@@ -158,7 +158,11 @@ def _charts(report: Mapping[str, Any]) -> list[tuple[str, Markup]]:
             "Số việc có điều kiện thi hành và số việc thi hành xong của từng đơn vị",
             names,
             (
-                Bars("Có điều kiện", tuple(float(f["enforcement"]["cases"]["withConditions"]) for f in now), BLUE),
+                Bars(
+                    "Có điều kiện thi hành",
+                    tuple(float(f["enforcement"]["cases"]["withConditions"]) for f in now),
+                    BLUE,
+                ),
                 Bars("Thi hành xong", tuple(float(f["enforcement"]["cases"]["completed"]) for f in now), GREEN),
             ),
             lambda v: labels.count(round(v)),

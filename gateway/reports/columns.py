@@ -69,30 +69,50 @@ CASES: Final = "Về việc"
 MONEY: Final = "Về tiền (đồng)"
 HUB: Final = "Liên thông"
 
+# The enforcement columns of Circular 05/2024/TT-BTP's forms, the same in cases (việc) and in money (đồng), so
+# each row adds up across the table (domain/reports/classification.py says where each case counts):
+#   năm trước chuyển sang + thụ lý mới = tổng số thụ lý;
+#   tổng số thụ lý − ủy thác − thu hồi, hủy quyết định = tổng số phải thi hành
+#                                                     = có điều kiện + chưa có điều kiện thi hành;
+#   tổng số phải thi hành − thi hành xong (đình chỉ included) = chuyển kỳ sau;
+#   tỷ lệ thi hành xong = thi hành xong ÷ có điều kiện thi hành.
+RATE_LABEL: Final = "Tỷ lệ thi hành xong (%)"
+
+
+def _enforcement_columns(unit: str, kind: Kind, group: str, of: Callable[[ReportRow], Indicators]) -> list[Column]:
+    money = kind is Kind.MONEY
+    return [
+        Column(f"Năm trước chuyển sang ({unit})", kind, lambda r: of(r).carried_over, group),
+        Column(f"Thụ lý mới ({unit})", kind, lambda r: of(r).newly_accepted, group),
+        Column(f"Tổng số thụ lý ({unit})", kind, lambda r: of(r).accepted, group),
+        Column(f"Ủy thác ({unit})", kind, lambda r: of(r).entrusted_out, group),
+        Column(f"Thu hồi, hủy quyết định ({unit})", kind, lambda r: of(r).withdrawn, group),
+        Column(f"Tổng số phải thi hành ({unit})", kind, lambda r: of(r).total, group),
+        Column(f"Có điều kiện thi hành ({unit})", kind, lambda r: of(r).with_conditions, group),
+        Column(f"Chưa có điều kiện thi hành ({unit})", kind, lambda r: of(r).without_conditions, group),
+        Column(f"Thi hành xong ({unit})", kind, lambda r: of(r).completed, group),
+        Column(f"{RATE_LABEL} ({unit})", Kind.RATE, lambda r: of(r).completion_rate, group),
+        Column(
+            f"Chỉ tiêu (%) ({unit})",
+            Kind.RATE,
+            lambda r: None if r.target is None else (r.target.money_rate if money else r.target.cases_rate),
+            group,
+        ),
+        Column(
+            f"Tỷ lệ cùng kỳ năm trước (%) ({unit})",
+            Kind.RATE,
+            lambda r: (r.previous.enforcement.money if money else r.previous.enforcement.cases).completion_rate,
+            group,
+        ),
+        Column(f"Chuyển kỳ sau ({unit})", kind, lambda r: of(r).carried_to_next, group),
+    ]
+
+
 COLUMNS: Final[tuple[Column, ...]] = (
     Column("Mã đơn vị", Kind.TEXT, lambda r: r.code),
     Column("Đơn vị", Kind.TEXT, _name),
-    Column("Năm trước chuyển sang (việc)", Kind.COUNT, lambda r: _cases(r).carried_over, CASES),
-    Column("Thụ lý mới (việc)", Kind.COUNT, lambda r: _cases(r).newly_accepted, CASES),
-    Column("Tổng số phải thi hành (việc)", Kind.COUNT, lambda r: _cases(r).total, CASES),
-    Column("Có điều kiện (việc)", Kind.COUNT, lambda r: _cases(r).with_conditions, CASES),
-    Column("Chưa có điều kiện (việc)", Kind.COUNT, lambda r: _cases(r).without_conditions, CASES),
-    Column("Thi hành xong (việc)", Kind.COUNT, lambda r: _cases(r).completed, CASES),
-    Column("Tỷ lệ (%) (việc)", Kind.RATE, lambda r: _cases(r).completion_rate, CASES),
-    Column("Chỉ tiêu (%) (việc)", Kind.RATE, lambda r: r.target.cases_rate if r.target else None, CASES),
-    Column(
-        "Tỷ lệ cùng kỳ năm trước (%) (việc)",
-        Kind.RATE,
-        lambda r: r.previous.enforcement.cases.completion_rate,
-        CASES,
-    ),
-    Column("Chuyển kỳ sau (việc)", Kind.COUNT, lambda r: _cases(r).carried_to_next, CASES),
-    Column("Tổng số phải thi hành (đồng)", Kind.MONEY, lambda r: _money(r).total, MONEY),
-    Column("Có điều kiện (đồng)", Kind.MONEY, lambda r: _money(r).with_conditions, MONEY),
-    Column("Thi hành xong (đồng)", Kind.MONEY, lambda r: _money(r).completed, MONEY),
-    Column("Tỷ lệ (%) (đồng)", Kind.RATE, lambda r: _money(r).completion_rate, MONEY),
-    Column("Chỉ tiêu (%) (đồng)", Kind.RATE, lambda r: r.target.money_rate if r.target else None, MONEY),
-    Column("Chuyển kỳ sau (đồng)", Kind.MONEY, lambda r: _money(r).carried_to_next, MONEY),
+    *_enforcement_columns("việc", Kind.COUNT, CASES, _cases),
+    *_enforcement_columns("đồng", Kind.MONEY, MONEY, _money),
     Column("Bản án nhận qua Liên thông", Kind.COUNT, lambda r: r.current.transfers.transferred, HUB),
     Column("Chuyển giao đúng hạn", Kind.COUNT, lambda r: r.current.transfers.on_time, HUB),
     Column("Chuyển giao quá hạn", Kind.COUNT, lambda r: r.current.transfers.late, HUB),

@@ -109,7 +109,9 @@ def charts(report: CommitteeReport) -> list[tuple[str, str]]:
         labels=labels,
         series=(
             Series("Phải thi hành", tuple(float(r.current.enforcement.cases.total) for r in rows), GREY),
-            Series("Có điều kiện", tuple(float(r.current.enforcement.cases.with_conditions) for r in rows), BLUE),
+            Series(
+                "Có điều kiện thi hành", tuple(float(r.current.enforcement.cases.with_conditions) for r in rows), BLUE
+            ),
             Series("Thi hành xong", tuple(float(r.current.enforcement.cases.completed) for r in rows), GREEN),
         ),
         value_format=lambda v: vn_int(round(v)),
@@ -121,7 +123,9 @@ def charts(report: CommitteeReport) -> list[tuple[str, str]]:
         description=f"Số tiền có điều kiện thi hành và đã thi hành xong của từng đơn vị, tính bằng {unit}",
         labels=labels,
         series=(
-            Series("Có điều kiện", tuple(r.current.enforcement.money.with_conditions / scale for r in rows), BLUE),
+            Series(
+                "Có điều kiện thi hành", tuple(r.current.enforcement.money.with_conditions / scale for r in rows), BLUE
+            ),
             Series("Thi hành xong", tuple(r.current.enforcement.money.completed / scale for r in rows), ORANGE),
         ),
         value_format=lambda v: vn_decimal(v, 1).removesuffix(",0"),

@@ -39,23 +39,31 @@ REPORT = """
 query ($province: String, $period: ReportPeriodInput!) {
   committeeReport(province: $province, period: $period) {
     name missing
-    rows { code name current { enforcement { cases { total withConditions completed carriedToNext completionRate }
-                                              money { total completed } }
+    rows { code name current { enforcement { cases { carriedOver newlyAccepted accepted entrustedOut withdrawn total withConditions withoutConditions completed carriedToNext completionRate }
+                                              money { carriedOver newlyAccepted accepted entrustedOut withdrawn total withConditions withoutConditions completed carriedToNext } }
                                transfers { transferred } } }
-    totals { current { enforcement { cases { total withConditions completed carriedToNext completionRate }
-                                     money { total completed } }
+    totals { current { enforcement { cases { carriedOver newlyAccepted accepted entrustedOut withdrawn total withConditions withoutConditions completed carriedToNext completionRate }
+                                     money { carriedOver newlyAccepted accepted entrustedOut withdrawn total withConditions withoutConditions completed carriedToNext } }
                        transfers { transferred } } }
   }
 }
 """
 # columns of the files, and where the same figure is in the GraphQL answer
-COMPARED = {
-    "Tổng số phải thi hành (việc)": ("enforcement", "cases", "total"),
-    "Có điều kiện (việc)": ("enforcement", "cases", "withConditions"),
-    "Thi hành xong (việc)": ("enforcement", "cases", "completed"),
-    "Chuyển kỳ sau (việc)": ("enforcement", "cases", "carriedToNext"),
-    "Tổng số phải thi hành (đồng)": ("enforcement", "money", "total"),
-    "Thi hành xong (đồng)": ("enforcement", "money", "completed"),
+_ENFORCEMENT = {  # heading (without its unit) → field of CaseIndicators / MoneyIndicators
+    "Năm trước chuyển sang": "carriedOver",
+    "Thụ lý mới": "newlyAccepted",
+    "Tổng số thụ lý": "accepted",
+    "Ủy thác": "entrustedOut",
+    "Thu hồi, hủy quyết định": "withdrawn",
+    "Tổng số phải thi hành": "total",
+    "Có điều kiện thi hành": "withConditions",
+    "Chưa có điều kiện thi hành": "withoutConditions",
+    "Thi hành xong": "completed",
+    "Chuyển kỳ sau": "carriedToNext",
+}
+COMPARED: dict[str, tuple[str, ...]] = {
+    **{f"{heading} (việc)": ("enforcement", "cases", name) for heading, name in _ENFORCEMENT.items()},
+    **{f"{heading} (đồng)": ("enforcement", "money", name) for heading, name in _ENFORCEMENT.items()},
     "Bản án nhận qua Liên thông": ("transfers", "transferred"),
 }
 
@@ -141,7 +149,7 @@ class TestXlsxDownload:
             assert totals[j] == _at(expected["totals"]["current"], path), heading
             assert units[0][j] == _at(expected["rows"][0]["current"], path), heading
         rate = expected["totals"]["current"]["enforcement"]["cases"]["completionRate"]
-        shown = totals[HEADINGS.index("Tỷ lệ (%) (việc)")]
+        shown = totals[HEADINGS.index("Tỷ lệ thi hành xong (%) (việc)")]
         assert shown == (None if rate is None else pytest.approx(rate / 100))
 
 

@@ -66,7 +66,12 @@ class TestCsv:
     def test_headings_are_vietnamese_and_every_unit_has_a_row_then_the_totals(self) -> None:
         rows = self._rows(render_csv(sample_report()))
         assert rows[0] == HEADINGS
-        assert {"Đơn vị", "Tổng số phải thi hành (việc)", "Có điều kiện (việc)", "Thi hành xong (việc)"} <= set(rows[0])
+        assert {
+            "Đơn vị",
+            "Tổng số phải thi hành (việc)",
+            "Có điều kiện thi hành (việc)",
+            "Thi hành xong (việc)",
+        } <= set(rows[0])
         assert [r[0] for r in rows[1:]] == [
             KV1,
             "enforcement.ha-noi.kv02",
@@ -79,7 +84,7 @@ class TestCsv:
         rows = self._rows(render_csv(sample_report()))
         kv1, totals = rows[1], rows[-1]
         assert kv1[_index("Tổng số phải thi hành (việc)")] == "37"  # 10 + 30 − 2 − 1
-        assert kv1[_index("Tỷ lệ (%) (việc)")] == "66.67"
+        assert kv1[_index("Tỷ lệ thi hành xong (%) (việc)")] == "66.67"
         assert kv1[_index("Thi hành xong (đồng)")] == "1234567890"
         for heading in ("Tổng số phải thi hành (việc)", "Thi hành xong (việc)", "Chuyển kỳ sau (đồng)"):
             j = _index(heading)
@@ -87,7 +92,7 @@ class TestCsv:
 
     def test_no_rate_is_an_empty_cell(self) -> None:
         rows = self._rows(render_csv(sample_report()))
-        assert rows[3][_index("Tỷ lệ (%) (việc)")] == ""  # KV3: nothing had conditions
+        assert rows[3][_index("Tỷ lệ thi hành xong (%) (việc)")] == ""  # KV3: nothing had conditions
 
     def test_names_come_out_nfc_and_missing_sources_are_named(self) -> None:
         rows = self._rows(render_csv(sample_report(missing=True, decomposed_name=True)))
@@ -124,7 +129,7 @@ class TestXlsx:
         assert (total.value, total.number_format) == (37, "#,##0")
         money = kv1[_index("Thi hành xong (đồng)")]
         assert (money.value, money.number_format) == (1_234_567_890, "#,##0")
-        rate = kv1[_index("Tỷ lệ (%) (việc)")]
+        rate = kv1[_index("Tỷ lệ thi hành xong (%) (việc)")]
         assert rate.number_format == "0.00%"
         assert rate.value == pytest.approx(0.6667)
 
@@ -133,10 +138,10 @@ class TestXlsx:
         first, last = HEADER_ROW + 1, HEADER_ROW + 4
         assert sheet.cell(last, 2).value == "Tổng cộng (Thành phố Hà Nội)"
         assert sheet.cell(last, 2).font.b
-        for heading in ("Tổng số phải thi hành (việc)", "Có điều kiện (đồng)", "Chuyển kỳ sau (việc)"):
+        for heading in ("Tổng số phải thi hành (việc)", "Có điều kiện thi hành (đồng)", "Chuyển kỳ sau (việc)"):
             j = _index(heading) + 1
             assert sheet.cell(last, j).value == sum(sheet.cell(i, j).value for i in range(first, last))
-        assert sheet.cell(last, _index("Tỷ lệ (%) (việc)") + 1).value == pytest.approx(0.7436)  # 29 ÷ 39
+        assert sheet.cell(last, _index("Tỷ lệ thi hành xong (%) (việc)") + 1).value == pytest.approx(0.7436)  # 29 ÷ 39
 
     def test_notes_under_the_table_give_the_target_decision_and_the_missing_source(self) -> None:
         sheet = self._sheet(missing=True)

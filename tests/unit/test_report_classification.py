@@ -6,7 +6,9 @@ period is 6 months of statistical year 2026: 01/10/2025 – 31/03/2026.
 
 from __future__ import annotations
 
-from datetime import date
+import csv
+import io
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -20,7 +22,11 @@ from domain.reports.classification import (
     rule_for,
     tally,
 )
+from domain.reports.committee import CommitteeReport, ReportRow, RowKind
+from domain.reports.figures import Figures
 from domain.reports.indicators import Indicators
+from domain.reports.period import Period
+from gateway.reports.exports import render_csv
 
 START, END = date(2025, 10, 1), date(2026, 3, 31)
 MILLION = 1_000_000
@@ -193,3 +199,79 @@ class TestRules:
             CaseHistory(date(2025, 10, 1), Standing.TERMINATED)
         with pytest.raises(ValueError, match="has no"):
             CaseHistory(date(2025, 10, 1), Standing.IN_PROGRESS, finished_on=date(2025, 11, 1))
+
+
+def fixture_csv() -> dict[str, str]:
+    """The fixture's unit as the committee's CSV prints it, heading → cell."""
+    row = ReportRow(
+        code="enforcement.ha-noi.kv01",
+        name="Phòng Thi hành án dân sự khu vực 1 – Hà Nội",
+        kind=RowKind.AGENCY,
+        province_code="ha-noi",
+        current=Figures(enforcement=tally(FIXTURE.values(), START, END)),
+        previous=Figures(),
+        target=None,
+    )
+    report = CommitteeReport(
+        "ha-noi", "Thành phố Hà Nội", Period.cumulative(2026, 6), (row,), None, datetime(2026, 4, 2, tzinfo=UTC)
+    )
+    headings, unit, _totals = list(csv.reader(io.StringIO(render_csv(report).decode("utf-8").removeprefix("\ufeff"))))
+    return dict(zip(headings, unit, strict=True))
+
+
+class TestTheTable:
+    @pytest.mark.parametrize(
+        ("unit", "expected"),
+        [
+            # năm trước, thụ lý mới, tổng thụ lý, ủy thác, thu hồi, phải thi hành, có ĐK, chưa có ĐK, xong, tỷ lệ, chuyển
+            ("việc", ("5", "5", "10", "1", "1", "8", "5", "3", "2", "40.00", "6")),
+            (
+                "đồng",
+                (
+                    "250000000",
+                    "116000000",
+                    "366000000",
+                    "50000000",
+                    "60000000",
+                    "256000000",
+                    "135000000",
+                    "121000000",
+                    "30000000",
+                    "22.22",
+                    "226000000",
+                ),
+            ),
+        ],
+    )
+    def test_the_printed_row_is_the_hand_computed_one(self, unit: str, expected: tuple[str, ...]) -> None:
+        """Circular 05/2024/TT-BTP: the table shows ủy thác and thu hồi, hủy quyết định in their own columns, and
+        money with the same breakdown as cases, under the forms' labels."""
+        cells = fixture_csv()
+        headings = (
+            "Năm trước chuyển sang",
+            "Thụ lý mới",
+            "Tổng số thụ lý",
+            "Ủy thác",
+            "Thu hồi, hủy quyết định",
+            "Tổng số phải thi hành",
+            "Có điều kiện thi hành",
+            "Chưa có điều kiện thi hành",
+            "Thi hành xong",
+            "Tỷ lệ thi hành xong (%)",
+            "Chuyển kỳ sau",
+        )
+        assert tuple(cells[f"{h} ({unit})"] for h in headings) == expected
+
+    @pytest.mark.parametrize("unit", ["việc", "đồng"])
+    def test_the_printed_row_adds_up(self, unit: str) -> None:
+        """Circular 05/2024/TT-BTP: across the printed row, carried over + newly accepted = accepted; accepted −
+        ủy thác − thu hồi, hủy = to enforce = with + without conditions; to enforce − completed = carried on."""
+        cells = fixture_csv()
+
+        def n(heading: str) -> int:
+            return int(cells[f"{heading} ({unit})"])
+
+        assert n("Năm trước chuyển sang") + n("Thụ lý mới") == n("Tổng số thụ lý")
+        assert n("Tổng số thụ lý") - n("Ủy thác") - n("Thu hồi, hủy quyết định") == n("Tổng số phải thi hành")
+        assert n("Có điều kiện thi hành") + n("Chưa có điều kiện thi hành") == n("Tổng số phải thi hành")
+        assert n("Tổng số phải thi hành") - n("Thi hành xong") == n("Chuyển kỳ sau")
