@@ -105,10 +105,15 @@ async def _reader(request: Request) -> SignedIn | Response:
     return await member_of(request, READERS, labels.NOT_YOURS, HERE)
 
 
-async def _read(request: Request, who: SignedIn) -> tuple[Asked | None, dict[str, Any] | None, Response | None]:
-    """The statistics asked for, or the answer to give instead (a refusal, a bad period)."""
+async def _read(
+    request: Request, who: SignedIn, default_province: str | None = None
+) -> tuple[Asked | None, dict[str, Any] | None, Response | None]:
+    """The statistics asked for, or the answer to give instead (a refusal, a bad period).
+
+    The province is the query string's, else the person's agency's, else ``default_province`` (the ministry's
+    picker's first)."""
     me = await _me(request, who)
-    asked = _asked(request.query_params, hub_today(request), me.province)
+    asked = _asked(request.query_params, hub_today(request), me.province or default_province)
     if asked is None:
         return None, None, None
     outcome = await console_of(request).hub.execute(request, who.principal, ops.READ, asked.variables())
@@ -160,7 +165,7 @@ async def interagency_page(request: Request) -> Response:
     default_year, _ = latest_period(today)
     years = [default_year - i for i in range(3)]
     form: dict[str, Any] = {"provinces": provinces, "years": years, "labels": labels}
-    asked, stats, answer = await _read(request, who)
+    asked, stats, answer = await _read(request, who, provinces[0]["code"] if provinces else None)
     if answer is not None:
         return answer
     if asked is None:

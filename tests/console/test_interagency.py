@@ -205,3 +205,19 @@ async def test_the_files_hold_the_forms_rows_in_order(hub: Hub) -> None:
     sheet = load_workbook(io.BytesIO(book.content))["Biểu mẫu"]
     codes = [c.value for c in sheet["B"] if isinstance(c.value, str) and re.fullmatch(r"0\d\.\d+", c.value)]
     assert codes == [r["code"] for r in asked["rows"]]
+
+
+async def test_the_ministry_picks_any_province_and_opens_on_the_first_of_its_picker(hub: Hub) -> None:
+    ministry = await _person(hub, "ministry.justice", Role.MINISTRY)
+    opened = await hub.http.get("/bao-cao/lien-nganh", headers=ministry)
+    assert opened.status_code == 200
+    picker = re.findall(r'<option value="([a-z-]+)"', opened.text)
+    assert PROVINCE in picker
+    first = re.search(r'<option value="([a-z-]+)" selected>', opened.text)
+    assert first is not None
+    assert first.group(1) == picker[0]
+    assert _status(opened.text) in {"DRAFT", "CLOSED", "COUNTERSIGNED", "DISPUTED"}
+    chosen = await hub.http.get(PAGE, headers=ministry)
+    assert chosen.status_code == 200
+    assert "Huế" in chosen.text
+    assert "Khóa số liệu và gửi" not in chosen.text  # the ministry reads, it does not sign
