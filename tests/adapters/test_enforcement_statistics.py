@@ -26,6 +26,7 @@ from agencies.common.settings import ServiceSettings
 from agencies.enforcement.app import create_app
 from agencies.enforcement.statistics import Statistics
 from domain.errors import AgencyUnavailable
+from domain.reports.classification import PostponementGround, Standing, rule_for
 from domain.reports.indicators import EnforcementFigures
 from tests.adapters.reference_services import serving
 
@@ -93,6 +94,29 @@ async def test_the_figures_are_the_catalogues_and_add_up(served: Served) -> None
             x for x in reference.facts() if x.accepted_on <= end and (x.finished_on is None or x.finished_on >= start)
         ]
         assert total_cases == len(facts)
+
+
+async def test_terminations_count_as_completed_and_agreed_postponements_with_conditions(served: Served) -> None:
+    """The Law Art. 52(2) and 48(1)(c), by Circular 05/2024/TT-BTP: the reference service counts a case terminated
+    (đình chỉ) in the range as completed, never as withdrawn, and a postponement the parties agreed with
+    conditions, one on another ground without."""
+    units = busy_units(served.catalogue)
+    start, end = served.catalogue.as_of - timedelta(days=400), served.catalogue.as_of
+    figures = await served.adapter.statistics(units, start, end)
+    facts = [x.history for x in Statistics(served.app.state.store).facts()]
+    finished = [h for h in facts if h.finished_on is not None and start <= h.finished_on <= end]
+    postponed = [h for h in facts if h.standing is Standing.POSTPONED and h.accepted_on <= end]
+    assert any(h.standing is Standing.TERMINATED for h in finished)
+    assert {h.ground for h in postponed} >= {PostponementGround.PARTIES_AGREED, PostponementGround.DEBTOR_ILL}
+    assert sum(f.cases.withdrawn for f in figures.values()) == 0
+    assert sum(f.cases.completed for f in figures.values()) == len(finished)
+    unfinished_without = sum(
+        h.accepted_on <= end
+        and h.finished_on is None
+        and rule_for(h.standing, h.ground).column.value == "without_conditions"
+        for h in facts
+    )
+    assert sum(f.cases.without_conditions for f in figures.values()) == unfinished_without
 
 
 async def test_consecutive_periods_chain(served: Served) -> None:
