@@ -3,9 +3,11 @@
 The hub is served on 127.0.0.1 (tests/support/console_browser.py); Debian's Chromium signs in at the
 provider's own form, opens the inbox, and sees a judgment a court submits meanwhile appear without a
 reload (the live inbox: console/pages/inbox_live.py), opens it and registers it (Vào sổ); on a filtered
-page a later arrival is announced with a link to reload. Every request to any other host is aborted. On
-the home page, the inbox and the transfer page axe-core finds nothing serious or critical, and a 1366×768
-screenshot of each is kept in the test's folder; ``LIENTHONG_TOUR_IMAGES=1`` also writes the inbox and the
+page a later arrival is announced with a link to reload. It then records the judgment's enforcement
+decision through the form and finds it, with its register number, in Sổ nhận bản án. Every request to
+any other host is aborted. On the home page, the inbox, the transfer page (before Vào sổ and with the
+decision form) and the register axe-core finds nothing serious or critical, and a 1366×768 screenshot of
+each is kept in the test's folder; ``LIENTHONG_TOUR_IMAGES=1`` also writes the inbox and the
 transfer page to docs/images/ for the README's tour. On SQLite and on PostgreSQL.
 """
 
@@ -35,6 +37,8 @@ pytestmark = pytest.mark.e2e
 COURT = "court.ha-noi.kv03"
 OFFICE = "enforcement.ha-noi.kv03"
 CLERK = Account("inbox.browser.clerk", "Phạm Thu Trang")
+DECISION = "31/QĐ-CCTHADS"
+OFFICER = "Đỗ Văn Hùng"
 
 
 @pytest.fixture(scope="module")
@@ -114,13 +118,44 @@ async def test_a_clerk_sees_a_new_judgment_arrive_without_reloading_and_register
             await expect(page.get_by_role("status")).to_contain_text("Có bản án mới — tải lại", timeout=WAIT_MS)
             await expect(page.get_by_role("status").get_by_role("link", name="tải lại")).to_be_visible()
             await expect(page.get_by_role("link", name=later)).to_have_count(0)
+
+            await page.get_by_role("link", name=arrived).click()  # the registered one: its decision
+            await expect(page.get_by_role("heading", name="Quyết định thi hành án")).to_be_visible(timeout=WAIT_MS)
+            findings += await check(page, axe, tmp_path, "decision")
+            decided_on = served.clock.today().strftime("%d/%m/%Y")
+            await page.get_by_label("Số quyết định").fill(DECISION)
+            await page.get_by_label("Ngày ra quyết định").fill(decided_on)
+            await page.get_by_role("radio", name="Chủ động").check()
+            await page.get_by_label("Chấp hành viên được phân công").fill(OFFICER)
+            await page.get_by_role("button", name="Ghi quyết định").click()
+            decision = page.locator("dd.decision")
+            await expect(decision).to_contain_text(f"Số {DECISION} ngày {decided_on}", timeout=WAIT_MS)
+            await expect(decision).to_contain_text(f"chấp hành viên {OFFICER}")
+            registered = (await page.locator("dd.register").inner_text()).split(",")[0]  # "Số N"
+
+            await page.goto(f"{base}/hop-thu")
+            await page.get_by_role("link", name="Sổ nhận bản án").click()
+            await expect(page.get_by_role("heading", level=1)).to_contain_text("Sổ nhận bản án", timeout=WAIT_MS)
+            entry = page.get_by_role("row").filter(has=page.get_by_role("link", name=arrived))
+            await expect(entry.get_by_role("cell").first).to_have_text(registered.removeprefix("Số "))
+            await expect(entry).to_contain_text(DECISION)
+            await expect(entry).to_contain_text(OFFICER)
+            await expect(page.get_by_role("button", name="In sổ")).to_be_visible()  # the script showed it
+            findings += await check(page, axe, tmp_path, "register")
+            await page.emulate_media(media="print")  # as printed: the register without the menu and the forms
+            await expect(page.get_by_role("navigation", name="Chức năng")).to_be_hidden()
+            await expect(page.get_by_role("button", name="In sổ")).to_be_hidden()
+            await expect(page.get_by_label("Năm thống kê")).to_be_hidden()
+            await expect(entry).to_be_visible()
+            await page.emulate_media(media="screen")
             refused = await page.evaluate("window.__refused")  # the other pages': in their findings
         finally:
             await browser.close()
 
     if served.kind == "sqlite":
         copy_to_tour(tmp_path, ("inbox", "transfer"))
-    assert all((tmp_path / f"console-{name}.png").stat().st_size > 0 for name in ("home", "inbox", "transfer"))
+    shots = ("home", "inbox", "transfer", "decision", "register")
+    assert all((tmp_path / f"console-{name}.png").stat().st_size > 0 for name in shots)
     assert browsing.outside == []  # nothing but the hub and the provider, both on 127.0.0.1, was asked for
     assert browsing.errors == []
     assert refused == []
