@@ -10,6 +10,13 @@ some provinces; the remaining courts (355 in all, DOMAIN.md §2) are shared out
 among the other provinces in proportion to how many former provinces merged
 into each. Pre-2025 district agencies are sample data too (two per area, named
 by number), since no list of former districts ships with the project.
+
+Names: a province whose official name is not "thành phố X" / "tỉnh X" gives it
+in ``official_name`` ("Thành phố Hồ Chí Minh"), used in full in every agency
+name of that province ("Tòa án nhân dân khu vực 1 - Thành phố Hồ Chí Minh").
+Current agencies of a province carry its administrative-unit code
+(``administrative_unit_code``, mã đơn vị hành chính) beside their slug code;
+national and dissolved agencies carry none.
 """
 
 from __future__ import annotations
@@ -33,7 +40,7 @@ SUPREME_COURT = "court.supreme"
 SUPREME_PROCURACY = "procuracy.supreme"
 ENFORCEMENT_ADMINISTRATION = "enforcement.national"
 MINISTRY_OF_JUSTICE = "ministry.justice"
-APPELLATE_SEATS = (("1", "Hà Nội"), ("2", "Đà Nẵng"), ("3", "Hồ Chí Minh"))
+APPELLATE_SEATS = (("1", "Hà Nội"), ("2", "Đà Nẵng"), ("3", "Thành phố Hồ Chí Minh"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,11 +52,20 @@ class ProvinceRow:
     effective_from: date
     legal_basis: str
     area_courts: int | None = None  # verified count, when known
+    official_name: str | None = None  # the name in full where it is not "thành phố X" / "tỉnh X"
+    administrative_unit_code: str | None = None  # mã đơn vị hành chính (two digits), when known
 
     @property
     def styled_name(self) -> str:
-        """'thành phố Hà Nội' / 'tỉnh Sơn La', as used inside agency names."""
+        """'thành phố Hà Nội' / 'tỉnh Sơn La' / 'Thành phố Hồ Chí Minh', as used inside agency names."""
+        if self.official_name:
+            return self.official_name
         return f"{'thành phố' if self.kind == 'city' else 'tỉnh'} {self.name}"
+
+    @property
+    def area_name(self) -> str:
+        """How an area agency's name ends: 'Hà Nội', or the official name where there is one."""
+        return self.official_name or self.name
 
 
 def parse_provinces(provinces_csv: str, area_courts_csv: str = "") -> list[ProvinceRow]:
@@ -69,6 +85,8 @@ def parse_provinces(provinces_csv: str, area_courts_csv: str = "") -> list[Provi
                 effective_from=date.fromisoformat(row["effective_from"]),
                 legal_basis=row["legal_basis"],
                 area_courts=counts.get(row["code"]),
+                official_name=(row.get("official_name") or "").strip() or None,
+                administrative_unit_code=(row.get("administrative_unit_code") or "").strip() or None,
             )
         )
     return rows
@@ -167,6 +185,7 @@ def _provincial_agencies(p: ProvinceRow, area_count: int) -> Iterable[Agency]:
     court, proc, enf = AgencyKind.COURT, AgencyKind.PROCURACY, AgencyKind.ENFORCEMENT
     prov_court, prov_proc, prov_enf = f"court.{p.code}", f"procuracy.{p.code}", f"enforcement.{p.code}"
     start = min(p.effective_from, REORGANISED_ON)
+    unit_code = p.administrative_unit_code  # the province's; dissolved agencies' former codes are not in the data
     yield Agency(
         prov_court,
         court,
@@ -175,6 +194,7 @@ def _provincial_agencies(p: ProvinceRow, area_count: int) -> Iterable[Agency]:
         p.code,
         SUPREME_COURT,
         HISTORY_START,
+        administrative_unit_code=unit_code,
     )
     yield Agency(
         prov_proc,
@@ -184,6 +204,7 @@ def _provincial_agencies(p: ProvinceRow, area_count: int) -> Iterable[Agency]:
         p.code,
         SUPREME_PROCURACY,
         HISTORY_START,
+        administrative_unit_code=unit_code,
     )
     yield Agency(
         prov_enf,
@@ -193,6 +214,7 @@ def _provincial_agencies(p: ProvinceRow, area_count: int) -> Iterable[Agency]:
         p.code,
         ENFORCEMENT_ADMINISTRATION,
         start,
+        administrative_unit_code=unit_code,
     )
     yield Agency(
         f"police.{p.code}",
@@ -202,6 +224,7 @@ def _provincial_agencies(p: ProvinceRow, area_count: int) -> Iterable[Agency]:
         p.code,
         None,
         HISTORY_START,
+        administrative_unit_code=unit_code,
     )
     yield Agency(
         f"committee.{p.code}",
@@ -211,9 +234,10 @@ def _provincial_agencies(p: ProvinceRow, area_count: int) -> Iterable[Agency]:
         p.code,
         None,
         HISTORY_START,
+        administrative_unit_code=unit_code,
     )
     for n in range(1, area_count + 1):
-        suffix = f"khu vực {n} - {p.name}"
+        suffix = f"khu vực {n} - {p.area_name}"
         yield Agency(
             area_code(court, p.code, n),
             court,
@@ -223,6 +247,7 @@ def _provincial_agencies(p: ProvinceRow, area_count: int) -> Iterable[Agency]:
             prov_court,
             start,
             area_number=n,
+            administrative_unit_code=unit_code,
         )
         yield Agency(
             area_code(proc, p.code, n),
@@ -233,6 +258,7 @@ def _provincial_agencies(p: ProvinceRow, area_count: int) -> Iterable[Agency]:
             prov_proc,
             start,
             area_number=n,
+            administrative_unit_code=unit_code,
         )
         yield Agency(
             area_code(enf, p.code, n),
@@ -243,6 +269,7 @@ def _provincial_agencies(p: ProvinceRow, area_count: int) -> Iterable[Agency]:
             prov_enf,
             start,
             area_number=n,
+            administrative_unit_code=unit_code,
         )
     yield from _dissolved_agencies(p, area_count)
 
@@ -259,6 +286,7 @@ def _dissolved_agencies(p: ProvinceRow, area_count: int) -> Iterable[Agency]:
     for old_name, count in zip(p.merged_from, per_old, strict=True):
         old = slug(old_name)
         styled = f"tỉnh {old_name}" if old_name != p.name else p.styled_name
+        named = old_name if old_name != p.name else p.area_name
         old_enf = f"enforcement.old.{old}"
         yield Agency(
             old_enf,
@@ -300,7 +328,7 @@ def _dissolved_agencies(p: ProvinceRow, area_count: int) -> Iterable[Agency]:
         for d in range(1, count + 1):
             area = district_index // DISTRICTS_PER_AREA % area_count + 1
             district_index += 1
-            label = f"cấp huyện số {d} - {old_name}"
+            label = f"cấp huyện số {d} - {named}"
             common = {
                 "province_code": p.code,
                 "valid_from": HISTORY_START,

@@ -44,6 +44,7 @@ class Agency:
     successor_code: str | None = None
     area_number: int | None = None
     former_province: str | None = None
+    administrative_unit_code: str | None = None  # mã đơn vị hành chính of its province (current agencies)
 
     def is_active(self, on: date) -> bool:
         return self.valid_from <= on and (self.valid_to is None or on <= self.valid_to)

@@ -102,4 +102,5 @@ def _to_agency(row: Row[Any]) -> Agency:
         successor_code=values["successor_code"],
         area_number=values["area_number"],
         former_province=values["former_province"],
+        administrative_unit_code=values["administrative_unit_code"],
     )

@@ -34,6 +34,7 @@ class AgencyRow(Base):
     )
     area_number: Mapped[int | None]
     former_province: Mapped[str | None]
+    administrative_unit_code: Mapped[str | None] = mapped_column(String(8))  # mã đơn vị hành chính (migration 0011)
 
     __table_args__ = (
         Index(None, "kind"),

@@ -26,6 +26,10 @@ class Agency:
     former_province: str | None = strawberry.field(
         description="For dissolved agencies: the province before the 2025 merger."
     )
+    administrative_unit_code: str | None = strawberry.field(
+        description="Official administrative-unit code (mã đơn vị hành chính, two digits) of the agency's province, "
+        "beside the slug in `code`, e.g. 79 for Thành phố Hồ Chí Minh; null for national and dissolved agencies."
+    )
 
     @strawberry.field(description="True while the agency exists (no end date, or an end date in the future).")
     def active(self, info: Info) -> bool:
@@ -52,6 +56,7 @@ class Agency:
             valid_to=a.valid_to,
             area_number=a.area_number,
             former_province=a.former_province,
+            administrative_unit_code=a.administrative_unit_code,
             parent_code=a.parent_code,
             successor_code=a.successor_code,
         )

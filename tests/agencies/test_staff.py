@@ -23,7 +23,11 @@ from domain.types import AgencyKind, AgencyLevel, Sex
 # sha256 of repr([(unit code, quota, officers) for every enforcement unit]) for seed 11, taken before the
 # roster was generalised to courts and procuracies. The enforcement service names these officers on its
 # decisions and the personnel database stores them: the same seed must keep giving the same people.
-ENFORCEMENT_SEED_11 = "c737e02359b1f28d81216936a6155a7b0a878ea33302a4bdad8676eafbb525bb"
+# Changed by issue 16 only in labels and fields, not in any draw: the posts since the 2025
+# reorganisation (Cục trưởng → Trưởng Thi hành án dân sự tỉnh, thành phố, Trưởng phòng → Chấp
+# hành viên trưởng) and Officer's two new fields (None here). Mapping them back gives the
+# previous hash, c737e023…b525bb.
+ENFORCEMENT_SEED_11 = "4a55869229a95674f46351aaa381d3458b91dad3d0be3680ee4209e3d02dfe1d"
 
 HEADS = {AgencyKind.COURT: "Chánh án", AgencyKind.PROCURACY: "Viện trưởng"}
 DEPUTIES = {AgencyKind.COURT: "Phó Chánh án", AgencyKind.PROCURACY: "Phó Viện trưởng"}
