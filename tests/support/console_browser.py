@@ -16,7 +16,7 @@ import os
 import shutil
 from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 from urllib.parse import urlsplit
 
 import pytest
@@ -24,8 +24,10 @@ import uvicorn
 from playwright.async_api import Browser, Page, Request, Route, ViewportSize, expect
 
 from agencies.oidc_provider.process import Account
+from console.sessions import COOKIE
 from domain.access import Role
 from gateway.settings import OidcSettings
+from ledger.console_sessions import ConsoleSessions
 from tests.fixtures.hub import Hub, hub_for
 from tests.fixtures.oidc_provider import PASSWORD
 
@@ -58,12 +60,13 @@ class _Server(uvicorn.Server):
 async def served_hub(
     request: pytest.FixtureRequest,
     name: str,
-    issuer: str,
+    issuer: str | None,
     port: int,
     people: Iterable[tuple[Account, str, Sequence[Role]]],
 ) -> AsyncIterator[Hub]:
     """The hub of ``request``'s database, ``people`` registered (account, agency, roles), listening on
-    127.0.0.1:``port`` (its public URL) with sign-in through ``issuer``."""
+    127.0.0.1:``port`` (its public URL) with sign-in through ``issuer`` (None: no provider; sessions are
+    then opened by the test itself, ``session_cookie``)."""
     base = f"http://127.0.0.1:{port}"
     async with hub_for(request, name, oidc=OidcSettings(issuer=issuer), public_url=base) as hub:
         for account, agency, roles in people:
@@ -84,6 +87,12 @@ async def served_hub(
             server.should_exit = True
             server.force_exit = True  # a live page's stream is open until its browser goes
             await serving
+
+
+async def session_cookie(hub: Hub, person: str) -> dict[str, Any]:
+    """A console session for the registered ``person``, as the sign-in opens it, as a browser cookie."""
+    session = await ConsoleSessions(hub.state.sessions, hub.clock).open(person)
+    return {"name": COOKIE, "value": session.id, "domain": "127.0.0.1", "path": "/", "httpOnly": True}
 
 
 def axe_source() -> str:
