@@ -84,30 +84,6 @@ mutation RespondToCoordinationRequest($id: ID!, $action: CoordinationAction!, $n
 }
 """
 
-SUPERVISED: Final = """
-query SupervisedJudgments($first: Int!, $after: String) {
-  judgments(first: $first, after: $after) {
-    totalCount
-    edges {
-      cursor
-      node {
-        id number effectiveOn status
-        court { name }
-        enforcementAgency { name }
-        enforcementOffice { name }
-        enforcementCase { caseNumber acceptedOn status decisions { number issuedOn kind officer } }
-        supervision { kind number issuedOn summary replyDue repliedOn }
-      }
-    }
-    pageInfo { hasNextPage endCursor }
-  }
-}
-"""
-"""The judgments whose enforcement the procuracy supervises (its copies), with the enforcement agency's case and
-decisions and the procuracy's own documents. Unfiltered: the hub's policy keeps a procuracy to its area (a
-provincial procuracy's includes its area procuracies'; a ``procuracy`` filter would leave those out). No party
-is read: the page does not show them."""
-
 PROCURACY_DOCUMENTS: Final = (
     """
 query ProcuracyDocuments($first: Int!) {
@@ -142,4 +118,4 @@ query SupervisedTransfer($id: ID!) {
 }
 """
 
-ALL: Final = (REQUESTS, REQUEST, AGREEMENTS, FORM_CHOICES, ME, OPEN, RESPOND, SUPERVISED, PROCURACY_DOCUMENTS, TRANSFER)
+ALL: Final = (REQUESTS, REQUEST, AGREEMENTS, FORM_CHOICES, ME, OPEN, RESPOND, PROCURACY_DOCUMENTS, TRANSFER)
