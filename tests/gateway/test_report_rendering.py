@@ -203,14 +203,20 @@ class TestPrintablePage:
         for svg in re.findall(r"<svg.*?</svg>", html, flags=re.S):
             ET.fromstring(svg)  # noqa: S314 - our own markup: each chart is well-formed XML on its own
 
-    def test_the_table_has_a_row_per_unit_and_the_totals_in_its_foot(self) -> None:
+    def test_each_table_has_a_row_per_unit_and_the_totals_in_its_foot(self) -> None:
+        """Three tables (cases, money, the hub) so the forms' full breakdown fits A4 landscape."""
         html, page = self._page()
+        tables = re.findall(r'<table class="report">.*?</table>', html, flags=re.S)
+        assert len(tables) == 3
         codes = [a["data-code"] for t, a in page.tags if t == "tr" and "data-code" in a]
-        assert codes == [KV1, "enforcement.ha-noi.kv02", "enforcement.ha-noi.kv03"]
-        foot = html[html.index("<tfoot>") : html.index("</tfoot>")]
-        assert "Tổng cộng (Thành phố Hà Nội)" in foot
-        assert ">74,36%<" in foot  # 29 ÷ 39, with a decimal comma
-        assert ">6.300.000.000<" in foot  # đồng with thousands dots
+        assert codes == [KV1, "enforcement.ha-noi.kv02", "enforcement.ha-noi.kv03"] * 3
+        cases, money, hub = (table[table.index("<tfoot>") : table.index("</tfoot>")] for table in tables)
+        assert all("Tổng cộng (Thành phố Hà Nội)" in foot for foot in (cases, money, hub))
+        assert ">74,36%<" in cases  # 29 ÷ 39, with a decimal comma
+        assert ">6.300.000.000<" in money  # đồng with thousands dots
+        assert "Về việc" in tables[0]
+        assert "Về tiền (đồng)" in tables[1]
+        assert "Nguồn chưa có số liệu" in tables[2]
 
     def test_nothing_to_run_or_fetch_and_the_style_matches_its_hash(self) -> None:
         html, page = self._page()
