@@ -162,18 +162,24 @@ def _table(report: CommitteeReport, progress: Progress) -> str:
     bodies: list[list[str]] = [[] for _ in parts]
     feet = [""] * len(parts)
     for row in table_rows(report):
-        cells = "".join(_td(c, row) for c in TABLE_COLUMNS)
-        if row.kind is RowKind.TOTAL:
-            foot = f'<tr class="total">{cells}</tr>'
-        else:
-            body.append(f'<tr data-code="{escape(row.code)}">{cells}</tr>')
+        for i, (_, columns) in enumerate(parts):
+            cells = "".join(_td(c, row) for c in columns)
+            if row.kind is RowKind.TOTAL:
+                feet[i] = f'<tr class="total">{cells}</tr>'
+            else:
+                bodies[i].append(f'<tr data-code="{escape(row.code)}">{cells}</tr>')
         progress()
-    caption = f"Bảng. Kết quả thi hành án dân sự — {escape(nfc(report.period.label_vi))}"
-    return (
-        f'<table class="report"><caption>{caption}</caption>'
-        f"<thead><tr>{top}</tr><tr>{heads}</tr></thead>"
-        f"<tbody>{''.join(body)}</tbody><tfoot>{foot}</tfoot></table>"
-    )
+    period = escape(nfc(report.period.label_vi))
+    tables: list[str] = []
+    for i, (group, columns) in enumerate(parts):
+        heads = "".join(f'<th scope="col">{escape(nfc(c.heading))}</th>' for c in columns)
+        caption = f"Bảng {i + 1}. Kết quả thi hành án dân sự — {escape(nfc(group))} — {period}"
+        tables.append(
+            f'<table class="report"><caption>{caption}</caption>'
+            f"<thead><tr>{heads}</tr></thead>"
+            f"<tbody>{''.join(bodies[i])}</tbody><tfoot>{feet[i]}</tfoot></table>"
+        )
+    return "".join(tables)
 
 
 def _td(column: Column, row: ReportRow) -> str:
