@@ -163,6 +163,15 @@ class AuditCheck:
     reason: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class DemoAccount:
+    """A registered person the demo's own sign-in offers (demo mode without a provider only)."""
+
+    person: str
+    name: str
+    agency_name: str
+
+
 class HubPort(Protocol):
     async def execute(
         self, request: Request, principal: Principal, document: str, variables: Mapping[str, Any] | None = None
@@ -186,6 +195,10 @@ class HubPort(Protocol):
 
     async def transfer_events_head(self) -> str:
         """The cursor of the last transfer event committed: ``transferEvents(after: <it>)`` brings only later ones."""
+        ...
+
+    async def demo_accounts(self, limit: int) -> Sequence[DemoAccount]:
+        """Registered, active people who hold a role now, by agency then id (the demo's own sign-in lists them)."""
         ...
 
     # The operator's use cases: each raises OperatorOnly unless ``principal`` holds the operator role,

@@ -20,7 +20,7 @@ from console.pages.procuracy import procuracy_routes
 from console.paths import STATIC_DIR
 
 CONSOLE_PATHS: Final = frozenset(
-    {"/", "/dang-xuat", "/dang-nhap", "/dang-nhap/xong", "/hop-thu", "/toa-an", "/bao-cao", "/to-chuc-can-bo"}
+    {"/", "/dang-xuat", "/dang-nhap", "/dang-nhap/xong", "/dang-nhap/thu", "/hop-thu", "/toa-an", "/bao-cao", "/to-chuc-can-bo"}
     | {"/van-hanh"}  # Vận hành (console/pages/operations.py)
 )
 """Exact paths of console pages (the gateway lets them through without a bearer token)."""
@@ -36,6 +36,7 @@ def console_routes() -> list[BaseRoute]:
         Route("/dang-xuat", views.sign_out, methods=["POST"]),
         Route("/dang-nhap", signin.start, methods=["GET"]),
         Route("/dang-nhap/xong", signin.callback, methods=["GET"]),
+        Route(signin.DEMO_PATH, signin.demo, methods=["POST"]),  # demo mode without a provider only
         Route(inbox_live.PATH, inbox_live.events, methods=["GET"]),  # before /hop-thu/{transfer_id}
         *inbox_routes(),  # Hộp thư đến: /hop-thu, /hop-thu/{id}, its Vào sổ and Trả lại
         *court_routes(),  # Tòa án: /toa-an, /toa-an/{id}, its explanation requests and their answers

@@ -4,6 +4,12 @@
 :mod:`console.pending`); ``GET /dang-nhap/xong`` takes it back: the code exchanged, the ID token verified
 (:mod:`console.oidc`), its ``sub`` looked up in the registry (roles come from the grants, never from the
 provider), and only then a session opened. Every failure is a Vietnamese page, never a traceback.
+
+A demo without a provider (``make demo`` on a machine without Node.js: ``Console.demo_sign_in``, demo mode
+only) offers its own sign-in instead, clearly labelled as such: ``GET /dang-nhap`` lists the registered
+people who hold a role, and ``POST /dang-nhap/thu`` opens a session for the one chosen — the form carries a
+token that must match the sealed cookie the page set (no other site can sign a browser in). Production
+never has it: there, no provider means no sign-in.
 """
 
 from __future__ import annotations
@@ -27,6 +33,12 @@ NOT_CONFIGURED: Final = (
     "Đăng nhập chưa được cấu hình trên máy chủ này (chưa khai báo nhà cung cấp định danh). "
     "Hãy báo cho người vận hành hệ thống."
 )
+DEMO_PATH: Final = "/dang-nhap/thu"
+DEMO_ACCOUNTS_SHOWN: Final = 50
+DEMO_ONLY: Final = "Cách đăng nhập thử này chỉ có ở chế độ demo khi chưa cấu hình nhà cung cấp định danh."
+NOT_A_DEMO_ACCOUNT: Final = (
+    "Tài khoản này không có trong danh sách đăng nhập thử (chưa đăng ký hoặc chưa được cấp quyền)."
+)
 PROVIDER_DOWN: Final = "Không liên lạc được với nhà cung cấp định danh. Hãy thử lại sau ít phút."
 STALE: Final = "Phiên đăng nhập không hợp lệ hoặc đã hết hạn. Hãy đăng nhập lại."
 REFUSED_BY_PROVIDER: Final = "Nhà cung cấp định danh không xác nhận việc đăng nhập. Hãy đăng nhập lại."
@@ -49,6 +61,8 @@ def _problem(request: Request, status: int, message: str) -> Response:
 async def start(request: Request) -> Response:
     """Send the browser to the provider's authorization endpoint."""
     console = console_of(request)
+    if console.oidc is None and console.demo_sign_in:
+        return await _demo_chooser(request, console)
     if console.oidc is None:
         return page(request, "signin_error.html", 503, message=NOT_CONFIGURED, configured=False)
     pending = new_pending()
@@ -94,6 +108,44 @@ async def callback(request: Request) -> Response:
         log.info("console sign-in: %s has no grant in the registry", person)
         return _problem(request, 403, no_role(person))
     return _signed_in(console, await console.sessions.open(person))
+
+
+async def _demo_chooser(request: Request, console: Console, status: int = 200, message: str = "") -> Response:
+    """The demo's own sign-in: the registered people to choose from, and the form's token sealed in a cookie."""
+    token = new_pending()
+    accounts = await console.hub.demo_accounts(DEMO_ACCOUNTS_SHOWN)
+    response = page(request, "signin_demo.html", status, accounts=accounts, token=token.state, message=message)
+    response.set_cookie(
+        sealed.COOKIE,
+        sealed.seal(token, console.signin_key, _now(console) + sealed.TTL_S),
+        max_age=sealed.TTL_S,
+        path=sealed.PATH,
+        httponly=True,
+        samesite="strict",
+        secure=console.secure_cookies,
+    )
+    return response
+
+
+async def demo(request: Request) -> Response:
+    """The person chosen on the demo's own sign-in page: a session for them, if the page's token matches."""
+    console = console_of(request)
+    if not console.demo_sign_in:
+        return page(request, "signin_error.html", 404, message=DEMO_ONLY)
+    form = await request.form()
+    token, person = form.get("token"), form.get("person")
+    pending = sealed.unseal(request.cookies.get(sealed.COOKIE), console.signin_key, _now(console))
+    if pending is None or not isinstance(token, str) or not hmac.compare_digest(token, pending.state):
+        return _problem(request, 400, STALE)
+    if not isinstance(person, str) or await console.hub.principal_of(person) is None:
+        return await _demo_chooser(request, console, 403, NOT_A_DEMO_ACCOUNT)
+    return _signed_in(console, await console.sessions.open(person))
+
+
+def _now(console: Console) -> float:
+    if console.clock is None:
+        raise RuntimeError("the console is not wired with the hub's clock (gateway.lifespan sets Console.clock)")
+    return console.clock.wall().timestamp()
 
 
 def _signed_in(console: Console, session: ConsoleSession) -> Response:

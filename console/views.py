@@ -76,6 +76,7 @@ class Console:
     signin_key: bytes = b""  # seals the sign-in in progress (console/pending.py); the same on every replica
     clock: Clock | None = None  # the hub's one clock (a test's or the demo's shifted one): "today" on the pages
     calendar: WorkingCalendar | None = None  # the working days the hub counts deadlines on (compensatory days included)
+    demo_sign_in: bool = False  # demo mode with no provider: the demo's own sign-in, choosing a registered person
 
 
 @dataclass(frozen=True, slots=True)

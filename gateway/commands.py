@@ -334,13 +334,16 @@ async def _demo_sign_in(processes: contextlib.AsyncExitStack, port: int, log_dir
     try:
         await processes.enter_async_context(provider)
     except ProviderError as exc:
-        print(f"note: the console's sign-in is off: {exc}", file=sys.stderr, flush=True)
+        print(f"note: no sign-in provider ({exc}): the console offers its demo sign-in", file=sys.stderr, flush=True)
         return None
     return provider.issuer, password
 
 
 def _print_sign_in(settings: Settings, sign_in: tuple[str, str] | None) -> None:
     if sign_in is None:
+        print(f"\nConsole (Cổng Liên thông): {settings.base_url}/  — demo sign-in (no provider): choose a person:")
+        for p in DEMO_PEOPLE:
+            print(f"  {p.person:<16} {p.name} — {p.label} at {p.agency}")
         return
     issuer, password = sign_in
     print(f"\nConsole (Cổng Liên thông): {settings.base_url}/  — sign in through the demo provider at {issuer}")

@@ -22,6 +22,7 @@ from strawberry.types.execution import ExecutionResult
 from console.ports import (
     AuditCheck,
     CourtKeyView,
+    DemoAccount,
     Outcome,
     PeoplePage,
     PersonView,
@@ -29,10 +30,12 @@ from console.ports import (
     RegistryChange,
 )
 from domain.access import Principal, Role
+from domain.people import HolderKind
 from gateway.authority import Authority
 from gateway.console_operations import OperatorUseCases
 from gateway.graphql_view import HubGraphQL
 from ledger.events import last_cursor
+from ledger.grants import Grants
 from resolvers.context import Context
 
 
@@ -76,6 +79,20 @@ class HubConsolePort:
         return await self._authority.person_principal(person)
 
     # --- the operations page (Vận hành): the operator's use cases ---
+
+    async def demo_accounts(self, limit: int) -> Sequence[DemoAccount]:
+        hub = self._graphql.hub
+        async with hub.sessions() as session:
+            holders = await Grants(session).holders()
+        accounts: list[DemoAccount] = []
+        for holder in holders:
+            if len(accounts) == limit:
+                break
+            if holder.kind is not HolderKind.PERSON or await self.principal_of(holder.id) is None:
+                continue
+            agency = hub.agencies.get(holder.agency_code)
+            accounts.append(DemoAccount(holder.id, holder.name, agency.name if agency else holder.agency_code))
+        return accounts
 
     async def people(
         self, principal: Principal, *, agency_code: str | None, kind: str | None, search: str | None, limit: int

@@ -247,6 +247,7 @@ def lifespan(
                     signin_key=signin_key(config.settings),
                     clock=hub.clock,
                     calendar=hub.deadlines.calendar,
+                    demo_sign_in=config.settings.mode == "demo" and not config.settings.oidc.issuer,
                 )
                 async with background_work(hub):
                     log.info(

@@ -163,12 +163,6 @@ async def test_an_answer_the_provider_marks_as_an_error_is_a_vietnamese_page(sig
     assert "Traceback" not in answer.text
 
 
-async def test_without_an_issuer_sign_in_says_it_is_not_configured(hub: Hub) -> None:
-    answer = await hub.http.get("/dang-nhap")
-    assert answer.status_code == 503
-    assert "Đăng nhập chưa được cấu hình" in answer.text
-
-
 @pytest.fixture(scope="module")
 def confidential_provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoProvider]:
     log_dir: Path = tmp_path_factory.mktemp("oidc-provider-confidential")
