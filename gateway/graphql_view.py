@@ -73,6 +73,7 @@ class HubGraphQL(GraphQL[Context, None]):
             request_id=state.get("request_id", "-"),
             clock=self.hub.clock,
             earliest_judgment=self.hub.settings.earliest_judgment,
+            date_bounds=self.hub.settings.date_bounds,
             distribution=self.hub.distribution,
             personnel_rules=self.hub.personnel_rules,
             report_targets=self.hub.report_targets,

@@ -7,7 +7,7 @@ Every variable is prefixed ``LIENTHONG_``; see docs/operations.md for the list.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from domain.clock import Clock, at
+from domain.date_bounds import DateBounds
 from domain.submission import EARLIEST_JUDGMENT
 from domain.webhook_targets import AllowedHost, TargetPolicy, parse_allow_hosts
 
@@ -306,6 +307,9 @@ class Settings:
     clock_start: datetime | None = None
     # an adjudication date before this is no plausible judgment (LIENTHONG_EARLIEST_JUDGMENT_DATE, ISO date)
     earliest_judgment: date = EARLIEST_JUDGMENT
+    # how far ahead each kind of date argument may lie (LIENTHONG_REPLY_BY_MAX_DAYS, LIENTHONG_PLANNED_ON_MAX_MONTHS,
+    # LIENTHONG_DATE_MAX_YEARS_AHEAD); back to earliest_judgment
+    date_bounds: DateBounds = field(default_factory=DateBounds)
     oidc: OidcSettings = field(default_factory=OidcSettings)  # the console's sign-in (LIENTHONG_OIDC_*)
     public_url: str | None = None  # the hub's external base URL (LIENTHONG_PUBLIC_URL); None: http://host:port
 
@@ -425,6 +429,7 @@ class Settings:
             earliest = date.fromisoformat(raw) if (raw := get("EARLIEST_JUDGMENT_DATE")) else EARLIEST_JUDGMENT
         except ValueError as exc:
             raise SettingsError(f"LIENTHONG_EARLIEST_JUDGMENT_DATE must be an ISO date (YYYY-MM-DD): {exc}") from exc
+        date_bounds = _date_bounds(get, earliest)
         oidc, public_url = OidcSettings.from_env(env), _public_url(get("PUBLIC_URL"))
         if mode == "production" and oidc.issuer is not None and public_url is None:
             raise SettingsError(
@@ -463,6 +468,7 @@ class Settings:
             webhooks=WebhookSettings.from_env(env),
             clock_start=clock_start,
             earliest_judgment=earliest,
+            date_bounds=date_bounds,
             oidc=oidc,
             public_url=public_url,
         )
@@ -511,10 +517,32 @@ class Settings:
         if self.clock_start is not None:
             env["LIENTHONG_CLOCK_START"] = self.clock_start.isoformat()
         env["LIENTHONG_EARLIEST_JUDGMENT_DATE"] = self.earliest_judgment.isoformat()
+        env["LIENTHONG_REPLY_BY_MAX_DAYS"] = str(self.date_bounds.reply_by_max_days)
+        env["LIENTHONG_PLANNED_ON_MAX_MONTHS"] = str(self.date_bounds.planned_on_max_months)
+        env["LIENTHONG_DATE_MAX_YEARS_AHEAD"] = str(self.date_bounds.max_years_ahead)
         env.update(self.oidc.to_env())
         if self.public_url is not None:
             env["LIENTHONG_PUBLIC_URL"] = self.public_url
         return env
+
+
+def _date_bounds(get: Callable[[str], str | None], earliest: date) -> DateBounds:
+    """The date policy's windows (domain/date_bounds.py): whole numbers of at least 1, or the defaults."""
+    defaults = DateBounds()
+    values: dict[str, int] = {}
+    for name, attribute in (
+        ("REPLY_BY_MAX_DAYS", "reply_by_max_days"),
+        ("PLANNED_ON_MAX_MONTHS", "planned_on_max_months"),
+        ("DATE_MAX_YEARS_AHEAD", "max_years_ahead"),
+    ):
+        raw = get(name)
+        try:
+            values[attribute] = int(raw) if raw else getattr(defaults, attribute)
+        except ValueError as exc:
+            raise SettingsError(f"LIENTHONG_{name} must be a whole number: {exc}") from exc
+        if values[attribute] < 1:
+            raise SettingsError(f"LIENTHONG_{name} must be at least 1")
+    return DateBounds(earliest=earliest, **values)
 
 
 def _public_url(raw: str | None) -> str | None:

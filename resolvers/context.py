@@ -15,6 +15,7 @@ from adapters.webhook_targets import TargetGuard
 from domain.access import Principal
 from domain.clock import Clock
 from domain.coordination import DistributionRule
+from domain.date_bounds import DateBounds
 from domain.personnel.rules import PersonnelRules
 from domain.policy import AccessPolicy
 from domain.receipts import ReceiptSigner
@@ -50,6 +51,8 @@ class Context:
     clock: Clock  # the hub's one clock: every "now" and "today" a request needs is read from it
     distribution: tuple[DistributionRule, ...] = ()  # who gets copies of coordination requests
     earliest_judgment: date = EARLIEST_JUDGMENT  # an adjudication date before it is refused (settings)
+    # how far back and ahead every date argument may lie (settings; checked in schema/input_boundary.py)
+    date_bounds: DateBounds = field(default_factory=DateBounds)
     report_targets: ReportTargets = EMPTY_TARGETS  # completion-rate targets (chỉ tiêu), data/report_targets.toml
     # where webhooks may point (settings: mode, LIENTHONG_WEBHOOK_ALLOW_HOSTS); the strict rules by default
     webhook_targets: TargetGuard = field(default_factory=TargetGuard)

@@ -16,6 +16,7 @@ from strawberry.types import ExecutionContext
 
 from schema.errors import ClientErrors, log_errors
 from schema.execution import HubExecutionContext, slim_resolvers
+from schema.input_boundary import InputBoundary
 from schema.scalars import SCALARS
 
 
@@ -35,13 +36,14 @@ def assemble(
     """A new schema over the root types; extensions are classes or factories, made per operation (never shared).
 
     ``max_batch_operations`` > 0 accepts a JSON array of operations in one POST (each one
-    checked by every extension on its own); 0 refuses arrays. Client errors are masked last.
+    checked by every extension on its own); 0 refuses arrays. Arguments are checked and normalised
+    where they enter (``schema/input_boundary.py``), after the document bounds; client errors are masked last.
     """
     schema = HubSchema(
         query=query,
         mutation=mutation,
         subscription=subscription,
-        extensions=[*extensions, ClientErrors],
+        extensions=[*extensions, InputBoundary, ClientErrors],
         execution_context_class=HubExecutionContext,
         config=StrawberryConfig(
             scalar_map=SCALARS,

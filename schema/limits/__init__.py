@@ -47,7 +47,6 @@ from schema.limits.cost import MaxCost
 from schema.limits.directives import directive_counter
 from schema.limits.disclosure import SchemaDisclosure
 from schema.limits.refusals import RefusalCodes
-from schema.limits.text import NoNulCharacter
 from schema.limits.token_pass import TextBounds, TokenPass
 
 
@@ -80,7 +79,6 @@ def limit_extensions(
     return [
         RefusalCodes,
         partial(TokenPass, bounds),
-        NoNulCharacter,
         partial(MaxTokensLimiter, max_token_count=max_tokens),
         partial(AddValidationRules, rules),  # as Strawberry's MaxAliasesLimiter and QueryDepthLimiter
         partial(MaxCost, max_cost=max_cost, max_fields=max_tokens, default_page_size=default_page_size),

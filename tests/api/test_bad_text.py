@@ -2,7 +2,9 @@
 
 It failed deep inside queries and mutations with INTERNAL_SERVER_ERROR (a filter, ``transfer(id)``,
 ``judgment(id)``, ``acknowledgeTransfer``, a party's name); now every such request is refused before
-anything runs, with ``BAD_USER_INPUT``, on both databases, and nothing is written.
+anything runs, naming the argument — ``BAD_USER_INPUT`` in a read, the mutation's ``userErrors``
+(``INVALID``) in a mutation — on both databases, and nothing is written (schema/input_boundary.py;
+the other control characters: tests/api/test_text_input.py).
 """
 
 from __future__ import annotations
@@ -13,8 +15,12 @@ from domain.access import Role
 
 pytestmark = pytest.mark.e2e
 
-REFUSED = {"code": "BAD_USER_INPUT"}
-MESSAGE = "Text may not contain the NUL character (U+0000)."
+
+def _refused(field: str) -> tuple[str, dict[str, str]]:
+    return (
+        f"{field}: text may not contain the control character U+0000 (only tab and line breaks)",
+        {"code": "BAD_USER_INPUT", "field": field},
+    )
 
 
 def _ministry(hub):
@@ -26,30 +32,40 @@ def _office(hub):
 
 
 @pytest.mark.parametrize(
-    ("document", "variables"),
+    ("document", "variables", "field"),
     [
-        pytest.param('{ judgment(id: "court.ha-noi.kv01:1\\u0000/2026/DS-ST") { id } }', {}, id="judgment-inline"),
-        pytest.param("query ($id: ID!) { transfer(id: $id) { id } }", {"id": "t\x00"}, id="transfer-variable"),
+        pytest.param(
+            '{ judgment(id: "court.ha-noi.kv01:1\\u0000/2026/DS-ST") { id } }', {}, "id", id="judgment-inline"
+        ),
+        pytest.param("query ($id: ID!) { transfer(id: $id) { id } }", {"id": "t\x00"}, "id", id="transfer-variable"),
         pytest.param(
             "query ($p: String) { judgments(first: 1, filter: {party: $p}) { totalCount } }",
             {"p": "Nguyễn\x00"},
+            "filter.party",
             id="filter-variable",
         ),
-        pytest.param('{ judgments(first: 1, filter: {party: "a\\u0000"}) { totalCount } }', {}, id="filter-inline"),
+        pytest.param(
+            '{ judgments(first: 1, filter: {party: "a\\u0000"}) { totalCount } }',
+            {},
+            "filter.party",
+            id="filter-inline",
+        ),
     ],
 )
-async def test_a_read_with_nul_is_bad_user_input(hub, document, variables):
+async def test_a_read_with_nul_is_bad_user_input(hub, document, variables, field):
     answer = await _ministry(hub)(document, variables)
-    assert [(e["message"], e["extensions"]) for e in answer.errors] == [(MESSAGE, REFUSED)], answer.body
+    assert [(e["message"], e["extensions"]) for e in answer.errors] == [_refused(field)], answer.body
     assert "data" not in answer.body
 
 
 async def test_a_mutation_with_nul_is_refused_and_writes_nothing(hub):
     before = await hub.audit_chain()
     answer = await _office(hub)(
-        "mutation ($id: ID!) { acknowledgeTransfer(id: $id) { userErrors { code } } }", {"id": "x\x00"}
+        "mutation ($id: ID!) { acknowledgeTransfer(id: $id) { userErrors { field code message } } }", {"id": "x\x00"}
     )
-    assert [(e["message"], e["extensions"]) for e in answer.errors] == [(MESSAGE, REFUSED)]
+    assert answer.errors == [], answer.body
+    message, _ = _refused("id")
+    assert answer.data["acknowledgeTransfer"]["userErrors"] == [{"field": "id", "code": "INVALID", "message": message}]
     after = await hub.audit_chain()
     assert after.last_seq == before.last_seq
 
