@@ -47,8 +47,13 @@ def kind_of(name: str, holder: str | None = None) -> DateKind:
     return _KINDS.get(name, DateKind.OTHER)
 
 
+def vn(day: date) -> str:
+    """dd/mm/yyyy, four digits of year even for year 1 (``%Y`` writes "1" there)."""
+    return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
+
+
 def vn_and_iso(day: date) -> str:
-    return f"{day:%d/%m/%Y} ({day.isoformat()})"
+    return f"{vn(day)} ({day.isoformat()})"
 
 
 def statistical_year_end(today: date) -> date:
@@ -100,5 +105,5 @@ class DateBounds:
             return None
         return (
             f"{vn_and_iso(value)} is outside the allowed range "
-            f"{first:%d/%m/%Y} – {last:%d/%m/%Y} ({first.isoformat()} – {last.isoformat()})"
+            f"{vn(first)} – {vn(last)} ({first.isoformat()} – {last.isoformat()})"
         )
