@@ -4,7 +4,7 @@ The figures are ``committeeReport`` as the signed-in person reads it through the
 (``dashboard_operations``): a committee its own province, the ministry any province or the nation — the
 hub's policy decides, and its refusal is shown as a Vietnamese message with no figure. The period picker
 is a GET form (a statistical year cumulative over 1–12 months, or a range of days); the charts are SVG
-drawn on the server (``dashboard_charts``). The files (CSV, XLSX) and the printable page are made by the
+drawn on the server (``console/charts.py``, as the printable page draws them). The files (CSV, XLSX) and the printable page are made by the
 hub's report routes under ``/bao-cao/…`` from the same session (``gateway/reports/routes.py``), with the
 same query string.
 """
@@ -19,9 +19,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from console.charts import BarChart, Series, chart_markup
 from console.pages import dashboard_labels as labels
 from console.pages import dashboard_operations as ops
-from console.pages.dashboard_charts import Bars, Chart, bar_chart
 from console.pages.dashboard_period import Asked, asked, hub_today, province_choices, year_choices
 from console.views import SignedIn, common, console_of, member_of, page, refused
 from domain.access import Role
@@ -135,14 +135,14 @@ def _charts(report: Mapping[str, Any]) -> list[tuple[str, Markup]]:
     largest = max((int(f["enforcement"]["money"]["withConditions"]) for f in now), default=0)
     scale, unit = (1e9, "tỷ đồng") if largest >= 1e9 else (1e6, "triệu đồng")
     charts = [
-        Chart(
+        BarChart(
             "Tỷ lệ thi hành xong về việc theo đơn vị",
             "Việc thi hành xong trên số việc có điều kiện, kỳ này và cùng kỳ năm trước"
             + ("" if target is None else f"; đường đứt nét: chỉ tiêu {labels.rate(target)}"),
             names,
             (
-                Bars("Kỳ này", tuple(f["enforcement"]["cases"]["completionRate"] for f in now), BLUE),
-                Bars(
+                Series("Kỳ này", tuple(f["enforcement"]["cases"]["completionRate"] for f in now), BLUE),
+                Series(
                     "Cùng kỳ năm trước",
                     tuple(r["previousYear"]["enforcement"]["cases"]["completionRate"] for r in rows),
                     GREY,
@@ -153,52 +153,54 @@ def _charts(report: Mapping[str, Any]) -> list[tuple[str, Markup]]:
             target=target,
             target_label="" if target is None else f"Chỉ tiêu {labels.rate(target)}",
         ),
-        Chart(
+        BarChart(
             "Kết quả thi hành án về việc theo đơn vị",
             "Số việc có điều kiện thi hành và số việc thi hành xong của từng đơn vị",
             names,
             (
-                Bars(
+                Series(
                     "Có điều kiện thi hành",
                     tuple(float(f["enforcement"]["cases"]["withConditions"]) for f in now),
                     BLUE,
                 ),
-                Bars("Thi hành xong", tuple(float(f["enforcement"]["cases"]["completed"]) for f in now), GREEN),
+                Series("Thi hành xong", tuple(float(f["enforcement"]["cases"]["completed"]) for f in now), GREEN),
             ),
             lambda v: labels.count(round(v)),
         ),
-        Chart(
+        BarChart(
             f"Kết quả thi hành án về tiền theo đơn vị ({unit})",
             f"Số tiền có điều kiện thi hành và số tiền thi hành xong của từng đơn vị, tính bằng {unit}",
             names,
             (
-                Bars(
+                Series(
                     "Có điều kiện", tuple(int(f["enforcement"]["money"]["withConditions"]) / scale for f in now), BLUE
                 ),
-                Bars("Thi hành xong", tuple(int(f["enforcement"]["money"]["completed"]) / scale for f in now), ORANGE),
+                Series(
+                    "Thi hành xong", tuple(int(f["enforcement"]["money"]["completed"]) / scale for f in now), ORANGE
+                ),
             ),
             labels.short_number,
         ),
-        Chart(
+        BarChart(
             "Bản án, quyết định chuyển giao qua Liên thông",
             "Số bản án, quyết định tòa án chuyển giao đúng hạn và quá hạn, theo đơn vị nhận",
             names,
             (
-                Bars("Đúng hạn", tuple(float(f["transfers"]["onTime"]) for f in now), GREEN),
-                Bars("Quá hạn", tuple(float(f["transfers"]["late"]) for f in now), RED),
+                Series("Đúng hạn", tuple(float(f["transfers"]["onTime"]) for f in now), GREEN),
+                Series("Quá hạn", tuple(float(f["transfers"]["late"]) for f in now), RED),
             ),
             lambda v: labels.count(round(v)),
         ),
-        Chart(
+        BarChart(
             "Việc quá hạn theo đơn vị",
             "Quyết định thi hành án ra quá hạn, yêu cầu phối hợp quá hạn trả lời và cảnh báo nhân sự quá hạn",
             names,
             (
-                Bars("Quyết định quá hạn", tuple(float(f["transfers"]["decidedLate"]) for f in now), RED),
-                Bars("Yêu cầu phối hợp quá hạn", tuple(float(_overdue_requests(f)) for f in now), ORANGE),
-                Bars("Cảnh báo nhân sự quá hạn", tuple(float(f["personnel"]["overdue"]) for f in now), GREY),
+                Series("Quyết định quá hạn", tuple(float(f["transfers"]["decidedLate"]) for f in now), RED),
+                Series("Yêu cầu phối hợp quá hạn", tuple(float(_overdue_requests(f)) for f in now), ORANGE),
+                Series("Cảnh báo nhân sự quá hạn", tuple(float(f["personnel"]["overdue"]) for f in now), GREY),
             ),
             lambda v: labels.count(round(v)),
         ),
     ]
-    return [(f"Hình {i}. {c.title}", bar_chart(c)) for i, c in enumerate(charts, start=1)]
+    return [(f"Hình {i}. {c.title}", chart_markup(c)) for i, c in enumerate(charts, start=1)]

@@ -17,10 +17,10 @@ from decimal import Decimal
 from html import escape
 from typing import Final
 
+from console.charts import BarChart, Series, render_bar_chart
 from domain.deadlines import VIETNAM_TZ
 from domain.reports.committee import CommitteeReport, ReportRow, RowKind
 from domain.text import nfc
-from gateway.reports.charts import BarChart, Series, render_bar_chart
 from gateway.reports.columns import COLUMNS, Column, Kind, Value, report_notes, table_rows, title
 from gateway.reports.formats import vn_decimal, vn_int, vn_percent
 

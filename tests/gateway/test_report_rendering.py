@@ -17,8 +17,8 @@ from html.parser import HTMLParser
 import pytest
 from openpyxl import load_workbook
 
+from console.charts import BarChart, Series, axis_ticks, nice_ceiling, render_bar_chart
 from domain.reports.period import Period
-from gateway.reports.charts import BarChart, Series, axis_ticks, nice_ceiling, render_bar_chart
 from gateway.reports.columns import COLUMNS, filename
 from gateway.reports.exports import BOM, HEADER_ROW, render_csv, render_xlsx
 from gateway.reports.formats import vn_decimal, vn_int, vn_money, vn_percent

@@ -1,7 +1,8 @@
-"""Server-rendered SVG bar charts for the printable report: no JavaScript, no CDN, nothing to install.
+"""Server-rendered SVG bar charts for the console's dashboard and the printable report: no JavaScript, no CDN.
 
 A report is read on paper and in browsers that may not run scripts, so the
-charts are plain SVG markup written here. Bars are horizontal because agency
+charts are plain SVG markup written here (the printable page, ``gateway/reports/page.py``, and the
+dashboard, ``console/pages/dashboard.py``, draw with the same code). Bars are horizontal because agency
 names are long. Each chart is accessible on its own: ``role="img"``, an
 ``aria-label``, and ``<title>``/``<desc>`` children; every bar carries its own
 ``<title>`` (a tooltip in browsers, a label for screen readers).
@@ -25,6 +26,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
 from typing import Final
+
+from markupsafe import Markup
 
 from domain.text import nfc
 
@@ -91,6 +94,11 @@ def _text(x: float, y: float, content: str, *, anchor: str = "start", size: int 
     return (
         f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}"{extra}>{escape(nfc(content))}</text>'
     )
+
+
+def chart_markup(chart: BarChart) -> Markup:
+    """:func:`render_bar_chart` as markup a template puts in as it is (every text in it is escaped)."""
+    return Markup(render_bar_chart(chart))  # noqa: S704 - every text in the chart is escaped
 
 
 def render_bar_chart(chart: BarChart) -> str:
