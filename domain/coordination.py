@@ -40,6 +40,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any, Final
 
+from domain.supervision import competent_police, competent_procuracy, supervises
 from domain.types import Agency, AgencyKind
 
 
@@ -355,6 +356,78 @@ def _kinds(kinds: frozenset[AgencyKind]) -> str:
     return " or ".join(sorted(k.value for k in kinds))
 
 
+PROCURACY_KINDS: Final = frozenset(
+    {RequestKind.PROCURACY_REQUEST, RequestKind.PROCURACY_RECOMMENDATION, RequestKind.PROCURACY_PROTEST}
+)
+"""Kinds a procuracy sends only to the enforcement agencies it supervises (:mod:`domain.supervision`)."""
+
+
+def check_addressee(
+    kind: RequestKind, sender: Agency, addressee: Agency, agencies: Mapping[str, Agency]
+) -> list[DraftError]:
+    """Whether the law lets ``sender`` ask ``addressee`` for ``kind``: who may ask whom (:mod:`domain.supervision`).
+
+    A procuracy's request, recommendation or protest goes only to an enforcement
+    agency it supervises (``WRONG_ADDRESSEE`` names the competent procuracy); a
+    support request goes to the police of the enforcing agency's province
+    (``WRONG_ADDRESSEE``), and one for an enforcement in another province is
+    ``OUTSIDE_PROVINCE``: it is entrusted (ủy thác) to the enforcement agency there.
+    Kinds of agency that do not fit the kind at all are :func:`check_draft`'s to refuse.
+    """
+    if kind in PROCURACY_KINDS and sender.kind is AgencyKind.PROCURACY and addressee.kind in _ENF:
+        if supervises(sender.code, addressee.code, agencies):
+            return []
+        competent = competent_procuracy(addressee.code, agencies)
+        whose = (
+            f"{addressee.name} is supervised by {competent.name} ({competent.code})"
+            if competent is not None
+            else f"no procuracy supervises {addressee.name}"
+        )
+        return [
+            DraftError(
+                "to",
+                "WRONG_ADDRESSEE",
+                f"{sender.name} does not supervise {addressee.name}: {whose} (Law 63/2014/QH13 Art. 28; "
+                "Law on Civil Judgment Enforcement Art. 12: the procuracy supervises the enforcement agency "
+                "of its own level and area)",
+            )
+        ]
+    if kind is RequestKind.ENFORCEMENT_SUPPORT and addressee.kind is AgencyKind.POLICE and sender.kind in _ENF:
+        police = competent_police(sender.code, agencies)
+        if police is not None and police.code == addressee.code:
+            return []
+        if police is None:
+            return [
+                DraftError(
+                    "to",
+                    "WRONG_ADDRESSEE",
+                    f"{sender.name} enforces in no province of its own: the enforcement agency of the province "
+                    "where the enforcement takes place asks its police (Decree 152/2026 Art. 46)",
+                )
+            ]
+        if addressee.province_code is not None and addressee.province_code != police.province_code:
+            there = agencies.get(f"enforcement.{addressee.province_code}")
+            entrusted = f"{there.name} ({there.code})" if there is not None else "the enforcement agency there"
+            return [
+                DraftError(
+                    "to",
+                    "OUTSIDE_PROVINCE",
+                    f"{addressee.name} supports enforcement in its own province, outside yours: entrust (ủy thác) "
+                    f"the enforcement to {entrusted}, which asks its police; for an enforcement in your province "
+                    f"ask {police.name} ({police.code}) (Decree 152/2026 Art. 46)",
+                )
+            ]
+        return [
+            DraftError(
+                "to",
+                "WRONG_ADDRESSEE",
+                f"support for an enforcement by {sender.name} comes from {police.name} ({police.code}), "
+                "the police where it takes place (Decree 152/2026 Art. 46)",
+            )
+        ]
+    return []
+
+
 @dataclass(frozen=True, slots=True)
 class DistributionRule:
     """An observer that gets a copy of every request of some kinds sent within some provinces.
@@ -365,7 +438,7 @@ class DistributionRule:
     (:func:`load_distribution_rules_from_text`).
     """
 
-    observer: str  # agency code
+    observer: str  # agency code, or a pattern with {province} (the request's province)
     kinds: frozenset[RequestKind]
     provinces: frozenset[str]  # empty: every province
     note: str = ""  # who watches and why, in Vietnamese
@@ -376,6 +449,8 @@ class DistributionRuleError(ValueError):
 
 
 _DISTRIBUTION_FIELDS: Final = ("observer", "kinds", "provinces", "note")
+PROVINCE_PLACEHOLDER: Final = "{province}"
+"""In an observer code, the province of the request (``committee.{province}``): see :func:`observers`."""
 
 
 def load_distribution_rules_from_text(text: str) -> tuple[DistributionRule, ...]:
@@ -447,6 +522,17 @@ def unknown_distribution_codes(rules: tuple[DistributionRule, ...], agencies: Ma
     problems: list[str] = []
     for number, rule in enumerate(rules, start=1):
         where = f"distribution rule #{number} ({rule.observer!r})"
+        if PROVINCE_PLACEHOLDER in rule.observer:
+            expanded = (rule.observer.replace(PROVINCE_PLACEHOLDER, p) for p in sorted(rule.provinces or provinces))
+            problems.extend(
+                f"{where}: observer {code!r} is not an agency in force"
+                for code in expanded
+                if code not in agencies or agencies[code].valid_to is not None
+            )
+            problems.extend(
+                f"{where}: unknown province {code!r} in 'provinces'" for code in sorted(rule.provinces - provinces)
+            )
+            continue
         agency = agencies.get(rule.observer)
         if agency is None:
             problems.append(f"{where}: observer {rule.observer!r} is not an agency of the organisation")
@@ -461,10 +547,18 @@ def unknown_distribution_codes(rules: tuple[DistributionRule, ...], agencies: Ma
 def observers(
     rules: tuple[DistributionRule, ...], kind: RequestKind, provinces: frozenset[str], parties: frozenset[str]
 ) -> frozenset[str]:
-    """Observers that get a copy of a request of ``kind`` whose parties are in ``provinces`` (parties excluded)."""
-    found = {
-        rule.observer
-        for rule in rules
-        if kind in rule.kinds and (not rule.provinces or not rule.provinces.isdisjoint(provinces))
-    }
+    """Observers that get a copy of a request of ``kind`` whose parties are in ``provinces`` (parties excluded).
+
+    An observer written with ``{province}`` (``committee.{province}``) stands for the agency of each
+    province of the request that the rule watches: the steering committee of the province where it happens.
+    """
+    found: set[str] = set()
+    for rule in rules:
+        if kind not in rule.kinds or (rule.provinces and rule.provinces.isdisjoint(provinces)):
+            continue
+        if PROVINCE_PLACEHOLDER in rule.observer:
+            watched = provinces & rule.provinces if rule.provinces else provinces
+            found.update(rule.observer.replace(PROVINCE_PLACEHOLDER, p) for p in watched)
+        else:
+            found.add(rule.observer)
     return frozenset(found - parties)

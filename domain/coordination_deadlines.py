@@ -22,6 +22,15 @@ protest (``KindRule.sender_sets_reply``); when it does, that date replaces the
 rule, ending at 24:00 that day (Civil Code 2015 Art. 148(6)), and is not moved
 off a day off: the procuracy chose it knowing the calendar.
 
+A support request for a forced enforcement on ``plannedOn`` is useful only if
+its reply comes before the police must have planned the protection
+(``police_protection_plan``: 5 working days before the day, Decree 152/2026
+Arts. 46–47; before that rule, the working day before the enforcement):
+:func:`reply_needed_by` is that day, :func:`latest_send_day` the last day a
+request can be sent for it, :func:`earliest_planned_on` the first day an
+enforcement asked for today can be planned on. The hub refuses a ``plannedOn``
+whose reply would be due later, so no reply is ever due after the planned day.
+
 After the court explains a judgment, the transfer's decision deadline restarts
 as ``resume_after_explanation`` (5 working days, TTLT 11/2016 Art. 9): see
 :mod:`domain.transfer_deadlines`.
@@ -132,3 +141,57 @@ def request_deadline_state(due: Moment, answered_at: Moment | None, now: Moment)
     left to judge; callers show no state for it.
     """
     return assess(due, answered_at, now)
+
+
+PLAN_RULE = "police_protection_plan"
+"""The planning step ahead of a forced enforcement (``working_days_before`` the planned day)."""
+SEARCH_DAYS = 800
+"""How far :func:`latest_send_day` and :func:`earliest_planned_on` look: beyond any reply period in the rules."""
+
+
+def reply_needed_by(planned_on: date, opened_on: date, rules: RuleBook, calendar: WorkingCalendar) -> date:
+    """The last day a reply to a support request for ``planned_on`` is still of use.
+
+    The day the police must have planned the protection (``police_protection_plan``
+    in force on ``opened_on``); without that rule, the working day before the enforcement.
+    """
+    try:
+        rule = rules.rule(PLAN_RULE, opened_on)
+    except RuleNotFound:
+        return calendar.working_days_before(planned_on, 1)
+    return local_day(rule.due(planned_on, calendar))
+
+
+def latest_send_day(
+    planned_on: date,
+    kind: RequestKind,
+    sub_kind: RequestSubKind | None,
+    opened_on: date,
+    rules: RuleBook,
+    calendar: WorkingCalendar,
+) -> date | None:
+    """The last day a request of ``kind`` can be sent so its legal reply comes by :func:`reply_needed_by`.
+
+    None when no day within :data:`SEARCH_DAYS` before does (a rule longer than that).
+    """
+    needed = reply_needed_by(planned_on, opened_on, rules, calendar)
+    day = needed
+    for _ in range(SEARCH_DAYS):
+        try:
+            due = local_day(_rule_deadline(kind, sub_kind, day, rules, calendar).due)
+        except RuleNotFound:
+            return None
+        if due <= needed:
+            return day
+        day -= timedelta(days=1)
+    return None
+
+
+def earliest_planned_on(reply_due: date, opened_on: date, rules: RuleBook, calendar: WorkingCalendar) -> date | None:
+    """The first day an enforcement can be planned on when the reply is due on ``reply_due``; None beyond the search."""
+    day = reply_due + timedelta(days=1)
+    for _ in range(SEARCH_DAYS):
+        if reply_needed_by(day, opened_on, rules, calendar) >= reply_due:
+            return day
+        day += timedelta(days=1)
+    return None

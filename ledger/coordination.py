@@ -78,8 +78,25 @@ def _request_filters(
     addressee: str | None,
     transfer_id: str | None,
     role: str | None,
+    overdue_at: datetime | None = None,
+    not_overdue_at: datetime | None = None,
+    due_within: tuple[datetime, datetime] | None = None,
 ) -> list[Any]:
+    """The WHERE conditions of a request search.
+
+    ``overdue_at``: still waiting and due before that moment; ``not_overdue_at``: the
+    others; ``due_within`` (from, to): still waiting and due in that half-open window.
+    """
     conditions: list[Any] = []
+    waiting = CoordinationRequestRow.status.in_([s.value for s in RequestStatus if s.is_open])
+    if overdue_at is not None:
+        conditions.append(and_(waiting, CoordinationRequestRow.due_at < overdue_at))
+    if not_overdue_at is not None:
+        conditions.append(or_(~waiting, CoordinationRequestRow.due_at >= not_overdue_at))
+    if due_within is not None:
+        conditions.append(
+            and_(waiting, CoordinationRequestRow.due_at >= due_within[0], CoordinationRequestRow.due_at < due_within[1])
+        )
     if visible_to is not None:
         conditions.append(_seen_by(CoordinationRequestRow.id, visible_to, role))
     if kind is not None:
@@ -122,6 +139,16 @@ class CoordinationLedger:
         self.session.add_all(AgreementPartyRow(agreement_id=agreement.id, agency_code=c) for c in agreement.parties)
         await self.session.flush()
         return agreement
+
+    async def agreement_by_document(self, document_sha256: str) -> Agreement | None:
+        """The agreement first registered for the signed document with this SHA-256 (lower-case hex), if any."""
+        found = await self.session.scalar(
+            select(AgreementRow.id)
+            .where(AgreementRow.document_sha256 == document_sha256)
+            .order_by(AgreementRow.registered_at, AgreementRow.id)
+            .limit(1)
+        )
+        return await self.agreement(found) if found is not None else None
 
     async def agreement(self, agreement_id: str) -> Agreement | None:
         found = await self.agreements(ids=[agreement_id])
@@ -299,6 +326,9 @@ class CoordinationLedger:
         addressee: str | None = None,
         transfer_id: str | None = None,
         role: str | None = None,
+        overdue_at: datetime | None = None,
+        not_overdue_at: datetime | None = None,
+        due_within: tuple[datetime, datetime] | None = None,
     ) -> Page[CoordinationRequest]:
         """Requests newest first; ``visible_to`` limits them to what those agencies are party to or observe.
 
@@ -306,7 +336,18 @@ class CoordinationLedger:
         """
         check_page_size(first)
         query = select(CoordinationRequestRow).where(
-            *_request_filters(visible_to, kind, status, sender, addressee, transfer_id, role)
+            *_request_filters(
+                visible_to,
+                kind,
+                status,
+                sender,
+                addressee,
+                transfer_id,
+                role,
+                overdue_at,
+                not_overdue_at,
+                due_within,
+            )
         )
         if after is not None:
             opened, rid = decode_cursor(REQUEST_CURSOR, after, 2)
@@ -337,12 +378,28 @@ class CoordinationLedger:
         addressee: str | None = None,
         transfer_id: str | None = None,
         role: str | None = None,
+        overdue_at: datetime | None = None,
+        not_overdue_at: datetime | None = None,
+        due_within: tuple[datetime, datetime] | None = None,
     ) -> int:
         """How many requests :meth:`requests` would list with the same criteria (all pages)."""
         query = (
             select(func.count())
             .select_from(CoordinationRequestRow)
-            .where(*_request_filters(visible_to, kind, status, sender, addressee, transfer_id, role))
+            .where(
+                *_request_filters(
+                    visible_to,
+                    kind,
+                    status,
+                    sender,
+                    addressee,
+                    transfer_id,
+                    role,
+                    overdue_at,
+                    not_overdue_at,
+                    due_within,
+                )
+            )
         )
         return int((await self.session.execute(query)).scalar_one())
 

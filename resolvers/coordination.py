@@ -93,15 +93,20 @@ class CoordinationQueries:
         if not 1 <= first <= MAX_PAGE:
             raise BadInput(f"first must be between 1 and {MAX_PAGE}")
         f = filter or CoordinationRequestFilter()
-        criteria = criteria_for(
-            info.context,
-            RequestCriteria(
-                kind=RequestKind(f.kind) if f.kind else None,
-                status=RequestStatus(f.status) if f.status else None,
-                role=f.role.value if f.role else None,
-                transfer_id=str(f.transfer_id) if f.transfer_id else None,
-            ),
-        )
+        try:
+            criteria = criteria_for(
+                info.context,
+                RequestCriteria(
+                    kind=RequestKind(f.kind) if f.kind else None,
+                    status=RequestStatus(f.status) if f.status else None,
+                    role=f.role.value if f.role else None,
+                    transfer_id=str(f.transfer_id) if f.transfer_id else None,
+                    overdue=f.overdue,
+                    due_within_working_days=f.due_within_working_days,
+                ),
+            )
+        except ValueError as exc:
+            raise BadInput(str(exc)) from exc
         try:
             page = await read_requests(info.context, criteria, first, after)
         except ValueError as exc:
@@ -128,7 +133,9 @@ class CoordinationQueries:
 @strawberry.type
 class CoordinationMutations:
     @strawberry.mutation(
-        description="Register a signed coordination agreement between two or more agencies, yours among them."
+        description="Register a signed coordination agreement between two or more agencies, yours among them. "
+        "The same signed document (SHA-256) again answers the first registration (`replayed`); with other content "
+        "it is refused (`documentSha256` `CONFLICT`)."
     )
     async def register_agreement(self, info: Info, input: RegisterAgreementInput) -> RegisterAgreementPayload:
         draft = AgreementDraft(
@@ -144,10 +151,11 @@ class CoordinationMutations:
                 for c in input.clauses
             ),
         )
-        agreement, errors = await register_agreement(info.context, draft)
+        done = await register_agreement(info.context, draft)
         return RegisterAgreementPayload(
-            agreement=CoordinationAgreement.from_ledger(agreement) if agreement else None,
-            user_errors=_user_errors(errors),
+            agreement=CoordinationAgreement.from_ledger(done.agreement) if done.agreement else None,
+            user_errors=_user_errors(done.errors),
+            replayed=done.replayed,
         )
 
     @strawberry.mutation(

@@ -35,11 +35,12 @@ from domain.coordination import (
     RequestStatus,
     Side,
     TransitionError,
+    check_addressee,
     check_draft,
     observers,
     transition,
 )
-from domain.coordination_deadlines import request_due
+from domain.coordination_deadlines import earliest_planned_on, latest_send_day, reply_needed_by, request_due
 from domain.deadlines import VIETNAM_TZ, Moment, RuleBook, local_day
 from domain.policy import AccessPolicy
 from domain.types import Agency
@@ -125,6 +126,10 @@ def check_agreement(
         errors.append(DraftError("documentSha256", "INVALID", "the SHA-256 of the signed document, 64 hex digits"))
     if draft.signed_on > today:
         errors.append(DraftError("signedOn", "IN_THE_FUTURE", "an agreement is registered once it is signed"))
+    if draft.valid_from < draft.signed_on:
+        errors.append(
+            DraftError("validFrom", "BEFORE_SIGNING", "an agreement comes into force on or after the day it is signed")
+        )
     if draft.valid_to is not None and draft.valid_to < draft.valid_from:
         errors.append(DraftError("validTo", "INVALID", "the agreement ends before it starts"))
     elif draft.valid_to is not None and draft.valid_to < draft.signed_on:
@@ -138,14 +143,54 @@ def check_agreement(
             errors.append(
                 DraftError(f"clauses.{number}.responseDays", "INVALID", "a response time of 1–365 working days")
             )
+    errors.extend(_conflicting_clauses(draft.clauses))
     return errors
 
 
-async def register_agreement(ctx: Context, draft: AgreementDraft) -> tuple[Agreement | None, list[DraftError]]:
+def _conflicting_clauses(clauses: Sequence[Clause]) -> list[DraftError]:
+    """Two clauses for the same kind with different periods: which one the parties meant is not ours to choose."""
+    first: dict[RequestKind, tuple[int, Clause]] = {}
+    errors: list[DraftError] = []
+    for number, clause in enumerate(clauses):
+        if clause.kind is None:
+            continue
+        seen = first.setdefault(clause.kind, (number, clause))
+        if seen[1].response_days != clause.response_days:
+            errors.append(
+                DraftError(
+                    f"clauses.{number}.responseDays",
+                    "CONFLICTING_CLAUSES",
+                    f"clause {seen[0]} already gives {seen[1].response_days} working days for "
+                    f"{clause.kind.name}, this one {clause.response_days}: one period per kind of request",
+                )
+            )
+    return errors
+
+
+def _same_agreement(stored: Agreement, new: Agreement) -> bool:
+    """Whether ``new`` says what ``stored`` says (who registered it and when aside)."""
+    fields = ("title", "scope", "parties", "clauses", "document_sha256", "signed_on", "valid_from", "valid_to")
+    return all(getattr(stored, name) == getattr(new, name) for name in fields)
+
+
+@dataclass(frozen=True, slots=True)
+class Registered:
+    """What :func:`register_agreement` did: the agreement (new, or the one first registered) or why not."""
+
+    agreement: Agreement | None
+    errors: list[DraftError]
+    replayed: bool = False  # the same signed document was registered before: this is that agreement
+
+
+async def register_agreement(ctx: Context, draft: AgreementDraft) -> Registered:
+    """Register a signed agreement once: the same document again is the first registration (``replayed``).
+
+    The same SHA-256 with other content is a CONFLICT, nothing written.
+    """
     now = ctx.clock.now()
     errors = check_agreement(draft, ctx.principal.agency_code, ctx.agencies, local_day(now))
     if errors:
-        return None, errors
+        return Registered(None, errors)
     agreement = Agreement(
         id=str(uuid.uuid4()),
         title=draft.title.strip(),
@@ -160,9 +205,24 @@ async def register_agreement(ctx: Context, draft: AgreementDraft) -> tuple[Agree
         registered_at=now,
     )
     async with write_transaction(ctx.sessions) as session:
-        stored = await CoordinationLedger(session).add_agreement(agreement)
+        ledger = CoordinationLedger(session)
+        earlier = await ledger.agreement_by_document(agreement.document_sha256)
+        if earlier is not None:
+            if _same_agreement(earlier, agreement):
+                return Registered(earlier, [], replayed=True)
+            known = f" as agreement {earlier.id}" if ctx.principal.agency_code in earlier.parties else ""
+            return Registered(
+                None,
+                _error(
+                    "documentSha256",
+                    "CONFLICT",
+                    f"this signed document is already registered{known} with other content; "
+                    "one signed document is one agreement",
+                ),
+            )
+        stored = await ledger.add_agreement(agreement)
         await record(session, ctx.audit_entry("registerAgreement", [stored.id, *stored.parties], now))
-    return stored, []
+    return Registered(stored, [])
 
 
 async def agreements_for(ctx: Context, party: str | None, active_on: date | None) -> list[Agreement]:
@@ -231,6 +291,7 @@ async def open_request_in(
             errors += _error("judgment", "MISMATCH", f"transfer {transfer_id} is about {transfer.judgment_id}")
     draft = replace(draft, sender_kind=sender.kind, addressee_kind=addressee.kind)
     errors += check_draft(draft, today)
+    errors += check_addressee(draft.kind, sender, addressee, agencies)
     if draft.judgment_id:
         entry = await JudgmentRegistry(session).get(draft.judgment_id)
         reach = judgment_reach if judgment_reach is not None else own
@@ -256,6 +317,10 @@ async def open_request_in(
     if errors:
         return None, errors
     due = _due(draft, at, agreement, rules, calendar)
+    if draft.kind is RequestKind.ENFORCEMENT_SUPPORT and draft.planned_on is not None:
+        late = _too_close(draft, draft.planned_on, today, local_day(due - timedelta(microseconds=1)), rules, calendar)
+        if late:
+            return None, late
     provinces = frozenset(p for p in (sender.province_code, addressee.province_code) if p)
     copies = observers(distribution, draft.kind, provinces, frozenset({sender_code, addressee_code}))
     request = CoordinationRequest(
@@ -290,6 +355,30 @@ def _due(
             by_clause = end_of_day(calendar.add_working_days(local_day(at), min(agreed)))
             due = min(due, by_clause)
     return due
+
+
+def _dates(day: date) -> str:
+    return f"{day.strftime('%d/%m/%Y')} ({day.isoformat()})"
+
+
+def _too_close(
+    draft: RequestDraft, planned_on: date, today: date, due_day: date, rules: RuleBook, calendar: WorkingCalendar
+) -> list[DraftError]:
+    """``plannedOn`` ``TOO_CLOSE`` when the reply would be due after the police must have planned the protection."""
+    needed = reply_needed_by(planned_on, today, rules, calendar)
+    if due_day <= needed:
+        return []
+    send_by = latest_send_day(planned_on, draft.kind, draft.sub_kind, today, rules, calendar)
+    earliest = earliest_planned_on(due_day, today, rules, calendar)
+    parts = [
+        f"an enforcement on {_dates(planned_on)} is too close: a request sent today is answered by "
+        f"{_dates(due_day)}, but the reply is needed by {_dates(needed)} to plan the protection in time",
+    ]
+    if send_by is not None:
+        parts.append(f"for that day the request had to be sent by {_dates(send_by)}")
+    if earliest is not None:
+        parts.append(f"the earliest day you can plan it on now is {_dates(earliest)}")
+    return _error("plannedOn", "TOO_CLOSE", "; ".join(parts) + " (Decree 152/2026 Arts. 46–47)")
 
 
 def _details(draft: RequestDraft) -> dict[str, Any]:
@@ -430,20 +519,39 @@ class RequestCriteria:
     status: RequestStatus | None = None
     role: str | None = None  # sender, addressee, observer (the caller's part)
     transfer_id: str | None = None
+    overdue: bool | None = None  # True: still waiting past the due moment; False: all others
+    due_within_working_days: int | None = None  # still waiting, due from now to the end of the N-th working day
+
+
+MAX_DUE_WITHIN: Final = 365
 
 
 def criteria_for(ctx: Context, wanted: RequestCriteria) -> dict[str, Any]:
-    """Ledger criteria (``requests`` / ``count``): what ``wanted`` asks for, within what the caller may see."""
+    """Ledger criteria (``requests`` / ``count``): what ``wanted`` asks for, within what the caller may see.
+
+    The deadline conditions are fixed at the moment of the call, so every page and
+    ``totalCount`` of one answer agree. ValueError for ``due_within_working_days`` out of 0–365.
+    """
     reach = ctx.policy.records_in_reach(ctx.principal, "coordinationRequests")
     visible = ctx.policy.own(ctx.principal) if wanted.role is not None else reach
     if reach is not None and visible is not None:
         visible = visible & reach
+    now = ctx.clock.now()
+    window: tuple[datetime, datetime] | None = None
+    if wanted.due_within_working_days is not None:
+        if not 0 <= wanted.due_within_working_days <= MAX_DUE_WITHIN:
+            raise ValueError(f"dueWithinWorkingDays must be between 0 and {MAX_DUE_WITHIN}")
+        last = ctx.deadlines.calendar.add_working_days(local_day(now), wanted.due_within_working_days)
+        window = (now, end_of_day(last) + timedelta(microseconds=1))  # a due day's moment is its 24:00
     return {
         "visible_to": sorted(visible) if visible is not None else None,
         "kind": wanted.kind,
         "status": wanted.status,
         "transfer_id": wanted.transfer_id,
         "role": wanted.role,
+        "overdue_at": now if wanted.overdue is True else None,
+        "not_overdue_at": now if wanted.overdue is False else None,
+        "due_within": window,
     }
 
 

@@ -293,6 +293,17 @@ class CoordinationRequestFilter:
         default=None, description="Only requests your agency sent, received or observes."
     )
     transfer_id: strawberry.ID | None = None
+    overdue: bool | None = strawberry.field(
+        default=None,
+        description="true: still waiting for the addressee after the due moment (deadlineState OVERDUE); "
+        "false: all others. A steering committee lists what is overdue in its province with "
+        "`{role: OBSERVED, overdue: true}`.",
+    )
+    due_within_working_days: int | None = strawberry.field(
+        default=None,
+        description="Still waiting and due from now to the end of the N-th working day from today "
+        "(0: today, or the next working day if today is off); 0–365, else BAD_USER_INPUT.",
+    )
 
 
 @strawberry.input
@@ -321,6 +332,10 @@ class RegisterAgreementInput:
 class RegisterAgreementPayload:
     agreement: CoordinationAgreement | None
     user_errors: list[UserError]
+    replayed: bool = strawberry.field(
+        default=False,
+        description="True when this signed document was registered before: `agreement` is that first registration.",
+    )
 
 
 @strawberry.input(

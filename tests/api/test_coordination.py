@@ -310,7 +310,7 @@ class TestEnforcementSupport:
         self, hub, office, police, committee, transfer
     ):
         _, judgment_id = transfer
-        planned = (TODAY + timedelta(days=10)).isoformat()
+        planned = (TODAY + timedelta(days=30)).isoformat()  # far enough for the reply and the police's plan
         request = await _opened(
             office,
             kind="ENFORCEMENT_SUPPORT",
@@ -550,7 +550,7 @@ class TestRefusals:
                     "to": PROVINCIAL,
                     "periodFrom": "2026-01-01",
                     "periodTo": "2026-03-31",
-                    "replyBy": "2099-01-01",
+                    "replyBy": (TODAY + timedelta(days=30)).isoformat(),  # within the date bounds
                 },
                 {("replyBy", "NOT_ALLOWED")},
             ),
@@ -640,7 +640,7 @@ class TestAgreements:
             subject="Đề nghị hỗ trợ cưỡng chế",
             body="Theo quy chế phối hợp",
             judgment=judgment_id,
-            plannedOn=(TODAY + timedelta(days=7)).isoformat(),
+            plannedOn=(TODAY + timedelta(days=30)).isoformat(),
             place="Thôn Đông, xã Tam Hiệp",
             agreement=agreement["id"],
         )
@@ -683,7 +683,13 @@ class TestAgreements:
             ({"parties": [OFFICE, "no-such-agency"]}, {("parties", "UNKNOWN_AGENCY")}),
             ({"documentSha256": "not-a-hash"}, {("documentSha256", "INVALID")}),
             ({"validTo": (TODAY - timedelta(days=11)).isoformat()}, {("validTo", "INVALID")}),
-            ({"signedOn": (TODAY + timedelta(days=1)).isoformat()}, {("signedOn", "IN_THE_FUTURE")}),
+            (
+                {
+                    "signedOn": (TODAY + timedelta(days=1)).isoformat(),
+                    "validFrom": (TODAY + timedelta(days=1)).isoformat(),
+                },
+                {("signedOn", "IN_THE_FUTURE")},
+            ),
             (
                 {"clauses": [{"title": "Trả lời", "kind": "EXPLANATION", "responseDays": 0}]},
                 {("clauses.0.responseDays", "INVALID")},

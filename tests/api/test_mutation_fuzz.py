@@ -120,7 +120,7 @@ async def _records(hub: Hub, signer: CourtSigner) -> list[str]:
         "subject": "Đề nghị hỗ trợ cưỡng chế",
         "body": "Đề nghị bố trí lực lượng bảo vệ cưỡng chế.",
         "judgment": ids[1],
-        "plannedOn": (Clock().today() + timedelta(days=10)).isoformat(),
+        "plannedOn": (Clock().today() + timedelta(days=30)).isoformat(),  # room for the reply and the police's plan
         "place": "Số 3 Láng Hạ, Hà Nội",
     }
     ids.append(_ok(await office(OPEN, {"input": support}), "openCoordinationRequest")["request"]["id"])

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from domain.coordination import (
+    PROVINCE_PLACEHOLDER,
     DistributionRule,
     DistributionRuleError,
     RequestKind,
@@ -79,6 +80,29 @@ def test_two_rules_for_one_observer_add_up():
     assert observers(rules, K.EXPLANATION, frozenset({"ha-noi"}), NOBODY) == frozenset()
 
 
+def test_an_observer_pattern_stands_for_the_agency_of_each_province_of_the_request():
+    rules = (
+        DistributionRule("committee.{province}", frozenset({K.ENFORCEMENT_SUPPORT}), frozenset()),
+        DistributionRule("watch.{province}", frozenset({K.ENFORCEMENT_SUPPORT}), frozenset({"hue"})),
+    )
+    assert observers(rules, K.ENFORCEMENT_SUPPORT, frozenset({"son-la"}), NOBODY) == {"committee.son-la"}
+    assert observers(rules, K.ENFORCEMENT_SUPPORT, frozenset({"hue", "son-la"}), NOBODY) == {
+        "committee.hue",
+        "committee.son-la",
+        "watch.hue",
+    }
+    assert observers(rules, K.ENFORCEMENT_SUPPORT, frozenset(), NOBODY) == frozenset()
+    assert observers(rules, K.PERIODIC_REPORT, frozenset({"hue"}), NOBODY) == frozenset()
+    assert observers(rules, K.ENFORCEMENT_SUPPORT, frozenset({"hue"}), frozenset({"committee.hue"})) == {"watch.hue"}
+
+
+def test_an_observer_pattern_naming_no_agency_in_some_province_is_reported(agencies):
+    rules = (DistributionRule("nobody.{province}", frozenset({K.ENFORCEMENT_SUPPORT}), frozenset({"hue"})),)
+    assert unknown_distribution_codes(rules, agencies) == [
+        "distribution rule #1 ('nobody.{province}'): observer 'nobody.hue' is not an agency in force"
+    ]
+
+
 # ---- the shipped file ---------------------------------------------------------------------------
 
 
@@ -86,6 +110,8 @@ def test_the_shipped_rules_parse_and_name_known_agencies_and_provinces(shipped, 
     assert shipped
     assert unknown_distribution_codes(shipped, agencies) == []
     for rule in shipped:
+        if PROVINCE_PLACEHOLDER in rule.observer:  # one agency per province: unknown_distribution_codes checked them
+            continue
         agency = agencies[rule.observer]
         assert agency.valid_to is None
         assert rule.kinds
@@ -111,7 +137,10 @@ def test_the_shipped_rules_use_the_agencies_the_brief_names(shipped, agencies):
         # The committee is itself the addressee of the report: no copy to itself.
         (K.PERIODIC_REPORT, {"enforcement.ha-noi", "committee.ha-noi"}, {"ha-noi"}, {ENFORCEMENT_ADMINISTRATION}),
         (K.ENFORCEMENT_SUPPORT, {"enforcement.ha-noi.kv03", "police.ha-noi"}, {"ha-noi"}, {"committee.ha-noi"}),
-        (K.ENFORCEMENT_SUPPORT, {"enforcement.son-la", "police.son-la"}, {"son-la"}, set()),
+        # Every province's committee follows the forced enforcements in its province (issue 22).
+        (K.ENFORCEMENT_SUPPORT, {"enforcement.son-la", "police.son-la"}, {"son-la"}, {"committee.son-la"}),
+        (K.ENFORCEMENT_SUPPORT, {"enforcement.hai-phong.kv01", "police.hai-phong"}, {"hai-phong"},
+         {"committee.hai-phong"}),
         # Son La is a northern province: the national administration stands in for a regional department.
         (K.PROCURACY_PROTEST, {"procuracy.son-la", "enforcement.son-la"}, {"son-la"},
          {MINISTRY_OF_JUSTICE, ENFORCEMENT_ADMINISTRATION}),
