@@ -4,12 +4,20 @@ What the court signs is the canonical JSON (``domain.canonical``) of
 :meth:`Submission.signed_content`; the hub recomputes the same bytes to check the
 signature and to tell a repeat (same content) from a conflict (same court and
 number, different content).
+
+Documents (Art. 28(4) of the Law on civil judgment enforcement: the court sends the
+judgment with the records of seized or held assets and papers): the judgment document
+stays under ``document`` in the signed content, exactly as before, and any other
+documents follow under ``attachments`` in the order the court lists them, each with its
+kind, name and hash. ``attachments`` is absent when there are none, so a submission with
+the judgment alone has the same canonical bytes as before documents were added, and
+signatures made by existing courts still verify.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -28,6 +36,8 @@ from domain.types import (
 )
 
 MAX_DOCUMENT_BYTES = 2 * 1024 * 1024
+MAX_DOCUMENTS: Final = 20
+"""Documents in one submission: the judgment and at most 19 records (each up to 2 MiB when its content is sent)."""
 MAX_PARTIES = 100
 MAX_OBLIGATIONS = 100
 MAX_AMOUNT = 10**18  # đồng; far beyond any judgment, well inside a 64-bit integer
@@ -50,6 +60,26 @@ class SubmissionErrorCode(StrEnum):
     BAD_SIGNATURE = "BAD_SIGNATURE"
     CONFLICT = "CONFLICT"
     UNROUTABLE = "UNROUTABLE"
+    NO_JUDGMENT_DOCUMENT = "NO_JUDGMENT_DOCUMENT"
+    TOO_MANY_DOCUMENTS = "TOO_MANY_DOCUMENTS"
+
+
+class DocumentKind(StrEnum):
+    """What a submitted document is."""
+
+    JUDGMENT = "JUDGMENT"  # the judgment or decision itself: exactly one
+    SEIZURE_RECORD = "SEIZURE_RECORD"  # biên bản kê biên, tạm giữ tài sản, giấy tờ (Art. 28(4))
+    OTHER = "OTHER"
+
+
+@dataclass(frozen=True, slots=True)
+class SubmittedDocument:
+    kind: DocumentKind
+    name: str
+    sha256: str
+
+    def signed(self) -> dict[str, str]:
+        return {"kind": self.kind.value, "name": self.name, "sha256": self.sha256}
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,14 +106,25 @@ class Submission:
     parties: tuple[Party, ...] = field(default_factory=tuple)
     obligations: tuple[Obligation, ...] = field(default_factory=tuple)
     interim_measure: bool = False
+    attachments: tuple[SubmittedDocument, ...] = ()
+    """The documents other than the judgment, in the court's order (none: the signed bytes are the old ones)."""
 
     @property
     def key(self) -> JudgmentKey:
         return JudgmentKey(self.court_code, self.number)
 
+    @property
+    def documents(self) -> tuple[SubmittedDocument, ...]:
+        """Every document: the judgment first, then the attachments in the court's order."""
+        judgment = SubmittedDocument(DocumentKind.JUDGMENT, self.document_name, self.document_sha256)
+        return (judgment, *self.attachments)
+
     def signed_content(self) -> dict[str, Any]:
-        """The document a court signs: everything that makes up the submission."""
-        return {
+        """The document a court signs: everything that makes up the submission.
+
+        ``attachments`` only when there are any, so a judgment-only submission keeps the bytes it always had.
+        """
+        content: dict[str, Any] = {
             "court": self.court_code,
             "number": self.number,
             "caseType": self.case_type.value,
@@ -115,6 +156,9 @@ class Submission:
                 for o in self.obligations
             ],
         }
+        if self.attachments:
+            content["attachments"] = [d.signed() for d in self.attachments]
+        return content
 
     @classmethod
     def from_signed(cls, content: Mapping[str, Any]) -> Submission:
@@ -157,6 +201,10 @@ class Submission:
                 for o in content["obligations"]
             ),
             interim_measure=bool(content["interimMeasure"]),
+            attachments=tuple(
+                SubmittedDocument(DocumentKind(d["kind"]), d["name"], d["sha256"])
+                for d in content.get("attachments", ())
+            ),
         )
 
     def signed_bytes(self) -> bytes:
@@ -164,6 +212,61 @@ class Submission:
 
     def content_sha256(self) -> str:
         return sha256_hex(self.signed_bytes())
+
+
+def arrange_documents(
+    documents: Sequence[tuple[str, SubmittedDocument]], max_documents: int = MAX_DOCUMENTS
+) -> tuple[SubmittedDocument | None, tuple[SubmittedDocument, ...], list[UserError]]:
+    """The judgment document, the others in the court's order, and what is wrong with the list.
+
+    ``documents``: each with the field it came from (``documents[1]``, or ``document`` for the
+    deprecated single field). Exactly one JUDGMENT; no document twice (by hash); at most ``max_documents``.
+    """
+    errors: list[UserError] = []
+    if len(documents) > max_documents:
+        errors.append(
+            UserError(
+                "documents",
+                SubmissionErrorCode.TOO_MANY_DOCUMENTS,
+                f"{len(documents)} documents: a submission carries at most {max_documents}",
+            )
+        )
+        return None, (), errors
+    judgments = [(where, d) for where, d in documents if d.kind is DocumentKind.JUDGMENT]
+    if not judgments:
+        errors.append(
+            UserError(
+                "documents",
+                SubmissionErrorCode.NO_JUDGMENT_DOCUMENT,
+                "one document must be the judgment or decision itself (kind JUDGMENT)",
+            )
+        )
+    for where, _ in judgments[1:]:
+        errors.append(
+            UserError(
+                f"{where}.kind",
+                SubmissionErrorCode.INVALID,
+                "only one document is the judgment; a record of seizure is SEIZURE_RECORD",
+            )
+        )
+    seen: dict[str, str] = {}
+    for where, d in documents:
+        if not SHA256.fullmatch(d.sha256):
+            errors.append(
+                UserError(f"{where}.sha256", SubmissionErrorCode.INVALID, "a SHA-256 is 64 lower-case hex digits")
+            )
+        elif d.sha256 in seen:
+            errors.append(
+                UserError(f"{where}.sha256", SubmissionErrorCode.INVALID, f"the same document as {seen[d.sha256]}")
+            )
+        else:
+            seen[d.sha256] = where
+        if not d.name.strip() or len(d.name) > 255:
+            errors.append(
+                UserError(f"{where}.name", SubmissionErrorCode.INVALID, "a document name is 1–255 characters")
+            )
+    judgment = judgments[0][1] if judgments else None
+    return judgment, tuple(d for _, d in documents if d.kind is not DocumentKind.JUDGMENT), errors
 
 
 EARLIEST_JUDGMENT: Final = date(1945, 9, 2)

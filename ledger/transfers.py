@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.jurisdiction import Route
 from domain.registers import statistical_year
-from domain.submission import Submission
+from domain.submission import DocumentKind, Submission, SubmittedDocument
 from domain.types import CourtJudgment
 from ledger.events import TransferEvent, append_event
 from ledger.judgments import JudgmentRegistry, entry_from
@@ -77,6 +77,8 @@ class Transfer:
     interim_measure: bool
     has_ex_officio: bool
     explained_at: datetime | None = None
+    documents: tuple[SubmittedDocument, ...] = ()
+    """Every document the court signed for: the judgment first, then the others in its order (Art. 28(4))."""
 
     @property
     def audience(self) -> frozenset[str]:
@@ -119,6 +121,16 @@ def transfer_from_row(row: TransferRow) -> Transfer:
         updated_at=row.updated_at,
         interim_measure=bool(submitted.get("interimMeasure")),
         has_ex_officio=any(o.get("exOfficio") for o in submitted.get("obligations", ())),
+        documents=signed_documents(submitted),
+    )
+
+
+def signed_documents(submitted: dict[str, Any]) -> tuple[SubmittedDocument, ...]:
+    """The documents of a stored submission (its signed content, where they are kept with the transfer)."""
+    judgment = submitted["document"]
+    return (
+        SubmittedDocument(DocumentKind.JUDGMENT, judgment["name"], judgment["sha256"]),
+        *(SubmittedDocument(DocumentKind(d["kind"]), d["name"], d["sha256"]) for d in submitted.get("attachments", ())),
     )
 
 

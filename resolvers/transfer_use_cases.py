@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -43,24 +44,34 @@ def _error(field: str | None, code: SubmissionErrorCode, message: str) -> Submit
     return SubmitOutcome(errors=(UserError(field or "", code, message),))
 
 
-def check_document(declared_sha256: str, content_base64: str | None) -> UserError | None:
+@dataclass(frozen=True, slots=True)
+class DocumentContent:
+    """A document's declared hash and, when the court sends it, its content; ``field`` names it in errors."""
+
+    field: str
+    sha256: str
+    content_base64: str | None = None
+
+
+def check_document(document: DocumentContent) -> UserError | None:
     """When the document itself is sent, it must fit and match its declared hash."""
-    if content_base64 is None:
+    if document.content_base64 is None:
         return None
+    where = document.field
     too_large = UserError(
-        "document.contentBase64", SubmissionErrorCode.PAYLOAD_TOO_LARGE, "the document is larger than 2 MiB"
+        f"{where}.contentBase64", SubmissionErrorCode.PAYLOAD_TOO_LARGE, f"{where} is larger than 2 MiB"
     )
-    if len(content_base64) > -(-MAX_DOCUMENT_BYTES // 3) * 4:  # longer than any base64 of MAX bytes: do not even decode
+    if len(document.content_base64) > -(-MAX_DOCUMENT_BYTES // 3) * 4:  # longer than any base64 of MAX bytes
         return too_large
     try:
-        content = base64.b64decode(content_base64, validate=True)
+        content = base64.b64decode(document.content_base64, validate=True)
     except (binascii.Error, ValueError):
-        return UserError("document.contentBase64", SubmissionErrorCode.INVALID, "the document is not valid base64")
+        return UserError(f"{where}.contentBase64", SubmissionErrorCode.INVALID, f"{where} is not valid base64")
     if len(content) > MAX_DOCUMENT_BYTES:
         return too_large
-    if hashlib.sha256(content).hexdigest() != declared_sha256:
+    if hashlib.sha256(content).hexdigest() != document.sha256:
         return UserError(
-            "document.sha256", SubmissionErrorCode.DOCUMENT_HASH_MISMATCH, "the document does not match its SHA-256"
+            f"{where}.sha256", SubmissionErrorCode.DOCUMENT_HASH_MISMATCH, f"{where} does not match its SHA-256"
         )
     return None
 
@@ -89,7 +100,7 @@ async def route_for(session: AsyncSession, court_code: str) -> tuple[Agency | No
 
 
 async def submit_judgment(
-    ctx: Context, submission: Submission, signature: str, key_id: str | None, document_content: str | None
+    ctx: Context, submission: Submission, signature: str, key_id: str | None, documents: Sequence[DocumentContent]
 ) -> SubmitOutcome:
     p = ctx.principal
     if submission.court_code != p.agency_code:
@@ -100,9 +111,7 @@ async def submit_judgment(
         )
     now = ctx.clock.now()
     errors = validate(submission, local_day(now), ctx.earliest_judgment)
-    doc_error = check_document(submission.document_sha256, document_content)
-    if doc_error is not None:
-        errors.append(doc_error)
+    errors.extend(e for e in map(check_document, documents) if e is not None)
     if errors:
         return SubmitOutcome(errors=tuple(errors))
     try:
@@ -202,7 +211,7 @@ async def acknowledge_transfer(ctx: Context, transfer_id: str) -> Transfer | Non
         current = await _addressed_transfer(session, ctx, transfer_id)
         if current is None:
             return None
-        transfer, event = await ledger.acknowledge(transfer_id, now, local_day(now))
+        transfer, event = await ledger.acknowledge(transfer_id, now)
         if event is not None:
             await record(session, ctx.audit_entry("acknowledgeTransfer", [transfer.id], now))
     if event is not None:

@@ -7,7 +7,8 @@ from datetime import date
 import strawberry
 
 from domain.errors import BadInput, Forbidden
-from domain.submission import Submission
+from domain.submission import Submission, SubmissionErrorCode, SubmittedDocument, arrange_documents
+from domain.submission import UserError as SubmissionError
 from domain.types import CaseType, DecisionKind, Instance, Obligation, ObligationKind, Party, PartyKind, PartyRole
 from ledger.transfers import ReturnReason as LedgerReturnReason
 from ledger.transfers import TransferLedger
@@ -15,6 +16,7 @@ from ledger.transfers import TransferStatus as LedgerStatus
 from resolvers.context import Context
 from resolvers.transfer_use_cases import (
     ChangeOutcome,
+    DocumentContent,
     acknowledge_transfer,
     record_enforcement_decision,
     return_transfer,
@@ -38,7 +40,31 @@ Info = strawberry.Info[Context, None]
 MAX_INBOX_PAGE = 200
 
 
-def to_submission(i: SubmitJudgmentInput) -> Submission:
+def submitted_documents(i: SubmitJudgmentInput) -> list[tuple[str, SubmittedDocument, str | None]]:
+    """The documents as sent, each with its field: ``documents[i]``, or the deprecated ``document`` (the JUDGMENT)."""
+    if i.documents is None:
+        given = [("document", i.document)] if i.document is not None else []
+    else:
+        given = [(f"documents[{n}]", d) for n, d in enumerate(i.documents)]
+    return [(where, SubmittedDocument(d.kind, d.name, d.sha256), d.content_base64) for where, d in given]
+
+
+def to_submission(i: SubmitJudgmentInput) -> tuple[Submission | None, list[DocumentContent], list[SubmissionError]]:
+    """The submission the court signed, the documents' contents to check, or what is wrong with its documents."""
+    if i.documents is not None and i.document is not None:
+        both = SubmissionError("document", SubmissionErrorCode.INVALID, "send `documents` or `document`, not both")
+        return None, [], [both]
+    documents = submitted_documents(i)
+    judgment, attachments, errors = arrange_documents([(where, d) for where, d, _ in documents])
+    if judgment is None or errors:
+        return None, [], errors
+    contents = [DocumentContent(where, d.sha256, content) for where, d, content in documents]
+    return _submission(i, judgment, attachments), contents, []
+
+
+def _submission(
+    i: SubmitJudgmentInput, judgment: SubmittedDocument, attachments: tuple[SubmittedDocument, ...]
+) -> Submission:
     return Submission(
         court_code=str(i.court),
         number=i.number.strip(),
@@ -47,8 +73,9 @@ def to_submission(i: SubmitJudgmentInput) -> Submission:
         adjudicated_on=i.adjudicated_on,
         effective_on=i.effective_on,
         summary=i.summary,
-        document_name=i.document.name,
-        document_sha256=i.document.sha256,
+        document_name=judgment.name,
+        document_sha256=judgment.sha256,
+        attachments=attachments,
         interim_measure=i.interim_measure,
         parties=tuple(
             Party(
@@ -121,9 +148,11 @@ class TransferMutations:
         "transfer and receipt; the same court and number with different content is a CONFLICT."
     )
     async def submit_judgment(self, info: Info, input: SubmitJudgmentInput) -> SubmitJudgmentPayload:
-        outcome = await submit_judgment(
-            info.context, to_submission(input), input.signature, input.key_id, input.document.content_base64
-        )
+        submission, contents, refused = to_submission(input)
+        if submission is None:
+            errors = [UserError(field=e.field or None, code=e.code.value, message=e.message) for e in refused]
+            return SubmitJudgmentPayload(transfer=None, replayed=False, user_errors=errors)
+        outcome = await submit_judgment(info.context, submission, input.signature, input.key_id, contents)
         return SubmitJudgmentPayload(
             transfer=Transfer.from_ledger(outcome.transfer) if outcome.transfer else None,
             replayed=outcome.replayed,

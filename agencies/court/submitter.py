@@ -11,8 +11,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import itertools
 import logging
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -22,7 +24,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from agencies.common.people import address, company_name, person, tax_code
 from domain.clock import Clock
 from domain.signatures import sign
-from domain.submission import Submission
+from domain.submission import DocumentKind, Submission, SubmittedDocument
 from domain.types import CaseType, Instance, Obligation, ObligationKind, Party, PartyKind, PartyRole
 
 log = logging.getLogger("agencies.court.submitter")
@@ -84,14 +86,45 @@ def make_submission(rng: random.Random, feed: FeedSettings, serial: int, today: 
             Obligation(ObligationKind.COURT_FEE, "Án phí dân sự sơ thẩm", True, max(300_000, claim // 20)),
             Obligation(ObligationKind.PAYMENT, "Trả nợ gốc và lãi", False, claim, creditor.name),
         ),
+        attachments=_seizure_records(feed, number, serial),
     )
 
 
+def _seizure_records(feed: FeedSettings, number: str, serial: int) -> tuple[SubmittedDocument, ...]:
+    """Every fourth judgment comes with the record of the assets the court had seized (Art. 28(4))."""
+    if serial % 4:
+        return ()
+    name = f"{serial}-BB-ke-bien.pdf"
+    sha = hashlib.sha256(f"{feed.court_code} {number} biên bản kê biên".encode()).hexdigest()
+    return (SubmittedDocument(DocumentKind.SEIZURE_RECORD, name, sha),)
+
+
 def to_variables(
-    s: Submission, signature: str, *, content_base64: str | None = None, key_id: str | None = None
+    s: Submission,
+    signature: str,
+    *,
+    content_base64: str | None = None,
+    key_id: str | None = None,
+    attachment_contents: Sequence[str | None] = (),
+    single_document: bool = False,
 ) -> dict[str, object]:
-    """GraphQL variables for ``submitJudgment``: exactly the content the court signed, in the hub's input shape."""
+    """GraphQL variables for ``submitJudgment``: exactly the content the court signed, in the hub's input shape.
+
+    ``content_base64``: the judgment document's content; ``attachment_contents``: the other documents', in order.
+    ``single_document``: the deprecated ``document`` field of courts that send the judgment alone.
+    """
     content = s.signed_content()
+    contents = [content_base64, *attachment_contents]
+    documents = [
+        {"kind": d.kind.value, "name": d.name, "sha256": d.sha256, "contentBase64": c}
+        for d, c in itertools.zip_longest(s.documents, contents[: len(s.documents)])
+    ]
+    if single_document:
+        if s.attachments:
+            raise ValueError("the deprecated document field carries the judgment alone")
+        sent: dict[str, object] = {"document": {k: v for k, v in documents[0].items() if k != "kind"}}
+    else:
+        sent = {"documents": documents}
     return {
         "input": {
             "court": s.court_code,
@@ -102,7 +135,7 @@ def to_variables(
             "effectiveOn": content["effectiveOn"],
             "summary": s.summary,
             "interimMeasure": s.interim_measure,
-            "document": {"name": s.document_name, "sha256": s.document_sha256, "contentBase64": content_base64},
+            **sent,
             "parties": [
                 {
                     "name": p.name,

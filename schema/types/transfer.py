@@ -9,6 +9,8 @@ import strawberry
 
 from domain.deadlines import DeadlineState as DomainDeadlineState
 from domain.deadlines import local_day
+from domain.submission import MAX_DOCUMENTS, SubmittedDocument
+from domain.submission import DocumentKind as DomainDocumentKind
 from domain.submission import SubmissionErrorCode as DomainSubmissionErrorCode
 from domain.transfer_deadlines import TrackedDeadline, TransferFacts
 from domain.types import DecisionKind as DomainDecisionKind
@@ -27,6 +29,14 @@ ReturnReason = DomainReturnReason
 strawberry.enum(DomainReturnReason, name="ReturnReason")
 SubmissionErrorCode = DomainSubmissionErrorCode
 strawberry.enum(DomainSubmissionErrorCode, name="SubmissionErrorCode")
+DocumentKind = DomainDocumentKind
+strawberry.enum(
+    DomainDocumentKind,
+    name="DocumentKind",
+    description="JUDGMENT: the judgment or decision itself (exactly one per submission); SEIZURE_RECORD: a record "
+    "of seized or held assets or papers sent with it (biên bản kê biên, tạm giữ tài sản, giấy tờ; Law on civil "
+    "judgment enforcement Art. 28(4)); OTHER.",
+)
 
 
 @strawberry.enum(description="Why a transfer operation was refused.")
@@ -104,6 +114,17 @@ class TransferReturn:
     returned_at: datetime
 
 
+@strawberry.type(description="A document the court sent with the transfer, as it signed it.")
+class TransferDocument:
+    kind: DocumentKind
+    name: str
+    sha256: str = strawberry.field(description="SHA-256 of the document, lower-case hex (covered by the signature).")
+
+    @classmethod
+    def from_domain(cls, d: SubmittedDocument) -> TransferDocument:
+        return cls(kind=d.kind, name=d.name, sha256=d.sha256)
+
+
 @strawberry.type(description="An electronic transfer of a judgment from a court to the competent enforcement agency.")
 class Transfer:
     id: strawberry.ID
@@ -117,7 +138,10 @@ class Transfer:
     register_number: int | None = strawberry.field(
         description="Number in the office's receipt register; gapless per year."
     )
-    document_sha256: str
+    document_sha256: str = strawberry.field(description="SHA-256 of the judgment document.")
+    documents: list[TransferDocument] = strawberry.field(
+        description="Every document the court sent: the judgment first, then the others in the court's order."
+    )
     receipt: Receipt
     decision: TransferDecision | None
     last_return: TransferReturn | None = strawberry.field(description="The latest return (kept after a reroute).")
@@ -140,6 +164,7 @@ class Transfer:
             register_year=t.register_year,
             register_number=t.register_number,
             document_sha256=t.document_sha256,
+            documents=[TransferDocument.from_domain(d) for d in t.documents],
             receipt=Receipt(
                 json=t.receipt_json,
                 signature=t.receipt_signature,
@@ -235,6 +260,10 @@ class ObligationInput:
 @strawberry.input
 class DocumentInput:
     name: str
+    kind: DocumentKind = strawberry.field(
+        default=DomainDocumentKind.JUDGMENT,
+        description="What the document is; in `documents` exactly one is the JUDGMENT.",
+    )
     sha256: str = strawberry.field(description="SHA-256 of the document, lower-case hex.")
     content_base64: str | None = strawberry.field(
         default=None, description="The document itself (at most 2 MiB); when sent, its hash is checked."
@@ -253,10 +282,21 @@ class SubmitJudgmentInput:
     adjudicated_on: date
     effective_on: date
     summary: str
-    document: DocumentInput
     parties: list[PartyInput]
     obligations: list[ObligationInput]
     signature: str
+    documents: list[DocumentInput] | None = strawberry.field(
+        default=None,
+        description="The judgment (kind JUDGMENT, exactly one) and the documents sent with it, such as the records "
+        f"of seized assets (SEIZURE_RECORD, Art. 28(4)); at most {MAX_DOCUMENTS}, each hash checked against its "
+        "content when sent.",
+    )
+    document: DocumentInput | None = strawberry.field(
+        default=None,
+        description="The judgment document alone (its kind is JUDGMENT).",
+        deprecation_reason="Use `documents`, which also carries the records sent with the judgment; "
+        "`document` is accepted until the next release.",
+    )
     interim_measure: bool = False
     key_id: str | None = strawberry.field(
         default=None, description="Which registered court key signed; default: try each active key."

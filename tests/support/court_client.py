@@ -79,10 +79,9 @@ def sample_submission(court: str, *, serial: int | None = None, effective_on: da
     )
 
 
-def variables(
-    s: Submission, signature: str, *, content_base64: str | None = None, key_id: str | None = None
-) -> dict[str, Any]:
-    return to_variables(s, signature, content_base64=content_base64, key_id=key_id)
+def variables(s: Submission, signature: str, **kwargs: Any) -> dict[str, Any]:
+    """``to_variables``: content_base64, key_id, attachment_contents, single_document (the deprecated field)."""
+    return to_variables(s, signature, **kwargs)
 
 
 @dataclass
@@ -100,6 +99,10 @@ class CourtSigner:
 
     def sign(self, s: Submission) -> str:
         return sign(self.key, s.signed_bytes())
+
+    def sign_bytes(self, message: bytes) -> str:
+        """A signature over given bytes: a court system that builds the canonical JSON itself."""
+        return sign(self.key, message)
 
     def submission(self, **kwargs: Any) -> Submission:
         return sample_submission(self.court, **kwargs)
