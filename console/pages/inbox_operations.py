@@ -29,6 +29,7 @@ TRANSFER: Final = """
 query Transfer($id: ID!) {
   transfer(id: $id) {
     id status effectiveOn receivedAt acknowledgedAt registerYear registerNumber documentSha256
+    documents { kind name sha256 }
     receipt { keyId receivedAt signature }
     lastReturn { reason note returnedAt }
     decision { number issuedOn kind officer }
