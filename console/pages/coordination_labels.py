@@ -135,6 +135,10 @@ REFUSAL: Final = {
     "MISMATCH": "Bản án đã nêu không khớp với mã chuyển giao.",
     "NOT_THE_COURT": "Yêu cầu giải thích gửi cho tòa án đã ra bản án, quyết định.",
     "NOT_IN_FORCE": "Quy chế phối hợp đã chọn không còn hiệu lực.",
+    "OUTSIDE_PROVINCE": "Công an tỉnh khác không bảo vệ cưỡng chế cho cơ quan của bạn: việc thi hành án ở tỉnh khác "
+    "phải ủy thác cho cơ quan thi hành án dân sự nơi đó; cưỡng chế trên địa bàn thì đề nghị Công an tỉnh của bạn.",
+    "TOO_CLOSE": "Ngày cưỡng chế quá gần: Công an cần trả lời đề nghị và lập kế hoạch bảo vệ trước ngày cưỡng chế "
+    "(5 ngày làm việc). Hãy chọn ngày cưỡng chế muộn hơn.",
 }
 GENERIC_REFUSAL: Final = "Liên thông chưa thực hiện được thao tác này. Hãy kiểm tra lại thông tin và thử lại."
 
