@@ -15,16 +15,17 @@ from enum import StrEnum
 from typing import Any, Final
 
 import orjson
-from sqlalchemy import or_, select, tuple_
+from sqlalchemy import func, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.deadlines import local_day
 from domain.jurisdiction import Route
 from domain.registers import statistical_year
 from domain.submission import DocumentKind, Submission, SubmittedDocument
 from domain.types import CourtJudgment
 from ledger.events import TransferEvent, append_event
 from ledger.judgments import JudgmentRegistry, entry_from
-from ledger.models import JudgmentRow, TransferRow
+from ledger.models import JudgmentRow, TransferEventRow, TransferRow
 from ledger.paging import Page, check_page_size, decode_cursor, encode_cursor
 from ledger.sequences import next_register_number
 
@@ -226,17 +227,19 @@ class TransferLedger:
         event = await self._event(transfer, "SUBMITTED", received_at, {"status": transfer.status.value})
         return transfer, event
 
-    async def acknowledge(
-        self, transfer_id: str, at: datetime, local_day: date
-    ) -> tuple[Transfer, TransferEvent | None]:
-        """Enter the transfer in its office's register (next number of the statistical year).
+    async def acknowledge(self, transfer_id: str, at: datetime) -> tuple[Transfer, TransferEvent | None]:
+        """Enter the transfer in its office's register: the next number of the statistical year it was received in.
 
+        Received is when the hub recorded the court's complete, valid submission for this agency (Decree
+        152/2026 Art. 7(2): the day the receiving system records complete valid data), or when it moved the
+        transfer to this agency after another returned it as not competent — not the day a clerk enters it:
+        a judgment received on 30 September and entered on 1 October is in the closing year's register.
         Acknowledging again returns the number already given and no new event.
         """
         row = await self._locked(transfer_id)
         if row.register_number is not None:
             return transfer_from_row(row), None
-        year = statistical_year(local_day)
+        year = statistical_year(local_day(await self._received_here(row)))
         row.register_year = year
         row.register_number = await next_register_number(self.session, row.register_office_code, year)
         row.acknowledged_at = at
@@ -247,6 +250,15 @@ class TransferLedger:
         transfer = transfer_from_row(row)
         payload = {"status": transfer.status.value, "registerYear": year, "registerNumber": row.register_number}
         return transfer, await self._event(transfer, "ACKNOWLEDGED", at, payload)
+
+    async def _received_here(self, row: TransferRow) -> datetime:
+        """When the agency the transfer is addressed to now received it: the submission, or the latest reroute."""
+        rerouted = await self.session.scalar(
+            select(func.max(TransferEventRow.occurred_at)).where(
+                TransferEventRow.transfer_id == row.id, TransferEventRow.kind == "REROUTED"
+            )
+        )
+        return max(row.received_at, rerouted) if rerouted is not None else row.received_at
 
     async def _locked(self, transfer_id: str) -> TransferRow:
         row = await self.session.scalar(select(TransferRow).where(TransferRow.id == transfer_id).with_for_update())
