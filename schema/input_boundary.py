@@ -6,7 +6,8 @@ One extension, not a check per field:
   LF (``domain.text.as_entered``), before anything runs. A decomposed subject is stored, searched and
   measured as the composed one: "Ấ"×300 is 300 characters however it was typed. A control character
   other than tab and line feed (U+0000–U+001F, U+007F) is refused, naming the field: NUL cannot be
-  stored in PostgreSQL and BEL is no text.
+  stored in PostgreSQL and BEL is no text. A court's signed submission (``SIGNED_INPUTS``) is NFC only,
+  as its canonical JSON is: its signature covers its line breaks as sent.
 - **Dates** (every ``Date``): within the window of its kind (``domain.date_bounds``, from settings,
   through the request context as ``date_bounds``; today from its ``clock``).
 
@@ -49,19 +50,23 @@ from graphql import (
     OperationType,
     SelectionSetNode,
     StringValueNode,
+    TypeInfo,
+    TypeInfoVisitor,
     ValueNode,
     VariableNode,
     Visitor,
     get_named_type,
     get_operation_ast,
+    type_from_ast,
     visit,
 )
 from strawberry.extensions import SchemaExtension
 
 from domain.date_bounds import DateBounds
-from domain.text import as_entered, control_character
+from domain.text import as_entered, control_character, nfc
 
 TEXT_TYPES = frozenset({"String", "ID"})
+SIGNED_INPUTS = frozenset({"SubmitJudgmentInput"})  # the court's signature covers its text as sent
 DATE_TYPE = "Date"
 INVALID = "INVALID"
 BAD_USER_INPUT = "BAD_USER_INPUT"
@@ -115,12 +120,13 @@ class InputBoundary(SchemaExtension):
         if self.answered and ctx.graphql_document is not None:
             ctx.result = _user_error_result(ctx.schema._schema, ctx.graphql_document, ctx.operation_name, self.answered)
         else:
-            if ctx.variables:
-                ctx.variables = _entered(ctx.variables)
-            if ctx.graphql_document is not None and (
-                ctx.query is None or not ctx.query.isascii() or "\\u" in ctx.query
-            ):
-                ctx.graphql_document = visit(ctx.graphql_document, _EnteredLiterals())
+            schema, document = ctx.schema._schema, ctx.graphql_document
+            if ctx.variables and document is not None:
+                ctx.variables = _entered_variables(schema, document, ctx.operation_name, ctx.variables)
+            # a document of ASCII without escapes has no literal to change
+            if document is not None and (ctx.query is None or not ctx.query.isascii() or "\\" in ctx.query):
+                type_info = TypeInfo(schema)
+                ctx.graphql_document = visit(document, TypeInfoVisitor(type_info, _EnteredLiterals(type_info)))
         yield
 
 
@@ -131,20 +137,63 @@ def _dates(context: object) -> _Dates | None:
     return _Dates(bounds, clock.today())
 
 
-def _entered(value: Any) -> Any:
-    """Every string in a variables' tree as entered (keys are GraphQL names: left alone)."""
-    if isinstance(value, str):
-        return as_entered(value)
-    if isinstance(value, dict):
-        return {k: _entered(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_entered(v) for v in value]
+def _as_sent(text: str, signed: bool) -> str:
+    """A signature covers the line breaks as sent: signed content is only NFC (as canonical JSON is anyway)."""
+    return nfc(text) if signed else as_entered(text)
+
+
+def _entered_variables(
+    schema: GraphQLSchema, document: DocumentNode, operation_name: str | None, variables: dict[str, Any]
+) -> dict[str, Any]:
+    """The variables with every String and ID as entered, through their declared types."""
+    operation = get_operation_ast(document, operation_name)
+    if operation is None:
+        return variables
+    entered = dict(variables)
+    for definition in operation.variable_definitions or ():
+        name = definition.variable.name.value
+        type_ = type_from_ast(schema, definition.type)
+        if name in entered and type_ is not None:
+            entered[name] = _entered(entered[name], type_, signed=False)
+    return entered
+
+
+def _entered(value: Any, type_: Any, *, signed: bool) -> Any:
+    type_ = _unwrapped(type_)
+    if isinstance(type_, GraphQLList):
+        return (
+            [_entered(v, type_.of_type, signed=signed) for v in value]
+            if isinstance(value, list)
+            else (_entered(value, type_.of_type, signed=signed))
+        )
+    if isinstance(type_, GraphQLInputObjectType) and isinstance(value, dict):
+        inner = signed or type_.name in SIGNED_INPUTS
+        fields = type_.fields
+        return {k: _entered(v, fields[k].type, signed=inner) if k in fields else v for k, v in value.items()}
+    if isinstance(value, str) and getattr(type_, "name", None) in TEXT_TYPES:
+        return _as_sent(value, signed)
     return value
 
 
 class _EnteredLiterals(Visitor):
+    """String literals of text arguments as entered (run under a ``TypeInfoVisitor``, which gives their types)."""
+
+    def __init__(self, type_info: TypeInfo) -> None:
+        super().__init__()
+        self.type_info = type_info
+        self.signed: list[bool] = []  # one per input object entered: is it signed content?
+
+    def enter_object_value(self, *_args: object) -> None:
+        named = get_named_type(self.type_info.get_input_type())
+        self.signed.append(getattr(named, "name", None) in SIGNED_INPUTS)
+
+    def leave_object_value(self, *_args: object) -> None:
+        self.signed.pop()
+
     def enter_string_value(self, node: StringValueNode, *_args: object) -> object:
-        entered = as_entered(node.value)
+        if getattr(get_named_type(self.type_info.get_input_type()), "name", None) not in TEXT_TYPES:
+            return None
+        entered = _as_sent(node.value, any(self.signed))
         return None if entered == node.value else StringValueNode(value=entered, block=node.block, loc=node.loc)
 
 
@@ -353,8 +402,10 @@ def _payload(
             out[key] = payload_type.name
         elif name == "userErrors" and node.selection_set is not None:
             out[key] = [_user_error(node.selection_set, error) for error in errors]
-        elif isinstance(payload_type.fields[name].type, GraphQLNonNull):
-            return None
+        elif isinstance(field_type := payload_type.fields[name].type, GraphQLNonNull):
+            if getattr(field_type.of_type, "name", None) != "Boolean":
+                return None
+            out[key] = False  # nothing happened: e.g. ``replayed``
         else:
             out[key] = None
     return out

@@ -19,6 +19,8 @@ from hypothesis import strategies as st
 
 from domain.access import Role
 from domain.clock import Clock
+from gateway import commands
+from tests.support.court_client import SUBMIT, CourtSigner, replace
 
 pytestmark = pytest.mark.e2e
 
@@ -136,6 +138,19 @@ async def test_a_decomposed_literal_in_the_document_is_composed_too(office):
     answer = await office(document % (PROVINCIAL, (today - timedelta(days=3)).isoformat(), today.isoformat()))
     assert answer.errors == [], answer.body
     assert answer.data["openCoordinationRequest"]["request"]["subject"] == "Báo cáo"
+
+
+async def test_a_court_s_signed_summary_keeps_its_crlf_since_the_signature_covers_it(hub):
+    """Signed content is only NFC-normalised (as canonical JSON is): a CRLF made LF would break the signature."""
+    signer = CourtSigner.new("court.ha-noi.kv03")
+    await commands.keys_add(hub.settings, signer.court, signer.public_key)
+    submission = replace(signer.submission(), summary="Buộc bị đơn trả nợ.\r\nÁn phí do bị đơn chịu.")
+    court = hub.client(hub.token(signer.court, [Role.COURT_CLERK]))
+    answer = await court(SUBMIT, signer.signed_variables(submission))
+    assert answer.errors == [], answer.body
+    payload = answer.data["submitJudgment"]
+    assert payload["userErrors"] == [], payload  # a summary made LF would not verify: SIGNATURE
+    assert payload["transfer"]["status"] is not None
 
 
 # The property: any text and its decomposition are one and the same to the hub.
