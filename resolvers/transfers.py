@@ -163,7 +163,9 @@ class TransferMutations:
 
     @strawberry.mutation(
         description="The addressed agency enters the transfer in its receipt register and gets the next number of the "
-        "statistical year; acknowledging again returns the same number."
+        "statistical year the transfer was received in (Decree 152/2026 Art. 7(2): when the hub recorded the "
+        "complete submission for the agency, or moved it there), not the day it is entered; acknowledging again "
+        "returns the same number."
     )
     async def acknowledge_transfer(self, info: Info, id: strawberry.ID) -> TransferPayload:
         transfer = await acknowledge_transfer(info.context, str(id))
