@@ -20,7 +20,17 @@ from console.pages.procuracy import procuracy_routes
 from console.paths import STATIC_DIR
 
 CONSOLE_PATHS: Final = frozenset(
-    {"/", "/dang-xuat", "/dang-nhap", "/dang-nhap/xong", "/dang-nhap/thu", "/hop-thu", "/toa-an", "/bao-cao", "/to-chuc-can-bo"}
+    {
+        "/",
+        "/dang-xuat",
+        "/dang-nhap",
+        "/dang-nhap/xong",
+        "/dang-nhap/thu",
+        "/hop-thu",
+        "/toa-an",
+        "/bao-cao",
+        "/to-chuc-can-bo",
+    }
     | {"/van-hanh"}  # Vận hành (console/pages/operations.py)
 )
 """Exact paths of console pages (the gateway lets them through without a bearer token)."""
