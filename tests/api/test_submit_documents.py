@@ -10,10 +10,13 @@ Each test runs with the hub on SQLite and on PostgreSQL (tests/fixtures/hub.py).
 
 from __future__ import annotations
 
+import random
 from dataclasses import replace
+from datetime import date
 
 import pytest
 
+from agencies.court.submitter import FeedSettings, make_submission, to_variables
 from domain.access import Role
 from domain.canonical import canonical_json
 from domain.submission import MAX_DOCUMENTS, DocumentKind, Submission, SubmittedDocument
@@ -24,6 +27,7 @@ pytestmark = pytest.mark.e2e
 
 COURT = "court.ha-noi.kv02"
 OFFICE = "enforcement.ha-noi.kv02"
+MID_YEAR = date(2026, 6, 15)  # the feed numbers a judgment in its year of effect: away from a new year
 
 TRANSFER = """
 query ($id: ID!) { transfer(id: $id) { id documentSha256 documents { kind name sha256 } } }
@@ -277,3 +281,21 @@ class TestRefusedDocumentLists:
 
         accepted = (await court_gql(SUBMIT, signer.signed_variables(at_bound))).data["submitJudgment"]
         assert accepted["userErrors"] == []
+
+
+class TestTheDemoCourt:
+    async def test_its_feed_sends_a_seizure_record_with_every_fourth_judgment_and_the_hub_stores_it(
+        self, signer, court_gql, office_gql
+    ):
+        feed = FeedSettings("", "", COURT, "Hà Nội", "Hà Nội")
+        rng = random.Random(7)
+        sent = [make_submission(rng, feed, serial, MID_YEAR) for serial in (700_003, 700_004)]
+        assert [len(s.attachments) for s in sent] == [0, 1]
+
+        for s in sent:
+            payload = (await court_gql(SUBMIT, to_variables(s, signer.sign(s)))).data["submitJudgment"]
+            assert payload["userErrors"] == []
+            seen = (await office_gql(TRANSFER, {"id": payload["transfer"]["id"]})).data["transfer"]
+            assert [(d["kind"], d["sha256"]) for d in seen["documents"]] == [
+                (d.kind.value, d.sha256) for d in s.documents
+            ]
