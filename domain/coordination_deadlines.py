@@ -170,13 +170,18 @@ def latest_send_day(
     rules: RuleBook,
     calendar: WorkingCalendar,
 ) -> date | None:
-    """The last day a request of ``kind`` can be sent so its legal reply comes by :func:`reply_needed_by`.
+    """The last working day a request of ``kind`` can be sent so its legal reply comes by :func:`reply_needed_by`.
 
-    None when no day within :data:`SEARCH_DAYS` before does (a rule longer than that).
+    A working day: one sent on a day off would do as well as the working day
+    before it, but no office is open then to send it. None when no day within
+    :data:`SEARCH_DAYS` before does (a rule longer than that).
     """
     needed = reply_needed_by(planned_on, opened_on, rules, calendar)
     day = needed
     for _ in range(SEARCH_DAYS):
+        if not calendar.is_working_day(day):
+            day -= timedelta(days=1)
+            continue
         try:
             due = local_day(_rule_deadline(kind, sub_kind, day, rules, calendar).due)
         except RuleNotFound:

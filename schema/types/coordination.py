@@ -9,7 +9,7 @@ from typing import Any
 import strawberry
 
 from domain import coordination as dc
-from domain.coordination_deadlines import request_deadline_state
+from domain.coordination_deadlines import latest_send_day, request_deadline_state
 from domain.deadlines import local_day
 from ledger.coordination import Agreement as LedgerAgreement
 from ledger.coordination import CoordinationEvent as LedgerEvent
@@ -251,6 +251,17 @@ class CoordinationRequest:
         if self.withdrawn:
             return None
         return request_deadline_state(self.due_at, self.answered_or_declined_at, info.context.clock.now())
+
+    @strawberry.field(
+        description="ENFORCEMENT_SUPPORT: the last day the request could be sent for the police's legal reply to "
+        "come before it must plan the protection (5 working days before `plannedOn`); null for other kinds."
+    )
+    def latest_send_on(self, info: Info) -> date | None:
+        if self.kind is not dc.RequestKind.ENFORCEMENT_SUPPORT or self.planned_on is None:
+            return None
+        policy = info.context.deadlines
+        opened_on = local_day(self.opened_at)
+        return latest_send_day(self.planned_on, self.kind, self.sub_kind, opened_on, policy.rules, policy.calendar)
 
     @strawberry.field(description="Every change, oldest first: who, when, the status after it and the note.")
     async def history(self, info: Info) -> list[CoordinationChange]:

@@ -39,7 +39,9 @@ OPEN = """
 mutation ($input: OpenCoordinationRequestInput!) {
   openCoordinationRequest(input: $input) {
     userErrors { field code message }
-    request { id kind dueOn plannedOn deadlineState sender { code } addressee { code } observers { code } }
+    request {
+      id kind dueOn plannedOn latestSendOn deadlineState sender { code } addressee { code } observers { code }
+    }
   }
 }
 """
@@ -219,6 +221,7 @@ async def test_a_planned_day_too_close_for_the_reply_is_refused_with_the_earlies
     assert accepted["userErrors"] == []
     assert accepted["request"]["dueOn"] == due
     assert accepted["request"]["dueOn"] < accepted["request"]["plannedOn"]
+    assert accepted["request"]["latestSendOn"] == now[:10]  # the earliest day leaves no day to spare
 
 
 async def test_a_support_request_is_never_due_after_its_planned_day(hub, at):
