@@ -231,6 +231,14 @@ class TestTheDeprecatedSingleDocument:
         ]
         await _nothing_written(hub, office_gql, s, inbox_before)
 
+    async def test_the_same_judgment_sent_again_in_documents_is_a_replay_of_it(self, signer, court_gql):
+        s = signer.submission()
+        first = (await court_gql(SUBMIT, signer.signed_variables(s, single_document=True))).data["submitJudgment"]
+        again = (await court_gql(SUBMIT, signer.signed_variables(s))).data["submitJudgment"]
+        assert "documents" in signer.signed_variables(s)["input"]
+        assert (first["replayed"], again["replayed"]) == (False, True)
+        assert again["transfer"]["id"] == first["transfer"]["id"]
+
     async def test_the_deprecated_field_and_the_new_one_together_are_refused(self, signer, court_gql):
         s = signer.submission()
         variables = signer.signed_variables(s)
