@@ -106,7 +106,9 @@ class InputBoundary(SchemaExtension):
     def on_validate(self) -> Iterator[None]:
         ctx = self.execution_context
         document = ctx.graphql_document
-        if not ctx.pre_execution_errors and document is not None:
+        # no variables and no string in the document (most reads): no argument to check
+        plain = not ctx.variables and ctx.query is not None and '"' not in ctx.query
+        if not plain and not ctx.pre_execution_errors and document is not None:
             refusals = _Walk(ctx.schema._schema, document, ctx.operation_name, ctx.variables, _dates(ctx.context)).run()
             if refusals:
                 if _as_user_errors(ctx.schema._schema, document, ctx.operation_name, refusals):
