@@ -21,6 +21,7 @@ from domain.access import Role
 from domain.clock import Clock
 from gateway import commands
 from tests.support.court_client import SUBMIT, CourtSigner, replace
+from tests.support.ws_client import Error
 
 pytestmark = pytest.mark.e2e
 
@@ -120,6 +121,15 @@ async def test_bel_in_a_read_is_bad_user_input_naming_the_argument(ministry):
         }
     ]
     assert "data" not in answer.body
+
+
+async def test_a_subscription_with_nul_in_its_cursor_is_refused_naming_the_argument(hub):
+    document = "subscription ($a: ID!, $after: String) { coordinationEvents(agency: $a, after: $after) { cursor } }"
+    async with hub.websocket(token=hub.token(OFFICE, [Role.ENFORCEMENT_CLERK])) as ws:
+        message = await (await ws.subscribe(document, {"a": OFFICE, "after": "1\x00"})).receive()
+        assert isinstance(message, Error), message
+        assert [e["extensions"] for e in message.errors] == [{"code": "BAD_USER_INPUT", "field": "after"}]
+        await ws.ping()  # the connection stays usable
 
 
 async def test_a_textarea_s_crlf_is_kept_as_line_feeds_and_tabs_stay(office):
