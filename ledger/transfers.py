@@ -15,7 +15,7 @@ from enum import StrEnum
 from typing import Any, Final
 
 import orjson
-from sqlalchemy import func, or_, select, tuple_
+from sqlalchemy import ColumnElement, func, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.deadlines import local_day
@@ -133,6 +133,17 @@ def signed_documents(submitted: dict[str, Any]) -> tuple[SubmittedDocument, ...]
         SubmittedDocument(DocumentKind.JUDGMENT, judgment["name"], judgment["sha256"]),
         *(SubmittedDocument(DocumentKind(d["kind"]), d["name"], d["sha256"]) for d in submitted.get("attachments", ())),
     )
+
+
+def _inbox_filters(office_codes: Sequence[str], status: TransferStatus | None) -> list[ColumnElement[bool]]:
+    """The inbox's conditions, shared by the page and its count so the two cannot disagree."""
+    codes = sorted(set(office_codes))
+    where: list[ColumnElement[bool]] = [
+        or_(TransferRow.register_office_code.in_(codes), TransferRow.enforcement_agency_code.in_(codes))
+    ]
+    if status is not None:
+        where.append(TransferRow.status == status.value)
+    return where
 
 
 def idempotency_key(court_code: str, number: str) -> str:
@@ -356,12 +367,7 @@ class TransferLedger:
     ) -> Page[Transfer]:
         """Transfers addressed to these offices/agencies, oldest first (work in the order it arrived)."""
         check_page_size(first)
-        codes = sorted(set(office_codes))
-        query = select(TransferRow).where(
-            or_(TransferRow.register_office_code.in_(codes), TransferRow.enforcement_agency_code.in_(codes))
-        )
-        if status is not None:
-            query = query.where(TransferRow.status == status.value)
+        query = select(TransferRow).where(*_inbox_filters(office_codes, status))
         if after is not None:
             received, tid = decode_cursor(CURSOR_TAG, after, 2)
             query = query.where(
@@ -373,6 +379,11 @@ class TransferLedger:
         items = [transfer_from_row(r) for r in rows[:first]]
         cursors = [encode_cursor(CURSOR_TAG, [t.received_at.isoformat(), t.id]) for t in items]
         return Page(items=tuple(items), cursors=tuple(cursors), has_next_page=len(rows) > first)
+
+    async def count_inbox(self, office_codes: Sequence[str], *, status: TransferStatus | None) -> int:
+        """How many transfers :meth:`inbox` would list for these offices and status (all pages)."""
+        query = select(func.count()).select_from(TransferRow).where(*_inbox_filters(office_codes, status))
+        return int(await self.session.scalar(query) or 0)
 
     async def _set_judgment_status(self, judgment_id: str, status: TransferStatus) -> None:
         row = await self.session.get(JudgmentRow, judgment_id)

@@ -23,6 +23,7 @@ from resolvers.transfer_use_cases import (
     submit_judgment,
 )
 from schema.enums import DecisionKind as DecisionKindEnum
+from schema.types.pagination import PageInfo
 from schema.types.transfer import (
     ReturnReason,
     SubmitJudgmentInput,
@@ -128,17 +129,23 @@ class TransferQueries:
             raise Forbidden("an inbox is read by its own agency")
         if not 1 <= first <= MAX_INBOX_PAGE:
             raise BadInput(f"first must be between 1 and {MAX_INBOX_PAGE}")
+        wanted = LedgerStatus(status) if status else None
         async with info.context.sessions() as session:
             try:
-                page = await TransferLedger(session).inbox(
-                    [str(office)], status=LedgerStatus(status) if status else None, first=first, after=after
-                )
+                page = await TransferLedger(session).inbox([str(office)], status=wanted, first=first, after=after)
             except ValueError as exc:
                 raise BadInput(str(exc)) from exc
         edges = [
             TransferEdge(cursor=c, node=Transfer.from_ledger(t)) for t, c in zip(page.items, page.cursors, strict=True)
         ]
-        return TransferConnection(edges=edges, has_next_page=page.has_next_page, end_cursor=page.end_cursor)
+        return TransferConnection(
+            edges=edges,
+            page_info=PageInfo.of(page, after),
+            has_next_page=page.has_next_page,
+            end_cursor=page.end_cursor,
+            office_codes=(str(office),),
+            status=wanted,
+        )
 
 
 @strawberry.type

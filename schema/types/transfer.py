@@ -16,12 +16,14 @@ from domain.transfer_deadlines import TrackedDeadline, TransferFacts
 from domain.types import DecisionKind as DomainDecisionKind
 from ledger.transfers import ReturnReason as DomainReturnReason
 from ledger.transfers import Transfer as LedgerTransfer
+from ledger.transfers import TransferLedger
 from ledger.transfers import TransferStatus as DomainTransferStatus
 from schema.context import Info
 from schema.enums import CaseType, DecisionKind, Instance, ObligationKind, PartyKind, PartyRole
 from schema.scalars import VND
 from schema.types.agency import Agency, agency_named
 from schema.types.judgment import Judgment
+from schema.types.pagination import PageInfo
 
 TransferStatus = DomainTransferStatus
 strawberry.enum(DomainTransferStatus, name="TransferStatus")
@@ -324,8 +326,21 @@ class TransferEdge:
     node: Transfer
 
 
-@strawberry.type
+@strawberry.type(description="A page of an inbox's transfers, oldest first.")
 class TransferConnection:
     edges: list[TransferEdge]
-    has_next_page: bool
-    end_cursor: str | None
+    page_info: PageInfo
+    has_next_page: bool = strawberry.field(
+        deprecation_reason="Use `pageInfo { hasNextPage }`, as on every other connection; "
+        "answered until the next release."
+    )
+    end_cursor: str | None = strawberry.field(
+        deprecation_reason="Use `pageInfo { endCursor }`, as on every other connection; answered until the next release."
+    )
+    office_codes: strawberry.Private[tuple[str, ...]]
+    status: strawberry.Private[DomainTransferStatus | None]
+
+    @strawberry.field(description="Number of the inbox's transfers with the status asked for (all pages).")
+    async def total_count(self, info: Info) -> int:
+        async with info.context.sessions() as session:
+            return await TransferLedger(session).count_inbox(self.office_codes, status=self.status)
