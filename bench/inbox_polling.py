@@ -56,8 +56,7 @@ SCENARIO = "inbox-polling"
 QUERY = """
 query Inbox($office: ID!, $first: Int!) {
   inbox(office: $office, status: SUBMITTED, first: $first) {
-    hasNextPage
-    endCursor
+    pageInfo { hasNextPage endCursor }
     edges {
       cursor
       node {

@@ -19,8 +19,7 @@ query Inbox($office: ID!, $status: TransferStatus, $first: Int!, $after: String)
         deadlines { key description dueOn state }
       }
     }
-    hasNextPage
-    endCursor
+    pageInfo { hasNextPage endCursor }
   }
 }
 """
@@ -103,8 +102,7 @@ query Register($office: ID!, $status: TransferStatus, $first: Int!, $after: Stri
         decision { number issuedOn kind officer }
       }
     }
-    hasNextPage
-    endCursor
+    pageInfo { hasNextPage endCursor }
   }
 }
 """

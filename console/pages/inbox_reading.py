@@ -44,15 +44,16 @@ async def read_inbox(
         if outcome.forbidden or "BAD_USER_INPUT" in outcome.codes:
             return InboxPage(forbidden=outcome.forbidden, bad_cursor=not outcome.forbidden)
         incomplete = incomplete or bool(outcome.errors)
-        inbox = (outcome.data or {}).get("inbox") or {"edges": [], "hasNextPage": False, "endCursor": None}
-        edges = inbox["edges"]
+        inbox = (outcome.data or {}).get("inbox") or {}
+        edges = inbox.get("edges") or []
+        page_info = inbox.get("pageInfo") or {}
         for index, edge in enumerate(edges):
             if deadline_state is None or _has(edge["node"], deadline_state):
                 rows.append(edge["node"])
             if len(rows) == PAGE_SIZE and deadline_state is not None:
-                more = index < len(edges) - 1 or inbox["hasNextPage"]
+                more = index < len(edges) - 1 or bool(page_info.get("hasNextPage"))
                 return InboxPage(rows, edge["cursor"] if more else None, incomplete)
-        after = inbox["endCursor"] if inbox["hasNextPage"] else None
+        after = page_info["endCursor"] if page_info.get("hasNextPage") else None
         if after is None:
             break
     return InboxPage(rows, after, incomplete)

@@ -72,13 +72,14 @@ async def read_register(request: Request, who: SignedIn, year: int) -> Register:
             if outcome.forbidden:
                 return Register(year, forbidden=True)
             incomplete = incomplete or bool(outcome.errors)
-            inbox = (outcome.data or {}).get("inbox") or {"edges": [], "hasNextPage": False, "endCursor": None}
+            inbox = (outcome.data or {}).get("inbox") or {}
+            page_info = inbox.get("pageInfo") or {}
             entries += [
                 _entry(edge["node"])
-                for edge in inbox["edges"]
+                for edge in inbox.get("edges") or []
                 if edge["node"]["registerYear"] == year and edge["node"]["registerNumber"] is not None
             ]
-            after = inbox["endCursor"] if inbox["hasNextPage"] else None
+            after = page_info["endCursor"] if page_info.get("hasNextPage") else None
             if after is None:
                 break
     return Register(year, _ordered(entries), incomplete)

@@ -62,7 +62,7 @@ CALLS: dict[str, tuple[str, Variables]] = {
     "judgment": ('{ judgment(id: "court.ha-noi.kv01:0/2026/DS-ST") { id } }', _none),
     "judgments": ("{ judgments(first: 1) { totalCount } }", _none),
     "transfer": ('{ transfer(id: "no-such-transfer") { id } }', _none),
-    "inbox": ("query ($office: ID!) { inbox(office: $office, first: 1) { hasNextPage } }", _own),
+    "inbox": ("query ($office: ID!) { inbox(office: $office, first: 1) { pageInfo { hasNextPage } } }", _own),
     "webhooks": ("{ webhooks { id } }", _none),
     "webhookDeliveries": ("{ webhookDeliveries(first: 1) { pageInfo { hasNextPage } } }", _none),
     "auditTrail": ("{ auditTrail(first: 1) { pageInfo { hasNextPage } } }", _none),

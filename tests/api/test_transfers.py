@@ -38,7 +38,7 @@ mutation ($id: ID!) { acknowledgeTransfer(id: $id) { userErrors { code } transfe
 """
 INBOX = """
 query ($office: ID!, $after: String) { inbox(office: $office, first: 200, after: $after) {
-  edges { node { id status } } has_next: hasNextPage end: endCursor } }
+  edges { node { id status } } pageInfo { hasNextPage endCursor } } }
 """
 
 

@@ -34,7 +34,7 @@ INBOX = """
 query ($office: ID!, $after: String) {
   inbox(office: $office, first: 200, after: $after) {
     edges { node { id registerNumber registerYear judgment { number } } }
-    hasNextPage endCursor
+    pageInfo { hasNextPage endCursor }
   }
 }
 """
@@ -64,9 +64,9 @@ async def _graphql_register(hub: Hub, year: int) -> list[tuple[int, str]]:
         assert answer.data is not None, answer.errors
         inbox = answer.data["inbox"]
         found += [e["node"] for e in inbox["edges"] if e["node"]["registerYear"] == year]
-        if not inbox["hasNextPage"]:
+        if not inbox["pageInfo"]["hasNextPage"]:
             return sorted((node["registerNumber"], node["id"]) for node in found)
-        after = inbox["endCursor"]
+        after = inbox["pageInfo"]["endCursor"]
 
 
 def _rows(page: str) -> list[tuple[int, str]]:
