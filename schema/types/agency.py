@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from typing import Final
 
 import strawberry
 
+from domain import supervision
 from domain import types as d
 from domain.jurisdiction import RoutingError, current_successor
 from schema.context import FieldContext, Info
 from schema.enums import AgencyKind, AgencyLevel
+
+SUPERVISED_KINDS: Final = frozenset({d.AgencyKind.ENFORCEMENT, d.AgencyKind.PRIVATE_ENFORCEMENT})
 
 
 @strawberry.type(description="An agency as registered with the hub; dissolved agencies name their successor.")
@@ -77,6 +81,24 @@ class Agency:
             return Agency.from_domain(current_successor(str(self.code), info.context.agencies))
         except RoutingError:
             return None
+
+    @strawberry.field(
+        description="For a procuracy: the enforcement agencies in force it supervises, by code — the only ones its "
+        "requests, recommendations and protests may go to (the supervision map: same level and area; Law 63/2014/QH13 "
+        "Art. 28, Law on Civil Judgment Enforcement Art. 12; see the API guide). Empty for other agencies."
+    )
+    def supervises(self, info: Info) -> list[Agency]:
+        if self.kind is not d.AgencyKind.PROCURACY:
+            return []
+        today, agencies = info.context.clock.today(), info.context.agencies
+        return [
+            Agency.from_domain(a)
+            for a in sorted(agencies.values(), key=lambda a: a.code)
+            if a.kind in SUPERVISED_KINDS
+            and a.successor_code is None
+            and (a.valid_to is None or a.valid_to >= today)
+            and supervision.supervises(str(self.code), a.code, agencies)
+        ]
 
 
 def agency_named(context: FieldContext, code: str | None) -> Agency | None:
