@@ -1,7 +1,9 @@
 """The form "Gửi yêu cầu" (openCoordinationRequest), shared by the Phối hợp and Viện kiểm sát pages.
 
 The kinds offered are those the person's agency kind may send (``domain.coordination.KIND_RULES``), the
-addressees the agencies in force of its province, the agreements those in force it is a party to. The
+addressees the agencies in force of its province — for a procuracy, of the enforcement agencies only those it
+supervises (``Agency.supervises``, the hub's supervision map: its requests, recommendations and protests go to
+no other) — the agreements those in force it is a party to. The
 hub checks everything again (sender, addressee, judgment in reach, dates): a refusal comes back as its
 code in the page's address (``?loi=…``) and is shown in Vietnamese; nothing was written.
 """
@@ -20,12 +22,14 @@ from starlette.responses import RedirectResponse, Response
 
 from console.pages import coordination_labels as labels
 from console.pages import coordination_operations as ops
+from console.pages import procuracy_operations as procuracy_ops
 from console.views import SignedIn, console_of
 from domain.coordination import KIND_RULES
 from domain.types import AgencyKind
 
 OPEN_PATH: Final = "/phoi-hop/gui"
 BACK_TO: Final = frozenset({"/phoi-hop", "/vien-kiem-sat"})  # the pages the form is on
+ENFORCEMENT_KINDS: Final = frozenset({AgencyKind.ENFORCEMENT.name, AgencyKind.PRIVATE_ENFORCEMENT.name})
 TEXT_FIELDS: Final = {  # the form's field → the input's field (strings)
     "trich-yeu": "subject",
     "noi-dung": "body",
@@ -69,6 +73,9 @@ async def form_choices(request: Request, who: SignedIn, only: tuple[str, ...] | 
     data = found.data or {}
     own = who.principal.agency_code
     addressees = [a for a in data.get("agencies") or [] if a["active"] and a["kind"] in targets and a["code"] != own]
+    if sender is AgencyKind.PROCURACY:
+        supervised = await _supervised(request, who)
+        addressees = [a for a in addressees if a["kind"] not in ENFORCEMENT_KINDS or a["code"] in supervised]
     agreements = [a for a in data.get("coordinationAgreements") or [] if a["inForce"]]
     return FormChoices(
         kinds=[(rule.kind.name, labels.KIND[rule.kind.name]) for rule in rules],
@@ -76,6 +83,13 @@ async def form_choices(request: Request, who: SignedIn, only: tuple[str, ...] | 
         agreements=agreements,
         sets_reply=any(rule.sender_sets_reply for rule in rules),
     )
+
+
+async def _supervised(request: Request, who: SignedIn) -> frozenset[str]:
+    """The codes of the enforcement agencies the person's procuracy supervises, as the hub says (``Agency.supervises``)."""
+    found = await console_of(request).hub.execute(request, who.principal, procuracy_ops.SUPERVISED_AGENCIES)
+    agency = (((found.data or {}).get("me") or {}).get("agency")) or {}
+    return frozenset(a["code"] for a in agency.get("supervises") or [])
 
 
 def request_input(form: FormData) -> dict[str, Any]:

@@ -31,4 +31,8 @@ when no court sent it through the hub) so each row links to the transfer's deadl
 policy keeps a procuracy to its area (a provincial procuracy's includes its area procuracies'; a ``procuracy``
 filter would leave those out). No party is read: the page does not show them."""
 
-ALL: Final = (SUPERVISED,)
+SUPERVISED_AGENCIES: Final = "query SupervisedAgencies { me { agency { supervises { code } } } }"
+"""The enforcement agencies the person's procuracy supervises, as the hub knows them (``domain.supervision``):
+the only ones the form offers for a request, recommendation or protest."""
+
+ALL: Final = (SUPERVISED, SUPERVISED_AGENCIES)
