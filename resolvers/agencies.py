@@ -7,6 +7,7 @@ from typing import Annotated
 
 import strawberry
 
+from domain.provinces import province_slug
 from ledger.agencies import AgencyRepository
 from resolvers.context import Context
 from schema.enums import AgencyKind, AgencyLevel
@@ -30,8 +31,9 @@ class AgencyQueries:
             date | None, strawberry.argument(description="Only agencies existing on that day.")
         ] = None,
     ) -> list[Agency]:
+        code = province_slug(province, info.context.agencies.values())  # as people write it; unknown: BAD_USER_INPUT
         async with info.context.sessions() as session:
             found = await AgencyRepository(session).list(
-                kind=kind, level=level, province_code=province, active_on=active_on
+                kind=kind, level=level, province_code=code, active_on=active_on
             )
         return [Agency.from_domain(a) for a in found]

@@ -9,6 +9,7 @@ from domain.coordination import DraftError
 from domain.deadlines import DeadlineState
 from domain.errors import BadInput
 from domain.interagency import FORMS, LEGAL_BASIS, RowNote, Step, closes_on, interagency_period
+from domain.provinces import province_names, resolve_province
 from domain.reports.period import Period, PeriodError
 from resolvers.context import Context
 from resolvers.interagency_use_cases import (
@@ -46,11 +47,9 @@ def _period(given: InteragencyPeriodInput) -> Period:
         raise BadInput(str(exc)) from exc
 
 
-def _province(province: str) -> str:
-    code = province.strip()
-    if not code or len(code) > MAX_CODE:
-        raise BadInput(f"province must be 1..{MAX_CODE} characters")
-    return code
+def _province(ctx: Context, province: str) -> str:
+    """The slug of ``province`` as people write it (domain/provinces.py); unknown: BAD_USER_INPUT with suggestions."""
+    return resolve_province(province, province_names(ctx.agencies.values()))
 
 
 def _alerts(view: StatisticsView) -> list[str]:
@@ -146,7 +145,7 @@ class InteragencyQueries:
     async def interagency_statistics(
         self, info: Info, province: str, period: InteragencyPeriodInput
     ) -> InteragencyStatistics:
-        code, wanted = _province(province), _period(period)
+        code, wanted = _province(info.context, province), _period(period)
         require_province(info.context, READ, code)
         return statistics_of(await read_statistics(info.context, code, wanted))
 
@@ -160,7 +159,7 @@ class InteragencyMutations:
     async def close_interagency_statistics(
         self, info: Info, province: str, period: InteragencyPeriodInput, note: str | None = None
     ) -> InteragencyStatisticsPayload:
-        view, errors = await close_statistics(info.context, _province(province), _period(period), note)
+        view, errors = await close_statistics(info.context, _province(info.context, province), _period(period), note)
         return _payload(view, errors)
 
     @strawberry.mutation(
@@ -170,7 +169,9 @@ class InteragencyMutations:
     async def countersign_interagency_statistics(
         self, info: Info, province: str, period: InteragencyPeriodInput
     ) -> InteragencyStatisticsPayload:
-        view, errors = await answer_statistics(info.context, _province(province), _period(period), Step.COUNTERSIGN, ())
+        view, errors = await answer_statistics(
+            info.context, _province(info.context, province), _period(period), Step.COUNTERSIGN, ()
+        )
         return _payload(view, errors)
 
     @strawberry.mutation(
@@ -181,5 +182,7 @@ class InteragencyMutations:
         self, info: Info, province: str, period: InteragencyPeriodInput, notes: list[RowNoteInput]
     ) -> InteragencyStatisticsPayload:
         given = tuple(RowNote(n.row.strip(), n.note.strip()) for n in notes)
-        view, errors = await answer_statistics(info.context, _province(province), _period(period), Step.DISPUTE, given)
+        view, errors = await answer_statistics(
+            info.context, _province(info.context, province), _period(period), Step.DISPUTE, given
+        )
         return _payload(view, errors)

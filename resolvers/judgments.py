@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 
 import strawberry
 
 from domain.errors import BadInput
+from domain.provinces import province_slug
 from domain.types import CaseType
 from ledger.judgments import JudgmentFilter as RegistryFilter
 from ledger.judgments import JudgmentRegistry, RegistryEntry
@@ -72,6 +74,8 @@ class JudgmentQueries:
         if not 1 <= first <= MAX_PAGE:
             raise BadInput(f"first must be between 1 and {MAX_PAGE}")
         ctx = info.context
+        if filter is not None and filter.province is not None:  # as people write it; unknown: BAD_USER_INPUT
+            filter = dataclasses.replace(filter, province=province_slug(filter.province, ctx.agencies.values()))
         wanted = registry_filter(filter, ctx.policy.records_in_reach(ctx.principal, "judgments"))
         # The count does not depend on the page: asked for, it runs meanwhile on its own connection.
         count = asyncio.ensure_future(count_judgments(ctx, wanted)) if "totalCount" in selected_below(info) else None

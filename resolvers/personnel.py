@@ -20,6 +20,7 @@ import strawberry
 from domain.errors import BadInput
 from domain.personnel.alerts import personnel_alerts as alerts_of
 from domain.personnel.staffing import staffing_summary
+from domain.provinces import province_slug
 from resolvers.context import Context
 from resolvers.personnel_use_cases import (
     MAX_HORIZON_DAYS,
@@ -105,6 +106,7 @@ class PersonnelQueries:
     ) -> Staffing | None:
         one_of(agency, province)
         ctx = info.context
+        province = province_slug(province, ctx.agencies.values())  # the slug, however the province was written
         units = staffed_units(ctx, "staffing", agency=None if agency is None else str(agency), province=province)
         data = await load_units(ctx, units)
         if not data.units and not data.failed:

@@ -27,6 +27,7 @@ from typing import Final, Generic, TypeVar
 
 from domain.errors import AgencyError, BadInput
 from domain.personnel.rules import PersonnelRules
+from domain.provinces import province_slug
 from domain.types import Agency, AgencyKind, AgencyLevel, Officer, StaffingUnit
 from resolvers.context import Context
 
@@ -65,10 +66,7 @@ def staffed_units(
     nothing, so existence does not leak.
     """
     check_text("agency", agency)
-    if check_text("province", province) is not None and not any(
-        a.province_code == province for a in ctx.agencies.values()
-    ):
-        raise BadInput(f"unknown province {province!r}")
+    province = province_slug(province, ctx.agencies.values())  # as people write it (domain/provinces.py)
     in_reach = ctx.policy.records_in_reach(ctx.principal, operation)
     day = ctx.clock.today()
     return sorted(

@@ -11,12 +11,14 @@ ministry reads every province and the national roll-up. The use case is
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 
 import strawberry
 
 from domain.access import Principal
 from domain.errors import BadInput
 from domain.policy import Denied, Reach, require
+from domain.provinces import province_slug
 from domain.reports.period import Period, PeriodError, period_named
 from domain.types import Agency
 from resolvers.context import Context
@@ -27,10 +29,14 @@ Info = strawberry.Info[Context, None]
 MAX_CODE = 64
 
 
-def period_of(given: ReportPeriodInput) -> Period:
-    """The period a ``ReportPeriodInput`` names; BAD_USER_INPUT unless exactly one form is complete and valid."""
+def period_of(given: ReportPeriodInput, today: date) -> Period:
+    """The period a ``ReportPeriodInput`` names; BAD_USER_INPUT unless exactly one form is complete and valid.
+
+    A period that starts after ``today`` (the hub's clock) has not happened: it has no figures, and a
+    report "carrying forward" today's open cases would read as that period's, so it is refused too.
+    """
     try:
-        return period_named(
+        period = period_named(
             given.statistical_year,
             given.months,
             given.from_,
@@ -39,6 +45,20 @@ def period_of(given: ReportPeriodInput) -> Period:
         )
     except PeriodError as exc:
         raise BadInput(str(exc)) from exc
+    if period.start > today:
+        what = f"statistical year {period.statistical_year}" if period.statistical_year is not None else "the period"
+        raise BadInput(
+            f"{what} starts on {period.start:%d/%m/%Y} ({period.start.isoformat()}), after today "
+            f"({today:%d/%m/%Y}): a period that has not begun has no figures"
+        )
+    return period
+
+
+def report_province(province: str | None, agencies: Mapping[str, Agency]) -> str | None:
+    """The slug of the province a report asks for, however it is written (domain/provinces.py); None: national."""
+    if province is not None and len(province) > MAX_CODE:
+        raise BadInput(f"province is longer than {MAX_CODE} characters")
+    return province_slug(province, agencies.values())
 
 
 def require_report_access(principal: Principal, agencies: Mapping[str, Agency], province: str | None) -> None:
@@ -69,9 +89,8 @@ class ReportQueries:
         self, info: Info, period: ReportPeriodInput, province: str | None = None
     ) -> CommitteeReport:
         ctx = info.context
-        if province is not None and len(province) > MAX_CODE:
-            raise BadInput(f"province is longer than {MAX_CODE} characters")
-        wanted = period_of(period)
-        require_report_access(ctx.principal, ctx.agencies, province)
-        report = await build_committee_report(ReportSources.of(ctx), province=province, period=wanted)
+        wanted = period_of(period, ctx.clock.today())
+        code = report_province(province, ctx.agencies)  # a misspelling is BAD_USER_INPUT, never FORBIDDEN
+        require_report_access(ctx.principal, ctx.agencies, code)
+        report = await build_committee_report(ReportSources.of(ctx), province=code, period=wanted)
         return committee_report(report)

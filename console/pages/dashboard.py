@@ -113,7 +113,8 @@ def _row(row: Mapping[str, Any]) -> dict[str, Any]:
         "cases_with": labels.count(cases["withConditions"]),
         "cases_completed": labels.count(cases["completed"]),
         "cases_rate": labels.rate(cases["completionRate"]),
-        "cases_target": labels.rate(target.get("casesRate")),
+        # a year with no target says so ("Chưa giao chỉ tiêu", the hub's targetNote), not an empty cell
+        "cases_target": labels.rate(target.get("casesRate")) if target else str(row.get("targetNote") or "–"),
         "money_with": _vnd(money["withConditions"]),
         "money_completed": _vnd(money["completed"]),
         "money_rate": labels.rate(money["completionRate"]),

@@ -22,7 +22,7 @@ query DashboardReport($period: ReportPeriodInput!, $province: String) {
 
 fragment Row on ReportRow {
   code name kind province
-  target { casesRate moneyRate decision }
+  target { casesRate moneyRate decision } targetNote
   casesRateChange casesTargetGap
   current { ...Figures }
   previousYear { enforcement { cases { completionRate } money { completionRate } } }

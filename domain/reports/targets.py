@@ -54,6 +54,9 @@ class ReportTargets:
 
 
 EMPTY_TARGETS: Final = ReportTargets()
+# What a report says where a statistical year has no target (none decided yet, or not in data/report_targets.toml):
+# an empty target column with no word why reads as a missing figure. Targets do not carry over from a year to the next.
+NO_TARGET: Final = "Chưa giao chỉ tiêu"
 
 
 def target_year(period: Period) -> int | None:

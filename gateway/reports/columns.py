@@ -4,7 +4,8 @@ Headings are the Vietnamese of Circular 05/2024/TT-BTP's forms as a committee
 reads them; each column says what kind of figure it holds so every format
 prints it the same way: counts of cases (việc) and amounts (đồng) as whole
 numbers, rates as per cent (``domain.reports`` computes them to 2 decimals),
-``None`` where there is no figure (nothing had conditions, no target set).
+``None`` where there is no figure (nothing had conditions), "Chưa giao chỉ tiêu" in the
+target columns where the statistical year has no target.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Final
 from domain.reports.committee import CommitteeReport, ReportRow, RowKind
 from domain.reports.figures import Source
 from domain.reports.indicators import Indicators
+from domain.reports.targets import NO_TARGET, target_year
 from domain.text import nfc
 
 
@@ -95,7 +97,7 @@ def _enforcement_columns(unit: str, kind: Kind, group: str, of: Callable[[Report
         Column(
             f"Chỉ tiêu (%) ({unit})",
             Kind.RATE,
-            lambda r: None if r.target is None else (r.target.money_rate if money else r.target.cases_rate),
+            lambda r: NO_TARGET if r.target is None else (r.target.money_rate if money else r.target.cases_rate),
             group,
         ),
         Column(
@@ -155,6 +157,9 @@ def report_notes(report: CommitteeReport) -> list[str]:
     notes: list[str] = []
     if report.target is not None:
         notes.append(nfc(f"Chỉ tiêu theo {report.target.decision}."))
+    else:  # the year has no target (none decided yet): said, not an empty column
+        year = target_year(report.period)
+        notes.append(nfc(f"{NO_TARGET} năm {year}." if year is not None else f"{NO_TARGET}."))
     missing = missing_sources(report.totals)
     if missing:
         notes.append(nfc(f"Chưa đủ số liệu: {missing} không trả lời; số liệu thiếu được tính là 0."))

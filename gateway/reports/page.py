@@ -65,6 +65,8 @@ BLUE, GREY, GREEN, ORANGE = "#1f6fb2", "#9aa5b1", "#2e7d32", "#ef6c00"
 def _cell(column: Column, value: Value) -> str:
     if value is None:
         return "–" if column.kind is not Kind.TEXT else ""
+    if isinstance(value, str):  # e.g. "Chưa giao chỉ tiêu" in the target column
+        return escape(nfc(value))
     if column.kind is Kind.RATE:
         return vn_percent(Decimal(value) / 100, 2)
     if isinstance(value, int):

@@ -47,7 +47,7 @@ from gateway.reports.page import CONTENT_SECURITY_POLICY
 from gateway.reports.render import Format, render
 from gateway.state import hub_of
 from resolvers.reports import ReportSources, build_committee_report
-from resolvers.reports_query import MAX_CODE, period_of, require_report_access
+from resolvers.reports_query import MAX_CODE, period_of, report_province, require_report_access
 from schema.types.report import ReportPeriodInput
 
 PARAMETERS: Final = frozenset({"province", "year", "months", "from", "to"})
@@ -108,9 +108,10 @@ async def _report(request: Request, principal: Principal) -> CommitteeReport:
     """The report the query string asks for, as ``principal`` may read it; a HubError otherwise."""
     hub = hub_of(request.app)
     province, given = report_request(request)
-    period = period_of(given)
-    require_report_access(principal, hub.agencies, province)
-    return await build_committee_report(ReportSources.of(hub), province=province, period=period)
+    period = period_of(given, hub.clock.today())
+    code = report_province(province, hub.agencies)  # as people write it; a misspelling is BAD_USER_INPUT
+    require_report_access(principal, hub.agencies, code)
+    return await build_committee_report(ReportSources.of(hub), province=code, period=period)
 
 
 async def _serve(request: Request, fmt: Format) -> Response:

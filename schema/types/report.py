@@ -22,6 +22,7 @@ from domain.reports.figures import RequestCounts as DomainRequestCounts
 from domain.reports.figures import Source
 from domain.reports.indicators import Indicators as DomainIndicators
 from domain.reports.period import Period as DomainPeriod
+from domain.reports.targets import NO_TARGET
 from schema.enums import PersonnelAlertKind
 from schema.scalars import VND
 from schema.types.coordination import CoordinationRequestKind
@@ -215,6 +216,11 @@ class ReportRow:
     money_rate_change: float | None
     cases_target_gap: float | None = strawberry.field(description="Rate minus target, percentage points.")
     money_target_gap: float | None
+    target_note: str | None = strawberry.field(
+        default=None,
+        description='"Chưa giao chỉ tiêu" where the statistical year has no target for this unit (target is null); '
+        "null when there is a target.",
+    )
 
 
 @strawberry.type(description="A steering committee's report on its province, or the ministry's national roll-up.")
@@ -293,6 +299,7 @@ def row(x: DomainReportRow) -> ReportRow:
         money_rate_change=percent(x.money_rate_change),
         cases_target_gap=percent(x.cases_target_gap),
         money_target_gap=percent(x.money_target_gap),
+        target_note=NO_TARGET if x.target is None else None,
     )
 
 
