@@ -61,7 +61,8 @@ ALERTS = """
 query ($province: String) { personnelAlerts(province: $province, horizonDays: 365) { kind dueOn agency { code } } }
 """
 AGENCIES = "query ($province: String) { agencies(province: $province) { code provinceCode } }"
-STAFFING = "query ($province: String) { staffing(province: $province) { province } }"
+STAFFING = "query ($province: String) { staffing(province: $province) { province quota inPost } }"
+OFFICERS = "query ($f: OfficerFilter) { officers(filter: $f, first: 5) { totalCount } }"
 JUDGMENTS = "query ($f: JudgmentFilter) { judgments(filter: $f, first: 1) { totalCount } }"
 INTERAGENCY = """
 query ($province: String!, $period: InteragencyPeriodInput!) {
@@ -133,10 +134,22 @@ class TestProvincesAsPeopleWriteThem:
         assert _code(unknown) == "BAD_USER_INPUT"
         assert "ha-noi" in unknown.errors[0]["extensions"]["suggestions"]
 
-    async def test_staffing_names_the_province_by_its_slug_however_written(self, hub: Hub) -> None:
-        answer = await _client(hub, COMMITTEE, Role.COMMITTEE)(STAFFING, {"province": "thành phố hà nội"})
-        assert answer.errors == [], answer.body
-        assert answer.data["staffing"] is None or answer.data["staffing"]["province"] == "ha-noi"
+    async def test_staffing_and_the_officers_filter_read_the_province_however_written(self, hub: Hub) -> None:
+        committee = _client(hub, COMMITTEE, Role.COMMITTEE)
+        by_slug = await committee(STAFFING, {"province": "ha-noi"})
+        by_name = await committee(STAFFING, {"province": "thành phố hà nội"})
+        assert by_slug.errors == [], by_slug.body
+        assert by_name.errors == [], by_name.body
+        assert by_slug.data["staffing"] is not None
+        assert by_name.data == by_slug.data
+        assert by_name.data["staffing"]["province"] == "ha-noi"
+        ministry = _client(hub, MINISTRY, Role.MINISTRY)
+        officers_by_slug = await ministry(OFFICERS, {"f": {"province": "ha-noi"}})
+        officers_by_name = await ministry(OFFICERS, {"f": {"province": "Hà Nội"}})
+        assert officers_by_slug.errors == [], officers_by_slug.body
+        assert officers_by_name.errors == [], officers_by_name.body
+        assert officers_by_name.data == officers_by_slug.data
+        assert _code(await ministry(OFFICERS, {"f": {"province": "Ha Noii"}})) == "BAD_USER_INPUT"
 
     async def test_agencies_of_ha_noi_by_its_name_are_those_of_its_slug_and_an_unknown_one_is_no_silent_empty_list(
         self, hub: Hub
