@@ -103,9 +103,9 @@ async def _download_and_query(
 
     The test hub gives each agency system 1 s; on a loaded machine (the suite in parallel) one
     read now and then goes without a source, and the two would differ for that reason alone:
-    such a pair is read again (at most three times), and the last one is returned either way.
+    such a pair is read again (at most eight times), and the last one is returned either way.
     """
-    for _attempt in range(3):
+    for _attempt in range(8):
         status, headers, body = await _get(hub, path, QUERY, _committee(hub))
         expected = await _graphql_report(hub)
         if status != 200 or (missing_in(body) == absent and expected["missing"] == []):

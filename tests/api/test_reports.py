@@ -62,9 +62,9 @@ async def _report(client, province: str | None, period: dict[str, Any]) -> dict[
 
     The test hub gives each agency system 1 s; on a loaded machine (the suite in parallel) a read now
     and then goes without a source (named in ``missing``, its figures zero): such a read is made again,
-    at most three times, and the last one is returned either way (as in test_report_exports.py).
+    at most eight times, and the last one is returned either way (as in test_report_exports.py).
     """
-    for _attempt in range(3):
+    for _attempt in range(8):
         answer = await client(REPORT, {"province": province, "period": period})
         assert answer.errors == [], answer.body
         report: dict[str, Any] = answer.data["committeeReport"]

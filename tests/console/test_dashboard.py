@@ -66,8 +66,8 @@ async def _graphql(hub: Hub, agency: str, role: Role, province: str | None, peri
 async def _page_and_report(
     hub: Hub, cookie: dict[str, str], url: str, agency: str, role: Role, province: str | None, period: dict[str, Any]
 ) -> tuple[str, dict[str, Any]]:
-    """The page and the GraphQL report, read again (at most 3 times) while a slow agency system left a source out."""
-    for _ in range(3):
+    """The page and the GraphQL report, read again (at most 8 times) while a slow agency system left a source out."""
+    for _ in range(8):
         answer = await hub.http.get(url, headers=cookie)
         assert answer.status_code == 200, answer.text[:500]
         expected = await _graphql(hub, agency, role, province, period)
