@@ -19,11 +19,9 @@ from agencies.oidc_provider.process import Account
 from agencies.topology import free_port
 from domain.access import Role
 from domain.registers import statistical_year
-from gateway import commands
 from tests.fixtures.hub import Hub
 from tests.support.browser import LAUNCH_ARGS, chromium
-from tests.support.console_browser import Browsing, axe_source, check, served_hub, session_cookie
-from tests.support.court_client import SUBMIT, CourtSigner
+from tests.support.console_browser import Browsing, axe_source, check, served_hub, session_cookie, transferred
 
 pytestmark = pytest.mark.e2e
 
@@ -39,23 +37,12 @@ async def served(request: pytest.FixtureRequest) -> AsyncIterator[tuple[Hub, int
         yield hub, port
 
 
-async def _transferred(hub: Hub) -> str:
-    signer = CourtSigner.new(COURT)
-    await commands.keys_add(hub.settings, signer.court, signer.public_key)
-    answer = await hub.client(hub.token(COURT, [Role.COURT_CLERK]))(
-        SUBMIT, signer.signed_variables(signer.submission())
-    )
-    assert answer.data is not None, answer.errors
-    transfer_id: str = answer.data["submitJudgment"]["transfer"]["id"]
-    return transfer_id
-
-
 async def test_the_other_pages_have_no_serious_accessibility_finding(served: tuple[Hub, int], tmp_path: Path) -> None:
     hub, port = served
     executable = chromium()
     axe = axe_source()
     base = f"http://127.0.0.1:{port}"
-    transfer = await _transferred(hub)
+    transfer = await transferred(hub, COURT)
     year, month = statistical_year(hub.clock.today()), hub.clock.today().month
     months = (month - 10) % 12 + 1
     findings: list[str] = []

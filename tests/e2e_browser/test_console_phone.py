@@ -20,11 +20,9 @@ from playwright.async_api import ViewportSize, async_playwright
 from agencies.oidc_provider.process import Account
 from agencies.topology import free_port
 from domain.access import Role
-from gateway import commands
 from tests.fixtures.hub import Hub
 from tests.support.browser import LAUNCH_ARGS, chromium
-from tests.support.console_browser import Browsing, served_hub, session_cookie
-from tests.support.court_client import SUBMIT, CourtSigner
+from tests.support.console_browser import Browsing, served_hub, session_cookie, transferred
 
 pytestmark = pytest.mark.e2e
 
@@ -73,21 +71,10 @@ async def served(request: pytest.FixtureRequest) -> AsyncIterator[tuple[Hub, int
         yield hub, port
 
 
-async def _transferred(hub: Hub) -> str:
-    signer = CourtSigner.new(COURT)
-    await commands.keys_add(hub.settings, signer.court, signer.public_key)
-    answer = await hub.client(hub.token(COURT, [Role.COURT_CLERK]))(
-        SUBMIT, signer.signed_variables(signer.submission())
-    )
-    assert answer.data is not None, answer.errors
-    transfer_id: str = answer.data["submitJudgment"]["transfer"]["id"]
-    return transfer_id
-
-
 async def test_every_page_fits_a_phones_width(served: tuple[Hub, int], tmp_path: Path) -> None:
     hub, port = served
     executable = chromium()
-    transfer = await _transferred(hub)
+    transfer = await transferred(hub, COURT)
     wide: list[str] = []
 
     async with async_playwright() as playwright:

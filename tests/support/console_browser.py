@@ -26,10 +26,12 @@ from playwright.async_api import Browser, Page, Request, Route, ViewportSize, ex
 from agencies.oidc_provider.process import Account
 from console.sessions import COOKIE
 from domain.access import Role
+from gateway import commands
 from gateway.settings import OidcSettings
 from ledger.console_sessions import ConsoleSessions
 from tests.fixtures.hub import Hub, hub_for
 from tests.fixtures.oidc_provider import PASSWORD
+from tests.support.court_client import SUBMIT, CourtSigner
 
 WAIT_MS: Final = 30_000  # a bound for a slow machine, not a measure: each wait ends as soon as the page is there
 VIEWPORT: Final[ViewportSize] = {"width": 1366, "height": 768}
@@ -93,6 +95,17 @@ async def session_cookie(hub: Hub, person: str) -> dict[str, Any]:
     """A console session for the registered ``person``, as the sign-in opens it, as a browser cookie."""
     session = await ConsoleSessions(hub.state.sessions, hub.clock).open(person)
     return {"name": COOKIE, "value": session.id, "domain": "127.0.0.1", "path": "/", "httpOnly": True}
+
+
+async def transferred(hub: Hub, court: str) -> str:
+    """A judgment ``court`` submits through the hub's API (its key registered first); the transfer's id."""
+    signer = CourtSigner.new(court)
+    await commands.keys_add(hub.settings, signer.court, signer.public_key)
+    client = hub.client(hub.token(court, [Role.COURT_CLERK]))
+    answer = await client(SUBMIT, signer.signed_variables(signer.submission()))
+    assert answer.data is not None, answer.errors
+    transfer_id: str = answer.data["submitJudgment"]["transfer"]["id"]
+    return transfer_id
 
 
 def axe_source() -> str:
