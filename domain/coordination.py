@@ -40,6 +40,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any, Final
 
+from domain.messages import msg
 from domain.supervision import competent_police, competent_procuracy, supervises
 from domain.types import Agency, AgencyKind
 
@@ -177,10 +178,14 @@ class TransitionError(ValueError):
 def transition(status: RequestStatus, action: Action, side: Side) -> RequestStatus:
     """The status after ``side`` does ``action`` on a request in ``status``."""
     if ACTOR[action] is not side:
-        raise TransitionError(f"only the {ACTOR[action].value} may {action.value} a request")
+        raise TransitionError(
+            msg("only the {side} may {action} a request", side=ACTOR[action].value, action=action.value)
+        )
     after = TRANSITIONS.get((status, action))
     if after is None:
-        raise TransitionError(f"a request that is {status.value} cannot be {_past(action)}")
+        raise TransitionError(
+            msg("a request that is {status} cannot be {done}", status=status.value, done=_past(action))
+        )
     return after
 
 
@@ -309,7 +314,13 @@ def check_draft(draft: RequestDraft, today: date) -> list[DraftError]:
     if draft.sender_kind not in rule.senders:
         errors.append(
             DraftError(
-                "kind", "WRONG_SENDER", f"an agency of kind {draft.sender_kind.value} cannot send {rule.label_vi}"
+                "kind",
+                "WRONG_SENDER",
+                msg(
+                    "an agency of kind {kind} cannot send {request}",
+                    kind=draft.sender_kind.value,
+                    request=rule.label_vi,
+                ),
             )
         )
     if draft.addressee_kind not in rule.addressees:
@@ -317,38 +328,53 @@ def check_draft(draft: RequestDraft, today: date) -> list[DraftError]:
             DraftError(
                 "to",
                 "WRONG_ADDRESSEE",
-                f"{rule.label_vi} goes to an agency of kind {_kinds(rule.addressees)}, not {draft.addressee_kind.value}",
+                msg(
+                    "{request} goes to an agency of kind {kinds}, not {kind}",
+                    request=rule.label_vi,
+                    kinds=_kinds(rule.addressees),
+                    kind=draft.addressee_kind.value,
+                ),
             )
         )
     if not draft.subject.strip() or len(draft.subject) > MAX_SUBJECT:
-        errors.append(DraftError("subject", "INVALID", f"a subject of 1–{MAX_SUBJECT} characters"))
+        errors.append(DraftError("subject", "INVALID", msg("a subject of 1–{limit} characters", limit=MAX_SUBJECT)))
     if not draft.body.strip() or len(draft.body) > MAX_BODY:
-        errors.append(DraftError("body", "INVALID", f"a body of 1–{MAX_BODY} characters"))
+        errors.append(DraftError("body", "INVALID", msg("a body of 1–{limit} characters", limit=MAX_BODY)))
     if rule.needs_judgment and not draft.judgment_id:
-        errors.append(DraftError("judgment", "REQUIRED", f"{rule.label_vi} names the judgment it is about"))
+        errors.append(
+            DraftError("judgment", "REQUIRED", msg("{request} names the judgment it is about", request=rule.label_vi))
+        )
     if rule.needs_schedule:
         if draft.planned_on is None:
-            errors.append(DraftError("plannedOn", "REQUIRED", "the day of the forced enforcement"))
+            errors.append(DraftError("plannedOn", "REQUIRED", msg("the day of the forced enforcement")))
         elif draft.planned_on < today:
             errors.append(
-                DraftError("plannedOn", "IN_THE_PAST", "the forced enforcement cannot be planned in the past")
+                DraftError("plannedOn", "IN_THE_PAST", msg("the forced enforcement cannot be planned in the past"))
             )
         if not (draft.place or "").strip():
-            errors.append(DraftError("place", "REQUIRED", "where the forced enforcement takes place"))
+            errors.append(DraftError("place", "REQUIRED", msg("where the forced enforcement takes place")))
     if rule.needs_period:
         if draft.period_from is None or draft.period_to is None:
-            errors.append(DraftError("period", "REQUIRED", "the reporting period (from, to)"))
+            errors.append(DraftError("period", "REQUIRED", msg("the reporting period (from, to)")))
         elif draft.period_from > draft.period_to:
-            errors.append(DraftError("period", "INVALID", "the period ends before it starts"))
+            errors.append(DraftError("period", "INVALID", msg("the period ends before it starts")))
     if draft.sub_kind is not None and SUB_KINDS[draft.sub_kind].kind is not draft.kind:
         errors.append(
-            DraftError("subKind", "WRONG_KIND", f"{draft.sub_kind.value} is not a sub-kind of {rule.label_vi}")
+            DraftError(
+                "subKind",
+                "WRONG_KIND",
+                msg("{sub_kind} is not a sub-kind of {request}", sub_kind=draft.sub_kind.value, request=rule.label_vi),
+            )
         )
     if draft.reply_by is not None:
         if not rule.sender_sets_reply:
-            errors.append(DraftError("replyBy", "NOT_ALLOWED", f"the reply time of {rule.label_vi} is set by law"))
+            errors.append(
+                DraftError(
+                    "replyBy", "NOT_ALLOWED", msg("the reply time of {request} is set by law", request=rule.label_vi)
+                )
+            )
         elif draft.reply_by < today:
-            errors.append(DraftError("replyBy", "IN_THE_PAST", "a reply date cannot be in the past"))
+            errors.append(DraftError("replyBy", "IN_THE_PAST", msg("a reply date cannot be in the past")))
     return errors
 
 

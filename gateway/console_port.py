@@ -30,6 +30,7 @@ from console.ports import (
     RegistryChange,
 )
 from domain.access import Principal, Role
+from domain.messages import VIETNAMESE
 from domain.people import HolderKind
 from gateway.authority import Authority
 from gateway.console_operations import OperatorUseCases
@@ -73,7 +74,9 @@ class HubConsolePort:
 
     async def _context(self, request: Request, principal: Principal) -> Context:
         request.scope.setdefault("state", {})["principal"] = principal
-        return await self._graphql.get_context(request, Response())
+        context = await self._graphql.get_context(request, Response())
+        context.language = VIETNAMESE  # the console always asks in Vietnamese (domain.messages)
+        return context
 
     async def principal_of(self, person: str) -> Principal | None:
         return await self._authority.person_principal(person)

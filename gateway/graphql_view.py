@@ -19,6 +19,7 @@ from strawberry.types import ExecutionResult
 from strawberry.types.unset import UnsetType
 
 from domain.access import Principal
+from domain.messages import language_of
 from domain.policy import AccessPolicy
 from gateway.authority import NotGranted
 from gateway.delivery import target_guard
@@ -72,6 +73,7 @@ class HubGraphQL(GraphQL[Context, None]):
             policy=self.policy,
             request_id=state.get("request_id", "-"),
             clock=self.hub.clock,
+            language=language_of(request.headers.get("accept-language")),  # refusals in Vietnamese or English
             earliest_judgment=self.hub.settings.earliest_judgment,
             date_bounds=self.hub.settings.date_bounds,
             distribution=self.hub.distribution,
@@ -92,6 +94,9 @@ class HubGraphQL(GraphQL[Context, None]):
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
         """graphql-transport-ws: the token comes in connection_init as {"Authorization": "Bearer …"}."""
         params = context.connection_params or {}
+        asked = params.get("Accept-Language") or params.get("accept-language")  # messages' language, as a header would
+        if isinstance(asked, str):
+            context.language = language_of(asked)
         raw = params.get("Authorization") or params.get("authorization")
         try:
             context.principal = await self.hub.authority.verify(bearer_token(raw if isinstance(raw, str) else None))

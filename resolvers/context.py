@@ -16,6 +16,7 @@ from domain.access import Principal
 from domain.clock import Clock
 from domain.coordination import DistributionRule
 from domain.date_bounds import DateBounds
+from domain.messages import ENGLISH
 from domain.personnel.rules import PersonnelRules
 from domain.policy import AccessPolicy
 from domain.receipts import ReceiptSigner
@@ -49,6 +50,7 @@ class Context:
     personnel_rules: PersonnelRules  # retirement, terms, rotation, leadership seats (data/personnel_rules.toml)
     request_id: str
     clock: Clock  # the hub's one clock: every "now" and "today" a request needs is read from it
+    language: str = ENGLISH  # the messages' language (domain.messages): Accept-Language, "vi" for the console
     distribution: tuple[DistributionRule, ...] = ()  # who gets copies of coordination requests
     earliest_judgment: date = EARLIEST_JUDGMENT  # an adjudication date before it is refused (settings)
     # how far back and ahead every date argument may lie (settings; checked in schema/input_boundary.py)

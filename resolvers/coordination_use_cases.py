@@ -42,6 +42,7 @@ from domain.coordination import (
 )
 from domain.coordination_deadlines import earliest_planned_on, latest_send_day, reply_needed_by, request_due
 from domain.deadlines import VIETNAM_TZ, Moment, RuleBook, local_day
+from domain.messages import Text, msg
 from domain.policy import AccessPolicy
 from domain.types import Agency
 from domain.workdays import WorkingCalendar
@@ -106,42 +107,56 @@ def check_agreement(
     """Everything wrong with an agreement ``registrant`` wants to register (empty when it may be)."""
     errors: list[DraftError] = []
     if not draft.title.strip() or len(draft.title) > MAX_TITLE:
-        errors.append(DraftError("title", "INVALID", f"a title of 1–{MAX_TITLE} characters"))
+        errors.append(DraftError("title", "INVALID", msg("a title of 1–{limit} characters", limit=MAX_TITLE)))
     if not draft.scope.strip() or len(draft.scope) > MAX_SCOPE:
-        errors.append(DraftError("scope", "INVALID", f"a scope of 1–{MAX_SCOPE} characters"))
+        errors.append(DraftError("scope", "INVALID", msg("a scope of 1–{limit} characters", limit=MAX_SCOPE)))
     parties = set(draft.parties)
     if len(parties) < 2 or len(parties) > MAX_PARTIES:
-        errors.append(DraftError("parties", "TOO_FEW_PARTIES", f"an agreement binds 2–{MAX_PARTIES} distinct agencies"))
+        errors.append(
+            DraftError(
+                "parties", "TOO_FEW_PARTIES", msg("an agreement binds 2–{limit} distinct agencies", limit=MAX_PARTIES)
+            )
+        )
     unknown = sorted(code for code in parties if code not in agencies)
     if unknown:
         errors.append(
-            DraftError("parties", "UNKNOWN_AGENCY", f"not agencies of the organisation: {', '.join(unknown)}")
+            DraftError(
+                "parties", "UNKNOWN_AGENCY", msg("not agencies of the organisation: {codes}", codes=", ".join(unknown))
+            )
         )
     dissolved = sorted(code for code in parties if code in agencies and not agencies[code].is_active(today))
     if dissolved:
-        errors.append(DraftError("parties", "DISSOLVED", f"no longer exist: {', '.join(dissolved)}"))
+        errors.append(DraftError("parties", "DISSOLVED", msg("no longer exist: {codes}", codes=", ".join(dissolved))))
     if registrant not in parties:
-        errors.append(DraftError("parties", "NOT_A_PARTY", "your agency registers only agreements it is a party to"))
+        errors.append(
+            DraftError("parties", "NOT_A_PARTY", msg("your agency registers only agreements it is a party to"))
+        )
     if not _SHA256.fullmatch(draft.document_sha256):
-        errors.append(DraftError("documentSha256", "INVALID", "the SHA-256 of the signed document, 64 hex digits"))
+        errors.append(DraftError("documentSha256", "INVALID", msg("the SHA-256 of the signed document, 64 hex digits")))
     if draft.signed_on > today:
-        errors.append(DraftError("signedOn", "IN_THE_FUTURE", "an agreement is registered once it is signed"))
+        errors.append(DraftError("signedOn", "IN_THE_FUTURE", msg("an agreement is registered once it is signed")))
     if draft.valid_from < draft.signed_on:
         errors.append(
-            DraftError("validFrom", "BEFORE_SIGNING", "an agreement comes into force on or after the day it is signed")
+            DraftError(
+                "validFrom", "BEFORE_SIGNING", msg("an agreement comes into force on or after the day it is signed")
+            )
         )
     if draft.valid_to is not None and draft.valid_to < draft.valid_from:
-        errors.append(DraftError("validTo", "INVALID", "the agreement ends before it starts"))
+        errors.append(DraftError("validTo", "INVALID", msg("the agreement ends before it starts")))
     elif draft.valid_to is not None and draft.valid_to < draft.signed_on:
-        errors.append(DraftError("validTo", "INVALID", "the agreement ends before it was signed"))
+        errors.append(DraftError("validTo", "INVALID", msg("the agreement ends before it was signed")))
     if len(draft.clauses) > MAX_CLAUSES:
-        errors.append(DraftError("clauses", "INVALID", f"at most {MAX_CLAUSES} clauses"))
+        errors.append(DraftError("clauses", "INVALID", msg("at most {limit} clauses", limit=MAX_CLAUSES)))
     for number, clause in enumerate(draft.clauses):
         if not clause.title.strip() or len(clause.title) > MAX_TITLE:
-            errors.append(DraftError(f"clauses.{number}.title", "INVALID", f"a title of 1–{MAX_TITLE} characters"))
+            errors.append(
+                DraftError(
+                    f"clauses.{number}.title", "INVALID", msg("a title of 1–{limit} characters", limit=MAX_TITLE)
+                )
+            )
         if clause.response_days not in RESPONSE_DAYS:
             errors.append(
-                DraftError(f"clauses.{number}.responseDays", "INVALID", "a response time of 1–365 working days")
+                DraftError(f"clauses.{number}.responseDays", "INVALID", msg("a response time of 1–365 working days"))
             )
     errors.extend(_conflicting_clauses(draft.clauses))
     return errors
@@ -271,24 +286,34 @@ async def open_request_in(
     today = local_day(at)
     sender, addressee = agencies.get(sender_code), agencies.get(addressee_code)
     if sender is None or not sender.is_active(today):
-        return None, _error("from", "UNKNOWN_SENDER", f"{sender_code} is not an agency in force that may send requests")
+        return None, _error(
+            "from",
+            "UNKNOWN_SENDER",
+            msg("{agency} is not an agency in force that may send requests", agency=sender_code),
+        )
     if addressee is None:
-        return None, _error("to", "NOT_FOUND", f"{addressee_code} is not an agency of the organisation")
+        return None, _error(
+            "to", "NOT_FOUND", msg("{agency} is not an agency of the organisation", agency=addressee_code)
+        )
     if not addressee.is_active(today):
         successor = f"; its work passed to {addressee.successor_code}" if addressee.successor_code else ""
         return None, _error("to", "DISSOLVED", f"{addressee_code} no longer exists{successor}")
     if addressee_code == sender_code:
-        return None, _error("to", "SAME_AGENCY", "a request goes to another agency")
+        return None, _error("to", "SAME_AGENCY", msg("a request goes to another agency"))
     own = access.lineage(sender_code)
     errors: list[DraftError] = []
     if transfer_id is not None:
         transfer = await TransferLedger(session).get(transfer_id)
         if transfer is None or own.isdisjoint(transfer.audience):
-            errors += _error("transfer", "NOT_FOUND", "no such transfer concerning your agency")
+            errors += _error("transfer", "NOT_FOUND", msg("no such transfer concerning your agency"))
         elif draft.judgment_id is None:
             draft = replace(draft, judgment_id=transfer.judgment_id)
         elif draft.judgment_id != transfer.judgment_id:
-            errors += _error("judgment", "MISMATCH", f"transfer {transfer_id} is about {transfer.judgment_id}")
+            errors += _error(
+                "judgment",
+                "MISMATCH",
+                msg("transfer {transfer} is about {judgment}", transfer=transfer_id, judgment=transfer.judgment_id),
+            )
     draft = replace(draft, sender_kind=sender.kind, addressee_kind=addressee.kind)
     errors += check_draft(draft, today)
     errors += check_addressee(draft.kind, sender, addressee, agencies)
@@ -296,24 +321,30 @@ async def open_request_in(
         entry = await JudgmentRegistry(session).get(draft.judgment_id)
         reach = judgment_reach if judgment_reach is not None else own
         if entry is None or reach.isdisjoint(judgment_codes(entry)):
-            errors += _error("judgment", "NOT_FOUND", "no such judgment in your reach")
+            errors += _error("judgment", "NOT_FOUND", msg("no such judgment in your reach"))
         elif draft.kind is RequestKind.EXPLANATION and access.lineage(addressee_code).isdisjoint(
             {entry.court_code, entry.current_court_code}
         ):
-            errors += _error("to", "NOT_THE_COURT", f"{draft.judgment_id} is explained by the court that issued it")
+            errors += _error(
+                "to",
+                "NOT_THE_COURT",
+                msg("{judgment} is explained by the court that issued it", judgment=draft.judgment_id),
+            )
     if draft.agreement_id:
         if agreement is None or agreement.id != draft.agreement_id:
             agreement = await CoordinationLedger(session).agreement(draft.agreement_id)
         if agreement is None or sender_code not in agreement.parties:
-            errors += _error("agreement", "NOT_FOUND", "no such agreement your agency is a party to")
+            errors += _error("agreement", "NOT_FOUND", msg("no such agreement your agency is a party to"))
         elif addressee_code not in agreement.parties:
-            errors += _error("agreement", "NOT_A_PARTY", f"{addressee_code} is not a party to this agreement")
+            errors += _error(
+                "agreement", "NOT_A_PARTY", msg("{agency} is not a party to this agreement", agency=addressee_code)
+            )
         elif not agreement.in_force(today):
-            errors += _error("agreement", "NOT_IN_FORCE", "the agreement is not in force today")
+            errors += _error("agreement", "NOT_IN_FORCE", msg("the agreement is not in force today"))
     else:
         agreement = None
     if draft.place is not None and len(draft.place) > MAX_PLACE:
-        errors += _error("place", "INVALID", f"a place of at most {MAX_PLACE} characters")
+        errors += _error("place", "INVALID", msg("a place of at most {limit} characters", limit=MAX_PLACE))
     if errors:
         return None, errors
     due = _due(draft, at, agreement, rules, calendar)
@@ -446,9 +477,11 @@ async def respond(
     """The addressee starts, answers or declines; the sender closes or withdraws. One transaction."""
     text = (note or "").strip()
     if action in NOTE_REQUIRED and not text:
-        return None, _error("note", "NOTE_REQUIRED", f"say why (or give the answer) to {action.value} a request")
+        return None, _error(
+            "note", "NOTE_REQUIRED", msg("say why (or give the answer) to {action} a request", action=action.value)
+        )
     if len(text) > MAX_NOTE:
-        return None, _error("note", "INVALID", f"a note of at most {MAX_NOTE} characters")
+        return None, _error("note", "INVALID", msg("a note of at most {limit} characters", limit=MAX_NOTE))
     now = ctx.clock.now()
     p = ctx.principal
     own = ctx.policy.own(p)
@@ -456,14 +489,16 @@ async def respond(
         ledger = CoordinationLedger(session)
         current = await ledger.get(request_id, for_update=True)
         if current is None or not _visible(ctx, current, "respondToCoordinationRequest"):
-            return None, _error("id", "NOT_FOUND", "no such coordination request")
+            return None, _error("id", "NOT_FOUND", msg("no such coordination request"))
         side = _side(own, current, action)
         if side is None:
-            return None, _error("id", "NOT_A_PARTY", "observers follow a request; only its parties act on it")
+            return None, _error("id", "NOT_A_PARTY", msg("observers follow a request; only its parties act on it"))
         try:
             after = transition(current.status, action, side)
         except TransitionError as exc:
-            return None, _error("action", "INVALID_TRANSITION", str(exc))
+            return None, _error(
+                "action", "INVALID_TRANSITION", exc.args[0] if isinstance(exc.args[0], Text) else str(exc)
+            )
         objects = [current.id]
         if current.status is RequestStatus.OPEN and side is Side.ADDRESSEE:  # acting on it is proof it arrived
             await ledger.mark_received(current.id, actor_code=p.agency_code, actor_person=p.person, at=now)

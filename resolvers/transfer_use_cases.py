@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.coordination import RequestDraft, RequestKind
 from domain.deadlines import local_day
 from domain.jurisdiction import Route, RoutingError, current_successor, route_judgment, route_to_enforcement
+from domain.messages import msg
 from domain.receipts import build_receipt
 from domain.signatures import KeyFormatError, public_key_from_b64, verify
 from domain.submission import MAX_DOCUMENT_BYTES, Submission, SubmissionErrorCode, UserError, validate
@@ -107,7 +108,7 @@ async def submit_judgment(
         return _error(
             "court",
             SubmissionErrorCode.NOT_YOUR_COURT,
-            f"your token is for {p.agency_code}; a court submits only its own judgments",
+            msg("your token is for {agency}; a court submits only its own judgments", agency=p.agency_code),
         )
     now = ctx.clock.now()
     errors = validate(submission, local_day(now), ctx.earliest_judgment)
@@ -139,7 +140,12 @@ def _same_or_conflict(existing: Transfer, submission: Submission) -> SubmitOutco
     return _error(
         "number",
         SubmissionErrorCode.CONFLICT,
-        f"{submission.number} was already submitted by {submission.court_code} with different content (transfer {existing.id})",
+        msg(
+            "{number} was already submitted by {court} with different content (transfer {transfer})",
+            number=submission.number,
+            court=submission.court_code,
+            transfer=existing.id,
+        ),
     )
 
 
@@ -150,7 +156,9 @@ async def _write_submission(
         court, route = await route_for(session, submission.court_code)
         if court is None or court.kind is not AgencyKind.COURT:
             return _error(
-                "court", SubmissionErrorCode.UNKNOWN_COURT, f"{submission.court_code} is not a court known to the hub"
+                "court",
+                SubmissionErrorCode.UNKNOWN_COURT,
+                msg("{court} is not a court known to the hub", court=submission.court_code),
             )
         ledger = TransferLedger(session)
         existing = await ledger.by_idempotency_key(idempotency_key(submission.court_code, submission.number))
@@ -163,7 +171,7 @@ async def _write_submission(
             return _error(
                 "keyId",
                 SubmissionErrorCode.UNKNOWN_KEY,
-                "no active key is registered for this court (lienthong keys add)",
+                msg("no active key is registered for this court (lienthong keys add)"),
             )
         message = submission.signed_bytes()
         try:
@@ -174,11 +182,13 @@ async def _write_submission(
             return _error(
                 "signature",
                 SubmissionErrorCode.BAD_SIGNATURE,
-                "the signature does not verify against the court's registered key",
+                msg("the signature does not verify against the court's registered key"),
             )
         if route is None:
             return _error(
-                "court", SubmissionErrorCode.UNROUTABLE, "no competent enforcement agency could be found for this court"
+                "court",
+                SubmissionErrorCode.UNROUTABLE,
+                msg("no competent enforcement agency could be found for this court"),
             )
         transfer_id = new_transfer_id()
         receipt = build_receipt(
@@ -244,24 +254,28 @@ async def return_transfer(
     ctx: Context, transfer_id: str, reason: ReturnReason, note: str, redirect_to: str | None
 ) -> ChangeOutcome:
     if not note.strip() or len(note) > 2000:
-        return _refused("note", "INVALID", "say why, in 1–2000 characters")
+        return _refused("note", "INVALID", msg("say why, in 1–2000 characters"))
     now = ctx.clock.now()
     async with write_transaction(ctx.sessions) as session:
         current = await _addressed_transfer(session, ctx, transfer_id)
         if current is None:
-            return _refused("id", "NOT_FOUND", "no such transfer addressed to your agency")
+            return _refused("id", "NOT_FOUND", msg("no such transfer addressed to your agency"))
         if current.status in {TransferStatus.DECIDED, TransferStatus.RETURNED}:
-            return _refused("id", "INVALID_STATE", f"a {current.status.value.lower()} transfer cannot be returned")
+            return _refused(
+                "id",
+                "INVALID_STATE",
+                msg("a {status} transfer cannot be returned", status=current.status.value.lower()),
+            )
         ledger = TransferLedger(session)
         if reason is ReturnReason.WRONG_AGENCY:
             if current.status is not TransferStatus.SUBMITTED:
                 return _refused(
                     "reason",
                     "INVALID_STATE",
-                    "competence is checked before registering: this transfer is already registered",
+                    msg("competence is checked before registering: this transfer is already registered"),
                 )
             if not redirect_to:
-                return _refused("redirectTo", "REQUIRED", "name the competent enforcement agency or area office")
+                return _refused("redirectTo", "REQUIRED", msg("name the competent enforcement agency or area office"))
             province_agencies = await AgencyRepository(session).list(province_code=_province_of(redirect_to))
             try:
                 route = route_to_enforcement(current.court_code, redirect_to, {a.code: a for a in province_agencies})
@@ -271,7 +285,7 @@ async def return_transfer(
                 route.enforcement_office_code == current.enforcement_office_code
                 and route.enforcement_agency_code == current.enforcement_agency_code
             ):
-                return _refused("redirectTo", "INVALID", "that is where the transfer already is")
+                return _refused("redirectTo", "INVALID", msg("that is where the transfer already is"))
             transfer, _ = await ledger.reroute(transfer_id, route, note, now)
         else:
             transfer, _ = await ledger.return_to_court(transfer_id, reason, note, now)
@@ -332,19 +346,21 @@ async def record_enforcement_decision(
 ) -> ChangeOutcome:
     now = ctx.clock.now()
     if not number.strip() or len(number) > 64:
-        return _refused("number", "INVALID", "decision number must be 1–64 characters")
+        return _refused("number", "INVALID", msg("decision number must be 1–64 characters"))
     if not officer.strip() or len(officer) > 255:
-        return _refused("officer", "INVALID", "name the assigned enforcement officer")
+        return _refused("officer", "INVALID", msg("name the assigned enforcement officer"))
     if issued_on > local_day(now):
-        return _refused("issuedOn", "INVALID", "a decision cannot be issued in the future")
+        return _refused("issuedOn", "INVALID", msg("a decision cannot be issued in the future"))
     async with write_transaction(ctx.sessions) as session:
         current = await _addressed_transfer(session, ctx, transfer_id)
         if current is None:
-            return _refused("id", "NOT_FOUND", "no such transfer addressed to your agency")
+            return _refused("id", "NOT_FOUND", msg("no such transfer addressed to your agency"))
         if current.status is not TransferStatus.ACKNOWLEDGED:
-            return _refused("id", "INVALID_STATE", "a decision is recorded for a registered (acknowledged) transfer")
+            return _refused(
+                "id", "INVALID_STATE", msg("a decision is recorded for a registered (acknowledged) transfer")
+            )
         if issued_on < local_day(current.received_at):
-            return _refused("issuedOn", "INVALID", "the decision is dated before the judgment was received")
+            return _refused("issuedOn", "INVALID", msg("the decision is dated before the judgment was received"))
         transfer, _ = await TransferLedger(session).record_decision(
             transfer_id, number=number.strip(), issued_on=issued_on, kind=kind.value, officer=officer.strip(), at=now
         )

@@ -7,6 +7,7 @@ from datetime import date
 import strawberry
 
 from domain.errors import BadInput, Forbidden
+from domain.messages import msg
 from domain.submission import Submission, SubmissionErrorCode, SubmittedDocument, arrange_documents
 from domain.submission import UserError as SubmissionError
 from domain.types import CaseType, DecisionKind, Instance, Obligation, ObligationKind, Party, PartyKind, PartyRole
@@ -178,7 +179,9 @@ class TransferMutations:
         transfer = await acknowledge_transfer(info.context, str(id))
         if transfer is None:
             error = UserError(
-                field="id", code=TransferErrorCode.NOT_FOUND.value, message="no such transfer addressed to your agency"
+                field="id",
+                code=TransferErrorCode.NOT_FOUND.value,
+                message=msg("no such transfer addressed to your agency"),
             )
             return TransferPayload(transfer=None, user_errors=[error])
         return TransferPayload(transfer=Transfer.from_ledger(transfer), user_errors=[])

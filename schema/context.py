@@ -58,6 +58,7 @@ class FieldContext(Protocol):
     principal: Principal
     sessions: async_sessionmaker[AsyncSession]
     clock: Clock
+    language: str  # the messages' language (domain.messages)
     deadlines: DeadlinePolicy
     agencies: Mapping[str, Agency]
     policy: AccessPolicy

@@ -20,6 +20,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
 
 from domain.errors import HubError
+from domain.messages import ENGLISH, Text, tell
 from ledger.db import is_unavailable
 
 log = logging.getLogger("lienthong.graphql")
@@ -40,10 +41,12 @@ def database_unavailable(error: GraphQLError) -> bool:
     return original is not None and is_internal(error) and is_unavailable(original)
 
 
-def for_client(error: GraphQLError, request_id: str) -> GraphQLError:
+def for_client(error: GraphQLError, request_id: str, language: str = ENGLISH) -> GraphQLError:
     original = error.original_error
     if isinstance(original, HubError):
         error.extensions = {**(error.extensions or {}), **original.extensions()}
+        if isinstance(original.message, Text):  # from the catalogue: told in the request's language
+            error.message = tell(original.message, language)
         return error
     if database_unavailable(error):
         return GraphQLError(
@@ -75,14 +78,16 @@ class ClientErrors(SchemaExtension):
         errors = getattr(result, "errors", None)
         if result is not None and errors:
             rid = request_id_of(self.execution_context)
-            result.errors = [for_client(e, rid) for e in errors]
+            language = str(getattr(self.execution_context.context, "language", ENGLISH))
+            result.errors = [for_client(e, rid, language) for e in errors]
 
     def on_stream_result(self, result: object) -> Iterator[None]:
         """Subscription results are sent as they come, long before on_operation ends: rewrite each one."""
         errors = getattr(result, "errors", None)
         if errors:
             rid = request_id_of(self.execution_context)
-            result.errors = [for_client(e, rid) for e in errors]  # type: ignore[attr-defined]
+            language = str(getattr(self.execution_context.context, "language", ENGLISH))
+            result.errors = [for_client(e, rid, language) for e in errors]  # type: ignore[attr-defined]
         yield
 
 

@@ -9,6 +9,7 @@ import strawberry
 
 from domain.deadlines import DeadlineState as DomainDeadlineState
 from domain.deadlines import local_day
+from domain.messages import tell
 from domain.submission import MAX_DOCUMENTS, SubmittedDocument
 from domain.submission import DocumentKind as DomainDocumentKind
 from domain.submission import SubmissionErrorCode as DomainSubmissionErrorCode
@@ -51,7 +52,11 @@ class TransferErrorCode(StrEnum):
 class UserError:
     field: str | None
     code: str
-    message: str
+    message: strawberry.Private[str]  # English; a domain.messages.Text is told in the request's language
+
+    @strawberry.field(name="message")
+    def told(self, info: Info) -> str:
+        return tell(self.message, info.context.language)
 
 
 @strawberry.type(description="The hub's signed receipt: verify `json` against `signature` with the hub's public key.")

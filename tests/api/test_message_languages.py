@@ -1,0 +1,108 @@
+"""Refusals a clerk can read (issue 22): a userError asked for with ``Accept-Language: vi`` is Vietnamese.
+
+The same refusal in English and in Vietnamese carries the same field and code;
+only the message changes, and the Vietnamese is the catalogue's
+(``domain/messages/vi.po``). Nothing is written by these refusals, so one
+database is as good as the other; they run on both anyway through ``hub``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import httpx
+import pytest
+
+from domain.access import Role
+
+pytestmark = pytest.mark.e2e
+
+OFFICE = "enforcement.ha-noi.kv03"
+PROVINCIAL = "enforcement.ha-noi"
+
+ACK = "mutation ($id: ID!) { acknowledgeTransfer(id: $id) { userErrors { field code message } transfer { id } } }"
+RETURN = """
+mutation ($id: ID!, $note: String!) {
+  returnTransfer(id: $id, reason: UNCLEAR, note: $note) { userErrors { field code message } transfer { id } }
+}
+"""
+OPEN = """
+mutation ($input: OpenCoordinationRequestInput!) {
+  openCoordinationRequest(input: $input) { userErrors { field code message } request { id } }
+}
+"""
+RESPOND = """
+mutation ($id: ID!) {
+  respondToCoordinationRequest(id: $id, action: ANSWER, note: "Đã xử lý") { userErrors { field code message } }
+}
+"""
+
+
+async def _ask(hub, query: str, variables: dict[str, Any], language: str | None) -> dict[str, Any]:
+    """``query`` as the enforcement office's clerk, with ``Accept-Language: language`` when given."""
+    headers = {"Authorization": f"Bearer {hub.token(OFFICE, [Role.ENFORCEMENT_CLERK])}"}
+    if language is not None:
+        headers["Accept-Language"] = language
+    body = {"query": query, "variables": variables}
+    if isinstance(hub.http, httpx.AsyncClient):
+        async with asyncio.timeout(30):
+            response = await hub.http.post(f"{hub.url}/graphql", json=body, headers=headers)
+        answer: dict[str, Any] = json.loads(response.content)
+    else:
+        async with hub.http.post(f"{hub.url}/graphql", json=body, headers=headers) as response:
+            answer = await response.json(content_type=None)
+    assert "errors" not in answer, answer
+    return answer["data"]
+
+
+async def _errors(hub, query: str, variables: dict[str, Any], name: str, language: str | None) -> list[dict[str, str]]:
+    errors: list[dict[str, str]] = (await _ask(hub, query, variables, language))[name]["userErrors"]
+    assert errors, "the request was meant to be refused"
+    return errors
+
+
+def _codes(errors: list[dict[str, str]]) -> list[tuple[str, str]]:
+    return [(e["field"], e["code"]) for e in errors]
+
+
+async def test_a_transfer_refusal_is_vietnamese_when_asked_and_english_otherwise_with_the_same_code(hub) -> None:
+    variables = {"id": "no-such-transfer"}
+    english = await _errors(hub, ACK, variables, "acknowledgeTransfer", None)
+    asked_in_english = await _errors(hub, ACK, variables, "acknowledgeTransfer", "en-GB,en;q=0.9")
+    vietnamese = await _errors(hub, ACK, variables, "acknowledgeTransfer", "vi-VN,vi;q=0.9,en;q=0.5")
+    assert english == asked_in_english
+    assert english[0]["message"] == "no such transfer addressed to your agency"
+    assert _codes(vietnamese) == _codes(english) == [("id", "NOT_FOUND")]
+    assert vietnamese[0]["message"] == "không có bản án, quyết định chuyển giao này gửi đến cơ quan của bạn"
+
+
+async def test_a_return_without_a_reason_is_refused_in_vietnamese(hub) -> None:
+    variables = {"id": "no-such-transfer", "note": " "}
+    english = await _errors(hub, RETURN, variables, "returnTransfer", "en")
+    vietnamese = await _errors(hub, RETURN, variables, "returnTransfer", "vi")
+    assert _codes(vietnamese) == _codes(english) == [("note", "INVALID")]
+    assert english[0]["message"] == "say why, in 1–2000 characters"
+    assert vietnamese[0]["message"] == "ghi rõ lý do, từ 1 đến 2000 ký tự"
+
+
+async def test_a_coordination_refusal_is_vietnamese_when_asked_with_its_parameters(hub) -> None:
+    variables = {"input": {"kind": "PERIODIC_REPORT", "to": PROVINCIAL, "subject": "", "body": "Nội dung"}}
+    english = await _errors(hub, OPEN, variables, "openCoordinationRequest", None)
+    vietnamese = await _errors(hub, OPEN, variables, "openCoordinationRequest", "vi")
+    assert _codes(vietnamese) == _codes(english)
+    assert ("subject", "INVALID") in _codes(english)
+    pairs = zip([e["message"] for e in english], [v["message"] for v in vietnamese], strict=True)
+    told = dict(zip(_codes(english), pairs, strict=True))
+    assert told[("subject", "INVALID")] == ("a subject of 1–300 characters", "trích yếu dài từ 1 đến 300 ký tự")
+    assert told[("period", "REQUIRED")] == ("the reporting period (from, to)", "ghi rõ kỳ báo cáo (từ ngày, đến ngày)")
+
+
+async def test_responding_to_no_request_is_refused_in_vietnamese_with_the_same_code(hub) -> None:
+    variables = {"id": "no-such-request"}
+    english = await _errors(hub, RESPOND, variables, "respondToCoordinationRequest", None)
+    vietnamese = await _errors(hub, RESPOND, variables, "respondToCoordinationRequest", "vi")
+    assert _codes(vietnamese) == _codes(english) == [("id", "NOT_FOUND")]
+    assert english[0]["message"] == "no such coordination request"
+    assert vietnamese[0]["message"] == "không có yêu cầu phối hợp này"
