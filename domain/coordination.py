@@ -405,17 +405,27 @@ def check_addressee(
             return []
         competent = competent_procuracy(addressee.code, agencies)
         whose = (
-            f"{addressee.name} is supervised by {competent.name} ({competent.code})"
+            msg(
+                "{addressee} is supervised by {procuracy} ({code})",
+                addressee=addressee.name,
+                procuracy=competent.name,
+                code=competent.code,
+            )
             if competent is not None
-            else f"no procuracy supervises {addressee.name}"
+            else msg("no procuracy supervises {addressee}", addressee=addressee.name)
         )
         return [
             DraftError(
                 "to",
                 "WRONG_ADDRESSEE",
-                f"{sender.name} does not supervise {addressee.name}: {whose} (Law 63/2014/QH13 Art. 28; "
-                "Law on Civil Judgment Enforcement Art. 12: the procuracy supervises the enforcement agency "
-                "of its own level and area)",
+                msg(
+                    "{sender} does not supervise {addressee}: {whose} (Law 63/2014/QH13 Art. 28; "
+                    "Law on Civil Judgment Enforcement Art. 12: the procuracy supervises the enforcement agency "
+                    "of its own level and area)",
+                    sender=sender.name,
+                    addressee=addressee.name,
+                    whose=whose,
+                ),
             )
         ]
     if kind is RequestKind.ENFORCEMENT_SUPPORT and addressee.kind is AgencyKind.POLICE and sender.kind in _ENF:
@@ -427,28 +437,42 @@ def check_addressee(
                 DraftError(
                     "to",
                     "WRONG_ADDRESSEE",
-                    f"{sender.name} enforces in no province of its own: the enforcement agency of the province "
-                    "where the enforcement takes place asks its police (Decree 152/2026 Art. 46)",
+                    msg(
+                        "{sender} enforces in no province of its own: the enforcement agency of the province "
+                        "where the enforcement takes place asks its police (Decree 152/2026 Art. 46)",
+                        sender=sender.name,
+                    ),
                 )
             ]
         if addressee.province_code is not None and addressee.province_code != police.province_code:
             there = agencies.get(f"enforcement.{addressee.province_code}")
-            entrusted = f"{there.name} ({there.code})" if there is not None else "the enforcement agency there"
+            entrusted = f"{there.name} ({there.code})" if there is not None else msg("the enforcement agency there")
             return [
                 DraftError(
                     "to",
                     "OUTSIDE_PROVINCE",
-                    f"{addressee.name} supports enforcement in its own province, outside yours: entrust (ủy thác) "
-                    f"the enforcement to {entrusted}, which asks its police; for an enforcement in your province "
-                    f"ask {police.name} ({police.code}) (Decree 152/2026 Art. 46)",
+                    msg(
+                        "{addressee} supports enforcement in its own province, outside yours: entrust (ủy thác) "
+                        "the enforcement to {entrusted}, which asks its police; for an enforcement in your province "
+                        "ask {police} ({code}) (Decree 152/2026 Art. 46)",
+                        addressee=addressee.name,
+                        entrusted=entrusted,
+                        police=police.name,
+                        code=police.code,
+                    ),
                 )
             ]
         return [
             DraftError(
                 "to",
                 "WRONG_ADDRESSEE",
-                f"support for an enforcement by {sender.name} comes from {police.name} ({police.code}), "
-                "the police where it takes place (Decree 152/2026 Art. 46)",
+                msg(
+                    "support for an enforcement by {sender} comes from {police} ({code}), "
+                    "the police where it takes place (Decree 152/2026 Art. 46)",
+                    sender=sender.name,
+                    police=police.name,
+                    code=police.code,
+                ),
             )
         ]
     return []

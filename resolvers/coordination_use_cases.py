@@ -175,8 +175,14 @@ def _conflicting_clauses(clauses: Sequence[Clause]) -> list[DraftError]:
                 DraftError(
                     f"clauses.{number}.responseDays",
                     "CONFLICTING_CLAUSES",
-                    f"clause {seen[0]} already gives {seen[1].response_days} working days for "
-                    f"{clause.kind.name}, this one {clause.response_days}: one period per kind of request",
+                    msg(
+                        "clause {first} already gives {days} working days for {kind}, this one {other}: "
+                        "one period per kind of request",
+                        first=seen[0],
+                        days=seen[1].response_days,
+                        kind=clause.kind.name,
+                        other=clause.response_days,
+                    ),
                 )
             )
     return errors
@@ -225,15 +231,20 @@ async def register_agreement(ctx: Context, draft: AgreementDraft) -> Registered:
         if earlier is not None:
             if _same_agreement(earlier, agreement):
                 return Registered(earlier, [], replayed=True)
-            known = f" as agreement {earlier.id}" if ctx.principal.agency_code in earlier.parties else ""
+            conflict = (
+                msg(
+                    "this signed document is already registered as agreement {agreement} with other content; "
+                    "one signed document is one agreement",
+                    agreement=earlier.id,
+                )
+                if ctx.principal.agency_code in earlier.parties
+                else msg(
+                    "this signed document is already registered with other content; one signed document is one agreement"
+                )
+            )
             return Registered(
                 None,
-                _error(
-                    "documentSha256",
-                    "CONFLICT",
-                    f"this signed document is already registered{known} with other content; "
-                    "one signed document is one agreement",
-                ),
+                _error("documentSha256", "CONFLICT", conflict),
             )
         stored = await ledger.add_agreement(agreement)
         await record(session, ctx.audit_entry("registerAgreement", [stored.id, *stored.parties], now))
@@ -296,8 +307,16 @@ async def open_request_in(
             "to", "NOT_FOUND", msg("{agency} is not an agency of the organisation", agency=addressee_code)
         )
     if not addressee.is_active(today):
-        successor = f"; its work passed to {addressee.successor_code}" if addressee.successor_code else ""
-        return None, _error("to", "DISSOLVED", f"{addressee_code} no longer exists{successor}")
+        gone = (
+            msg(
+                "{agency} no longer exists; its work passed to {successor}",
+                agency=addressee_code,
+                successor=addressee.successor_code,
+            )
+            if addressee.successor_code
+            else msg("{agency} no longer exists", agency=addressee_code)
+        )
+        return None, _error("to", "DISSOLVED", gone)
     if addressee_code == sender_code:
         return None, _error("to", "SAME_AGENCY", msg("a request goes to another agency"))
     own = access.lineage(sender_code)
@@ -401,15 +420,24 @@ def _too_close(
         return []
     send_by = latest_send_day(planned_on, draft.kind, draft.sub_kind, today, rules, calendar)
     earliest = earliest_planned_on(due_day, today, rules, calendar)
-    parts = [
-        f"an enforcement on {_dates(planned_on)} is too close: a request sent today is answered by "
-        f"{_dates(due_day)}, but the reply is needed by {_dates(needed)} to plan the protection in time",
-    ]
-    if send_by is not None:
-        parts.append(f"for that day the request had to be sent by {_dates(send_by)}")
-    if earliest is not None:
-        parts.append(f"the earliest day you can plan it on now is {_dates(earliest)}")
-    return _error("plannedOn", "TOO_CLOSE", "; ".join(parts) + " (Decree 152/2026 Arts. 46–47)")
+    too_close = msg(
+        "an enforcement on {planned} is too close: a request sent today is answered by {due}, "
+        "but the reply is needed by {needed} to plan the protection in time",
+        planned=_dates(planned_on),
+        due=_dates(due_day),
+        needed=_dates(needed),
+    )
+    sent_by = "" if send_by is None else msg("; for that day the request had to be sent by {day}", day=_dates(send_by))
+    soonest = (
+        "" if earliest is None else msg("; the earliest day you can plan it on now is {day}", day=_dates(earliest))
+    )
+    told = msg(
+        "{too_close}{send_by}{earliest} (Decree 152/2026 Arts. 46–47)",
+        too_close=too_close,
+        send_by=sent_by,
+        earliest=soonest,
+    )
+    return _error("plannedOn", "TOO_CLOSE", told)
 
 
 def _details(draft: RequestDraft) -> dict[str, Any]:

@@ -70,7 +70,9 @@ def tell(message: str, language: str) -> str:
     translated = catalogue(language).get(message.msgid)
     if not translated:
         return str(message)
-    return translated.format_map({name: tell(value, language) if isinstance(value, Text) else value for name, value in message.params})
+    return translated.format_map(
+        {name: tell(value, language) if isinstance(value, Text) else value for name, value in message.params}
+    )
 
 
 def language_of(accept_language: str | None) -> str:

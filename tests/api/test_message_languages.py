@@ -21,6 +21,7 @@ pytestmark = pytest.mark.e2e
 
 OFFICE = "enforcement.ha-noi.kv03"
 PROVINCIAL = "enforcement.ha-noi"
+CLERK = (OFFICE, Role.ENFORCEMENT_CLERK)
 
 ACK = "mutation ($id: ID!) { acknowledgeTransfer(id: $id) { userErrors { field code message } transfer { id } } }"
 RETURN = """
@@ -40,9 +41,12 @@ mutation ($id: ID!) {
 """
 
 
-async def _ask(hub, query: str, variables: dict[str, Any], language: str | None) -> dict[str, Any]:
-    """``query`` as the enforcement office's clerk, with ``Accept-Language: language`` when given."""
-    headers = {"Authorization": f"Bearer {hub.token(OFFICE, [Role.ENFORCEMENT_CLERK])}"}
+async def _ask(
+    hub, query: str, variables: dict[str, Any], language: str | None, as_: tuple[str, Role] = CLERK
+) -> dict[str, Any]:
+    """``query`` as ``as_`` (the enforcement office's clerk), with ``Accept-Language: language`` when given."""
+    agency, role = as_
+    headers = {"Authorization": f"Bearer {hub.token(agency, [role])}"}
     if language is not None:
         headers["Accept-Language"] = language
     body = {"query": query, "variables": variables}
@@ -57,8 +61,10 @@ async def _ask(hub, query: str, variables: dict[str, Any], language: str | None)
     return answer["data"]
 
 
-async def _errors(hub, query: str, variables: dict[str, Any], name: str, language: str | None) -> list[dict[str, str]]:
-    errors: list[dict[str, str]] = (await _ask(hub, query, variables, language))[name]["userErrors"]
+async def _errors(
+    hub, query: str, variables: dict[str, Any], name: str, language: str | None, as_: tuple[str, Role] = CLERK
+) -> list[dict[str, str]]:
+    errors: list[dict[str, str]] = (await _ask(hub, query, variables, language, as_))[name]["userErrors"]
     assert errors, "the request was meant to be refused"
     return errors
 
@@ -106,3 +112,22 @@ async def test_responding_to_no_request_is_refused_in_vietnamese_with_the_same_c
     assert _codes(vietnamese) == _codes(english) == [("id", "NOT_FOUND")]
     assert english[0]["message"] == "no such coordination request"
     assert vietnamese[0]["message"] == "không có yêu cầu phối hợp này"
+
+
+async def test_a_procuracy_outside_its_supervision_is_told_in_vietnamese_which_procuracy_is_competent(hub) -> None:
+    """A message with a message inside (whose supervision it is) is told in Vietnamese throughout."""
+    procuracy = ("procuracy.ha-noi.kv01", Role.PROCURACY)
+    fields = {
+        "kind": "PROCURACY_REQUEST",
+        "to": "enforcement.ho-chi-minh.kv01",
+        "subject": "Văn bản",
+        "body": "Nội dung",
+    }
+    english = await _errors(hub, OPEN, {"input": fields}, "openCoordinationRequest", None, procuracy)
+    vietnamese = await _errors(hub, OPEN, {"input": fields}, "openCoordinationRequest", "vi", procuracy)
+    assert _codes(vietnamese) == _codes(english) == [("to", "WRONG_ADDRESSEE")]
+    assert " is supervised by " in english[0]["message"]
+    assert "procuracy.ho-chi-minh.kv01" in vietnamese[0]["message"]
+    assert " không kiểm sát " in vietnamese[0]["message"]
+    assert " kiểm sát (Điều 28 Luật Tổ chức Viện kiểm sát nhân dân" in vietnamese[0]["message"]
+    assert "supervise" not in vietnamese[0]["message"]
