@@ -24,6 +24,7 @@ from enum import StrEnum
 from typing import Any, Final
 
 from domain.canonical import canonical_json, sha256_hex
+from domain.messages import msg
 from domain.types import (
     CaseType,
     Instance,
@@ -228,7 +229,9 @@ def arrange_documents(
             UserError(
                 "documents",
                 SubmissionErrorCode.TOO_MANY_DOCUMENTS,
-                f"{len(documents)} documents: a submission carries at most {max_documents}",
+                msg(
+                    "{count} documents: a submission carries at most {limit}", count=len(documents), limit=max_documents
+                ),
             )
         )
         return None, (), errors
@@ -238,7 +241,7 @@ def arrange_documents(
             UserError(
                 "documents",
                 SubmissionErrorCode.NO_JUDGMENT_DOCUMENT,
-                "one document must be the judgment or decision itself (kind JUDGMENT)",
+                msg("one document must be the judgment or decision itself (kind JUDGMENT)"),
             )
         )
     for where, _ in judgments[1:]:
@@ -246,24 +249,28 @@ def arrange_documents(
             UserError(
                 f"{where}.kind",
                 SubmissionErrorCode.INVALID,
-                "only one document is the judgment; a record of seizure is SEIZURE_RECORD",
+                msg("only one document is the judgment; a record of seizure is SEIZURE_RECORD"),
             )
         )
     seen: dict[str, str] = {}
     for where, d in documents:
         if not SHA256.fullmatch(d.sha256):
             errors.append(
-                UserError(f"{where}.sha256", SubmissionErrorCode.INVALID, "a SHA-256 is 64 lower-case hex digits")
+                UserError(f"{where}.sha256", SubmissionErrorCode.INVALID, msg("a SHA-256 is 64 lower-case hex digits"))
             )
         elif d.sha256 in seen:
             errors.append(
-                UserError(f"{where}.sha256", SubmissionErrorCode.INVALID, f"the same document as {seen[d.sha256]}")
+                UserError(
+                    f"{where}.sha256",
+                    SubmissionErrorCode.INVALID,
+                    msg("the same document as {other}", other=seen[d.sha256]),
+                )
             )
         else:
             seen[d.sha256] = where
         if not d.name.strip() or len(d.name) > 255:
             errors.append(
-                UserError(f"{where}.name", SubmissionErrorCode.INVALID, "a document name is 1–255 characters")
+                UserError(f"{where}.name", SubmissionErrorCode.INVALID, msg("a document name is 1–255 characters"))
             )
     judgment = judgments[0][1] if judgments else None
     return judgment, tuple(d for _, d in documents if d.kind is not DocumentKind.JUDGMENT), errors
@@ -285,28 +292,33 @@ def validate(s: Submission, today: date, earliest: date = EARLIEST_JUDGMENT) -> 
 
     number = NUMBER.fullmatch(s.number)
     if number is None:
-        bad("number", SubmissionErrorCode.INVALID, "judgment number must look like 125/2026/DS-ST")
+        bad("number", SubmissionErrorCode.INVALID, msg("judgment number must look like 125/2026/DS-ST"))
     else:
         if number["type"] != s.case_type.value or number["instance"] != s.instance.value:
-            bad("number", SubmissionErrorCode.INVALID, "case type and instance must match the judgment number")
+            bad("number", SubmissionErrorCode.INVALID, msg("case type and instance must match the judgment number"))
         if int(number["year"]) > s.adjudicated_on.year:
-            bad("number", SubmissionErrorCode.INVALID, "the number's year is after the adjudication date")
+            bad("number", SubmissionErrorCode.INVALID, msg("the number's year is after the adjudication date"))
     if s.adjudicated_on < earliest:
         bad(
             "adjudicatedOn",
             SubmissionErrorCode.INVALID,
-            f"the adjudication date is before {earliest.isoformat()}, the earliest this hub accepts",
+            msg(
+                "the adjudication date is before {earliest}, the earliest this hub accepts",
+                earliest=earliest.isoformat(),
+            ),
         )
     if s.effective_on > today:
-        bad("effectiveOn", SubmissionErrorCode.FUTURE_EFFECTIVE_DATE, "a judgment cannot take effect in the future")
+        bad(
+            "effectiveOn", SubmissionErrorCode.FUTURE_EFFECTIVE_DATE, msg("a judgment cannot take effect in the future")
+        )
     if s.effective_on < s.adjudicated_on:
-        bad("effectiveOn", SubmissionErrorCode.INVALID, "the effective date is before the adjudication date")
+        bad("effectiveOn", SubmissionErrorCode.INVALID, msg("the effective date is before the adjudication date"))
     if not SHA256.fullmatch(s.document_sha256):
-        bad("document.sha256", SubmissionErrorCode.INVALID, "document SHA-256 must be 64 lower-case hex digits")
+        bad("document.sha256", SubmissionErrorCode.INVALID, msg("document SHA-256 must be 64 lower-case hex digits"))
     if not s.document_name.strip() or len(s.document_name) > 255:
-        bad("document.name", SubmissionErrorCode.INVALID, "document name must be 1–255 characters")
+        bad("document.name", SubmissionErrorCode.INVALID, msg("document name must be 1–255 characters"))
     if len(s.summary) > 4000:
-        bad("summary", SubmissionErrorCode.INVALID, "summary is longer than 4000 characters")
+        bad("summary", SubmissionErrorCode.INVALID, msg("summary is longer than 4000 characters"))
     _check_parties(s.parties, bad)
     _check_obligations(s.obligations, bad)
     return errors
@@ -314,48 +326,56 @@ def validate(s: Submission, today: date, earliest: date = EARLIEST_JUDGMENT) -> 
 
 def _check_parties(parties: tuple[Party, ...], bad: Report) -> None:
     if not parties or len(parties) > MAX_PARTIES:
-        bad("parties", SubmissionErrorCode.INVALID, f"a judgment has 1–{MAX_PARTIES} parties")
+        bad("parties", SubmissionErrorCode.INVALID, msg("a judgment has 1–{limit} parties", limit=MAX_PARTIES))
     if not any(p.role is PartyRole.DEBTOR for p in parties):
-        bad("parties", SubmissionErrorCode.INVALID, "at least one party must be a judgment debtor")
+        bad("parties", SubmissionErrorCode.INVALID, msg("at least one party must be a judgment debtor"))
     for i, p in enumerate(parties):
         where = f"parties[{i}]"
         if not p.name.strip() or len(p.name) > 255:
-            bad(f"{where}.name", SubmissionErrorCode.INVALID, "a party's name must be 1–255 characters")
+            bad(f"{where}.name", SubmissionErrorCode.INVALID, msg("a party's name must be 1–255 characters"))
         if len(p.address) > 500:
-            bad(f"{where}.address", SubmissionErrorCode.INVALID, "address is longer than 500 characters")
+            bad(f"{where}.address", SubmissionErrorCode.INVALID, msg("address is longer than 500 characters"))
         if p.kind is PartyKind.INDIVIDUAL:
             if p.citizen_id is None or not CITIZEN_ID.fullmatch(p.citizen_id):
                 bad(
                     f"{where}.citizenId",
                     SubmissionErrorCode.MALFORMED_CITIZEN_ID,
-                    "a citizen ID (CCCD) is exactly 12 digits",
+                    msg("a citizen ID (CCCD) is exactly 12 digits"),
                 )
             if p.tax_code is not None:
                 bad(
                     f"{where}.taxCode",
                     SubmissionErrorCode.INVALID,
-                    "an individual party carries a citizen ID, not a tax code",
+                    msg("an individual party carries a citizen ID, not a tax code"),
                 )
         else:
             if p.tax_code is None or not TAX_CODE.fullmatch(p.tax_code):
                 bad(
                     f"{where}.taxCode",
                     SubmissionErrorCode.MALFORMED_TAX_CODE,
-                    "a tax code is 10 digits, or 10-3 for a branch",
+                    msg("a tax code is 10 digits, or 10-3 for a branch"),
                 )
             if p.citizen_id is not None:
                 bad(
                     f"{where}.citizenId",
                     SubmissionErrorCode.INVALID,
-                    "an organisation carries a tax code, not a citizen ID",
+                    msg("an organisation carries a tax code, not a citizen ID"),
                 )
 
 
 def _check_obligations(obligations: tuple[Obligation, ...], bad: Report) -> None:
     if not obligations or len(obligations) > MAX_OBLIGATIONS:
-        bad("obligations", SubmissionErrorCode.INVALID, f"a judgment has 1–{MAX_OBLIGATIONS} obligations")
+        bad(
+            "obligations",
+            SubmissionErrorCode.INVALID,
+            msg("a judgment has 1–{limit} obligations", limit=MAX_OBLIGATIONS),
+        )
     for i, o in enumerate(obligations):
         if o.amount is not None and not 0 <= o.amount <= MAX_AMOUNT:
-            bad(f"obligations[{i}].amount", SubmissionErrorCode.INVALID, "amount must be between 0 and 10^18 đồng")
+            bad(f"obligations[{i}].amount", SubmissionErrorCode.INVALID, msg("amount must be between 0 and 10^18 đồng"))
         if not o.description.strip() or len(o.description) > 2000:
-            bad(f"obligations[{i}].description", SubmissionErrorCode.INVALID, "description must be 1–2000 characters")
+            bad(
+                f"obligations[{i}].description",
+                SubmissionErrorCode.INVALID,
+                msg("description must be 1–2000 characters"),
+            )

@@ -60,19 +60,25 @@ def check_document(document: DocumentContent) -> UserError | None:
         return None
     where = document.field
     too_large = UserError(
-        f"{where}.contentBase64", SubmissionErrorCode.PAYLOAD_TOO_LARGE, f"{where} is larger than 2 MiB"
+        f"{where}.contentBase64",
+        SubmissionErrorCode.PAYLOAD_TOO_LARGE,
+        msg("{field} is larger than 2 MiB", field=where),
     )
     if len(document.content_base64) > -(-MAX_DOCUMENT_BYTES // 3) * 4:  # longer than any base64 of MAX bytes
         return too_large
     try:
         content = base64.b64decode(document.content_base64, validate=True)
     except (binascii.Error, ValueError):
-        return UserError(f"{where}.contentBase64", SubmissionErrorCode.INVALID, f"{where} is not valid base64")
+        return UserError(
+            f"{where}.contentBase64", SubmissionErrorCode.INVALID, msg("{field} is not valid base64", field=where)
+        )
     if len(content) > MAX_DOCUMENT_BYTES:
         return too_large
     if hashlib.sha256(content).hexdigest() != document.sha256:
         return UserError(
-            f"{where}.sha256", SubmissionErrorCode.DOCUMENT_HASH_MISMATCH, f"{where} does not match its SHA-256"
+            f"{where}.sha256",
+            SubmissionErrorCode.DOCUMENT_HASH_MISMATCH,
+            msg("{field} does not match its SHA-256", field=where),
         )
     return None
 

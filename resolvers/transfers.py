@@ -54,7 +54,7 @@ def submitted_documents(i: SubmitJudgmentInput) -> list[tuple[str, SubmittedDocu
 def to_submission(i: SubmitJudgmentInput) -> tuple[Submission | None, list[DocumentContent], list[SubmissionError]]:
     """The submission the court signed, the documents' contents to check, or what is wrong with its documents."""
     if i.documents is not None and i.document is not None:
-        both = SubmissionError("document", SubmissionErrorCode.INVALID, "send `documents` or `document`, not both")
+        both = SubmissionError("document", SubmissionErrorCode.INVALID, msg("send `documents` or `document`, not both"))
         return None, [], [both]
     documents = submitted_documents(i)
     judgment, attachments, errors = arrange_documents([(where, d) for where, d, _ in documents])

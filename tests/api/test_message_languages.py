@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from domain.access import Role
+from tests.support.court_client import SUBMIT, CourtSigner
 
 pytestmark = pytest.mark.e2e
 
@@ -131,3 +132,15 @@ async def test_a_procuracy_outside_its_supervision_is_told_in_vietnamese_which_p
     assert " không kiểm sát " in vietnamese[0]["message"]
     assert " kiểm sát (Điều 28 Luật Tổ chức Viện kiểm sát nhân dân" in vietnamese[0]["message"]
     assert "supervise" not in vietnamese[0]["message"]
+
+
+async def test_a_submission_refused_for_its_own_fields_is_told_in_vietnamese_with_the_same_codes(hub) -> None:
+    court = ("court.ha-noi.kv03", Role.COURT_CLERK)
+    signer = CourtSigner.new(court[0])
+    variables = signer.signed_variables(signer.submission())
+    variables["input"]["number"] = "not a number"
+    english = await _errors(hub, SUBMIT, variables, "submitJudgment", None, court)
+    vietnamese = await _errors(hub, SUBMIT, variables, "submitJudgment", "vi", court)
+    assert _codes(vietnamese) == _codes(english) == [("number", "INVALID")]
+    assert english[0]["message"] == "judgment number must look like 125/2026/DS-ST"
+    assert vietnamese[0]["message"] == "số bản án, quyết định phải có dạng 125/2026/DS-ST"
