@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from domain.messages import msg
 from domain.types import Agency, AgencyKind, AgencyLevel
 
 MAX_SUCCESSION_DEPTH = 16
@@ -36,14 +37,20 @@ def current_successor(code: str, agencies: Mapping[str, Agency]) -> Agency:
     """Follow successor links from ``code`` to the agency that holds its work today."""
     agency = agencies.get(code)
     if agency is None:
-        raise RoutingError(f"unknown agency {code!r}")
+        raise RoutingError(msg("unknown agency {code}", code=repr(code)))
     seen = {code}
     while agency.successor_code is not None:
         nxt = agencies.get(agency.successor_code)
         if nxt is None:
-            raise RoutingError(f"{agency.code} names an unknown successor {agency.successor_code!r}")
+            raise RoutingError(
+                msg(
+                    "{agency} names an unknown successor {successor}",
+                    agency=agency.code,
+                    successor=repr(agency.successor_code),
+                )
+            )
         if nxt.code in seen or len(seen) > MAX_SUCCESSION_DEPTH:
-            raise RoutingError(f"succession of {code!r} loops")
+            raise RoutingError(msg("succession of {code} loops", code=repr(code)))
         seen.add(nxt.code)
         agency = nxt
     return agency
@@ -53,9 +60,9 @@ def route_judgment(court_code: str, agencies: Mapping[str, Agency]) -> Route:
     """The competent agencies for a judgment of ``court_code``, successors followed."""
     court = current_successor(court_code, agencies)
     if court.kind is not AgencyKind.COURT:
-        raise RoutingError(f"{court_code!r} is not a court")
+        raise RoutingError(msg("{court} is not a court", court=repr(court_code)))
     if court.province_code is None:
-        raise RoutingError(f"{court.name} has no enforcement agency of its own")
+        raise RoutingError(msg("{court} has no enforcement agency of its own", court=court.name))
     province = court.province_code
     agency = f"enforcement.{province}"
     if court.level is AgencyLevel.AREA and court.area_number is not None:
@@ -65,7 +72,9 @@ def route_judgment(court_code: str, agencies: Mapping[str, Agency]) -> Route:
         office, procuracy = None, f"procuracy.{province}"
     for needed in (agency, procuracy, office):
         if needed is not None and needed not in agencies:
-            raise RoutingError(f"no agency {needed!r} for judgments of {court.name}")
+            raise RoutingError(
+                msg("no agency {needed} for judgments of {court}", needed=repr(needed), court=court.name)
+            )
     return Route(court.code, agency, office, procuracy)
 
 
@@ -73,9 +82,9 @@ def route_to_enforcement(court_code: str, target_code: str, agencies: Mapping[st
     """The route when an agency names the competent enforcement agency or area office itself (a return as WRONG_AGENCY)."""
     target = agencies.get(target_code)
     if target is None or target.kind is not AgencyKind.ENFORCEMENT or target.valid_to is not None:
-        raise RoutingError(f"{target_code!r} is not an existing enforcement agency")
+        raise RoutingError(msg("{target} is not an existing enforcement agency", target=repr(target_code)))
     if target.province_code is None:
-        raise RoutingError(f"{target.name} does not receive judgments")
+        raise RoutingError(msg("{target} does not receive judgments", target=target.name))
     province = target.province_code
     if target.level is AgencyLevel.AREA and target.area_number is not None:
         procuracy = f"procuracy.{province}.kv{target.area_number:02d}"
@@ -83,5 +92,9 @@ def route_to_enforcement(court_code: str, target_code: str, agencies: Mapping[st
     else:
         route = Route(court_code, target.code, None, f"procuracy.{province}")
     if route.procuracy_code not in agencies:
-        raise RoutingError(f"no procuracy {route.procuracy_code!r} supervises {target.name}")
+        raise RoutingError(
+            msg(
+                "no procuracy {procuracy} supervises {target}", procuracy=repr(route.procuracy_code), target=target.name
+            )
+        )
     return route

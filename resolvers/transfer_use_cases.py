@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.coordination import RequestDraft, RequestKind
 from domain.deadlines import local_day
 from domain.jurisdiction import Route, RoutingError, current_successor, route_judgment, route_to_enforcement
-from domain.messages import msg
+from domain.messages import Text, msg
 from domain.receipts import build_receipt
 from domain.signatures import KeyFormatError, public_key_from_b64, verify
 from domain.submission import MAX_DOCUMENT_BYTES, Submission, SubmissionErrorCode, UserError, validate
@@ -286,7 +286,7 @@ async def return_transfer(
             try:
                 route = route_to_enforcement(current.court_code, redirect_to, {a.code: a for a in province_agencies})
             except RoutingError as exc:
-                return _refused("redirectTo", "UNROUTABLE", str(exc))
+                return _refused("redirectTo", "UNROUTABLE", exc.args[0] if isinstance(exc.args[0], Text) else str(exc))
             if (
                 route.enforcement_office_code == current.enforcement_office_code
                 and route.enforcement_agency_code == current.enforcement_agency_code
