@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from jinja2 import Environment
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
@@ -137,6 +138,14 @@ STALE_FORM: Final = "Biểu mẫu đã hết hạn hoặc không hợp lệ. Hã
 async def refused(request: Request, who: SignedIn, message: str, here: str = "") -> Response:
     """A Vietnamese refusal (403) in the signed-in person's frame, showing no data."""
     return page(request, "refused.html", 403, message=message, **await common(request, who, here))
+
+
+async def checked_form(request: Request, who: SignedIn, here: str) -> FormData | Response:
+    """A POST's form if it carries the session's form token (CSRF); otherwise the refusal (403), nothing done."""
+    form = await request.form()
+    if not csrf_ok(who.session, form.get(CSRF_FIELD)):
+        return await refused(request, who, STALE_FORM, here)
+    return form
 
 
 async def member_of(request: Request, roles: frozenset[Role], not_yours: str, here: str) -> SignedIn | Response:

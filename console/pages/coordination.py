@@ -21,8 +21,7 @@ from console.pages import coordination_labels as labels
 from console.pages import coordination_operations as ops
 from console.pages.coordination_form import OPEN_PATH, form_choices, open_request
 from console.pages.coordination_time import today
-from console.sessions import CSRF_FIELD, csrf_ok
-from console.views import STALE_FORM, SignedIn, common, console_of, member_of, page, refused
+from console.views import SignedIn, checked_form, common, console_of, member_of, page, refused
 from domain.access import Role
 
 HERE: Final = "/phoi-hop"
@@ -148,9 +147,9 @@ async def open_form(request: Request) -> Response:
     who = await _member(request)
     if not isinstance(who, SignedIn):
         return who
-    form = await request.form()
-    if not csrf_ok(who.session, form.get(CSRF_FIELD)):
-        return await refused(request, who, STALE_FORM, HERE)
+    form = await checked_form(request, who, HERE)
+    if isinstance(form, Response):
+        return form
     return await open_request(request, who, form)
 
 
@@ -159,9 +158,9 @@ async def respond(request: Request) -> Response:
     who = await _member(request)
     if not isinstance(who, SignedIn):
         return who
-    form = await request.form()
-    if not csrf_ok(who.session, form.get(CSRF_FIELD)):
-        return await refused(request, who, STALE_FORM, HERE)
+    form = await checked_form(request, who, HERE)
+    if isinstance(form, Response):
+        return form
     request_id = request.path_params["request_id"]
     action = form.get("thao-tac")
     note = form.get(NOTE_FIELD)

@@ -21,8 +21,7 @@ from starlette.routing import BaseRoute, Route
 from console.pages import court_labels as labels
 from console.pages import court_operations as ops
 from console.pages.court_reading import read_submissions
-from console.sessions import CSRF_FIELD, csrf_ok
-from console.views import STALE_FORM, SignedIn, common, console_of, member_of, page, refused
+from console.views import SignedIn, checked_form, common, console_of, member_of, page, refused
 from domain.access import Role
 
 HERE: Final = "/toa-an"
@@ -152,9 +151,9 @@ async def answer(request: Request) -> Response:
     who = await _clerk(request)
     if not isinstance(who, SignedIn):
         return who
-    form = await request.form()
-    if not csrf_ok(who.session, form.get(CSRF_FIELD)):
-        return await _refused(request, who, STALE_FORM)
+    form = await checked_form(request, who, HERE)
+    if isinstance(form, Response):
+        return form
     note = form.get("giai-thich")
     variables = {"id": request.path_params["request_id"], "note": note.strip() if isinstance(note, str) else ""}
     outcome = await console_of(request).hub.execute(request, who.principal, ops.ANSWER, variables)

@@ -25,8 +25,7 @@ from console.pages.inbox_decision import FIELDS as DECISION_FIELDS
 from console.pages.inbox_decision import read_decision
 from console.pages.inbox_reading import read_inbox
 from console.pages.inbox_register import asked_year, read_register, running_year, years_offered
-from console.sessions import CSRF_FIELD, csrf_ok
-from console.views import STALE_FORM, SignedIn, common, console_of, member_of, page, refused
+from console.views import SignedIn, checked_form, common, console_of, member_of, page, refused
 from domain.access import Role
 
 HERE: Final = "/hop-thu"
@@ -160,9 +159,9 @@ async def acknowledge(request: Request) -> Response:
     who = await _reader(request)
     if not isinstance(who, SignedIn):
         return who
-    form = await request.form()
-    if not csrf_ok(who.session, form.get(CSRF_FIELD)):
-        return await _refused(request, who, STALE_FORM)
+    form = await checked_form(request, who, HERE)
+    if isinstance(form, Response):
+        return form
     transfer_id = request.path_params["transfer_id"]
     outcome = await console_of(request).hub.execute(request, who.principal, ops.ACKNOWLEDGE, {"id": transfer_id})
     return _after(transfer_id, outcome.data, "acknowledgeTransfer", outcome.forbidden, "vao-so")
@@ -172,9 +171,9 @@ async def return_transfer(request: Request) -> Response:
     who = await _reader(request)
     if not isinstance(who, SignedIn):
         return who
-    form = await request.form()
-    if not csrf_ok(who.session, form.get(CSRF_FIELD)):
-        return await _refused(request, who, STALE_FORM)
+    form = await checked_form(request, who, HERE)
+    if isinstance(form, Response):
+        return form
     transfer_id = request.path_params["transfer_id"]
     typed = {name: value for name in ("ly-do", "ghi-chu", "chuyen-den") if isinstance(value := form.get(name), str)}
     reason = typed.get("ly-do", "")
@@ -212,9 +211,9 @@ async def decide(request: Request) -> Response:
     who = await _reader(request)
     if not isinstance(who, SignedIn):
         return who
-    form = await request.form()
-    if not csrf_ok(who.session, form.get(CSRF_FIELD)):
-        return await _refused(request, who, STALE_FORM)
+    form = await checked_form(request, who, HERE)
+    if isinstance(form, Response):
+        return form
     transfer_id = request.path_params["transfer_id"]
     typed = {name: value for name in DECISION_FIELDS if isinstance(value := form.get(name), str)}
     decision = read_decision(typed)

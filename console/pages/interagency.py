@@ -26,8 +26,7 @@ from console.pages import interagency_labels as labels
 from console.pages import interagency_operations as ops
 from console.pages.dashboard_period import hub_today, province_choices
 from console.pages.interagency_exports import filename, render_csv, render_xlsx
-from console.sessions import CSRF_FIELD, csrf_ok
-from console.views import STALE_FORM, SignedIn, common, console_of, member_of, page, refused
+from console.views import SignedIn, checked_form, common, console_of, member_of, page, refused
 from domain.access import Role
 from domain.interagency import closes_on, interagency_period
 from domain.registers import statistical_year
@@ -217,9 +216,9 @@ async def _act(request: Request, step: str) -> Response:
     who = await _reader(request)
     if not isinstance(who, SignedIn):
         return who
-    form = await request.form()
-    if not csrf_ok(who.session, form.get(CSRF_FIELD)):
-        return await refused(request, who, STALE_FORM, HERE)
+    form = await checked_form(request, who, HERE)
+    if isinstance(form, Response):
+        return form
     fields = {k: v for k, v in form.items() if isinstance(v, str)}
     asked = _asked(fields, hub_today(request), None)
     if asked is None:

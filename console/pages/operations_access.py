@@ -9,8 +9,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from console.pages import operations_labels as labels
-from console.sessions import CSRF_FIELD, csrf_ok
-from console.views import STALE_FORM, SignedIn, common, member_of, page, refused
+from console.views import SignedIn, checked_form, common, member_of, page, refused
 from domain.access import Role
 
 HERE: Final = "/van-hanh"
@@ -48,9 +47,9 @@ async def not_yours(request: Request, who: SignedIn) -> Response:
 
 async def posted(request: Request, who: SignedIn) -> dict[str, str] | Response:
     """A form's fields (text only) if it carries the session's form token; otherwise the refusal (403)."""
-    form = await request.form()
-    if not csrf_ok(who.session, form.get(CSRF_FIELD)):
-        return await refused(request, who, STALE_FORM, HERE)
+    form = await checked_form(request, who, HERE)
+    if isinstance(form, Response):
+        return form
     return {key: value.strip() for key, value in form.items() if isinstance(value, str)}
 
 
