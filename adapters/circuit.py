@@ -31,6 +31,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from domain.clock import Clock
+from domain.messages import Text, msg
 
 
 class CircuitState(StrEnum):
@@ -129,11 +130,15 @@ class CircuitBreaker:
         """The probe ended without a verdict (cancelled): let the next call probe instead."""
         self._probing = False
 
-    def explain(self) -> str:
-        last = f"; last failure: {self._last_failure}" if self._last_failure else ""
+    def explain(self) -> Text:
+        last = msg("; last failure: {failure}", failure=self._last_failure) if self._last_failure else ""
         if self._probing:
-            return f"circuit half-open, a probe call is testing the agency{last}"
-        return f"circuit open after {self._consecutive} consecutive failures, not calling the agency for now{last}"
+            return msg("circuit half-open, a probe call is testing the agency{last}", last=last)
+        return msg(
+            "circuit open after {failures} consecutive failures, not calling the agency for now{last}",
+            failures=self._consecutive,
+            last=last,
+        )
 
     def snapshot(self) -> CircuitSnapshot:
         state = self.state

@@ -36,6 +36,7 @@ from adapters.dialect import (
 )
 from adapters.http_adapter import HttpJudgmentAdapter, judgment_name
 from domain.errors import AgencyBadData
+from domain.messages import msg
 from domain.types import CourtJudgment, JudgmentKey, Obligation, Party
 
 LOOKUP_PATH = "/api/ban-an/tra-cuu"
@@ -106,7 +107,9 @@ class HttpCourtAdapter(HttpJudgmentAdapter[CourtAnswer]):
 
     def _unanswered(self, key: JudgmentKey) -> CourtAnswer:
         """Its record was unreadable, or the court forgot it: say so rather than claim "no judgment"."""
-        return AgencyBadData(self.agency, f"judgment {key}: neither returned nor listed as not found", record=str(key))
+        return AgencyBadData(
+            self.agency, msg("judgment {key}: neither returned nor listed as not found", key=str(key)), record=str(key)
+        )
 
 
 def _key_of(item: object) -> JudgmentKey | None:
@@ -148,7 +151,7 @@ def _strict_translate(item: object, record: str) -> CourtJudgment | AgencyBadDat
     try:
         return parse_judgment(Fields(item))
     except ValueError as error:
-        return AgencyBadData("court", f"judgment {record}: {error}", record=record)
+        return AgencyBadData("court", msg("judgment {key}: {detail}", key=record, detail=str(error)), record=record)
 
 
 def parse_judgment(fields: Fields) -> CourtJudgment:

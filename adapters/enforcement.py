@@ -27,6 +27,7 @@ from adapters.dialect import (
 )
 from adapters.http_adapter import HttpJudgmentAdapter, judgment_name
 from domain.errors import AgencyBadData
+from domain.messages import msg
 from domain.reports.indicators import EnforcementFigures, Indicators
 from domain.types import EnforcementCase, EnforcementDecision, JudgmentKey
 
@@ -117,7 +118,9 @@ def _case_of(item: object, key: JudgmentKey) -> EnforcementCase | AgencyBadData:
     try:
         return parse_case(Fields(item))
     except ValueError as error:
-        return AgencyBadData("enforcement", f"case for judgment {key}: {error}", record=str(key))
+        return AgencyBadData(
+            "enforcement", msg("case for judgment {key}: {detail}", key=str(key), detail=str(error)), record=str(key)
+        )
 
 
 def parse_case(fields: Fields) -> EnforcementCase:

@@ -46,6 +46,7 @@ from adapters.dialect import describe
 from adapters.metrics import AdapterMetrics
 from adapters.tracking import CallTracker
 from domain.errors import AgencyBadData, AgencyError, AgencyTimeout, AgencyUnavailable
+from domain.messages import msg
 
 JsonObject = dict[str, Any]
 Params = Mapping[str, str | int]
@@ -147,11 +148,13 @@ class AgencyHttpClient:
             answer = await self._request("GET", path, operation, safe=True)
             state = answer.get("trang_thai") if answer is not None else None
             if state != "ok":
-                raise AgencyUnavailable(self.agency, f"health check answered trang_thai={describe(state)}")
+                raise AgencyUnavailable(
+                    self.agency, msg("health check answered trang_thai={state}", state=describe(state))
+                )
 
     def bad_answer(self, operation: str, error: ValueError) -> AgencyBadData:
         """Turn a whole answer the adapter could not read (wrong shape) into AgencyBadData, and record it."""
-        bad = AgencyBadData(self.agency, f"answer to {operation}: {error}")
+        bad = AgencyBadData(self.agency, msg("answer to {operation}: {detail}", operation=operation, detail=str(error)))
         self.tracker.record_error(operation, bad)
         return bad
 
@@ -212,12 +215,16 @@ class AgencyHttpClient:
                 raise _AgencyDown(self._timed_out()) from exc
             except (aiohttp.ClientConnectionError, aiohttp.ClientPayloadError) as exc:
                 failure = _AgencyDown(
-                    AgencyUnavailable(self.agency, f"cannot reach the agency system ({type(exc).__name__})")
+                    AgencyUnavailable(
+                        self.agency, msg("cannot reach the agency system ({failure})", failure=type(exc).__name__)
+                    )
                 )
                 failure.__cause__ = exc
                 transient = True
             except aiohttp.ClientError as exc:
-                raise AgencyUnavailable(self.agency, f"{operation} failed ({type(exc).__name__})") from exc
+                raise AgencyUnavailable(
+                    self.agency, msg("{operation} failed ({failure})", operation=operation, failure=type(exc).__name__)
+                ) from exc
             else:
                 if status < 300:
                     return self._decode(payload, operation)
@@ -262,29 +269,48 @@ class AgencyHttpClient:
         try:
             answer = orjson.loads(payload)
         except orjson.JSONDecodeError:
-            raise AgencyBadData(self.agency, f"answer to {operation} is not JSON") from None
+            raise AgencyBadData(self.agency, msg("answer to {operation} is not JSON", operation=operation)) from None
         if not isinstance(answer, dict):
             raise AgencyBadData(
-                self.agency, f"answer to {operation} is not a JSON object (got {type(answer).__name__})"
+                self.agency,
+                msg(
+                    "answer to {operation} is not a JSON object (got {got})",
+                    operation=operation,
+                    got=type(answer).__name__,
+                ),
             )
         return answer
 
     def _status_error(self, status: int, payload: bytes, operation: str) -> AgencyUnavailable:
         said = _agency_message(payload)
         if status < 400:  # redirects are not followed: a moved API is a configuration matter
-            return AgencyUnavailable(self.agency, f"agency answered {operation} with a redirect (HTTP {status})")
+            return AgencyUnavailable(
+                self.agency,
+                msg("agency answered {operation} with a redirect (HTTP {status})", operation=operation, status=status),
+            )
         if status in (401, 403):
-            return AgencyUnavailable(self.agency, f"agency rejected the hub's credentials (HTTP {status}{said})")
+            return AgencyUnavailable(
+                self.agency,
+                msg("agency rejected the hub's credentials (HTTP {status}{said})", status=status, said=said),
+            )
         if status == 429:
-            return AgencyUnavailable(self.agency, f"agency is throttling the hub (HTTP 429{said})")
+            return AgencyUnavailable(self.agency, msg("agency is throttling the hub (HTTP 429{said})", said=said))
         if status >= 500:
-            return AgencyUnavailable(self.agency, f"agency system failed (HTTP {status}{said})")
+            return AgencyUnavailable(
+                self.agency, msg("agency system failed (HTTP {status}{said})", status=status, said=said)
+            )
         return AgencyUnavailable(
-            self.agency, f"agency refused the hub's request {operation} (HTTP {status}{said}); this is a hub bug"
+            self.agency,
+            msg(
+                "agency refused the hub's request {operation} (HTTP {status}{said}); this is a hub bug",
+                operation=operation,
+                status=status,
+                said=said,
+            ),
         )
 
     def _timed_out(self) -> AgencyTimeout:
-        return AgencyTimeout(self.agency, f"no answer within {self.timeout_s:g} s")
+        return AgencyTimeout(self.agency, msg("no answer within {seconds} s", seconds=f"{self.timeout_s:g}"))
 
 
 class _AgencyDown(Exception):

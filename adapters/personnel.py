@@ -31,6 +31,7 @@ from adapters.dialect import SEXES, Fields
 from adapters.metrics import AdapterMetrics
 from adapters.tracking import CallTracker
 from domain.errors import AgencyBadData, AgencyTimeout, AgencyUnavailable
+from domain.messages import msg
 from domain.types import Officer, StaffingUnit
 
 AGENCY = "personnel"
@@ -105,7 +106,9 @@ class SqlPersonnelAdapter:
                 officers[code].append(parse_officer(Fields(row)))
             except ValueError as error:
                 person = str(row["ma_can_bo"])
-                bad[code] = AgencyBadData(AGENCY, f"can_bo {person}: {error}", record=person)
+                bad[code] = AgencyBadData(
+                    AGENCY, msg("can_bo {person}: {detail}", person=person, detail=str(error)), record=person
+                )
         self._tracker.count_bad_records(len(bad))
         return [bad[code] if code in bad else tuple(officers[code]) for code in keys]
 
@@ -126,7 +129,7 @@ class SqlPersonnelAdapter:
             try:
                 units[code] = parse_unit(Fields(row))
             except ValueError as error:
-                bad = AgencyBadData(AGENCY, f"don_vi {code}: {error}", record=code)
+                bad = AgencyBadData(AGENCY, msg("don_vi {code}: {detail}", code=code, detail=str(error)), record=code)
                 self._tracker.count_bad_records(1)
                 self._tracker.record_error(operation, bad)
                 raise bad from None
@@ -157,9 +160,13 @@ class SqlPersonnelAdapter:
             try:
                 return await asyncio.wait_for(asyncio.shield(query), self._timeout_s)
             except TimeoutError as exc:  # before OSError: TimeoutError is one
-                raise AgencyTimeout(AGENCY, f"no answer within {self._timeout_s:g} s") from exc
+                raise AgencyTimeout(
+                    AGENCY, msg("no answer within {seconds} s", seconds=f"{self._timeout_s:g}")
+                ) from exc
             except (SQLAlchemyError, OSError) as exc:
-                raise AgencyUnavailable(AGENCY, f"personnel database failed ({type(exc).__name__})") from exc
+                raise AgencyUnavailable(
+                    AGENCY, msg("personnel database failed ({failure})", failure=type(exc).__name__)
+                ) from exc
             finally:
                 query.cancel()  # no-op when done; otherwise the caller gave up or the time ran out
 

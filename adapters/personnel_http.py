@@ -29,6 +29,7 @@ from adapters.batching import lookup_in_chunks, unique
 from adapters.dialect import SEXES, Fields
 from adapters.http_adapter import ClientBoundAdapter
 from domain.errors import AgencyBadData
+from domain.messages import msg
 from domain.types import Officer, StaffingUnit
 
 COURT_PERSONNEL = "court-personnel"
@@ -131,7 +132,9 @@ class CourtPersonnelAdapter(HttpPersonnelAdapter):
 
     def _unanswered(self, code: str) -> UnitAnswer:
         """Unreadable, or forgotten: say so rather than claim the court keeps no such unit."""
-        return AgencyBadData(self.agency, f"unit {code}: neither returned nor listed as not found", record=code)
+        return AgencyBadData(
+            self.agency, msg("unit {code}: neither returned nor listed as not found", code=code), record=code
+        )
 
 
 class ProcuracyPersonnelAdapter(HttpPersonnelAdapter):
@@ -154,11 +157,13 @@ class ProcuracyPersonnelAdapter(HttpPersonnelAdapter):
         if any(fields.optional_raw(name) is not None for name in (_PROCURACY.name, _PROCURACY.quota)):
             return _staffing(self.agency, fields, code, _PROCURACY)
         if fields.optional_raw(_PROCURACY.staff):
-            return AgencyBadData(self.agency, f"unit {code}: staff listed for a unit without a name", record=code)
+            return AgencyBadData(
+                self.agency, msg("unit {code}: staff listed for a unit without a name", code=code), record=code
+            )
         return None
 
     def _unanswered(self, code: str) -> UnitAnswer:
-        return AgencyBadData(self.agency, f"unit {code}: left out of the answer", record=code)
+        return AgencyBadData(self.agency, msg("unit {code}: left out of the answer", code=code), record=code)
 
 
 def _staffing(agency: str, fields: Fields, code: str, dialect: _Dialect) -> Staffing:
@@ -169,7 +174,7 @@ def _staffing(agency: str, fields: Fields, code: str, dialect: _Dialect) -> Staf
             agency_code=code, name=fields.text(dialect.name), quota=fields.integer(dialect.quota, minimum=0)
         )
     except ValueError as error:
-        unit = AgencyBadData(agency, f"unit {code}: {error}", record=code)
+        unit = AgencyBadData(agency, msg("unit {code}: {detail}", code=code, detail=str(error)), record=code)
     return Staffing(unit, _officers(agency, fields, code, dialect))
 
 
@@ -178,18 +183,25 @@ def _officers(agency: str, fields: Fields, code: str, dialect: _Dialect) -> Offi
     try:
         people = fields.objects(dialect.staff)
     except ValueError as error:
-        return AgencyBadData(agency, f"unit {code}: {error}", record=code)
+        return AgencyBadData(agency, msg("unit {code}: {detail}", code=code, detail=str(error)), record=code)
     officers: list[Officer] = []
     for index, person in enumerate(people):
         try:
             officer = dialect.parse(person)
         except ValueError as error:
             who = _person_code(person, dialect.person_code) or f"{code} {dialect.staff}[{index}]"
-            return AgencyBadData(agency, f"unit {code}: person {who}: {error}", record=who)
+            return AgencyBadData(
+                agency, msg("unit {code}: person {who}: {detail}", code=code, who=who, detail=str(error)), record=who
+            )
         if officer.agency_code != code:
             return AgencyBadData(
                 agency,
-                f"unit {code}: person {officer.code} is listed under {officer.agency_code}",
+                msg(
+                    "unit {code}: person {who} is listed under {listed}",
+                    code=code,
+                    who=officer.code,
+                    listed=officer.agency_code,
+                ),
                 record=officer.code,
             )
         officers.append(officer)

@@ -26,6 +26,7 @@ from adapters.dialect import (
 )
 from adapters.http_adapter import HttpJudgmentAdapter, judgment_name
 from domain.errors import AgencyBadData
+from domain.messages import msg
 from domain.types import JudgmentKey, SupervisionRecord
 
 LOOKUP_PATH = "/kiem-sat/van-ban/theo-ban-an"
@@ -73,7 +74,11 @@ def _documents_of(entry: object, key: JudgmentKey) -> ProcuracyAnswer:
     try:
         return parse_documents(Fields(entry), key)
     except ValueError as error:
-        return AgencyBadData("procuracy", f"supervision of judgment {key}: {error}", record=str(key))
+        return AgencyBadData(
+            "procuracy",
+            msg("supervision of judgment {key}: {detail}", key=str(key), detail=str(error)),
+            record=str(key),
+        )
 
 
 def parse_documents(entry: Fields, key: JudgmentKey) -> tuple[SupervisionRecord, ...]:

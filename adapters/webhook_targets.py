@@ -30,6 +30,7 @@ import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
 from yarl import URL
 
+from domain.messages import msg
 from domain.webhook_targets import (
     REFUSED_NAME,
     Address,
@@ -110,10 +111,10 @@ class TargetGuard:
             parsed = URL(url)
             host, port = parsed.raw_host, parsed.port
         except ValueError as exc:
-            raise TargetRefused(TargetCode.INVALID_URL, "webhook URL cannot be parsed", f"{url!r}: {exc}") from exc
+            raise TargetRefused(TargetCode.INVALID_URL, msg("webhook URL cannot be parsed"), f"{url!r}: {exc}") from exc
         self.policy.check_scheme(parsed.scheme)
         if not host or port is None:
-            raise TargetRefused(TargetCode.INVALID_URL, "webhook URL has no host", f"{url!r}: no host or port")
+            raise TargetRefused(TargetCode.INVALID_URL, msg("webhook URL has no host"), f"{url!r}: no host or port")
         return host, port
 
 

@@ -40,7 +40,8 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any, Final
 
-from domain.messages import msg
+from domain.errors import Invalid
+from domain.messages import Text, msg
 from domain.supervision import competent_police, competent_procuracy, supervises
 from domain.types import Agency, AgencyKind
 
@@ -171,7 +172,7 @@ NOTE_REQUIRED: Final = frozenset({Action.ANSWER, Action.DECLINE, Action.WITHDRAW
 """Actions that must say something: the answer itself, or why it was declined or withdrawn."""
 
 
-class TransitionError(ValueError):
+class TransitionError(Invalid):
     """The action is not possible now, or not for this side; the message says why."""
 
 
@@ -300,7 +301,7 @@ class RequestDraft:
 class DraftError:
     field: str
     code: str
-    message: str
+    message: Text
 
 
 MAX_SUBJECT = 300

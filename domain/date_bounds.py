@@ -20,6 +20,7 @@ from datetime import date, timedelta
 from enum import Enum
 from typing import Final
 
+from domain.messages import Text, msg
 from domain.submission import EARLIEST_JUDGMENT
 
 
@@ -94,7 +95,7 @@ class DateBounds:
             return self.earliest, statistical_year_end(today)
         return self.earliest, months_ahead(today, 12 * self.max_years_ahead)
 
-    def refusal(self, name: str, value: date, today: date, holder: str | None = None) -> str | None:
+    def refusal(self, name: str, value: date, today: date, holder: str | None = None) -> Text | None:
         """Why ``value`` cannot be the date ``name``, with the allowed range; None when it is within it.
 
         >>> DateBounds().refusal("replyBy", date(3000, 1, 1), date(2026, 12, 7))
@@ -103,7 +104,11 @@ class DateBounds:
         first, last = self.window(kind_of(name, holder), today)
         if first <= value <= last:
             return None
-        return (
-            f"{vn_and_iso(value)} is outside the allowed range "
-            f"{vn(first)} – {vn(last)} ({first.isoformat()} – {last.isoformat()})"
+        return msg(
+            "{day} is outside the allowed range {first} – {last} ({first_iso} – {last_iso})",
+            day=vn_and_iso(value),
+            first=vn(first),
+            last=vn(last),
+            first_iso=first.isoformat(),
+            last_iso=last.isoformat(),
         )

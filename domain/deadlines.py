@@ -305,6 +305,9 @@ def _both_laws(
     )  # fmt: skip
 
 
+_PHAP_DIEN_SEEN = (
+    "Luật Thi hành án dân sự, văn bản hợp nhất (Pháp điển), {article} — đọc trong đợt rà soát của issue 16"
+)
 _DAYS = DeadlineUnit.CALENDAR_DAYS
 _WORKING_DAYS = DeadlineUnit.WORKING_DAYS
 _HOURS = DeadlineUnit.HOURS
@@ -330,7 +333,7 @@ DEFAULT_RULES: tuple[DeadlineRule, ...] = (
                 "Điều 28(2)", 15, _DAYS, verified=False),
     *_both_laws("court_transfer_interim",
                 "Tòa án chuyển giao ngay quyết định áp dụng biện pháp khẩn cấp tạm thời cho cơ quan THADS",
-                "Điều 28", 0, _SAME_DAY, verified=False),
+                "Điều 28(3)", 0, _SAME_DAY, verified=True, source=_PHAP_DIEN_SEEN.format(article="Điều 28 khoản 3")),
     # ---- the enforcement decision and what follows it ----
     *_both_laws("decision_ex_officio",
                 "Ra quyết định thi hành án chủ động, kể từ ngày nhận được bản án, quyết định",
@@ -352,7 +355,7 @@ DEFAULT_RULES: tuple[DeadlineRule, ...] = (
                 "Điều 36(2)", 0, _SAME_DAY, verified=False),
     *_both_laws("send_decision_to_procuracy",
                 "Gửi quyết định thi hành án cho Viện kiểm sát cùng cấp, kể từ ngày ra quyết định",
-                "Điều 38", 3, _WORKING_DAYS, verified=False),
+                "Điều 38", 3, _WORKING_DAYS, verified=True, source=_PHAP_DIEN_SEEN.format(article="Điều 38")),
     _rule("open_case_file",
           "Chấp hành viên lập hồ sơ thi hành án, kể từ ngày được phân công",
           f"{_DECREE_152}, Điều 12(2)", 2, _WORKING_DAYS, NEW_LAW_FROM, verified=True),
@@ -401,10 +404,14 @@ DEFAULT_RULES: tuple[DeadlineRule, ...] = (
                 "Điều 160(2)", 30, _DAYS, verified=True, source=_ART_160_SEEN),
     *_both_laws("procuracy_protest_reply",
                 "Cơ quan thi hành án trả lời kháng nghị của Viện kiểm sát, kể từ ngày nhận được kháng nghị (trừ khi Viện kiểm sát ấn định thời hạn trả lời)",
-                "Điều 161(1)", 15, _DAYS, verified=False),
+                "Điều 161(1)", 15, _DAYS, verified=True, source=_PHAP_DIEN_SEEN.format(article="Điều 161 khoản 1")),
     *_both_laws("protest_carry_out",
                 "Thực hiện kháng nghị của Viện kiểm sát đã được chấp nhận, kể từ ngày trả lời chấp nhận kháng nghị",
                 "Điều 161(1)", 5, _WORKING_DAYS, verified=False),
+    # ---- interagency statistics (TTLT 12/2021) ----
+    _rule("interagency_countersign",
+          "Viện kiểm sát cùng cấp ký xác nhận hoặc nêu ý kiến không thống nhất với số liệu thống kê liên ngành, kể từ ngày khóa số liệu",
+          "TTLT 12/2021/TTLT-BTP-VKSNDTC-TANDTC (điều khoản chưa xác định)", 2, _WORKING_DAYS, OLD_LAW_FROM, verified=False),
     _rule("procuracy_request_reply",
           "Cơ quan thi hành án trả lời yêu cầu của Viện kiểm sát không nêu điểm nào của Điều 28(6) Luật Tổ chức VKSND, kể từ ngày nhận được yêu cầu (trừ khi Viện kiểm sát ấn định thời hạn trả lời)",
           "Chưa xác định căn cứ về thời hạn (thời hạn mặc định)", 15, _DAYS, OLD_LAW_FROM, OLD_LAW_TO, verified=False),

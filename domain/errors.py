@@ -17,11 +17,13 @@ gateway and logged whole.
 
 from __future__ import annotations
 
+from domain.messages import Text, msg
+
 
 class HubError(Exception):
     code: str = "INTERNAL"
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: Text) -> None:
         super().__init__(message)
         self.message = message
 
@@ -44,12 +46,31 @@ class Conflict(HubError):
 class BadInput(HubError):
     code = "BAD_USER_INPUT"
 
+    @classmethod
+    def of(cls, exc: ValueError) -> BadInput:
+        """BAD_USER_INPUT for a ``ValueError`` raised below the schema: its catalogue text if it is :class:`Invalid`."""
+        if isinstance(exc, Invalid):
+            return cls(exc.message)
+        return cls(msg("the value given is not acceptable: {detail}", detail=str(exc)))
+
+
+class Invalid(ValueError):
+    """A value given by the caller that a layer below the schema cannot take (a cursor, a period, a filter).
+
+    A ``ValueError`` (callers that catch those keep working) whose ``message`` is from the
+    catalogue; the resolver answers it as :meth:`BadInput.of`.
+    """
+
+    def __init__(self, message: Text) -> None:
+        super().__init__(message)
+        self.message = message
+
 
 class AgencyError(HubError):
     """An agency system could not give us what we asked for."""
 
-    def __init__(self, agency: str, message: str, record: str | None = None) -> None:
-        super().__init__(f"{agency}: {message}")
+    def __init__(self, agency: str, message: Text, record: str | None = None) -> None:
+        super().__init__(msg("{agency}: {problem}", agency=agency, problem=message))
         self.agency = agency
         self.record = record
 

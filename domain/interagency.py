@@ -4,8 +4,8 @@ For a period of 3, 6, 10 or 12 months of the statistical year (1 October – 30
 September), the provincial enforcement agency's figures (forms 01–04/TKLN-THADS,
 laid out here from what the committee report computes) are *closed* from the day
 after the period; the procuracy of the same level *counter-signs* them, or
-*disputes* them with a note per row, within :data:`COUNTERSIGN_WORKING_DAYS`
-working days; the court's transfers are reconciled against the enforcement
+*disputes* them with a note per row, within the working days of
+:data:`COUNTERSIGN_RULE`; the court's transfers are reconciled against the enforcement
 agency's receipt register as the hub's transfer ledger holds them, and every
 judgment only one side counts is listed::
 
@@ -28,7 +28,9 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Final
 
-from domain.deadlines import DeadlineState
+from domain.deadlines import DeadlineState, RuleBook
+from domain.errors import Invalid
+from domain.messages import Text, msg
 from domain.reports.figures import Figures
 from domain.reports.indicators import Indicators
 from domain.reports.period import Period, PeriodError
@@ -37,9 +39,10 @@ from domain.workdays import WorkingCalendar
 LEGAL_BASIS: Final = "Thông tư liên tịch 12/2021/TTLT-BTP-VKSNDTC-TANDTC"
 PERIOD_MONTHS: Final = (3, 6, 10, 12)
 """The periods the three agencies report on together (months counted from 1 October)."""
-COUNTERSIGN_WORKING_DAYS: Final = 2
-"""Working days the procuracy has, from the day the figures are closed, to counter-sign or dispute.
-Basis: TTLT 12/2021 as the issue cites it; the article was not seen in a stored text [U]."""
+COUNTERSIGN_RULE: Final = "interagency_countersign"
+"""The rule (data/deadline_rules.toml) of the working days the procuracy has, from the day the figures are
+closed, to counter-sign or dispute: 2 working days, TTLT 12/2021 as the issue cites it (the article was not
+seen in a stored text, so the rule says verified = false)."""
 STATEMENT_TYPE: Final = "lienthong/interagency-statistics-step@1"
 MAX_NOTE: Final = 2000
 MAX_NOTES: Final = 200
@@ -65,7 +68,7 @@ class Side(StrEnum):
     ENFORCEMENT_ONLY = "enforcement_only"  # registered in the period; the court transferred it before
 
 
-class TransitionError(ValueError):
+class TransitionError(Invalid):
     """A step the statistics' status does not allow."""
 
 
@@ -81,14 +84,16 @@ def transition(status: Status, step: Step) -> Status:
     """The status after ``step``; :class:`TransitionError` when ``status`` does not allow it."""
     after = _TRANSITIONS.get((status, step))
     if after is None:
-        raise TransitionError(f"statistics that are {status.value} cannot be {step.value}ed")
+        raise TransitionError(
+            msg("statistics that are {status} do not allow the step {step}", status=status.value, step=step.value)
+        )
     return after
 
 
 def interagency_period(statistical_year: int, months: int) -> Period:
     """The period of an interagency report: ``months`` ∈ {3, 6, 10, 12} of ``statistical_year``."""
     if months not in PERIOD_MONTHS:
-        raise PeriodError(f"interagency statistics cover 3, 6, 10 or 12 months, not {months}")
+        raise PeriodError(msg("interagency statistics cover 3, 6, 10 or 12 months, not {months}", months=months))
     return Period.cumulative(statistical_year, months)
 
 
@@ -102,9 +107,10 @@ def closes_on(period: Period) -> date:
     return period.end + timedelta(days=1)
 
 
-def countersign_due(calendar: WorkingCalendar, closed_on: date) -> date:
-    """The last day the procuracy may counter-sign or dispute figures closed on ``closed_on``."""
-    return calendar.add_working_days(closed_on, COUNTERSIGN_WORKING_DAYS)
+def countersign_due(rules: RuleBook, calendar: WorkingCalendar, closed_on: date) -> date:
+    """The last day the procuracy may counter-sign or dispute figures closed on ``closed_on`` (:data:`COUNTERSIGN_RULE`)."""
+    due = rules.due(COUNTERSIGN_RULE, closed_on, calendar)
+    return due if not isinstance(due, datetime) else due.date()
 
 
 @dataclass(frozen=True, slots=True)
@@ -388,23 +394,23 @@ class RowNote:
     note: str
 
 
-def check_notes(notes: Sequence[RowNote], rows: Sequence[FormRow]) -> list[str]:
+def check_notes(notes: Sequence[RowNote], rows: Sequence[FormRow]) -> list[Text]:
     """What is wrong with a dispute's notes (empty when acceptable)."""
     if not notes:
-        return ["a dispute names at least one row and says what is wrong with it"]
+        return [msg("a dispute names at least one row and says what is wrong with it")]
     if len(notes) > MAX_NOTES:
-        return [f"at most {MAX_NOTES} notes"]
+        return [msg("at most {limit} notes", limit=MAX_NOTES)]
     codes = {r.code for r in rows}
-    problems = []
+    problems: list[Text] = []
     for n in notes:
         if n.row not in codes:
-            problems.append(f"no row {n.row!r} in the forms")
+            problems.append(msg("no row {row} in the forms", row=repr(n.row)))
         if not n.note.strip():
-            problems.append(f"the note on row {n.row} is empty")
+            problems.append(msg("the note on row {row} is empty", row=n.row))
         if len(n.note) > MAX_NOTE:
-            problems.append(f"the note on row {n.row} is longer than {MAX_NOTE} characters")
+            problems.append(msg("the note on row {row} is longer than {limit} characters", row=n.row, limit=MAX_NOTE))
     if len({n.row for n in notes}) != len(notes):
-        problems.append("one note per row")
+        problems.append(msg("one note per row"))
     return problems
 
 

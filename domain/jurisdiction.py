@@ -15,13 +15,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from domain.errors import Invalid
 from domain.messages import msg
 from domain.types import Agency, AgencyKind, AgencyLevel
 
 MAX_SUCCESSION_DEPTH = 16
 
 
-class RoutingError(ValueError):
+class RoutingError(Invalid):
     """The court is unknown, not a court, or has no competent enforcement agency."""
 
 

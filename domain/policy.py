@@ -38,6 +38,7 @@ from typing import Final
 
 from domain.access import Principal, Role
 from domain.errors import Forbidden
+from domain.messages import msg
 from domain.types import Agency, AgencyKind, AgencyLevel
 
 
@@ -250,8 +251,8 @@ def require(principal: Principal, operation: str) -> Reach:
     """The principal's reach in ``operation``, or :class:`Denied`."""
     found = reach(principal, operation)
     if found is Reach.NONE:
-        roles = ", ".join(sorted(r.value for r in principal.roles)) or "no role"
-        raise Denied(f"{operation} is not open to {roles}")
+        roles = ", ".join(sorted(r.value for r in principal.roles)) or msg("no role")
+        raise Denied(msg("{operation} is not open to {roles}", operation=operation, roles=roles))
     return found
 
 

@@ -28,6 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from domain.errors import BadInput
+from domain.messages import msg
 from domain.text import fold
 from domain.types import Agency, AgencyKind, AgencyLevel
 
@@ -61,10 +62,15 @@ class UnknownProvince(BadInput):
     """BAD_USER_INPUT for a province that none of the ways of writing it names, with the closest ones."""
 
     def __init__(self, given: str, suggestions: tuple[ProvinceName, ...]) -> None:
-        hint = "; did you mean " + ", ".join(f"{p.name} ({p.code})" for p in suggestions) + "?" if suggestions else ""
+        named = ", ".join(f"{p.name} ({p.code})" for p in suggestions)
+        hint = msg("; did you mean {provinces}?", provinces=named) if suggestions else "."
         super().__init__(
-            f"unknown province {given!r}{hint or '.'} A province is written as its code (ha-noi), its name "
-            "(Hà Nội, with or without diacritics) or its administrative-unit code (01)"
+            msg(
+                "unknown province {given}{hint} A province is written as its code (ha-noi), its name "
+                "(Hà Nội, with or without diacritics) or its administrative-unit code (01)",
+                given=repr(given),
+                hint=hint,
+            )
         )
         self.suggestions = tuple(p.code for p in suggestions)
 
@@ -104,7 +110,7 @@ def resolve_province(text: str, provinces: Iterable[ProvinceName]) -> str:
     known = tuple(provinces)
     given = text.strip()
     if not given or len(given) > MAX_PROVINCE_TEXT:
-        raise BadInput(f"province must be 1..{MAX_PROVINCE_TEXT} characters")
+        raise BadInput(msg("province must be 1..{limit} characters", limit=MAX_PROVINCE_TEXT))
     if given.isdigit():
         for p in known:
             if p.unit_code is not None and int(p.unit_code) == int(given):

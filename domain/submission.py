@@ -24,7 +24,7 @@ from enum import StrEnum
 from typing import Any, Final
 
 from domain.canonical import canonical_json, sha256_hex
-from domain.messages import msg
+from domain.messages import Text, msg
 from domain.types import (
     CaseType,
     Instance,
@@ -87,10 +87,10 @@ class SubmittedDocument:
 class UserError:
     field: str
     code: SubmissionErrorCode
-    message: str
+    message: Text
 
 
-Report = Callable[[str, "SubmissionErrorCode", str], None]
+Report = Callable[[str, "SubmissionErrorCode", Text], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,7 +287,7 @@ def validate(s: Submission, today: date, earliest: date = EARLIEST_JUDGMENT) -> 
     """
     errors: list[UserError] = []
 
-    def bad(where: str, code: SubmissionErrorCode, message: str) -> None:
+    def bad(where: str, code: SubmissionErrorCode, message: Text) -> None:
         errors.append(UserError(where, code, message))
 
     number = NUMBER.fullmatch(s.number)

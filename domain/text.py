@@ -29,8 +29,9 @@ def fold(text: str) -> str:
 
 
 _LINE_BREAKS = re.compile(r"\r\n?")
-# C0 controls but tab and line feed, and DEL: nothing a person types means them (NUL cannot even be stored).
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# C0 controls but tab and line feed, DEL and the C1 controls (U+0080–U+009F): nothing a person types means
+# them (NUL cannot even be stored; a C1 character is what cp1252 text read as Latin-1 leaves behind).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def as_entered(text: str) -> str:

@@ -26,17 +26,16 @@ from enum import StrEnum
 from ipaddress import IPv4Address, IPv6Address
 from typing import Final
 
+from domain.messages import Text, msg
+
 Address = IPv4Address | IPv6Address
 
 # NAT64's well-known prefix: the IPv4 address is in the last 32 bits
 NAT64_PREFIX: Final = ipaddress.IPv6Network("64:ff9b::/96")
 _INET_ATON_CHARS: Final = frozenset("0123456789abcdefx.")
 
-REFUSED_NAME: Final = (
-    "Máy chủ của webhook phải phân giải được, và chỉ ra địa chỉ công khai / "
-    "the webhook's host must resolve, and only to public addresses"
-)
-HTTPS_ONLY: Final = "Ở chế độ vận hành, địa chỉ webhook phải bắt đầu bằng https:// / in production a webhook URL must start with https://"
+REFUSED_NAME: Final = msg("the webhook's host must resolve, and only to public addresses")
+HTTPS_ONLY: Final = msg("in production a webhook URL must start with https://")
 
 
 class TargetCode(StrEnum):
@@ -53,7 +52,7 @@ class TargetRefused(ValueError):
     network for whoever asks); the detail does.
     """
 
-    def __init__(self, code: TargetCode, message: str, detail: str) -> None:
+    def __init__(self, code: TargetCode, message: Text, detail: str) -> None:
         super().__init__(detail)
         self.code = code
         self.message = message
@@ -132,10 +131,7 @@ def refused_address(host: str, address: Address) -> TargetRefused | None:
     if kind is None:
         return None
     if literal_address(host) is not None:  # the client wrote the address: naming its kind tells them nothing new
-        message = (
-            f"Webhook không được trỏ tới địa chỉ này ({kind}), chỉ tới địa chỉ công khai / "
-            f"a webhook must not point at this address ({kind}), only at public ones"
-        )
+        message = msg("a webhook must not point at this address ({kind}), only at public ones", kind=kind)
     else:
         message = REFUSED_NAME
     return TargetRefused(TargetCode.NOT_ALLOWED, message, f"{host} → {address}: {kind}")

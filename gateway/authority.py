@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from domain.access import Principal
 from domain.clock import Clock
 from domain.errors import NotFound
+from domain.messages import Text, msg
 from domain.people import HolderKind
 from domain.role_holders import RefusedRole, may_hold, refused_roles
 from domain.types import Agency
@@ -28,8 +29,7 @@ from gateway.identity import AuthError, TokenVerifier
 from ledger.grant_reader import GrantReader
 from ledger.grants import Grants
 
-NO_HOLDER: Final = (
-    "Thẻ truy cập không nêu người dùng (person) hay hệ thống đã đăng ký (client_id). "
+NO_HOLDER: Final = msg(
     "The token names neither a person ('person' claim) nor a registered system client ('client_id' claim)."
 )
 
@@ -69,15 +69,21 @@ class Authority:
             raise AuthError(NO_HOLDER)
         agency = self._agencies.get(principal.agency_code)
         if agency is None:  # the verifier checked it; the organisation may have been reloaded since
-            raise AuthError(f"unknown agency {principal.agency_code}")
+            raise AuthError(msg("unknown agency {code}", code=principal.agency_code))
         granted = await self._reader.active_roles(holder, agency.code, self._clock.now())
         if granted is None:
-            who = "Người dùng" if principal.person else "Hệ thống"
-            raise NotGranted(
-                f"{who} {holder!r} chưa được đăng ký hoặc đang bị đình chỉ tại hub. "
-                f"{'Person' if principal.person else 'Client'} {holder!r} is not registered with the hub "
-                f"or is suspended (lienthong people add)."
+            unknown = (
+                msg(
+                    "Person {holder} is not registered with the hub or is suspended (lienthong people add).",
+                    holder=repr(holder),
+                )
+                if principal.person
+                else msg(
+                    "Client {holder} is not registered with the hub or is suspended (lienthong people add).",
+                    holder=repr(holder),
+                )
             )
+            raise NotGranted(unknown)
         refused = refused_roles(principal.roles, granted, agency)
         if refused:
             raise NotGranted(refusal_message(refused, holder, agency))
@@ -108,19 +114,30 @@ class Authority:
         return Principal(agency_code=agency.code, roles=roles, person=holder.id) if roles else None
 
 
-def refusal_message(refused: list[RefusedRole], holder: str, agency: Agency) -> str:
-    """One sentence per refused role, Vietnamese then English."""
-    parts: list[str] = []
-    for item in refused:
-        role = item.role.value
-        if item.reason == "kind":
-            parts.append(
-                f"Cơ quan {agency.code} (loại {agency.kind.value}) không thể giữ vai trò {role}. "
-                f"An agency of kind {agency.kind.value} ({agency.code}) cannot hold the role {role}."
-            )
-        else:
-            parts.append(
-                f"Vai trò {role} chưa được cấp cho {holder!r} tại {agency.code}. "
-                f"The role {role} is not granted to {holder!r} at {agency.code}."
-            )
-    return " ".join(parts)
+def refusal_message(refused: list[RefusedRole], holder: str, agency: Agency) -> Text:
+    """What is refused, from the catalogue: the roles the agency's kind may not hold, then those not granted."""
+    by_kind = ", ".join(item.role.value for item in refused if item.reason == "kind")
+    not_granted = ", ".join(item.role.value for item in refused if item.reason != "kind")
+    if by_kind and not_granted:
+        return msg(
+            "An agency of kind {kind} ({agency}) cannot hold the role {role}; "
+            "the role {other} is not granted to {holder} there.",
+            kind=agency.kind.value,
+            agency=agency.code,
+            role=by_kind,
+            other=not_granted,
+            holder=repr(holder),
+        )
+    if by_kind:
+        return msg(
+            "An agency of kind {kind} ({agency}) cannot hold the role {role}.",
+            kind=agency.kind.value,
+            agency=agency.code,
+            role=by_kind,
+        )
+    return msg(
+        "The role {role} is not granted to {holder} at {agency}.",
+        role=not_granted,
+        holder=repr(holder),
+        agency=agency.code,
+    )

@@ -19,7 +19,7 @@ from strawberry.types import ExecutionResult
 from strawberry.types.unset import UnsetType
 
 from domain.access import Principal
-from domain.messages import language_of
+from domain.messages import language_of, tell
 from domain.policy import AccessPolicy
 from gateway.authority import NotGranted
 from gateway.delivery import target_guard
@@ -100,10 +100,14 @@ class HubGraphQL(GraphQL[Context, None]):
         raw = params.get("Authorization") or params.get("authorization")
         try:
             context.principal = await self.hub.authority.verify(bearer_token(raw if isinstance(raw, str) else None))
-        except NotGranted as exc:
-            raise ConnectionRejectionError({"message": str(exc), "code": "FORBIDDEN"}) from exc
+        except NotGranted as exc:  # the refusal in the language asked for (connection_init, else the upgrade's header)
+            raise ConnectionRejectionError(
+                {"message": tell(exc.message, context.language), "code": "FORBIDDEN"}
+            ) from exc
         except AuthError as exc:
-            raise ConnectionRejectionError({"message": str(exc), "code": "UNAUTHENTICATED"}) from exc
+            raise ConnectionRejectionError(
+                {"message": tell(exc.message, context.language), "code": "UNAUTHENTICATED"}
+            ) from exc
         if isinstance(context.request, WebSocket):
             self.hub.grant_watch.watch(context.request, context.principal)  # closed (4403) if a grant is revoked
             if context.principal.expires_at is not None:

@@ -39,6 +39,7 @@ from jwt.algorithms import ECAlgorithm, OKPAlgorithm
 
 from domain.access import Principal, Role
 from domain.clock import Clock
+from domain.messages import Text, msg
 from domain.types import Agency
 from gateway.jwks import JwksKeys, signing_algorithm
 from gateway.settings import Settings, SettingsError
@@ -49,7 +50,15 @@ VERIFIED_KEPT = 4096  # tokens whose signature verified, remembered by one verif
 
 
 class AuthError(Exception):
-    """The request's credentials are missing or not acceptable; the message says why."""
+    """The request's credentials are missing or not acceptable; the message says why.
+
+    ``message`` is from the catalogue (``domain/messages``): the refusal is told in the language
+    the request asks for (``gateway/middleware.py``, ``connection_init`` in ``gateway/graphql_view.py``).
+    """
+
+    def __init__(self, message: Text) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 def ensure_keypair(private_path: Path, public_path: Path) -> None:
@@ -219,16 +228,25 @@ class TokenVerifier:
             header = jwt.get_unverified_header(token)
             unverified = jwt.decode(token, options={"verify_signature": False})
         except jwt.PyJWTError as exc:
-            raise AuthError("the token is not a well-formed JWT") from exc
+            raise AuthError(msg("the token is not a well-formed JWT")) from exc
         _check_numeric_dates(unverified)
         algorithm = header.get("alg")
         if algorithm not in ALGORITHMS:
-            raise AuthError(f"the token's algorithm {algorithm!r} is not accepted (only EdDSA and ES256)")
+            raise AuthError(
+                msg(
+                    "the token's algorithm {algorithm} is not accepted (only EdDSA and ES256)",
+                    algorithm=repr(algorithm),
+                )
+            )
         issuer = unverified.get("iss")
         key = await self._key(issuer if isinstance(issuer, str) else None, header.get("kid"))
         if key.algorithm_name != algorithm:
             raise AuthError(
-                f"the token's algorithm {algorithm!r} does not match the issuer's key ({key.algorithm_name})"
+                msg(
+                    "the token's algorithm {algorithm} does not match the issuer's key ({key_algorithm})",
+                    algorithm=repr(algorithm),
+                    key_algorithm=key.algorithm_name,
+                )
             )
         try:
             claims = jwt.decode(
@@ -241,13 +259,15 @@ class TokenVerifier:
                 options={"require": ["exp", "iat", "sub", "iss", "aud"]},
             )
         except jwt.ExpiredSignatureError as exc:
-            raise AuthError("the token has expired") from exc
+            raise AuthError(msg("the token has expired")) from exc
         except jwt.InvalidAudienceError as exc:
-            raise AuthError(f"the token is not meant for this hub (audience must be {self._audience!r})") from exc
+            raise AuthError(
+                msg("the token is not meant for this hub (audience must be {audience})", audience=repr(self._audience))
+            ) from exc
         except jwt.InvalidSignatureError as exc:
-            raise AuthError("the token's signature does not verify") from exc
+            raise AuthError(msg("the token's signature does not verify")) from exc
         except jwt.PyJWTError as exc:
-            raise AuthError(f"the token is not acceptable: {exc}") from exc
+            raise AuthError(msg("the token is not acceptable: {detail}", detail=str(exc))) from exc
         principal = _principal(claims)
         self._check_agency(principal.agency_code)
         self._remember(token, _Verified(principal, issuer, header.get("kid"), key, *_validity(claims)))
@@ -262,7 +282,7 @@ class TokenVerifier:
         now = self._wall().timestamp()
         if now > known.expires + self._leeway:
             del self._verified[token]
-            raise AuthError("the token has expired")
+            raise AuthError(msg("the token has expired"))
         if known.not_before is not None and now < known.not_before - self._leeway:
             return None  # the machine's time went back: PyJWT says what it thinks
         try:
@@ -287,28 +307,45 @@ class TokenVerifier:
             return self._static[issuer]
         source = self._jwks.get(issuer) if issuer is not None else None
         if source is None:
-            raise AuthError(f"tokens from issuer {issuer!r} are not accepted")
+            raise AuthError(msg("tokens from issuer {issuer} are not accepted", issuer=repr(issuer)))
         if not isinstance(kid, str) or not kid:
-            raise AuthError(f"tokens of issuer {issuer!r} must name their signing key (the 'kid' header)")
+            raise AuthError(
+                msg("tokens of issuer {issuer} must name their signing key (the 'kid' header)", issuer=repr(issuer))
+            )
         key = await source.key(kid)
         if key is None:
-            raise AuthError(f"the token's signing key {kid!r} is not among the keys issuer {issuer!r} publishes")
+            raise AuthError(
+                msg(
+                    "the token's signing key {kid} is not among the keys issuer {issuer} publishes",
+                    kid=repr(kid),
+                    issuer=repr(issuer),
+                )
+            )
         return key
 
     def _check_agency(self, code: str) -> None:
         agency = self._agencies.get(code)
         if agency is None:
-            raise AuthError(f"unknown agency {code}: the token's subject (sub) is not an agency of the organisation")
+            raise AuthError(
+                msg("unknown agency {code}: the token's subject (sub) is not an agency of the organisation", code=code)
+            )
         today = self._today()
         if agency.is_active(today):
             return
         if agency.valid_to is None or agency.valid_to >= today:
-            raise AuthError(f"agency {code} exists only from {agency.valid_from.isoformat()}")
-        dissolved = f"agency {code} was dissolved on {agency.valid_to.isoformat()}"
+            raise AuthError(msg("agency {code} exists only from {day}", code=code, day=agency.valid_from.isoformat()))
+        dissolved = agency.valid_to.isoformat()
         successor = self._current_successor(agency, today)
         if successor is None:
-            raise AuthError(f"{dissolved} and has no successor")
-        raise AuthError(f"{dissolved}; its work passed to {successor}: use a token of that agency")
+            raise AuthError(msg("agency {code} was dissolved on {day} and has no successor", code=code, day=dissolved))
+        raise AuthError(
+            msg(
+                "agency {code} was dissolved on {day}; its work passed to {successor}: use a token of that agency",
+                code=code,
+                day=dissolved,
+                successor=successor,
+            )
+        )
 
     def _current_successor(self, agency: Agency, today: date) -> str | None:
         """The successor active today, following a chain of dissolutions (bounded: cycles end it)."""
@@ -337,7 +374,11 @@ def _check_numeric_dates(claims: Mapping[str, object]) -> None:
             value = claims[name]
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise AuthError(
-                    f"the token's {name!r} must be a number of seconds since 1970 (NumericDate), not {value!r}"
+                    msg(
+                        "the token's {claim} must be a number of seconds since 1970 (NumericDate), not {value}",
+                        claim=repr(name),
+                        value=repr(value),
+                    )
                 )
 
 
@@ -352,13 +393,13 @@ def _principal(claims: Mapping[str, object]) -> Principal:
     agency = claims.get("sub")
     raw_roles = claims.get("roles")
     if not isinstance(agency, str) or not agency:
-        raise AuthError("the token names no agency (sub)")
+        raise AuthError(msg("the token names no agency (sub)"))
     if not isinstance(raw_roles, list) or not raw_roles:
-        raise AuthError("the token carries no roles")
+        raise AuthError(msg("the token carries no roles"))
     try:
         roles = frozenset(Role(str(r)) for r in raw_roles)
     except ValueError as exc:
-        raise AuthError(f"the token carries an unknown role: {exc}") from exc
+        raise AuthError(msg("the token carries an unknown role: {detail}", detail=str(exc))) from exc
     person = claims.get("person")
     client = claims.get("client_id")
     expires = claims.get("exp")
@@ -376,8 +417,8 @@ def _principal(claims: Mapping[str, object]) -> Principal:
 def bearer_token(authorization: str | None) -> str:
     """The token of an ``Authorization: Bearer <token>`` header."""
     if not authorization:
-        raise AuthError("no credentials: send 'Authorization: Bearer <token>' (demo tokens: `lienthong token`)")
+        raise AuthError(msg("no credentials: send 'Authorization: Bearer <token>' (demo tokens: `lienthong token`)"))
     scheme, _, token = authorization.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise AuthError("the Authorization header must be 'Bearer <token>'")
+        raise AuthError(msg("the Authorization header must be 'Bearer <token>'"))
     return token.strip()

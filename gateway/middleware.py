@@ -17,6 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from console.routes import is_console_path
 from domain.access import Principal
+from domain.messages import language_of, tell
 from gateway.authority import NotGranted
 from gateway.identity import AuthError, bearer_token
 
@@ -84,10 +85,10 @@ class Authenticate:
         try:
             principal = await self.verifier(scope).verify(bearer_token(headers.get("authorization")))
         except NotGranted as exc:  # a genuine token claiming what the registry does not grant
-            await _refused(403, "FORBIDDEN", str(exc), send)
+            await _refused(403, "FORBIDDEN", tell(exc.message, language_of(headers.get("accept-language"))), send)
             return
-        except AuthError as exc:
-            await _refused(401, "UNAUTHENTICATED", str(exc), send)
+        except AuthError as exc:  # told in the language the request asks for (Accept-Language), as every refusal
+            await _refused(401, "UNAUTHENTICATED", tell(exc.message, language_of(headers.get("accept-language"))), send)
             return
         scope.setdefault("state", {})["principal"] = principal
         await self.app(scope, receive, send)

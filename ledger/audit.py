@@ -30,7 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from domain.canonical import canonical_json, sha256_hex
 from ledger.db import write_transaction
 from ledger.models import AuditRow, table_of
-from ledger.paging import Page, check_page_size, decode_cursor, encode_cursor
+from ledger.paging import Page, check_page_size, decode_cursor, encode_cursor, malformed_cursor
 from ledger.sequences import next_value
 
 AUDIT_SEQUENCE: Final = "audit_log"
@@ -204,7 +204,7 @@ async def trail(
     if after is not None:
         (last,) = decode_cursor(TRAIL_CURSOR, after, 1)
         if not last.isdigit():
-            raise ValueError(f"malformed cursor {after!r}: not a cursor of the {TRAIL_CURSOR} list")
+            raise malformed_cursor(after, TRAIL_CURSOR)
         conditions.append(AuditRow.seq < int(last))
     query = select(AuditRow).where(*conditions).order_by(AuditRow.seq.desc()).limit(first + 1)
     rows = list((await session.scalars(query)).all())

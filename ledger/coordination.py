@@ -42,7 +42,7 @@ from ledger.models import (
     CoordinationRequestRow,
 )
 from ledger.notify import announce
-from ledger.paging import Page, check_page_size, decode_cursor, encode_cursor
+from ledger.paging import Page, check_page_size, decode_cursor, encode_cursor, malformed_cursor
 from ledger.sequences import next_value
 
 __all__ = ["Agreement", "Clause", "CoordinationEvent", "CoordinationLedger", "CoordinationRequest"]
@@ -354,7 +354,7 @@ class CoordinationLedger:
             try:
                 opened_at = datetime.fromisoformat(opened)
             except ValueError as exc:
-                raise ValueError(f"malformed cursor {after!r}") from exc
+                raise malformed_cursor(after) from exc
             query = query.where(tuple_(CoordinationRequestRow.opened_at, CoordinationRequestRow.id) < (opened_at, rid))
         rows = list(
             await self.session.scalars(

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain.access import Role
 from domain.errors import BadInput, NotFound
+from domain.messages import msg
 from domain.people import Grant, Holder, HolderKind, HolderStatus
 from domain.role_holders import may_hold, roles_agency_may_hold
 from domain.text import nfc
@@ -88,12 +89,19 @@ class Grants:
         """Register a person or a client; the same id again with the same agency changes nothing."""
         holder_id, name = _checked_id(holder_id), nfc(name).strip()
         if not name or len(name) > MAX_NAME:
-            raise BadInput(f"a name of 1 to {MAX_NAME} characters is needed")
+            raise BadInput(msg("a name of 1 to {limit} characters is needed", limit=MAX_NAME))
         await self._agency(agency_code)
         existing = await self._session.get(HolderRow, holder_id)
         if existing is not None:
             if existing.agency_code != agency_code or existing.kind != kind.value:
-                raise BadInput(f"{holder_id} is already registered as a {existing.kind} of {existing.agency_code}")
+                raise BadInput(
+                    msg(
+                        "{holder} is already registered as a {kind} of {agency}",
+                        holder=holder_id,
+                        kind=existing.kind,
+                        agency=existing.agency_code,
+                    )
+                )
             return _holder(existing)
         row = HolderRow(
             id=holder_id,
@@ -125,12 +133,17 @@ class Grants:
         agency = await self._agency(agency_code)
         if not may_hold(role, agency):
             raise BadInput(
-                f"an agency of kind {agency.kind.value} ({agency.code}) cannot hold the role {role.value} "
-                f"(docs/security.md, roles and agency kinds)"
+                msg(
+                    "an agency of kind {kind} ({agency}) cannot hold the role {role} "
+                    "(docs/security.md, roles and agency kinds)",
+                    kind=agency.kind.value,
+                    agency=agency.code,
+                    role=role.value,
+                )
             )
         start = valid_from or at
         if valid_to is not None and valid_to <= start:
-            raise BadInput("a grant must end after it starts (--to after --from)")
+            raise BadInput(msg("a grant must end after it starts (--to after --from)"))
         for existing in await self.grants_of(holder.id):
             if existing.role is role and existing.agency_code == agency_code and existing.active_at(at):
                 return existing
@@ -160,7 +173,14 @@ class Grants:
         )
         ids = list((await self._session.scalars(select(GrantRow.id).where(live))).all())
         if not ids:
-            raise NotFound(f"{holder.id} holds no grant of {role.value} at {agency_code} to revoke")
+            raise NotFound(
+                msg(
+                    "{holder} holds no grant of {role} at {agency} to revoke",
+                    holder=holder.id,
+                    role=role.value,
+                    agency=agency_code,
+                )
+            )
         await self._session.execute(
             update(GrantRow).where(GrantRow.id.in_(ids)).values(revoked_at=at, revoked_by=by.name)
         )
@@ -184,10 +204,17 @@ class Grants:
         entries: list[AuditEntry] = []
         for registration, agency in zip(registrations, agencies, strict=True):
             if agency is None:
-                raise NotFound(f"no agency {registration.agency_code!r} in the organisation")
+                raise NotFound(msg("no agency {code} in the organisation", code=repr(registration.agency_code)))
             refused = sorted(role.value for role in registration.roles if not may_hold(role, agency))
             if refused:
-                raise BadInput(f"an agency of kind {agency.kind.value} ({agency.code}) cannot hold {refused}")
+                raise BadInput(
+                    msg(
+                        "an agency of kind {kind} ({agency}) cannot hold {roles}",
+                        kind=agency.kind.value,
+                        agency=agency.code,
+                        roles=str(refused),
+                    )
+                )
             holder_id = _checked_id(registration.holder_id)
             holders.append(
                 {
@@ -235,7 +262,9 @@ class Grants:
     async def holder(self, holder_id: str) -> Holder:
         row = await self._session.get(HolderRow, holder_id)
         if row is None:
-            raise NotFound(f"no person or client {holder_id!r} is registered (lienthong people add)")
+            raise NotFound(
+                msg("no person or client {holder} is registered (lienthong people add)", holder=repr(holder_id))
+            )
         return _holder(row)
 
     async def holders(self, agency_code: str | None = None) -> list[Holder]:
@@ -274,7 +303,7 @@ class Grants:
     async def _agency(self, code: str) -> Agency:
         agency = await AgencyRepository(self._session).get(code)
         if agency is None:
-            raise NotFound(f"no agency {code!r} in the organisation")
+            raise NotFound(msg("no agency {code} in the organisation", code=repr(code)))
         return agency
 
     async def _audit(self, by: Actor, operation: str, agency_code: str, objects: Sequence[str], at: datetime) -> None:
@@ -287,7 +316,13 @@ class Grants:
 def _checked_id(value: str) -> str:
     value = nfc(value).strip()
     if not value or len(value) > MAX_ID or any(not c.isprintable() for c in value):
-        raise BadInput(f"an id of 1 to {MAX_ID} characters without control characters is needed: {value!r}")
+        raise BadInput(
+            msg(
+                "an id of 1 to {limit} characters without control characters is needed: {value}",
+                limit=MAX_ID,
+                value=repr(value),
+            )
+        )
     return value
 
 

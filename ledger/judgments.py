@@ -22,7 +22,7 @@ from domain.jurisdiction import Route
 from domain.text import fold
 from domain.types import CaseType, CourtJudgment, Instance, JudgmentKey
 from ledger.models import JudgmentRow
-from ledger.paging import Page, check_page_size, decode_cursor, encode_cursor
+from ledger.paging import Page, check_page_size, decode_cursor, encode_cursor, malformed_cursor
 from ledger.upsert import upsert_rows
 
 JUDGMENTS: Table = JudgmentRow.__table__  # type: ignore[assignment]
@@ -219,7 +219,7 @@ def _decode(cursor: str) -> tuple[date, str]:
     try:
         return date.fromisoformat(effective_on), judgment_id
     except ValueError as exc:
-        raise ValueError(f"malformed cursor {cursor!r}: bad date {effective_on!r}") from exc
+        raise malformed_cursor(cursor) from exc
 
 
 def _province_of(route: Route) -> str:

@@ -37,10 +37,12 @@ from typing import Final
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.errors import Invalid
+from domain.messages import msg
 from ledger.events import TransferEvent, event_from_row
 from ledger.models import OutboxRow, TransferEventRow, WebhookRow
 from ledger.notify import announce
-from ledger.paging import Page, check_page_size, decode_cursor, encode_cursor
+from ledger.paging import Page, check_page_size, decode_cursor, encode_cursor, malformed_cursor
 
 CURSOR_TAG: Final = "outbox"
 MAX_ERROR_LENGTH: Final = 500
@@ -259,7 +261,7 @@ async def deliveries(
     if after is not None:
         (last,) = decode_cursor(CURSOR_TAG, after, 1)
         if not last.isdigit():
-            raise ValueError(f"malformed cursor {after!r}: not a cursor of the {CURSOR_TAG} list")
+            raise malformed_cursor(after, CURSOR_TAG)
         query = query.where(OutboxRow.id > int(last))
     rows = (await session.execute(query.order_by(OutboxRow.id).limit(size + 1))).all()
     records = tuple(
@@ -311,9 +313,9 @@ async def redrive(
     in ``ids`` is left alone, and the caller tells the client which.
     """
     if ids is None and webhook_id is None:
-        raise ValueError("name the deliveries or the webhook to redrive")
+        raise Invalid(msg("name the deliveries or the webhook to redrive"))
     if ids is not None and len(ids) > MAX_REDRIVE_IDS:
-        raise ValueError(f"at most {MAX_REDRIVE_IDS} ids at a time")
+        raise Invalid(msg("at most {limit} ids at a time", limit=MAX_REDRIVE_IDS))
     query = (
         select(OutboxRow.id)
         .join(WebhookRow, WebhookRow.id == OutboxRow.webhook_id)

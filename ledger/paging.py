@@ -16,6 +16,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final, Generic, TypeVar
 
+from domain.errors import Invalid
+from domain.messages import msg
+
 MAX_PAGE_SIZE: Final = 500
 
 T = TypeVar("T")
@@ -41,7 +44,9 @@ class Page(Generic[T]):
 def check_page_size(first: int) -> int:
     """``first`` when it is a page size we serve, ValueError otherwise (never silently clamped)."""
     if isinstance(first, bool) or not isinstance(first, int) or not 1 <= first <= MAX_PAGE_SIZE:
-        raise ValueError(f"first must be an integer from 1 to {MAX_PAGE_SIZE}, not {first!r}")
+        raise Invalid(
+            msg("first must be an integer from 1 to {limit}, not {first}", limit=MAX_PAGE_SIZE, first=repr(first))
+        )
     return first
 
 
@@ -51,18 +56,26 @@ def encode_cursor(tag: str, key: Sequence[str]) -> str:
     return base64.urlsafe_b64encode(payload).decode("ascii").rstrip("=")
 
 
+def malformed_cursor(cursor: str, tag: str | None = None) -> Invalid:
+    """The refusal of a cursor this API did not hand out (``tag``: the list it was given to)."""
+    shown = repr(cursor[:60])
+    if tag is None:
+        return Invalid(msg("malformed cursor {cursor}: pass back an endCursor this API returned", cursor=shown))
+    return Invalid(msg("malformed cursor {cursor}: not a cursor of the {tag} list", cursor=shown, tag=tag))
+
+
 def decode_cursor(tag: str, cursor: str, arity: int) -> tuple[str, ...]:
     """The sort key inside ``cursor``; ValueError if it is not a cursor of list ``tag``."""
     try:
         raw = base64.b64decode(cursor + "=" * (-len(cursor) % 4), altchars=b"-_", validate=True)
         payload = json.loads(raw.decode("utf-8"))
     except (binascii.Error, UnicodeError, ValueError, TypeError) as exc:
-        raise ValueError(f"malformed cursor {cursor!r}: pass back an end_cursor this API returned") from exc
+        raise malformed_cursor(cursor) from exc
     if (
         not isinstance(payload, list)
         or len(payload) != arity + 1
         or payload[0] != tag
         or not all(isinstance(part, str) for part in payload)
     ):
-        raise ValueError(f"malformed cursor {cursor!r}: not a cursor of the {tag} list")
+        raise malformed_cursor(cursor, tag)
     return tuple(payload[1:])

@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.messages import Text, msg
 from ledger.models import AgencyRow, WebhookRow
 from ledger.outbox import cancel_pending
 
@@ -45,7 +46,7 @@ class WebhookErrorCode(StrEnum):
 class WebhookRejected(ValueError):
     """An expected refusal, with the input field and a stable code for the client's userErrors."""
 
-    def __init__(self, field: str, code: WebhookErrorCode, message: str) -> None:
+    def __init__(self, field: str, code: WebhookErrorCode, message: Text) -> None:
         super().__init__(message)
         self.field = field
         self.code = code
@@ -87,28 +88,28 @@ def check_url(url: str) -> str:
     """
     candidate = url.strip()
 
-    def reject(why: str) -> WebhookRejected:
-        return WebhookRejected("url", WebhookErrorCode.INVALID_URL, f"webhook URL {why}")
+    def reject(why: Text) -> WebhookRejected:
+        return WebhookRejected("url", WebhookErrorCode.INVALID_URL, msg("webhook URL {problem}", problem=why))
 
     if not candidate:
-        raise reject("is empty")
+        raise reject(msg("is empty"))
     if len(candidate) > MAX_URL_LENGTH:
-        raise reject(f"is longer than {MAX_URL_LENGTH} characters")
+        raise reject(msg("is longer than {limit} characters", limit=MAX_URL_LENGTH))
     if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in candidate):
-        raise reject("contains blanks or control characters")
+        raise reject(msg("contains blanks or control characters"))
     parts = urlsplit(candidate)
     if parts.scheme.lower() not in {"http", "https"}:
-        raise reject("must start with http:// or https://")
+        raise reject(msg("must start with http:// or https://"))
     if not parts.hostname:
-        raise reject("has no host")
+        raise reject(msg("has no host"))
     if parts.username is not None or parts.password is not None:
-        raise reject("must not carry credentials; authenticate deliveries by their signature")
+        raise reject(msg("must not carry credentials; authenticate deliveries by their signature"))
     if parts.fragment or candidate.endswith("#"):
-        raise reject("must not have a #fragment")
+        raise reject(msg("must not have a #fragment"))
     try:
         _ = parts.port
     except ValueError as exc:
-        raise reject("has an invalid port") from exc
+        raise reject(msg("has an invalid port")) from exc
     return candidate
 
 
@@ -116,7 +117,11 @@ async def register_webhook(session: AsyncSession, *, agency_code: str, url: str,
     """Register ``url`` for ``agency_code`` (call inside a write transaction); WebhookRejected if refused."""
     checked = check_url(url)
     if await session.get(AgencyRow, agency_code) is None:
-        raise WebhookRejected("url", WebhookErrorCode.UNKNOWN_AGENCY, f"agency {agency_code!r} is not in the registry")
+        raise WebhookRejected(
+            "url",
+            WebhookErrorCode.UNKNOWN_AGENCY,
+            msg("agency {agency} is not in the registry", agency=repr(agency_code)),
+        )
     active = await session.scalar(
         select(func.count()).select_from(WebhookRow).where(WebhookRow.agency_code == agency_code, WebhookRow.active)
     )
@@ -124,7 +129,7 @@ async def register_webhook(session: AsyncSession, *, agency_code: str, url: str,
         raise WebhookRejected(
             "url",
             WebhookErrorCode.LIMIT_REACHED,
-            f"an agency may have at most {MAX_ACTIVE_WEBHOOKS} active webhooks; deactivate one first",
+            msg("an agency may have at most {limit} active webhooks; deactivate one first", limit=MAX_ACTIVE_WEBHOOKS),
         )
     row = WebhookRow(
         id=str(uuid.uuid4()),

@@ -15,10 +15,11 @@ from typing import Final
 import strawberry
 
 from domain.errors import BadInput
+from domain.messages import msg
 from ledger.audit import TrailFilter, trail
 from resolvers.context import Context
 from schema.types.audit import AuditEntryEdge, AuditEntryType, AuditTrailConnection, AuditTrailFilter
-from schema.types.pagination import PageInfo
+from schema.types.pagination import PageInfo, check_first
 
 Info = strawberry.Info[Context, None]
 MAX_PAGE: Final = 200
@@ -27,7 +28,7 @@ READ_OPERATION: Final = "read:auditTrail"
 
 def _aware(moment: datetime | None, name: str) -> datetime | None:
     if moment is not None and moment.utcoffset() is None:
-        raise BadInput(f"{name} needs a time zone offset, e.g. 2026-01-31T00:00:00+07:00")
+        raise BadInput(msg("{name} needs a time zone offset, e.g. 2026-01-31T00:00:00+07:00", name=name))
     return moment
 
 
@@ -36,7 +37,7 @@ def trail_filter(given: AuditTrailFilter | None) -> TrailFilter:
         return TrailFilter()
     since, until = _aware(given.from_, "from"), _aware(given.to, "to")
     if since is not None and until is not None and since >= until:
-        raise BadInput("from must come before to")
+        raise BadInput(msg("from must come before to"))
     return TrailFilter(
         agency_code=str(given.agency) if given.agency is not None else None,
         operation=given.operation,
@@ -60,14 +61,13 @@ class AuditQueries:
         after: str | None = None,
     ) -> AuditTrailConnection:
         ctx = info.context
-        if not 1 <= first <= MAX_PAGE:
-            raise BadInput(f"first must be between 1 and {MAX_PAGE}")
+        check_first(first, MAX_PAGE)
         wanted = trail_filter(filter)
         async with ctx.sessions() as session:
             try:
                 page = await trail(session, wanted, first=first, after=after)
             except ValueError as exc:
-                raise BadInput(str(exc)) from exc
+                raise BadInput.of(exc) from exc
         shown = [f"audit:{stored.seq}" for stored in page.items]
         await ctx.append_audit([ctx.audit_entry(READ_OPERATION, shown)])
         return AuditTrailConnection(

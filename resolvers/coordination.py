@@ -42,7 +42,7 @@ from schema.types.coordination import (
     RegisterAgreementInput,
     RegisterAgreementPayload,
 )
-from schema.types.pagination import PageInfo
+from schema.types.pagination import PageInfo, check_first
 from schema.types.transfer import UserError
 
 Info = strawberry.Info[Context, None]
@@ -90,8 +90,7 @@ class CoordinationQueries:
     async def coordination_requests(
         self, info: Info, filter: CoordinationRequestFilter | None = None, first: int = 50, after: str | None = None
     ) -> CoordinationRequestConnection:
-        if not 1 <= first <= MAX_PAGE:
-            raise BadInput(f"first must be between 1 and {MAX_PAGE}")
+        check_first(first, MAX_PAGE)
         f = filter or CoordinationRequestFilter()
         try:
             criteria = criteria_for(
@@ -106,11 +105,11 @@ class CoordinationQueries:
                 ),
             )
         except ValueError as exc:
-            raise BadInput(str(exc)) from exc
+            raise BadInput.of(exc) from exc
         try:
             page = await read_requests(info.context, criteria, first, after)
         except ValueError as exc:
-            raise BadInput(str(exc)) from exc
+            raise BadInput.of(exc) from exc
         edges = [
             CoordinationRequestEdge(cursor=c, node=CoordinationRequest.from_ledger(r))
             for r, c in zip(page.items, page.cursors, strict=True)

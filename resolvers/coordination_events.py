@@ -26,6 +26,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.coordination import RequestKind
+from domain.messages import msg
 from ledger.coordination import CoordinationEvent as LedgerEvent
 from ledger.coordination import CoordinationLedger
 from ledger.models import CoordinationAudienceRow, CoordinationEventRow
@@ -98,7 +99,7 @@ COORDINATION_EVENTS: Final[FeedSource[LabelledEvent]] = FeedSource(
 # An agency follows its own requests (or a predecessor's), the ministry anyone's (domain/policy.py).
 FOLLOWING: Final = Following(
     OPERATION,
-    "coordination events",
+    msg("coordination events"),
     "CoordinationEvent",
     COORDINATION_EVENTS,
     lambda item: CoordinationEvent.from_event(item.event, item.request_kind),

@@ -42,6 +42,7 @@ from domain.coordination import (
 )
 from domain.coordination_deadlines import earliest_planned_on, latest_send_day, reply_needed_by, request_due
 from domain.deadlines import VIETNAM_TZ, Moment, RuleBook, local_day
+from domain.errors import Invalid
 from domain.messages import Text, msg
 from domain.policy import AccessPolicy
 from domain.types import Agency
@@ -73,7 +74,7 @@ EVENT_OF: Final[Mapping[Action, str]] = {
 }
 
 
-def _error(field: str, code: str, message: str) -> list[DraftError]:
+def _error(field: str, code: str, message: Text) -> list[DraftError]:
     return [DraftError(field, code, message)]
 
 
@@ -524,9 +525,7 @@ async def respond(
         try:
             after = transition(current.status, action, side)
         except TransitionError as exc:
-            return None, _error(
-                "action", "INVALID_TRANSITION", exc.args[0] if isinstance(exc.args[0], Text) else str(exc)
-            )
+            return None, _error("action", "INVALID_TRANSITION", exc.message)
         objects = [current.id]
         if current.status is RequestStatus.OPEN and side is Side.ADDRESSEE:  # acting on it is proof it arrived
             await ledger.mark_received(current.id, actor_code=p.agency_code, actor_person=p.person, at=now)
@@ -603,7 +602,7 @@ def criteria_for(ctx: Context, wanted: RequestCriteria) -> dict[str, Any]:
     window: tuple[datetime, datetime] | None = None
     if wanted.due_within_working_days is not None:
         if not 0 <= wanted.due_within_working_days <= MAX_DUE_WITHIN:
-            raise ValueError(f"dueWithinWorkingDays must be between 0 and {MAX_DUE_WITHIN}")
+            raise Invalid(msg("dueWithinWorkingDays must be between 0 and {limit}", limit=MAX_DUE_WITHIN))
         last = ctx.deadlines.calendar.add_working_days(local_day(now), wanted.due_within_working_days)
         window = (now, end_of_day(last) + timedelta(microseconds=1))  # a due day's moment is its 24:00
     return {

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from domain.errors import Forbidden
+from domain.messages import Text, msg
 from resolvers.context import Context
 from resolvers.event_feed import E, EventFeeds, FeedSource, ReadPage
 from schema.types.event import parse_cursor
@@ -28,7 +29,7 @@ class Following(Generic[E, T]):
     """One kind of subscription: its operation in the access policy, its feed, and how an event is shown."""
 
     operation: str  # e.g. "transferEvents": domain/policy.py says whose events a principal may follow
-    what: str  # "transfer events", in refusals
+    what: Text  # msg("transfer events"), in refusals
     cursor_of: str  # the GraphQL type whose cursors ``after`` takes, in refusals
     source: FeedSource[E]
     shown_as: Callable[[E], T]
@@ -47,7 +48,14 @@ def follow(
     """``agency``'s events after the cursor ``after`` (read by ``read`` while catching up), then live ones."""
     principal = context.principal
     if not context.policy.may_act_for(principal, following.operation, agency):
-        raise Forbidden(f"{principal.agency_code or 'this caller'} may not follow the {following.what} of {agency}")
+        raise Forbidden(
+            msg(
+                "{caller} may not follow the {what} of {agency}",
+                caller=principal.agency_code or msg("this caller"),
+                what=following.what,
+                agency=agency,
+            )
+        )
     start = parse_cursor(after, of=following.cursor_of)
     events = feeds_of(context).of(following.source).follow([agency], read, after=start)
     return _shown(events, following.shown_as)

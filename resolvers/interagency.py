@@ -44,7 +44,7 @@ def _period(given: InteragencyPeriodInput) -> Period:
     try:
         return interagency_period(given.statistical_year, given.months)
     except PeriodError as exc:
-        raise BadInput(str(exc)) from exc
+        raise BadInput.of(exc) from exc
 
 
 def _province(ctx: Context, province: str) -> str:

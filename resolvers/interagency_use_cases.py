@@ -40,6 +40,7 @@ from domain.interagency import (
     step_statement,
     transition,
 )
+from domain.messages import Text, joined, msg
 from domain.policy import Denied, Reach, require
 from domain.reports.figures import Source
 from domain.reports.period import Period
@@ -80,13 +81,13 @@ class StatisticsView:
     steps: tuple[StepRecord, ...]
 
 
-def _error(field: str | None, code: str, message: str) -> list[DraftError]:
+def _error(field: str | None, code: str, message: Text) -> list[DraftError]:
     return [DraftError(field or "", code, message)]
 
 
 def _known_province(ctx: Context, province: str) -> None:
     if not any(a.province_code == province for a in ctx.agencies.values()):
-        raise BadInput(f"unknown province {province!r}")
+        raise BadInput(msg("unknown province {province}", province=repr(province)))
 
 
 def _own_agency(ctx: Context) -> Agency | None:
@@ -100,15 +101,23 @@ def require_province(ctx: Context, operation: str, province: str) -> None:
         return
     own = _own_agency(ctx)
     if own is None or own.province_code != province:
-        raise Denied("interagency statistics are read and signed by the agencies of their own province only")
+        raise Denied(msg("interagency statistics are read and signed by the agencies of their own province only"))
 
 
 def _signatory_error(ctx: Context, step: Step) -> list[DraftError]:
     own = _own_agency(ctx)
     kind = SIGNATORY[step]
     if own is None or own.kind is not kind or own.level is not AgencyLevel.PROVINCIAL:
-        who = "the provincial enforcement agency" if kind is AgencyKind.ENFORCEMENT else "the provincial procuracy"
-        return _error(None, "NOT_SIGNATORY", f"only {who} of the province may {step.value} these statistics")
+        who = (
+            msg("the provincial enforcement agency")
+            if kind is AgencyKind.ENFORCEMENT
+            else msg("the provincial procuracy")
+        )
+        return _error(
+            None,
+            "NOT_SIGNATORY",
+            msg("only {who} of the province may {step} these statistics", who=who, step=step.value),
+        )
     return []
 
 
@@ -193,20 +202,24 @@ async def close_statistics(
         return None, errors
     text = (note or "").strip()
     if len(text) > MAX_NOTE:
-        return None, _error("note", "INVALID", f"a note of at most {MAX_NOTE} characters")
+        return None, _error("note", "INVALID", msg("a note of at most {limit} characters", limit=MAX_NOTE))
     now = ctx.clock.now()
     today = local_day(now)
     if today < closes_on(period):
         return None, _error(
-            "period", "PERIOD_NOT_ENDED", f"the figures are closed from {closes_on(period):%d/%m/%Y}, the day after"
+            "period",
+            "PERIOD_NOT_ENDED",
+            msg("the figures are closed from {day}, the day after", day=f"{closes_on(period):%d/%m/%Y}"),
         )
     snapshot, missing = await live_snapshot(ctx, province, period)
     if missing:
         names = ", ".join(sorted(s.value for s in missing))
-        return None, _error(None, "SOURCE_UNAVAILABLE", f"cannot close while {names} did not answer")
+        return None, _error(
+            None, "SOURCE_UNAVAILABLE", msg("cannot close while {sources} did not answer", sources=names)
+        )
     body = canonical_json(snapshot.to_json())
     digest = sha256_hex(body)
-    due = countersign_due(ctx.deadlines.calendar, today)
+    due = countersign_due(ctx.deadlines.rules, ctx.deadlines.calendar, today)
     record_id = statistics_id(province, period)
     p = ctx.principal
     try:
@@ -217,9 +230,11 @@ async def close_statistics(
             try:
                 after = transition(status, Step.CLOSE)
             except TransitionError as exc:
-                return None, _error(None, "INVALID_TRANSITION", str(exc))
+                return None, _error(None, "INVALID_TRANSITION", exc.message)
             if current is not None and not text:
-                return None, _error("note", "NOTE_REQUIRED", "say what was corrected after the procuracy's dispute")
+                return None, _error(
+                    "note", "NOTE_REQUIRED", msg("say what was corrected after the procuracy's dispute")
+                )
             version = current.version + 1 if current else 1
             statement, signature = ctx.receipts.sign(
                 step_statement(
@@ -270,7 +285,7 @@ async def close_statistics(
             )
             await record(session, ctx.audit_entry(CLOSE, [record_id], now))
     except IntegrityError:
-        return None, _error(None, "CONFLICT", "the statistics were closed at the same moment by another request")
+        return None, _error(None, "CONFLICT", msg("the statistics were closed at the same moment by another request"))
     return await read_statistics(ctx, province, period), []
 
 
@@ -291,10 +306,10 @@ async def answer_statistics(
         try:
             after = transition(current.status if current else Status.DRAFT, step)
         except TransitionError as exc:
-            return None, _error(None, "INVALID_TRANSITION", str(exc))
+            return None, _error(None, "INVALID_TRANSITION", exc.message)
         assert current is not None  # only CLOSED statistics are answered
         if step is Step.DISPUTE and (problems := check_notes(notes, current.snapshot.rows)):
-            return None, _error("notes", "INVALID", "; ".join(problems))
+            return None, _error("notes", "INVALID", joined(problems))
         statement, signature = ctx.receipts.sign(
             step_statement(
                 record_id=record_id,

@@ -8,6 +8,7 @@ import dataclasses
 import strawberry
 
 from domain.errors import BadInput
+from domain.messages import msg
 from domain.provinces import province_slug
 from domain.types import CaseType
 from ledger.judgments import JudgmentFilter as RegistryFilter
@@ -17,7 +18,7 @@ from resolvers.lookahead import selected_below
 from resolvers.stitching import stitch
 from schema.inputs import JudgmentFilter
 from schema.types.judgment import Judgment
-from schema.types.pagination import JudgmentConnection, JudgmentEdge, PageInfo
+from schema.types.pagination import JudgmentConnection, JudgmentEdge, PageInfo, check_first
 
 MAX_PAGE = 100
 
@@ -33,10 +34,10 @@ def registry_filter(f: JudgmentFilter | None, in_reach: frozenset[str] | None = 
     if f is None:
         return RegistryFilter(codes_any=in_reach)
     if f.effective_from and f.effective_to and f.effective_from > f.effective_to:
-        raise BadInput("effectiveFrom is after effectiveTo")
+        raise BadInput(msg("effectiveFrom is after effectiveTo"))
     party = (f.party or "").strip() or None
     if party is not None and len(party) > 200:
-        raise BadInput("party search text is longer than 200 characters")
+        raise BadInput(msg("party search text is longer than {limit} characters", limit=200))
     return RegistryFilter(
         court_code=str(f.court) if f.court else None,
         enforcement_agency_code=str(f.enforcement_agency) if f.enforcement_agency else None,
@@ -71,8 +72,7 @@ class JudgmentQueries:
         first: int = 20,
         after: str | None = None,
     ) -> JudgmentConnection:
-        if not 1 <= first <= MAX_PAGE:
-            raise BadInput(f"first must be between 1 and {MAX_PAGE}")
+        check_first(first, MAX_PAGE)
         ctx = info.context
         if filter is not None and filter.province is not None:  # as people write it; unknown: BAD_USER_INPUT
             filter = dataclasses.replace(filter, province=province_slug(filter.province, ctx.agencies.values()))
@@ -84,7 +84,7 @@ class JudgmentQueries:
                 try:
                     page = await JudgmentRegistry(session).search(wanted, first=first, after=after)
                 except ValueError as exc:
-                    raise BadInput(str(exc)) from exc
+                    raise BadInput.of(exc) from exc
             for entry in page.items:  # prime the loader: a later judgment(id) in the same request costs nothing
                 ctx.loaders.judgment.prime(entry.id, entry)
             nodes = await stitch(info, page.items, "edges", "node")

@@ -21,6 +21,7 @@ from collections.abc import AsyncIterator
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
+from domain.messages import msg, tell
 from resolvers.context import Context
 
 log = logging.getLogger("lienthong.audit")
@@ -63,8 +64,14 @@ class AuditPersonalReads(SchemaExtension):
                 result.data = None  # type: ignore[attr-defined]
                 result.errors = [
                     GraphQLError(
-                        "The read of personal data could not be recorded in the audit trail, so it is withheld; "
-                        f"try again or quote request id {context.request_id} to the operator.",
+                        tell(
+                            msg(
+                                "The read of personal data could not be recorded in the audit trail, so it is "
+                                "withheld; try again or quote request id {request_id} to the operator.",
+                                request_id=context.request_id,
+                            ),
+                            context.language,
+                        ),
                         extensions={"code": "AUDIT_UNAVAILABLE", "requestId": context.request_id},
                     )
                 ]

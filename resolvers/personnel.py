@@ -17,7 +17,6 @@ from bisect import bisect_right
 
 import strawberry
 
-from domain.errors import BadInput
 from domain.personnel.alerts import personnel_alerts as alerts_of
 from domain.personnel.staffing import staffing_summary
 from domain.provinces import province_slug
@@ -36,7 +35,7 @@ from resolvers.personnel_use_cases import (
     staffed_units,
 )
 from schema.context import ALERTS_READ
-from schema.types.pagination import PageInfo
+from schema.types.pagination import PageInfo, check_first
 from schema.types.personnel import (
     Officer,
     OfficerConnection,
@@ -61,8 +60,7 @@ class PersonnelQueries:
     async def officers(
         self, info: Info, filter: OfficerFilter | None = None, first: int = 50, after: str | None = None
     ) -> OfficerConnection:
-        if not 1 <= first <= MAX_PAGE:
-            raise BadInput(f"first must be between 1 and {MAX_PAGE}")
+        check_first(first, MAX_PAGE)
         ctx = info.context
         f = filter or OfficerFilter()
         criteria = OfficerCriteria(

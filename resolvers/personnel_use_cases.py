@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Final, Generic, TypeVar
 
 from domain.errors import AgencyError, BadInput
+from domain.messages import msg
 from domain.personnel.rules import PersonnelRules
 from domain.provinces import province_slug
 from domain.types import Agency, AgencyKind, AgencyLevel, Officer, StaffingUnit
@@ -42,17 +43,17 @@ T = TypeVar("T")
 def one_of(agency: str | None, province: str | None) -> None:
     """``staffing`` and ``personnelAlerts`` take exactly one of the two."""
     if (agency is None) == (province is None):
-        raise BadInput("give exactly one of agency and province")
+        raise BadInput(msg("give exactly one of agency and province"))
 
 
 def check_horizon(days: int) -> None:
     if not 1 <= days <= MAX_HORIZON_DAYS:
-        raise BadInput(f"horizonDays must be between 1 and {MAX_HORIZON_DAYS}")
+        raise BadInput(msg("horizonDays must be between 1 and {limit}", limit=MAX_HORIZON_DAYS))
 
 
 def check_text(name: str, value: str | None) -> str | None:
     if value is not None and len(value) > MAX_TEXT:
-        raise BadInput(f"{name} is longer than {MAX_TEXT} characters")
+        raise BadInput(msg("{name} is longer than {limit} characters", name=name, limit=MAX_TEXT))
     return value
 
 
@@ -167,5 +168,5 @@ def after_cursor(cursor: str) -> tuple[str, str]:
     try:
         agency, code = base64.urlsafe_b64decode(cursor.encode("ascii")).decode().split("\x1f")
     except (ValueError, UnicodeError, binascii.Error) as exc:
-        raise BadInput("after is not a cursor of an officers page") from exc
+        raise BadInput(msg("after is not a cursor of an officers page")) from exc
     return agency, code

@@ -20,6 +20,7 @@ from adapters.registry import Adapters
 from domain.clock import Clock
 from domain.deadlines import VIETNAM_TZ, DeadlineState, RuleNotFound, local_day
 from domain.errors import AgencyBadData, AgencyError, BadInput
+from domain.messages import msg
 from domain.personnel.alerts import AlertKind, personnel_alerts
 from domain.personnel.rules import PersonnelRules
 from domain.reports.committee import CommitteeReport, ReportRow, RowKind, roll_up
@@ -129,7 +130,7 @@ async def build_committee_report(sources: ReportSources, *, province: str | None
     on = min(period.end, today)
     units = report_units(sources.agencies, province, on)
     if province is not None and not units:
-        raise BadInput(f"unknown province {province!r}")
+        raise BadInput(msg("unknown province {province}", province=repr(province)))
     owner = unit_owners(sources.agencies, units)
     offices = None if province is None else frozenset(owner)
     (current, cur_missing), (previous, prev_missing), (personnel, pers_missing) = await asyncio.gather(

@@ -17,6 +17,7 @@ import strawberry
 
 from domain.access import Principal
 from domain.errors import BadInput
+from domain.messages import msg
 from domain.policy import Denied, Reach, require
 from domain.provinces import province_slug
 from domain.reports.period import Period, PeriodError, period_named
@@ -44,12 +45,21 @@ def period_of(given: ReportPeriodInput, today: date) -> Period:
             names=("statisticalYear", "months", "from", "to"),
         )
     except PeriodError as exc:
-        raise BadInput(str(exc)) from exc
+        raise BadInput.of(exc) from exc
     if period.start > today:
-        what = f"statistical year {period.statistical_year}" if period.statistical_year is not None else "the period"
+        what = (
+            msg("statistical year {year}", year=period.statistical_year)
+            if period.statistical_year is not None
+            else msg("the period")
+        )
         raise BadInput(
-            f"{what} starts on {period.start:%d/%m/%Y} ({period.start.isoformat()}), after today "
-            f"({today:%d/%m/%Y}): a period that has not begun has no figures"
+            msg(
+                "{what} starts on {start} ({iso}), after today ({today}): a period that has not begun has no figures",
+                what=what,
+                start=f"{period.start:%d/%m/%Y}",
+                iso=period.start.isoformat(),
+                today=f"{today:%d/%m/%Y}",
+            )
         )
     return period
 
@@ -57,7 +67,7 @@ def period_of(given: ReportPeriodInput, today: date) -> Period:
 def report_province(province: str | None, agencies: Mapping[str, Agency]) -> str | None:
     """The slug of the province a report asks for, however it is written (domain/provinces.py); None: national."""
     if province is not None and len(province) > MAX_CODE:
-        raise BadInput(f"province is longer than {MAX_CODE} characters")
+        raise BadInput(msg("province is longer than {limit} characters", limit=MAX_CODE))
     return province_slug(province, agencies.values())
 
 
@@ -73,7 +83,7 @@ def require_report_access(principal: Principal, agencies: Mapping[str, Agency], 
     own = agencies.get(principal.agency_code)
     mine = own.province_code if own is not None else None
     if province is None or mine is None or province != mine:
-        raise Denied("a steering committee reads the report of its own province only")
+        raise Denied(msg("a steering committee reads the report of its own province only"))
 
 
 @strawberry.type

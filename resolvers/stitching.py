@@ -36,6 +36,7 @@ from strawberry.dataloader import DataLoader
 from domain import types as d
 from domain.deadlines import local_day
 from domain.errors import AgencyNoRecord
+from domain.messages import msg
 from ledger.judgments import RegistryEntry
 from ledger.signed_judgments import SignedJudgment
 from resolvers.lookahead import selected_below
@@ -89,7 +90,9 @@ def _made(record: Any, make: Callable[[Any], Any]) -> Any:
 def _held(record: Any, system: str, judgment_id: str) -> Any:
     """The record, or AGENCY_NO_RECORD when the system answered it has none of a judgment the registry holds."""
     if record is None:
-        return AgencyNoRecord(system, f"its system holds no record of judgment {judgment_id}", record=judgment_id)
+        return AgencyNoRecord(
+            system, msg("its system holds no record of judgment {judgment}", judgment=judgment_id), record=judgment_id
+        )
     return record
 
 
@@ -102,8 +105,13 @@ def _case(case: Any, e: RegistryEntry, signed: SignedJudgment | None) -> Any:
     if case is None and signed is not None and signed.accepted_at is not None:
         return AgencyNoRecord(
             "enforcement",
-            f"{signed.register_office_code} entered judgment {e.id} in its receipt register on "
-            f"{local_day(signed.accepted_at).isoformat()}, but its system holds no enforcement case for it",
+            msg(
+                "{office} entered judgment {judgment} in its receipt register on {day}, "
+                "but its system holds no enforcement case for it",
+                office=signed.register_office_code,
+                judgment=e.id,
+                day=local_day(signed.accepted_at).isoformat(),
+            ),
             record=e.id,
         )
     return case

@@ -22,6 +22,7 @@ from typing import Final
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.messages import msg
 from ledger import events
 from resolvers.context import Context
 from resolvers.event_feed import FeedSource, ReadPage
@@ -52,7 +53,7 @@ def transfer_events_of(agency_codes: Sequence[str]) -> ReadPage[events.TransferE
 
 # An agency follows the events of agencies in its reach (domain/policy.py), the ministry anyone's.
 FOLLOWING: Final = Following(
-    "transferEvents", "transfer events", "TransferEvent", TRANSFER_EVENTS, TransferEvent.from_event
+    "transferEvents", msg("transfer events"), "TransferEvent", TRANSFER_EVENTS, TransferEvent.from_event
 )
 
 

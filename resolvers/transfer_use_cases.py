@@ -41,7 +41,7 @@ class SubmitOutcome:
     errors: tuple[UserError, ...] = ()
 
 
-def _error(field: str | None, code: SubmissionErrorCode, message: str) -> SubmitOutcome:
+def _error(field: str | None, code: SubmissionErrorCode, message: Text) -> SubmitOutcome:
     return SubmitOutcome(errors=(UserError(field or "", code, message),))
 
 
@@ -238,10 +238,10 @@ async def acknowledge_transfer(ctx: Context, transfer_id: str) -> Transfer | Non
 @dataclass(frozen=True, slots=True)
 class ChangeOutcome:
     transfer: Transfer | None = None
-    error: tuple[str, str, str] | None = None  # field, code, message
+    error: tuple[str, str, Text] | None = None  # field, code, message
 
 
-def _refused(field: str, code: str, message: str) -> ChangeOutcome:
+def _refused(field: str, code: str, message: Text) -> ChangeOutcome:
     return ChangeOutcome(error=(field, code, message))
 
 
@@ -286,7 +286,7 @@ async def return_transfer(
             try:
                 route = route_to_enforcement(current.court_code, redirect_to, {a.code: a for a in province_agencies})
             except RoutingError as exc:
-                return _refused("redirectTo", "UNROUTABLE", exc.args[0] if isinstance(exc.args[0], Text) else str(exc))
+                return _refused("redirectTo", "UNROUTABLE", exc.message)
             if (
                 route.enforcement_office_code == current.enforcement_office_code
                 and route.enforcement_agency_code == current.enforcement_agency_code

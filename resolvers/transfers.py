@@ -24,7 +24,7 @@ from resolvers.transfer_use_cases import (
     submit_judgment,
 )
 from schema.enums import DecisionKind as DecisionKindEnum
-from schema.types.pagination import PageInfo
+from schema.types.pagination import PageInfo, check_first
 from schema.types.transfer import (
     ReturnReason,
     SubmitJudgmentInput,
@@ -127,15 +127,14 @@ class TransferQueries:
         after: str | None = None,
     ) -> TransferConnection:
         if not info.context.policy.may_act_for(info.context.principal, "inbox", str(office)):
-            raise Forbidden("an inbox is read by its own agency")
-        if not 1 <= first <= MAX_INBOX_PAGE:
-            raise BadInput(f"first must be between 1 and {MAX_INBOX_PAGE}")
+            raise Forbidden(msg("an inbox is read by its own agency"))
+        check_first(first, MAX_INBOX_PAGE)
         wanted = LedgerStatus(status) if status else None
         async with info.context.sessions() as session:
             try:
                 page = await TransferLedger(session).inbox([str(office)], status=wanted, first=first, after=after)
             except ValueError as exc:
-                raise BadInput(str(exc)) from exc
+                raise BadInput.of(exc) from exc
         edges = [
             TransferEdge(cursor=c, node=Transfer.from_ledger(t)) for t, c in zip(page.items, page.cursors, strict=True)
         ]

@@ -25,12 +25,13 @@ import strawberry
 
 from domain.access import Principal, Role
 from domain.errors import BadInput, Forbidden
+from domain.messages import Text, msg
 from domain.webhook_targets import TargetRefused
 from ledger import outbox, webhooks
 from ledger.audit import record
 from ledger.db import write_transaction
 from resolvers.context import Context
-from schema.types.pagination import PageInfo
+from schema.types.pagination import PageInfo, check_first
 from schema.types.transfer import UserError
 from schema.types.webhook import (
     DeactivateWebhookPayload,
@@ -62,7 +63,7 @@ def _scope(p: Principal, *, reading: bool) -> str | None:
     return p.agency_code
 
 
-def _error(field: str, code: webhooks.WebhookErrorCode, message: str) -> UserError:
+def _error(field: str, code: webhooks.WebhookErrorCode, message: Text) -> UserError:
     return UserError(field=field, code=code.value, message=message)
 
 
@@ -100,8 +101,7 @@ class WebhookQueries:
         after: str | None = None,
         webhook: strawberry.ID | None = None,
     ) -> WebhookDeliveryConnection:
-        if not 1 <= first <= MAX_PAGE:
-            raise BadInput(f"first must be between 1 and {MAX_PAGE}")
+        check_first(first, MAX_PAGE)
         async with info.context.sessions() as session:
             try:
                 page = await outbox.deliveries(
@@ -113,7 +113,7 @@ class WebhookQueries:
                     after=after,
                 )
             except ValueError as exc:
-                raise BadInput(str(exc)) from exc
+                raise BadInput.of(exc) from exc
         return WebhookDeliveryConnection(
             edges=[
                 WebhookDeliveryEdge(cursor=c, node=WebhookDelivery.from_ledger(d))
@@ -133,7 +133,7 @@ class WebhookMutations:
     async def register_webhook(self, info: Info, url: str) -> RegisterWebhookPayload:
         ctx = info.context
         if not ctx.principal.roles & OWNER_ROLES:
-            raise Forbidden("registering a webhook needs a court_clerk, enforcement_clerk or procuracy role")
+            raise Forbidden(msg("registering a webhook needs a court_clerk, enforcement_clerk or procuracy role"))
         now = ctx.clock.now()
         try:
             checked = webhooks.check_url(url)
@@ -159,9 +159,9 @@ class WebhookMutations:
     async def deactivate_webhook(self, info: Info, id: strawberry.ID) -> DeactivateWebhookPayload:
         ctx = info.context
         if not _may_manage(ctx.principal):
-            raise Forbidden("deactivating a webhook needs an agency role or the operator role")
+            raise Forbidden(msg("deactivating a webhook needs an agency role or the operator role"))
         if await _owned_webhook(ctx, str(id)) is None:
-            error = _error("id", webhooks.WebhookErrorCode.NOT_FOUND, "no such webhook of your agency")
+            error = _error("id", webhooks.WebhookErrorCode.NOT_FOUND, msg("no such webhook of your agency"))
             return DeactivateWebhookPayload(webhook=None, cancelled=0, user_errors=[error])
         now = ctx.clock.now()
         async with write_transaction(ctx.sessions) as session:
@@ -182,20 +182,20 @@ class WebhookMutations:
     ) -> RedriveDeliveriesPayload:
         ctx = info.context
         if not _may_manage(ctx.principal):
-            raise Forbidden("redriving deliveries needs an agency role or the operator role")
+            raise Forbidden(msg("redriving deliveries needs an agency role or the operator role"))
         if ids is None and webhook is None:
-            message = "name the deliveries (ids) or the webhook whose dead deliveries to redrive"
+            message = msg("name the deliveries (ids) or the webhook whose dead deliveries to redrive")
             return RedriveDeliveriesPayload(
                 redriven=[], user_errors=[_error("ids", webhooks.WebhookErrorCode.INVALID_ARGUMENT, message)]
             )
         wanted = _delivery_ids(ids) if ids is not None else None
         if ids is not None and (wanted is None or len(wanted) > outbox.MAX_REDRIVE_IDS):
-            message = f"ids must be at most {outbox.MAX_REDRIVE_IDS} delivery ids (digits)"
+            message = msg("ids must be at most {limit} delivery ids (digits)", limit=outbox.MAX_REDRIVE_IDS)
             return RedriveDeliveriesPayload(
                 redriven=[], user_errors=[_error("ids", webhooks.WebhookErrorCode.INVALID_ARGUMENT, message)]
             )
         if webhook is not None and await _owned_webhook(ctx, str(webhook)) is None:
-            error = _error("webhook", webhooks.WebhookErrorCode.NOT_FOUND, "no such webhook of your agency")
+            error = _error("webhook", webhooks.WebhookErrorCode.NOT_FOUND, msg("no such webhook of your agency"))
             return RedriveDeliveriesPayload(redriven=[], user_errors=[error])
         now = ctx.clock.now()
         async with write_transaction(ctx.sessions) as session:
@@ -215,6 +215,6 @@ class WebhookMutations:
         skipped = sorted(set(wanted or ()) - set(chosen))
         if skipped:
             shown = ", ".join(map(str, skipped[:SHOWN_SKIPPED])) + (" …" if len(skipped) > SHOWN_SKIPPED else "")
-            message = f"not dead deliveries of your active webhooks, left alone: {shown}"
+            message = msg("not dead deliveries of your active webhooks, left alone: {ids}", ids=shown)
             errors.append(_error("ids", webhooks.WebhookErrorCode.NOT_REDRIVABLE, message))
         return RedriveDeliveriesPayload(redriven=[strawberry.ID(str(i)) for i in chosen], user_errors=errors)

@@ -20,8 +20,9 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
 
 from domain.errors import HubError
-from domain.messages import ENGLISH, Text, tell
+from domain.messages import ENGLISH, Text, msg, tell
 from ledger.db import is_unavailable
+from schema.graphql_messages import told
 
 log = logging.getLogger("lienthong.graphql")
 
@@ -50,14 +51,21 @@ def for_client(error: GraphQLError, request_id: str, language: str = ENGLISH) ->
         return error
     if database_unavailable(error):
         return GraphQLError(
-            f"The hub's database is not answering; retry later (request id {request_id}).",
+            tell(
+                msg(
+                    "The hub's database is not answering; retry later (request id {request_id}).", request_id=request_id
+                ),
+                language,
+            ),
             nodes=error.nodes,
             path=error.path,
             extensions={"code": "DATABASE_UNAVAILABLE", "requestId": request_id},
         )
     if is_internal(error):
         return GraphQLError(
-            f"Internal error; quote request id {request_id} to the operator.",
+            tell(
+                msg("Internal error; quote request id {request_id} to the operator.", request_id=request_id), language
+            ),
             nodes=error.nodes,
             path=error.path,
             extensions={"code": "INTERNAL_SERVER_ERROR", "requestId": request_id},
@@ -66,6 +74,7 @@ def for_client(error: GraphQLError, request_id: str, language: str = ENGLISH) ->
         # A request error graphql-core reports before any field runs without a code (a variable that is
         # not of its type: "Variable '$input' has invalid value …"); parse and validation errors have theirs.
         error.extensions = {**(error.extensions or {}), "code": "BAD_USER_INPUT"}
+    error.message = told(error.message, language)  # the hub's own (a Text); graphql-core's by its templates
     return error
 
 

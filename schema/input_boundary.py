@@ -63,6 +63,7 @@ from graphql import (
 from strawberry.extensions import SchemaExtension
 
 from domain.date_bounds import DateBounds
+from domain.messages import ENGLISH, Text, msg, tell
 from domain.text import as_entered, control_character, nfc
 
 TEXT_TYPES = frozenset({"String", "ID"})
@@ -78,7 +79,7 @@ class Refusal:
 
     root: str  # response name of the root field it belongs to
     field: str  # the argument's path: "input.subject", "filter.party", "parties[0].name"
-    problem: str  # what is wrong with it, without its name
+    problem: Text  # what is wrong with it, without its name
 
     @property
     def user_error_field(self) -> str:
@@ -88,7 +89,10 @@ class Refusal:
 
     def error(self) -> GraphQLError:
         """A request error: refused before execution, so no ``path`` (and no ``data``); the argument is ``field``."""
-        return GraphQLError(f"{self.field}: {self.problem}", extensions={"code": BAD_USER_INPUT, "field": self.field})
+        return GraphQLError(
+            msg("{field}: {problem}", field=self.field, problem=self.problem),
+            extensions={"code": BAD_USER_INPUT, "field": self.field},
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +124,10 @@ class InputBoundary(SchemaExtension):
     def on_execute(self) -> Iterator[None]:
         ctx = self.execution_context
         if self.answered and ctx.graphql_document is not None:
-            ctx.result = _user_error_result(ctx.schema._schema, ctx.graphql_document, ctx.operation_name, self.answered)
+            language = str(getattr(ctx.context, "language", ENGLISH))
+            ctx.result = _user_error_result(
+                ctx.schema._schema, ctx.graphql_document, ctx.operation_name, self.answered, language
+            )
         else:
             schema, document = ctx.schema._schema, ctx.graphql_document
             if ctx.variables and document is not None:
@@ -307,7 +314,10 @@ class _Walk:
         if name in TEXT_TYPES:
             control = control_character(as_entered(value))
             if control is not None:
-                said = f"text may not contain the control character {control} (only tab and line breaks)"
+                said = msg(
+                    "text may not contain the control character {character} (only tab and line breaks)",
+                    character=control,
+                )
                 self.refusals.append(Refusal(at[0], where, said))
         elif name == DATE_TYPE and self.dates is not None:
             try:
@@ -350,7 +360,7 @@ def _as_user_errors(
 
 
 def _user_error_result(
-    schema: GraphQLSchema, document: DocumentNode, operation_name: str | None, refusals: list[Refusal]
+    schema: GraphQLSchema, document: DocumentNode, operation_name: str | None, refusals: list[Refusal], language: str
 ) -> ExecutionResult:
     """Each mutation's payload with its userErrors and every other field null; errors instead where one can't be null."""
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
@@ -363,7 +373,7 @@ def _user_error_result(
             {
                 "field": r.user_error_field,
                 "code": INVALID,
-                "message": f"{r.user_error_field}: {r.problem}",
+                "message": tell(msg("{field}: {problem}", field=r.user_error_field, problem=r.problem), language),
                 "__typename": "UserError",
             }
             for r in refusals

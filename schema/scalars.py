@@ -16,11 +16,12 @@ from graphql import IntValueNode, StringValueNode, ValueNode
 from strawberry.types.scalar import ScalarDefinition
 
 from domain.errors import BadInput
+from domain.messages import msg
 
 VND = NewType("VND", int)
 
 _DIGITS = re.compile(r"-?[0-9]{1,21}")  # ASCII digits only: "０１２" (full-width) is no amount
-_NOT_VND = 'VND must be a string of digits 0-9, e.g. "1250000"'
+_NOT_VND = msg('VND must be a string of digits 0-9, e.g. "1250000"')
 
 
 def _parse_vnd(value: object) -> VND:

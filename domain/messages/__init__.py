@@ -16,7 +16,7 @@ Vietnamese or the two texts name different parameters.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import cache
 from importlib.resources import files
 from types import MappingProxyType
@@ -67,12 +67,16 @@ def tell(message: str, language: str) -> str:
     """``message`` in ``language``: a :class:`Text` with a translation is told in it; anything else as it is."""
     if language == ENGLISH or not isinstance(message, Text):
         return str(message)
-    translated = catalogue(language).get(message.msgid)
-    if not translated:
-        return str(message)
+    translated = catalogue(language).get(message.msgid) or message.msgid  # untranslated: its parts still are
     return translated.format_map(
         {name: tell(value, language) if isinstance(value, Text) else value for name, value in message.params}
     )
+
+
+def joined(parts: Sequence[Text], separator: str = "; ") -> Text:
+    """``parts`` one after another, each told in the language the whole is told in."""
+    names = [f"part{i}" for i in range(len(parts))]
+    return Text(separator.join("{" + name + "}" for name in names), dict(zip(names, parts, strict=True)))
 
 
 def language_of(accept_language: str | None) -> str:

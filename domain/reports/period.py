@@ -10,11 +10,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from domain.errors import Invalid
+from domain.messages import msg
+
 FIRST_MONTH = 10  # the statistical year starts on 1 October (Circular 05/2024)
 MAX_PERIOD_DAYS = 3 * 366  # an explicit range longer than this is a mistake, not a report
 
 
-class PeriodError(ValueError):
+class PeriodError(Invalid):
     """A period that cannot be reported on (months outside 1..12, end before start, too long)."""
 
 
@@ -43,19 +46,19 @@ class Period:
 
     def __post_init__(self) -> None:
         if self.end < self.start:
-            raise PeriodError(f"the period ends ({self.end}) before it starts ({self.start})")
+            raise PeriodError(msg("the period ends ({end}) before it starts ({start})", end=self.end, start=self.start))
         if (self.end - self.start).days + 1 > MAX_PERIOD_DAYS:
-            raise PeriodError(f"a report covers at most {MAX_PERIOD_DAYS} days")
+            raise PeriodError(msg("a report covers at most {days} days", days=MAX_PERIOD_DAYS))
         if (self.statistical_year is None) != (self.months is None):
-            raise PeriodError("a cumulative period needs both its statistical year and its months")
+            raise PeriodError(msg("a cumulative period needs both its statistical year and its months"))
 
     @classmethod
     def cumulative(cls, statistical_year: int, months: int) -> Period:
         """``months`` months of statistical year ``statistical_year``, counted from 1 October of the year before."""
         if not 1 <= months <= 12:
-            raise PeriodError(f"months must be 1..12, not {months}")
+            raise PeriodError(msg("months must be 1..12, not {months}", months=months))
         if not 1901 <= statistical_year <= 9999:
-            raise PeriodError(f"not a statistical year: {statistical_year}")
+            raise PeriodError(msg("not a statistical year: {year}", year=statistical_year))
         last = FIRST_MONTH - 1 + months  # 10..21 counted from January of year Y−1
         year, month = statistical_year - 1 + (last - 1) // 12, (last - 1) % 12 + 1
         return cls(date(statistical_year - 1, FIRST_MONTH, 1), _end_of_month(year, month), statistical_year, months)
@@ -101,13 +104,23 @@ def period_named(
     cumulative = year is not None or months is not None
     explicit = start is not None or end is not None
     if cumulative == explicit:
-        raise PeriodError(f"give either {year_name} and {months_name}, or {start_name} and {end_name}")
+        raise PeriodError(
+            msg(
+                "give either {year} and {months}, or {start} and {end}",
+                year=year_name,
+                months=months_name,
+                start=start_name,
+                end=end_name,
+            )
+        )
     if cumulative:
         if year is None or months is None:
-            raise PeriodError(f"a cumulative period needs both {year_name} and {months_name}")
+            raise PeriodError(
+                msg("a cumulative period needs both {year} and {months}", year=year_name, months=months_name)
+            )
         return Period.cumulative(year, months)
     if start is None or end is None:
-        raise PeriodError(f"an explicit period needs both {start_name} and {end_name}")
+        raise PeriodError(msg("an explicit period needs both {start} and {end}", start=start_name, end=end_name))
     return Period.between(start, end)
 
 

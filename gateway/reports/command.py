@@ -23,6 +23,7 @@ from datetime import date
 from pathlib import Path
 
 from domain.errors import HubError
+from domain.messages import msg
 from domain.reports.committee import CommitteeReport
 from domain.reports.period import Period, PeriodError, period_named
 from gateway.reports.columns import missing_sources, table_rows
@@ -72,7 +73,9 @@ def format_from(args: argparse.Namespace) -> Format:
     try:
         return Format(suffix)
     except ValueError:
-        raise PeriodError(f"cannot tell the format from {args.out.name!r}: give --format csv|xlsx|html") from None
+        raise PeriodError(
+            msg("cannot tell the format from {name}: give --format csv|xlsx|html", name=repr(args.out.name))
+        ) from None
 
 
 async def collect(settings: Settings, province: str | None, period: Period) -> CommitteeReport:

@@ -41,6 +41,7 @@ from console.pages.dashboard import READERS
 from console.views import SignedIn, member_of, refused
 from domain.access import Principal
 from domain.errors import BadInput, HubError
+from domain.messages import language_of, msg, tell
 from domain.reports.committee import CommitteeReport
 from gateway.reports.columns import filename
 from gateway.reports.page import CONTENT_SECURITY_POLICY
@@ -60,7 +61,7 @@ def _integer(name: str, raw: str | None) -> int | None:
     try:
         return int(raw)
     except ValueError:
-        raise BadInput(f"{name} must be a whole number, not {raw!r}") from None
+        raise BadInput(msg("{name} must be a whole number, not {raw}", name=name, raw=repr(raw))) from None
 
 
 def _day(name: str, raw: str | None) -> date | None:
@@ -69,7 +70,7 @@ def _day(name: str, raw: str | None) -> date | None:
     try:
         return date.fromisoformat(raw)
     except ValueError:
-        raise BadInput(f"{name} must be an ISO date (YYYY-MM-DD), not {raw!r}") from None
+        raise BadInput(msg("{name} must be an ISO date (YYYY-MM-DD), not {raw}", name=name, raw=repr(raw))) from None
 
 
 def report_request(request: Request) -> tuple[str | None, ReportPeriodInput]:
@@ -77,16 +78,21 @@ def report_request(request: Request) -> tuple[str | None, ReportPeriodInput]:
     params = request.query_params
     unknown = sorted(set(params.keys()) - PARAMETERS)
     if unknown:
-        raise BadInput(f"unknown parameter {unknown[0]!r}; use province, year and months, or from and to")
+        raise BadInput(
+            msg(
+                "unknown parameter {name}; use province, year and months, or from and to",
+                name=repr(unknown[0]),
+            )
+        )
     for name in PARAMETERS:
         values = params.getlist(name)
         if len(values) > 1:
-            raise BadInput(f"{name} is given {len(values)} times")
+            raise BadInput(msg("{name} is given {count} times", name=name, count=len(values)))
         if values and len(values[0]) > MAX_CODE:
-            raise BadInput(f"{name} is longer than {MAX_CODE} characters")
+            raise BadInput(msg("{name} is longer than {limit} characters", name=name, limit=MAX_CODE))
     province = params.get("province")
     if province is not None and not province.strip():
-        raise BadInput("province is empty; leave it out for the national roll-up")
+        raise BadInput(msg("province is empty; leave it out for the national roll-up"))
     period = ReportPeriodInput(
         statistical_year=_integer("year", params.get("year")),
         months=_integer("months", params.get("months")),
@@ -96,8 +102,10 @@ def report_request(request: Request) -> tuple[str | None, ReportPeriodInput]:
     return province, period
 
 
-def _error(status: int, error: HubError) -> Response:
-    body = {"errors": [{"message": error.message, "extensions": error.extensions()}]}
+def _error(request: Request, status: int, error: HubError) -> Response:
+    """The hub's usual error document, its message told in the language the request asks for."""
+    message = tell(error.message, language_of(request.headers.get("accept-language")))
+    body = {"errors": [{"message": message, "extensions": error.extensions()}]}
     return Response(orjson.dumps(body), status_code=status, media_type="application/json")
 
 
@@ -106,8 +114,8 @@ _STATUS: Final = {"BAD_USER_INPUT": 400, "FORBIDDEN": 403, "NOT_FOUND": 404}
 
 async def _report(request: Request, principal: Principal) -> CommitteeReport:
     """The report the query string asks for, as ``principal`` may read it; a HubError otherwise."""
+    province, given = report_request(request)  # a mistake in the parameters is refused before anything is read
     hub = hub_of(request.app)
-    province, given = report_request(request)
     period = period_of(given, hub.clock.today())
     code = report_province(province, hub.agencies)  # as people write it; a misspelling is BAD_USER_INPUT
     require_report_access(principal, hub.agencies, code)
@@ -119,7 +127,7 @@ async def _serve(request: Request, fmt: Format) -> Response:
     try:
         report = await _report(request, principal)
     except HubError as exc:  # a client's mistake, a refusal, or an agency system that failed us: said, not masked
-        return _error(_STATUS.get(exc.code, 503), exc)
+        return _error(request, _STATUS.get(exc.code, 503), exc)
     return await _file(report, fmt)
 
 

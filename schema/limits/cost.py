@@ -30,6 +30,7 @@ from strawberry.extensions import (
     SchemaExtension,
 )
 
+from domain.messages import msg
 from schema.limits.refusals import too_complex
 
 PAGE_ARGUMENTS = ("first", "last", "limit")
@@ -70,7 +71,11 @@ class MaxCost(SchemaExtension):
             elif fields > self.max_fields:
                 ctx.pre_execution_errors = [
                     too_complex(
-                        f"The document expands to {fields} fields through its fragments, more than {self.max_fields}.",
+                        msg(
+                            "The document expands to {fields} fields through its fragments, more than {limit}.",
+                            fields=fields,
+                            limit=self.max_fields,
+                        ),
                         fields=fields,
                         maxFields=self.max_fields,
                     )
@@ -78,8 +83,12 @@ class MaxCost(SchemaExtension):
             elif cost > self.max_cost:
                 ctx.pre_execution_errors = [
                     too_complex(
-                        f"The query costs {cost}, more than the limit of {self.max_cost}: ask for smaller pages "
-                        "(first/limit) or fewer fields.",
+                        msg(
+                            "The query costs {cost}, more than the limit of {limit}: ask for smaller pages "
+                            "(first/limit) or fewer fields.",
+                            cost=cost,
+                            limit=self.max_cost,
+                        ),
                         cost=cost,
                         maxCost=self.max_cost,
                     )

@@ -9,6 +9,7 @@ from graphql import (
     ValidationRule,
 )
 
+from domain.messages import msg
 from schema.limits.refusals import too_complex
 
 
@@ -27,6 +28,8 @@ def directive_counter(limit: int) -> type[ASTValidationRule]:
         def enter_directive(self, node: DirectiveNode, *_args: object) -> None:
             self.count += 1
             if self.count == limit + 1:
-                self.report_error(too_complex(f"The document has more than {limit} directives.", maxDirectives=limit))
+                self.report_error(
+                    too_complex(msg("The document has more than {limit} directives.", limit=limit), maxDirectives=limit)
+                )
 
     return DirectiveCount

@@ -17,6 +17,7 @@ from strawberry.extensions import (
 )
 
 from domain.access import Role
+from domain.messages import msg
 
 _SUGGESTION = re.compile(r"\s*Did you mean\b.*$", re.DOTALL)
 
@@ -66,7 +67,10 @@ class OperatorOnlyIntrospection(ValidationRule):
         if named is not None and is_introspection_type(named):
             self.report_error(
                 GraphQLError(
-                    f"Introspection ('{node.name.value}') is only open to the operator role in production.",
+                    msg(
+                        "Introspection ('{field}') is only open to the operator role in production.",
+                        field=node.name.value,
+                    ),
                     node,
                     extensions={"code": "FORBIDDEN"},
                 )

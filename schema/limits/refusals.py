@@ -13,13 +13,15 @@ from strawberry.extensions import (
     SchemaExtension,
 )
 
+from domain.messages import Text
+
 TOO_COMPLEX = "QUERY_TOO_COMPLEX"
 VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
 # Strawberry's own limiters report without a code; their messages are recognised here (tests pin them).
 _BUILT_IN_LIMIT = re.compile(r"tokens\. Parsing aborted|aliases found\. Allowed|exceeds maximum operation depth")
 
 
-def too_complex(message: str, **extensions: Any) -> GraphQLError:
+def too_complex(message: Text, **extensions: Any) -> GraphQLError:
     return GraphQLError(message, extensions={"code": TOO_COMPLEX, **extensions})
 
 

@@ -53,6 +53,7 @@ from graphql import (
 from graphql.validation import ASTValidationContext
 from strawberry.extensions import SchemaExtension
 
+from domain.messages import msg
 from schema.limits.refusals import VALIDATION_FAILED, too_complex
 
 # What the lexer skips between tokens: white space, commas, comments.
@@ -103,7 +104,9 @@ class TextBounds:
         """
         if self.over_tokens.match(query) is not None:
             return too_complex(
-                f"Syntax Error: Document contains more than {self.max_tokens} tokens. Parsing aborted.",
+                msg(
+                    "Syntax Error: Document contains more than {limit} tokens. Parsing aborted.", limit=self.max_tokens
+                ),
                 maxTokens=self.max_tokens,
             )
         walk = _Walk(self)
@@ -163,7 +166,9 @@ class _Walk:
                     self.aliases += 1
                     if self.aliases > self.bounds.max_aliases:
                         limit = self.bounds.max_aliases
-                        return too_complex(f"The document has more than {limit} aliases.", maxAliases=limit)
+                        return too_complex(
+                            msg("The document has more than {limit} aliases.", limit=limit), maxAliases=limit
+                        )
             elif kind == "paren":
                 parens += 1
             elif kind == "unparen":
@@ -172,7 +177,9 @@ class _Walk:
                 self.directives += 1
                 if self.directives > self.bounds.max_directives:
                     limit = self.bounds.max_directives
-                    return too_complex(f"The document has more than {limit} directives.", maxDirectives=limit)
+                    return too_complex(
+                        msg("The document has more than {limit} directives.", limit=limit), maxDirectives=limit
+                    )
                 self.after = "@"
             elif parens:
                 continue
@@ -220,7 +227,10 @@ class _Walk:
             self.depth += 1
             if self.kind == "operation" and self.depth > self.bounds.max_depth:
                 limit = self.bounds.max_depth
-                return too_complex(f"'{self.current.name}' exceeds maximum operation depth of {limit}", maxDepth=limit)
+                return too_complex(
+                    msg("'{name}' exceeds maximum operation depth of {limit}", name=self.current.name, limit=limit),
+                    maxDepth=limit,
+                )
         return None
 
     def close(self) -> None:
@@ -251,7 +261,11 @@ class _Walk:
         if fields <= limit:
             return None
         return too_complex(
-            f"The document expands to {fields} fields through its fragments, more than {limit}.",
+            msg(
+                "The document expands to {fields} fields through its fragments, more than {limit}.",
+                fields=fields,
+                limit=limit,
+            ),
             fields=min(fields, _LARGEST_NUMBER),
             maxFields=limit,
         )

@@ -18,6 +18,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from domain.errors import BadInput
+from domain.messages import msg
 from ledger import events
 
 MAX_CURSOR: Final = 2**63 - 1
@@ -41,7 +42,13 @@ def parse_cursor(text: str | None, *, of: str = "TransferEvent") -> int:
         return 0
     value = int(text) if _DIGITS.fullmatch(text) else -1
     if not 0 <= value <= MAX_CURSOR:
-        raise BadInput(f"after must be a cursor from a previous {of} (a string of digits), not {text[:40]!r}")
+        raise BadInput(
+            msg(
+                "after must be a cursor from a previous {of} (a string of digits), not {given}",
+                of=of,
+                given=repr(text[:40]),
+            )
+        )
     return value
 
 

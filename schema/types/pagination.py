@@ -7,11 +7,19 @@ from typing import Any
 
 import strawberry
 
+from domain.errors import BadInput
+from domain.messages import msg
 from ledger.judgments import JudgmentFilter as RegistryFilter
 from ledger.judgments import JudgmentRegistry
 from ledger.paging import Page
 from schema.context import Info
 from schema.types.judgment import Judgment
+
+
+def check_first(first: int, limit: int) -> None:
+    """BAD_USER_INPUT unless ``first`` is a page size of 1..``limit`` (never silently clamped)."""
+    if not 1 <= first <= limit:
+        raise BadInput(msg("first must be between 1 and {limit}", limit=limit))
 
 
 @strawberry.type(description="Relay page information; cursors are opaque.")

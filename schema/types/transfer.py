@@ -9,7 +9,7 @@ import strawberry
 
 from domain.deadlines import DeadlineState as DomainDeadlineState
 from domain.deadlines import local_day
-from domain.messages import tell
+from domain.messages import Text, tell
 from domain.submission import MAX_DOCUMENTS, SubmittedDocument
 from domain.submission import DocumentKind as DomainDocumentKind
 from domain.submission import SubmissionErrorCode as DomainSubmissionErrorCode
@@ -52,7 +52,7 @@ class TransferErrorCode(StrEnum):
 class UserError:
     field: str | None
     code: str
-    message: strawberry.Private[str]  # English; a domain.messages.Text is told in the request's language
+    message: strawberry.Private[Text]  # English, from the catalogue; told in the request's language
 
     @strawberry.field(name="message")
     def told(self, info: Info) -> str:

@@ -144,3 +144,77 @@ async def test_a_submission_refused_for_its_own_fields_is_told_in_vietnamese_wit
     assert _codes(vietnamese) == _codes(english) == [("number", "INVALID")]
     assert english[0]["message"] == "judgment number must look like 125/2026/DS-ST"
     assert vietnamese[0]["message"] == "số bản án, quyết định phải có dạng 125/2026/DS-ST"
+
+
+async def _refusals(
+    hub, query: str, variables: dict[str, Any], language: str | None, as_: tuple[str, Role] = CLERK
+) -> list[dict[str, Any]]:
+    """The ``errors`` of a request refused as a whole (or by field), as sent."""
+    agency, role = as_
+    headers = {"Authorization": f"Bearer {hub.token(agency, [role])}"}
+    if language is not None:
+        headers["Accept-Language"] = language
+    body = {"query": query, "variables": variables}
+    if isinstance(hub.http, httpx.AsyncClient):
+        async with asyncio.timeout(30):
+            response = await hub.http.post(f"{hub.url}/graphql", json=body, headers=headers)
+        answer: dict[str, Any] = json.loads(response.content)
+    else:
+        async with hub.http.post(f"{hub.url}/graphql", json=body, headers=headers) as response:
+            answer = await response.json(content_type=None)
+    assert answer.get("errors"), answer
+    return list(answer["errors"])
+
+
+def _same_but_told(english: list[dict[str, Any]], vietnamese: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """The refusals are the same but for their messages; the (English, Vietnamese) messages."""
+    assert [{**e, "message": ""} for e in english] == [{**v, "message": ""} for v in vietnamese]
+    return [(e["message"], v["message"]) for e, v in zip(english, vietnamese, strict=True)]
+
+
+INBOX = "query ($office: ID!, $after: String) { inbox(office: $office, after: $after) { totalCount } }"
+
+
+async def test_a_refusal_in_errors_is_vietnamese_when_asked_forbidden_and_bad_input_alike(hub) -> None:
+    """Refusals of a field (FORBIDDEN, BAD_USER_INPUT) — not userErrors — are told from the catalogue too."""
+    other = {"office": "enforcement.ha-noi.kv01"}
+    told = _same_but_told(await _refusals(hub, INBOX, other, None), await _refusals(hub, INBOX, other, "vi"))
+    assert told == [("an inbox is read by its own agency", "hộp thư đến chỉ do chính cơ quan nhận xem")]
+    cursor = {"office": OFFICE, "after": "not a cursor"}
+    english, vietnamese = await _refusals(hub, INBOX, cursor, None), await _refusals(hub, INBOX, cursor, "vi")
+    ((said, told_vi),) = _same_but_told(english, vietnamese)
+    assert english[0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert "pass back an endCursor this API returned" in said  # the API's own term, not end_cursor
+    assert told_vi.startswith("con trỏ trang 'not a cursor' không hợp lệ")
+
+
+async def test_graphql_validation_refusals_are_vietnamese_when_asked_with_the_same_code_and_locations(hub) -> None:
+    query = "{ agencies { nam } }"
+    english, vietnamese = await _refusals(hub, query, {}, None), await _refusals(hub, query, {}, "vi")
+    ((said, told),) = _same_but_told(english, vietnamese)
+    assert english[0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+    assert said.startswith("Cannot query field 'nam' on type 'Agency'.")
+    assert told.startswith("Kiểu 'Agency' không có trường 'nam'.")
+
+
+async def test_an_unknown_province_is_told_in_vietnamese_with_the_closest_matches(hub) -> None:
+    query = "query ($p: String!) { agencies(province: $p) { code } }"
+    english = await _refusals(hub, query, {"p": "Ha Nọi xyz"}, None)
+    vietnamese = await _refusals(hub, query, {"p": "Ha Nọi xyz"}, "vi")
+    ((said, told),) = _same_but_told(english, vietnamese)
+    assert said.startswith("unknown province 'Ha Nọi xyz'")
+    assert told.startswith("không có tỉnh, thành phố 'Ha Nọi xyz'")
+    assert "Tỉnh, thành phố được ghi bằng mã (ha-noi)" in told
+
+
+async def test_a_control_character_is_refused_in_vietnamese_naming_the_field(hub) -> None:
+    fields = {"kind": "PERIODIC_REPORT", "to": PROVINCIAL, "subject": "Báo cáo\u0007", "body": "Nội dung"}
+    english = await _errors(hub, OPEN, {"input": fields}, "openCoordinationRequest", None)
+    vietnamese = await _errors(hub, OPEN, {"input": fields}, "openCoordinationRequest", "vi")
+    assert _codes(vietnamese) == _codes(english) == [("subject", "INVALID")]
+    assert english[0]["message"] == (
+        "subject: text may not contain the control character U+0007 (only tab and line breaks)"
+    )
+    assert vietnamese[0]["message"] == (
+        "subject: văn bản không được chứa ký tự điều khiển U+0007 (chỉ được dùng tab và xuống dòng)"
+    )

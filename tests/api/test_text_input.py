@@ -95,7 +95,9 @@ async def test_three_hundred_decomposed_letters_are_accepted_like_composed_ones(
         assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [("subject", "INVALID")]
 
 
-@pytest.mark.parametrize(("character", "code"), [("\x00", "U+0000"), ("\x07", "U+0007"), ("\x7f", "U+007F")])
+@pytest.mark.parametrize(
+    ("character", "code"), [("\x00", "U+0000"), ("\x07", "U+0007"), ("\x7f", "U+007F"), ("\x85", "U+0085")]
+)
 async def test_a_control_character_in_a_subject_is_refused_naming_the_field(hub, office, character, code):
     before = await hub.audit_chain()
     payload = await _open(office, f"Báo cáo{character} tháng")

@@ -250,7 +250,6 @@ ISSUE_16_KEYS = (
     "court_explanation_complex",
     "review_recommendation_reply",
     "review_recommendation_reply_complex",
-    "procuracy_protest_reply",
     "protest_carry_out",
     "procuracy_request_immediate",
     "procuracy_request_self_inspection",

@@ -1,3 +1,4 @@
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -15,6 +16,8 @@ from domain.deadlines import (
     assess,
     load_rules_from_text,
 )
+from domain.interagency import countersign_due
+from domain.workdays import WorkingCalendar
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 VN = timezone(timedelta(hours=7))
@@ -65,6 +68,7 @@ def test_the_table_has_the_rules_of_domain_md_each_with_its_basis():
         "police_support_reply_provincial",
         "police_protection_plan",
         "enforcement_coordination_meeting",
+        "interagency_countersign",  # TTLT 12/2021: the procuracy's counter-signature of interagency statistics
     }
     assert set(DEFAULT_RULEBOOK.keys()) == expected
     assert all(rule.legal_basis and rule.description_vi for rule in DEFAULT_RULEBOOK)
@@ -259,3 +263,30 @@ def test_late_states_and_open_states():
 def test_bad_rules_are_refused_naming_the_problem(text, problem):
     with pytest.raises(ValueError, match=problem):
         load_rules_from_text(text)
+
+
+@pytest.mark.parametrize(
+    ("key", "article"),
+    [
+        ("court_transfer_interim", "Điều 28 khoản 3"),  # issue 16: "verified now"
+        ("send_decision_to_procuracy", "Điều 38"),
+        ("procuracy_protest_reply", "Điều 161 khoản 1"),
+    ],
+)
+def test_rules_the_issue_16_review_read_are_verified_under_the_old_law_only_with_their_source(key, article):
+    old = DEFAULT_RULEBOOK.rule(key, NEW_LAW_FROM - timedelta(days=1))
+    new = DEFAULT_RULEBOOK.rule(key, NEW_LAW_FROM)
+    assert old.verified
+    assert article in (old.source or "")
+    assert not new.verified  # Law 106/2025's own article was not read
+    assert new.source is None
+
+
+def test_the_interagency_counter_signature_period_is_a_configured_rule_and_says_it_is_unverified(
+    calendar: WorkingCalendar,
+):
+    rule = DEFAULT_RULEBOOK.rule("interagency_countersign", date(2026, 12, 7))
+    assert (rule.amount, rule.unit, rule.verified) == (2, DeadlineUnit.WORKING_DAYS, False)
+    assert "TTLT 12/2021" in rule.legal_basis
+    longer = DEFAULT_RULEBOOK.with_overrides([replace(rule, amount=5)])
+    assert countersign_due(longer, calendar, date(2026, 4, 1)) == date(2026, 4, 8)  # Wednesday + 5 working days

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from domain.deadlines import DeadlineState
+from domain.deadlines import DEFAULT_RULEBOOK, DeadlineState
 from domain.interagency import (
     RowNote,
     Side,
@@ -62,9 +62,13 @@ def test_the_states_move_as_the_circular_says() -> None:
 
 
 def test_the_countersignature_is_due_two_working_days_after_the_close(calendar: WorkingCalendar) -> None:
-    assert countersign_due(calendar, date(2026, 4, 1)) == date(2026, 4, 3)  # Wednesday → Friday
-    assert countersign_due(calendar, date(2026, 4, 2)) == date(2026, 4, 6)  # Thursday → Monday, over the weekend
-    assert countersign_due(calendar, date(2026, 4, 29)) == date(2026, 5, 5)  # 30/4 and 1/5 are holidays
+    assert countersign_due(DEFAULT_RULEBOOK, calendar, date(2026, 4, 1)) == date(2026, 4, 3)  # Wednesday → Friday
+    assert countersign_due(DEFAULT_RULEBOOK, calendar, date(2026, 4, 2)) == date(
+        2026, 4, 6
+    )  # Thursday → Monday, over the weekend
+    assert countersign_due(DEFAULT_RULEBOOK, calendar, date(2026, 4, 29)) == date(
+        2026, 5, 5
+    )  # 30/4 and 1/5 are holidays
 
 
 def test_a_closed_period_goes_overdue_the_working_day_after_its_due_day(calendar: WorkingCalendar) -> None:

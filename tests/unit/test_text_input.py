@@ -34,13 +34,13 @@ class TestAsEntered:
 
 
 class TestControlCharacter:
-    @pytest.mark.parametrize("code", [*range(0x20), 0x7F])
-    def test_c0_and_del_are_control_characters_but_tab_and_line_feed(self, code):
+    @pytest.mark.parametrize("code", [*range(0x20), *range(0x7F, 0xA0)])
+    def test_c0_del_and_c1_are_control_characters_but_tab_and_line_feed(self, code):
         found = control_character(f"a{chr(code)}b")
         assert found == (None if chr(code) in "\t\n" else f"U+{code:04X}")
 
     @given(st.text(st.characters(exclude_categories=["Cc"])))
-    def test_text_without_c0_or_del_has_none(self, text):
+    def test_text_without_c0_del_or_c1_has_none(self, text):
         assert control_character(text) is None
 
 

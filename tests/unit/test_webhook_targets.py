@@ -7,6 +7,7 @@ from ipaddress import ip_address
 
 import pytest
 
+from domain.messages import VIETNAMESE, tell
 from domain.webhook_targets import (
     AllowedHost,
     TargetCode,
@@ -118,12 +119,15 @@ class TestAllowList:
 
 
 class TestPolicy:
-    def test_production_refuses_plain_http_with_a_bilingual_message(self) -> None:
+    def test_production_refuses_plain_http_with_a_message_in_both_languages(self) -> None:
         with pytest.raises(TargetRefused) as refused:
             TargetPolicy(https_only=True).check_scheme("http")
         assert refused.value.code is TargetCode.INVALID_URL
         assert "https://" in refused.value.message
-        assert "phải" in refused.value.message  # Vietnamese first, then English
+        assert refused.value.message == "in production a webhook URL must start with https://"
+        assert (
+            tell(refused.value.message, VIETNAMESE) == "ở chế độ vận hành, địa chỉ webhook phải bắt đầu bằng https://"
+        )
         TargetPolicy(https_only=True).check_scheme("HTTPS")
         TargetPolicy(https_only=False).check_scheme("http")
 
