@@ -20,6 +20,7 @@ from adapters.dialect import (
     OBLIGATION_KINDS,
     PARTY_KINDS,
     PARTY_ROLES,
+    BadValue,
     Fields,
     Unsure,
     fast_boolean,
@@ -33,6 +34,7 @@ from adapters.dialect import (
     fast_text,
     fast_text_or_blank,
     normal_key,
+    problem,
 )
 from adapters.http_adapter import HttpJudgmentAdapter, judgment_name
 from domain.errors import AgencyBadData
@@ -151,7 +153,7 @@ def _strict_translate(item: object, record: str) -> CourtJudgment | AgencyBadDat
     try:
         return parse_judgment(Fields(item))
     except ValueError as error:
-        return AgencyBadData("court", msg("judgment {key}: {detail}", key=record, detail=str(error)), record=record)
+        return AgencyBadData("court", msg("judgment {key}: {detail}", key=record, detail=problem(error)), record=record)
 
 
 def parse_judgment(fields: Fields) -> CourtJudgment:
@@ -159,7 +161,13 @@ def parse_judgment(fields: Fields) -> CourtJudgment:
     adjudicated_on = fields.date("ngay_tuyen_an")
     effective_on = fields.date("ngay_hieu_luc")
     if effective_on < adjudicated_on:
-        raise ValueError(f"ngay_hieu_luc: {effective_on:%d/%m/%Y} is before ngay_tuyen_an {adjudicated_on:%d/%m/%Y}")
+        raise BadValue(
+            msg(
+                "ngay_hieu_luc: {effective} is before ngay_tuyen_an {adjudicated}",
+                effective=f"{effective_on:%d/%m/%Y}",
+                adjudicated=f"{adjudicated_on:%d/%m/%Y}",
+            )
+        )
     document = fields.nested("tai_lieu")
     return CourtJudgment(
         key=JudgmentKey(fields.text("ma_toa_an"), fields.text("so_ban_an")),

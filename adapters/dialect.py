@@ -2,10 +2,11 @@
 
 Every agency in ``docs/agency-interface.md`` writes dates as ``"05/03/2026"``,
 amounts as ``"1.250.000"`` and enumerations as Vietnamese labels. The helpers
-here turn those into canonical values and raise ``ValueError`` with a message
-precise enough to act on (field path, offending value, what was expected). The
-adapters catch that and answer ``AgencyBadData(agency, message, record=...)``
-in place of the record, so one bad record never spoils a batch::
+here turn those into canonical values and raise :class:`BadValue` (a ``ValueError``)
+with a message from the catalogue precise enough to act on (field path, offending
+value, what was expected). The adapters catch that and answer
+``AgencyBadData(agency, message, record=...)`` with :func:`problem` of it in place
+of the record, so one bad record never spoils a batch::
 
     >>> parse_vnd("1.250.000")
     1250000
@@ -14,7 +15,7 @@ in place of the record, so one bad record never spoils a batch::
     >>> Fields({"tu_cach": "bị đơn"}).choice("tu_cach", PARTY_ROLES)
     Traceback (most recent call last):
     ...
-    ValueError: tu_cach: unknown value 'bị đơn' (expected one of: người được thi hành án, người phải thi hành án, người có quyền lợi, nghĩa vụ liên quan)
+    adapters.dialect.BadValue: tu_cach: unknown value 'bị đơn' (expected one of: người được thi hành án, người phải thi hành án, người có quyền lợi, nghĩa vụ liên quan)
 
 Parsing is strict on purpose: a half-understood amount is worse than a visible
 AGENCY_BAD_DATA error, because amounts and deadlines drive legal decisions.
@@ -49,6 +50,7 @@ from enum import Enum
 from types import MappingProxyType
 from typing import Any, TypeVar
 
+from domain.messages import Text, msg
 from domain.text import nfc
 from domain.types import (
     CaseStatus,
@@ -116,6 +118,23 @@ SUPERVISION_KINDS: Mapping[str, SupervisionKind] = MappingProxyType(
 SEXES: Mapping[str, Sex] = MappingProxyType({"Nam": Sex.MALE, "Nữ": Sex.FEMALE})
 
 
+class BadValue(ValueError):
+    """A value an agency sent that the dialect cannot read; ``message`` is from the catalogue (told in Vietnamese).
+
+    A ``ValueError``, so every ``except ValueError`` of the translating code still catches it.
+    """
+
+    def __init__(self, message: Text) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def problem(error: ValueError) -> str:
+    """What ``error`` says, as a catalogue :class:`~domain.messages.Text` when it carries one (else its text)."""
+    message = getattr(error, "message", None)
+    return message if isinstance(message, Text) else str(error)
+
+
 def describe(value: object) -> str:
     """A short, safe rendering of an unexpected value for an error message."""
     text = repr(value)
@@ -125,15 +144,15 @@ def describe(value: object) -> str:
 def parse_date(value: object) -> dt.date:
     """``"05/03/2026"`` → ``date(2026, 3, 5)``; anything else (ISO, 5/3/2026, 31/02) is refused."""
     if not isinstance(value, str):
-        raise ValueError(f"expected a dd/mm/yyyy date string, got {describe(value)}")
+        raise BadValue(msg("expected a dd/mm/yyyy date string, got {value}", value=describe(value)))
     match = _DATE.fullmatch(value.strip())
     if match is None:
-        raise ValueError(f"not a dd/mm/yyyy date: {describe(value)}")
+        raise BadValue(msg("not a dd/mm/yyyy date: {value}", value=describe(value)))
     day, month, year = (int(part) for part in match.groups())
     try:
         return dt.date(year, month, day)
     except ValueError:
-        raise ValueError(f"no such day: {describe(value)}") from None
+        raise BadValue(msg("no such day: {value}", value=describe(value))) from None
 
 
 def parse_vnd(value: object) -> int:
@@ -145,39 +164,41 @@ def parse_vnd(value: object) -> int:
     which could be a decimal written the other way round.
     """
     if not isinstance(value, str):
-        raise ValueError(f"expected a VND amount string like '1.250.000', got {describe(value)}")
+        raise BadValue(msg("expected a VND amount string like '1.250.000', got {value}", value=describe(value)))
     text = value.strip()
     if text.startswith("-"):
-        raise ValueError(f"negative amount: {describe(value)}")
+        raise BadValue(msg("negative amount: {value}", value=describe(value)))
     if _VND.fullmatch(text) is None:
-        raise ValueError(f"not a VND amount with '.' thousands separators: {describe(value)}")
+        raise BadValue(msg("not a VND amount with '.' thousands separators: {value}", value=describe(value)))
     return int(text.replace(".", ""))
 
 
 def parse_text(value: object, *, blank_ok: bool = False) -> str:
     """A string, NFC-normalised (agencies should send NFC; not all do)."""
     if not isinstance(value, str):
-        raise ValueError(f"expected a string, got {describe(value)}")
+        raise BadValue(msg("expected a string, got {value}", value=describe(value)))
     text = nfc(value)
     if not blank_ok and not text.strip():
-        raise ValueError("empty text")
+        raise BadValue(msg("empty text"))
     return text
 
 
 def parse_choice(value: object, table: Mapping[str, E]) -> E:
     """Map a Vietnamese label to its canonical enum member via ``table`` (NFC, outer spaces ignored)."""
     if not isinstance(value, str):
-        raise ValueError(f"expected a label string, got {describe(value)}")
+        raise BadValue(msg("expected a label string, got {value}", value=describe(value)))
     member = table.get(nfc(value).strip())
     if member is None:
-        raise ValueError(f"unknown value {describe(value)} (expected one of: {', '.join(table)})")
+        raise BadValue(
+            msg("unknown value {value} (expected one of: {labels})", value=describe(value), labels=", ".join(table))
+        )
     return member
 
 
 def parse_sha256(value: object) -> str:
     """A document digest: 64 hex digits, returned lower-case so digests compare equal."""
     if not isinstance(value, str) or _SHA256.fullmatch(value) is None:
-        raise ValueError(f"not a SHA-256 hex digest: {describe(value)}")
+        raise BadValue(msg("not a SHA-256 hex digest: {value}", value=describe(value)))
     return value.lower()
 
 
@@ -198,19 +219,24 @@ class Fields:
 
     def __init__(self, data: object, path: str = "") -> None:
         if type(data) is not dict and not isinstance(data, Mapping):  # dict first: the ABC check is slow
-            raise ValueError(f"{path or 'record'}: expected an object, got {describe(data)}")
+            got = describe(data)
+            raise BadValue(
+                msg("{field}: expected an object, got {value}", field=path, value=got)
+                if path
+                else msg("record: expected an object, got {value}", value=got)
+            )
         self._data: Mapping[str, object] = data
         self._path = path
 
     def _where(self, name: str) -> str:
         return f"{self._path}.{name}" if self._path else name
 
-    def _fail(self, name: str, error: ValueError) -> ValueError:
-        return ValueError(f"{self._where(name)}: {error}")
+    def _fail(self, name: str, error: ValueError) -> BadValue:
+        return BadValue(msg("{field}: {problem}", field=self._where(name), problem=problem(error)))
 
     def raw(self, name: str) -> object:
         if name not in self._data:
-            raise ValueError(f"{self._where(name)}: missing")
+            raise BadValue(msg("{field}: missing", field=self._where(name)))
         return self._data[name]
 
     def optional_raw(self, name: str) -> object:
@@ -268,22 +294,33 @@ class Fields:
     def boolean(self, name: str) -> bool:
         value = self.raw(name)
         if not isinstance(value, bool):
-            raise ValueError(f"{self._where(name)}: expected true or false, got {describe(value)}")
+            raise BadValue(
+                msg("{field}: expected true or false, got {value}", field=self._where(name), value=describe(value))
+            )
         return value
 
     def flag(self, name: str) -> bool:
         """A 0/1 integer column (SQL has no portable boolean in the agencies' schemas)."""
         value = self.raw(name)
         if isinstance(value, bool) or value not in (0, 1):
-            raise ValueError(f"{self._where(name)}: expected 0 or 1, got {describe(value)}")
+            raise BadValue(msg("{field}: expected 0 or 1, got {value}", field=self._where(name), value=describe(value)))
         return value == 1
 
     def integer(self, name: str, *, minimum: int | None = None) -> int:
         value = self.raw(name)
         if not isinstance(value, int) or isinstance(value, bool):
-            raise ValueError(f"{self._where(name)}: expected an integer, got {describe(value)}")
+            raise BadValue(
+                msg("{field}: expected an integer, got {value}", field=self._where(name), value=describe(value))
+            )
         if minimum is not None and value < minimum:
-            raise ValueError(f"{self._where(name)}: expected at least {minimum}, got {value}")
+            raise BadValue(
+                msg(
+                    "{field}: expected at least {minimum}, got {value}",
+                    field=self._where(name),
+                    minimum=minimum,
+                    value=value,
+                )
+            )
         return value
 
     def choice(self, name: str, table: Mapping[str, E]) -> E:
@@ -307,7 +344,7 @@ class Fields:
         """A list whose items are checked one by one by the caller (one bad item must not spoil the rest)."""
         value = self.raw(name)
         if not isinstance(value, list):
-            raise ValueError(f"{self._where(name)}: expected a list, got {describe(value)}")
+            raise BadValue(msg("{field}: expected a list, got {value}", field=self._where(name), value=describe(value)))
         return value
 
     def objects(self, name: str) -> list[Fields]:
@@ -316,7 +353,7 @@ class Fields:
         if value is None:
             return []
         if not isinstance(value, list):
-            raise ValueError(f"{self._where(name)}: expected a list, got {describe(value)}")
+            raise BadValue(msg("{field}: expected a list, got {value}", field=self._where(name), value=describe(value)))
         return [Fields(item, f"{self._where(name)}[{index}]") for index, item in enumerate(value)]
 
 

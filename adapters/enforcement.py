@@ -15,6 +15,7 @@ from datetime import date
 from adapters.dialect import (
     CASE_STATUSES,
     DECISION_KINDS,
+    BadValue,
     Fields,
     Unsure,
     fast_choice,
@@ -24,6 +25,7 @@ from adapters.dialect import (
     fast_optional_text,
     fast_text,
     fast_vnd,
+    problem,
 )
 from adapters.http_adapter import HttpJudgmentAdapter, judgment_name
 from domain.errors import AgencyBadData
@@ -78,7 +80,7 @@ class HttpEnforcementAdapter(HttpJudgmentAdapter[EnforcementAnswer]):
             units = {item.text("ma_don_vi"): _figures(item) for item in Fields(answer).objects("don_vi")}
             missing = [code for code in unit_codes if code not in units]
             if missing:
-                raise ValueError(f"no figures for {', '.join(missing[:5])}")
+                raise BadValue(msg("no figures for {units}", units=", ".join(missing[:5])))
         except ValueError as error:
             raise self._client.bad_answer(f"POST {STATISTICS_PATH}", error) from None
         return {code: units[code] for code in unit_codes}
@@ -119,7 +121,9 @@ def _case_of(item: object, key: JudgmentKey) -> EnforcementCase | AgencyBadData:
         return parse_case(Fields(item))
     except ValueError as error:
         return AgencyBadData(
-            "enforcement", msg("case for judgment {key}: {detail}", key=str(key), detail=str(error)), record=str(key)
+            "enforcement",
+            msg("case for judgment {key}: {detail}", key=str(key), detail=problem(error)),
+            record=str(key),
         )
 
 

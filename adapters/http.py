@@ -42,7 +42,7 @@ import orjson
 from adapters.base import AdapterStatus
 from adapters.circuit import CircuitBreaker
 from adapters.config import HttpAgencyConfig
-from adapters.dialect import describe
+from adapters.dialect import describe, problem
 from adapters.metrics import AdapterMetrics
 from adapters.tracking import CallTracker
 from domain.errors import AgencyBadData, AgencyError, AgencyTimeout, AgencyUnavailable
@@ -154,7 +154,9 @@ class AgencyHttpClient:
 
     def bad_answer(self, operation: str, error: ValueError) -> AgencyBadData:
         """Turn a whole answer the adapter could not read (wrong shape) into AgencyBadData, and record it."""
-        bad = AgencyBadData(self.agency, msg("answer to {operation}: {detail}", operation=operation, detail=str(error)))
+        bad = AgencyBadData(
+            self.agency, msg("answer to {operation}: {detail}", operation=operation, detail=problem(error))
+        )
         self.tracker.record_error(operation, bad)
         return bad
 

@@ -27,7 +27,7 @@ from sqlalchemy.sql.expression import TableClause
 from adapters.base import AdapterStatus
 from adapters.batching import unique
 from adapters.config import PersonnelConfig
-from adapters.dialect import SEXES, Fields
+from adapters.dialect import SEXES, Fields, problem
 from adapters.metrics import AdapterMetrics
 from adapters.tracking import CallTracker
 from domain.errors import AgencyBadData, AgencyTimeout, AgencyUnavailable
@@ -107,7 +107,7 @@ class SqlPersonnelAdapter:
             except ValueError as error:
                 person = str(row["ma_can_bo"])
                 bad[code] = AgencyBadData(
-                    AGENCY, msg("can_bo {person}: {detail}", person=person, detail=str(error)), record=person
+                    AGENCY, msg("can_bo {person}: {detail}", person=person, detail=problem(error)), record=person
                 )
         self._tracker.count_bad_records(len(bad))
         return [bad[code] if code in bad else tuple(officers[code]) for code in keys]
@@ -129,7 +129,9 @@ class SqlPersonnelAdapter:
             try:
                 units[code] = parse_unit(Fields(row))
             except ValueError as error:
-                bad = AgencyBadData(AGENCY, msg("don_vi {code}: {detail}", code=code, detail=str(error)), record=code)
+                bad = AgencyBadData(
+                    AGENCY, msg("don_vi {code}: {detail}", code=code, detail=problem(error)), record=code
+                )
                 self._tracker.count_bad_records(1)
                 self._tracker.record_error(operation, bad)
                 raise bad from None

@@ -26,7 +26,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from adapters.batching import lookup_in_chunks, unique
-from adapters.dialect import SEXES, Fields
+from adapters.dialect import SEXES, BadValue, Fields, problem
 from adapters.http_adapter import ClientBoundAdapter
 from domain.errors import AgencyBadData
 from domain.messages import msg
@@ -174,7 +174,7 @@ def _staffing(agency: str, fields: Fields, code: str, dialect: _Dialect) -> Staf
             agency_code=code, name=fields.text(dialect.name), quota=fields.integer(dialect.quota, minimum=0)
         )
     except ValueError as error:
-        unit = AgencyBadData(agency, msg("unit {code}: {detail}", code=code, detail=str(error)), record=code)
+        unit = AgencyBadData(agency, msg("unit {code}: {detail}", code=code, detail=problem(error)), record=code)
     return Staffing(unit, _officers(agency, fields, code, dialect))
 
 
@@ -183,7 +183,7 @@ def _officers(agency: str, fields: Fields, code: str, dialect: _Dialect) -> Offi
     try:
         people = fields.objects(dialect.staff)
     except ValueError as error:
-        return AgencyBadData(agency, msg("unit {code}: {detail}", code=code, detail=str(error)), record=code)
+        return AgencyBadData(agency, msg("unit {code}: {detail}", code=code, detail=problem(error)), record=code)
     officers: list[Officer] = []
     for index, person in enumerate(people):
         try:
@@ -191,7 +191,9 @@ def _officers(agency: str, fields: Fields, code: str, dialect: _Dialect) -> Offi
         except ValueError as error:
             who = _person_code(person, dialect.person_code) or f"{code} {dialect.staff}[{index}]"
             return AgencyBadData(
-                agency, msg("unit {code}: person {who}: {detail}", code=code, who=who, detail=str(error)), record=who
+                agency,
+                msg("unit {code}: person {who}: {detail}", code=code, who=who, detail=problem(error)),
+                record=who,
             )
         if officer.agency_code != code:
             return AgencyBadData(
@@ -242,7 +244,7 @@ def parse_procuracy_officer(fields: Fields) -> Officer:
     post = fields.optional_text("chuc_vu_lanh_dao")
     term = None if fields.optional_raw("nhiem_ky") is None else fields.nested("nhiem_ky")
     if term is not None and post is None:
-        raise ValueError("nhiem_ky: a term without chuc_vu_lanh_dao")
+        raise BadValue(msg("nhiem_ky: a term without chuc_vu_lanh_dao"))
     return Officer(
         code=fields.text("so_hieu"),
         name=fields.text("ho_va_ten"),

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 
 from adapters.dialect import (
     SUPERVISION_KINDS,
+    BadValue,
     Fields,
     Unsure,
     fast_choice,
@@ -23,6 +24,7 @@ from adapters.dialect import (
     fast_optional_text,
     fast_text,
     fast_text_or_blank,
+    problem,
 )
 from adapters.http_adapter import HttpJudgmentAdapter, judgment_name
 from domain.errors import AgencyBadData
@@ -76,7 +78,7 @@ def _documents_of(entry: object, key: JudgmentKey) -> ProcuracyAnswer:
     except ValueError as error:
         return AgencyBadData(
             "procuracy",
-            msg("supervision of judgment {key}: {detail}", key=str(key), detail=str(error)),
+            msg("supervision of judgment {key}: {detail}", key=str(key), detail=problem(error)),
             record=str(key),
         )
 
@@ -92,7 +94,7 @@ def parse_document(fields: Fields, key: JudgmentKey) -> SupervisionRecord:
     try:
         own_court, own_number = fields.optional_text("ma_toa"), fields.optional_text("so_ban_an")
         if (own_court or key.court_code, own_number or key.number) != (key.court_code, key.number):
-            raise ValueError(f"filed under judgment {own_court}:{own_number}")
+            raise BadValue(msg("filed under judgment {court}:{number}", court=own_court, number=own_number))
         return SupervisionRecord(
             judgment=key,
             procuracy_code=fields.text("vien_kiem_sat"),
@@ -104,7 +106,7 @@ def parse_document(fields: Fields, key: JudgmentKey) -> SupervisionRecord:
             replied_on=fields.optional_date("ngay_tra_loi"),
         )
     except ValueError as error:
-        raise ValueError(f"document {number}: {error}") from None
+        raise BadValue(msg("document {number}: {problem}", number=number, problem=problem(error))) from None
 
 
 def _fast_document(item: object, key: JudgmentKey) -> SupervisionRecord:
