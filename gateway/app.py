@@ -58,7 +58,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
     return Starlette(
         routes=[*_routes(), *_browser_routes(settings)],
         middleware=_middleware(settings),
-        lifespan=lifespan(config, lambda: _schema(settings)),
+        lifespan=lifespan(config, lambda: hub_schema(settings)),
     )
 
 
@@ -98,8 +98,11 @@ def _middleware(settings: Settings) -> list[Middleware]:
     ]
 
 
-def _schema(settings: Settings) -> HubSchema:
-    """The schema with the document bounds of the settings; introspection for all only in demo mode."""
+def hub_schema(settings: Settings, *, reference: bool = False) -> HubSchema:
+    """The schema with the document bounds of the settings; introspection for all only in demo mode.
+
+    ``reference``: the same schema executed by graphql-core alone (tests/api/test_executor_differential.py).
+    """
     limits = settings.query_limits
     extensions = limit_extensions(
         max_depth=limits.max_depth,
@@ -110,7 +113,7 @@ def _schema(settings: Settings) -> HubSchema:
         default_page_size=limits.default_page_size,
         schema_open_to_all=settings.demo,
     )
-    return build_schema(extensions, max_batch_operations=limits.max_batch_operations)
+    return build_schema(extensions, max_batch_operations=limits.max_batch_operations, reference=reference)
 
 
 def _rate_limiter_of(scope: Scope) -> ClientRateLimiter | None:

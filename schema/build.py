@@ -32,23 +32,27 @@ def assemble(
     *,
     extensions: Sequence[Callable[[], SchemaExtension]],
     max_batch_operations: int,
+    reference: bool = False,
 ) -> HubSchema:
     """A new schema over the root types; extensions are classes or factories, made per operation (never shared).
 
     ``max_batch_operations`` > 0 accepts a JSON array of operations in one POST (each one
     checked by every extension on its own); 0 refuses arrays. Arguments are checked and normalised
     where they enter (``schema/input_boundary.py``), after the document bounds; client errors are masked last.
+    ``reference``: executed by graphql-core's own execution context through Strawberry's resolvers, without
+    the hub's short ways (``schema/execution.py``): the answer they must give, for the differential test.
     """
     schema = HubSchema(
         query=query,
         mutation=mutation,
         subscription=subscription,
         extensions=[*extensions, InputBoundary, ClientErrors],
-        execution_context_class=HubExecutionContext,
+        execution_context_class=None if reference else HubExecutionContext,
         config=StrawberryConfig(
             scalar_map=SCALARS,
             batching_config=BatchingConfig(max_operations=max_batch_operations) if max_batch_operations > 0 else None,
         ),
     )
-    slim_resolvers(schema._schema, schema.config)
+    if not reference:
+        slim_resolvers(schema._schema, schema.config)
     return schema

@@ -29,13 +29,10 @@ import zlib
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TypeVar
 
 import graphql
-import hypothesis
 import pytest
 import pytest_asyncio
-from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from hypothesis_graphql import mutations
 
@@ -47,12 +44,12 @@ from resolvers.build import schema_sdl
 from tests.fixtures.databases import BOTH_DATABASES
 from tests.fixtures.hub import Hub, hub_for
 from tests.support.court_client import SUBMIT, CourtSigner
+from tests.support.examples import generated
 from tests.support.graphql_client import Answer
 from tests.support.scalar_strategies import scalar_strategies
 from tests.support.submission_strategies import renumbered, submissions
 
 pytestmark = pytest.mark.e2e
-T = TypeVar("T")
 
 EXAMPLES_PER_MUTATION = int(os.environ.get("LIENTHONG_FUZZ_EXAMPLES", "3"))
 COURT = "court.ha-noi.kv01"
@@ -134,26 +131,6 @@ def _ok(answer: Answer, field: str) -> dict[str, object]:
     return payload
 
 
-def _generated(strategy: st.SearchStrategy[T], examples: int, seed: int) -> list[T]:
-    """``examples`` values of ``strategy``, the same for the same seed: generated only (no shrinking, no database)."""
-    values: list[T] = []
-
-    @hypothesis.seed(seed)
-    @settings(
-        max_examples=examples,
-        database=None,
-        deadline=None,
-        phases=[Phase.generate],
-        suppress_health_check=list(HealthCheck),
-    )
-    @given(strategy)
-    def collect(value: T) -> None:
-        values.append(value)
-
-    collect()
-    return values
-
-
 def draw(known_ids: Iterable[str], seed: int) -> list[Drawn]:
     """For each mutation of the schema, ``EXAMPLES_PER_MUTATION`` documents of valid values and as many with
     mistakes among them; the same for the same seed."""
@@ -169,7 +146,7 @@ def draw(known_ids: Iterable[str], seed: int) -> list[Drawn]:
     labels = [(name, mistakes) for mistakes in modes for name in names]
     return [
         Drawn(name, mistakes, document)
-        for documents in _generated(st.tuples(*strategies), EXAMPLES_PER_MUTATION, seed)
+        for documents in generated(st.tuples(*strategies), EXAMPLES_PER_MUTATION, seed)
         for (name, mistakes), document in zip(labels, documents, strict=True)
     ]
 
@@ -238,7 +215,7 @@ async def test_signed_submissions_at_the_edges_of_the_rules_never_answer_an_inte
     longest texts the rules allow, in Vietnamese, and digits of any script.
     """
     today = local_day(fuzzed.hub.clock.now())
-    examples = _generated(submissions(COURT, today), 5 * EXAMPLES_PER_MUTATION, seed=zlib.crc32(b"signed"))
+    examples = generated(submissions(COURT, today), 5 * EXAMPLES_PER_MUTATION, seed=zlib.crc32(b"signed"))
     court = fuzzed.hub.client(fuzzed.hub.token(COURT, [Role.COURT_CLERK]))
     failures: list[Failure] = []
     accepted = 0

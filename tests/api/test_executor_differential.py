@@ -1,0 +1,119 @@
+"""The hub's executor answers exactly as graphql-core's own, over the real schema, for every role (issue 17).
+
+The hub runs its operations through its own execution context (``schema/execution.py``: short ways for
+plain fields, resolvers called directly); the reference is the same schema executed by graphql-core's
+standard execution context through Strawberry's resolvers (``build_schema(reference=True)``). Random
+valid queries, drawn by hypothesis-graphql from the hub's SDL for every root query field with the hub's
+scalars (``tests/support/scalar_strategies.py``: codes of real agencies, ids of records that exist), are
+sent over HTTP to the same running hub — once through the reference, once through the hub's executor,
+once more through the reference — and the two executors must give the same ``data`` and the same
+``errors`` (messages, paths, locations, codes): nulls propagating through non-null fields, errors in
+lists, abstract types, ``@skip``/``@include``, aliases, fragments and variables included, wherever the
+random queries reach. When the reference's two answers differ (a read that records something, a moment
+that moved on), that query is left out: only the executor is under test.
+
+The queries are drawn from fixed seeds, so every run sends the same ones; ``LIENTHONG_DIFF_EXAMPLES``
+(default 2) queries per root field and role. A longer run, recorded once in bench/README.md::
+
+    LIENTHONG_DIFF_EXAMPLES=150 .venv/bin/pytest tests/api/test_executor_differential.py -p no:randomly
+"""
+
+from __future__ import annotations
+
+import os
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import graphql
+import pytest
+from hypothesis import strategies as st
+from hypothesis_graphql import queries
+
+from domain.access import Role
+from gateway.app import hub_schema
+from resolvers.build import schema_sdl
+from tests.api.test_mutation_fuzz import AGENCIES, ROLES
+from tests.fixtures.hub import Hub
+from tests.support.examples import generated
+from tests.support.graphql_client import Answer
+from tests.support.scalar_strategies import scalar_strategies
+
+pytestmark = pytest.mark.e2e
+
+EXAMPLES_PER_FIELD = int(os.environ.get("LIENTHONG_DIFF_EXAMPLES", "2"))
+DRAWN_PER_KEPT = 5  # drawn per query kept: the richest selections are kept (drawing costs no request)
+VOLATILE_EXTENSIONS = ("requestId",)  # one per request by design
+
+
+SCHEMA = graphql.build_schema(schema_sdl())
+assert SCHEMA.query_type is not None
+ROOT_FIELDS = tuple(sorted(SCHEMA.query_type.fields))
+
+
+def _documents(seed: int) -> list[tuple[str, str]]:
+    """(root field, document) pairs: ``EXAMPLES_PER_FIELD`` valid queries of each root query field.
+
+    Hypothesis starts from the smallest examples (one leaf, empty arguments); of ``DRAWN_PER_KEPT`` times as
+    many drawn, the largest selections are kept, so that a few requests reach nested objects and lists.
+    """
+    schema, names = SCHEMA, ROOT_FIELDS
+    scalars = scalar_strategies(AGENCIES, mistakes=False)
+    strategies = [queries(schema, fields=[name], custom_scalars=scalars, allow_x00=False) for name in names]
+    drawn = generated(st.tuples(*strategies), EXAMPLES_PER_FIELD * DRAWN_PER_KEPT, seed)
+    return [
+        (name, document)
+        for i, name in enumerate(names)
+        for document in sorted({d[i] for d in drawn}, key=lambda d: (-d.count("{"), d))[:EXAMPLES_PER_FIELD]
+    ]
+
+
+def _comparable(answer: Answer) -> Any:
+    """The answer as both executors must give it: its body, without what is new on every request."""
+    body = answer.body
+    if isinstance(body, dict):
+        errors = [
+            {**e, "extensions": {k: v for k, v in (e.get("extensions") or {}).items() if k not in VOLATILE_EXTENSIONS}}
+            for e in body.get("errors") or []
+        ]
+        return {**body, "errors": errors}
+    return body
+
+
+@contextmanager
+def executed_by(hub: Hub, schema: Any) -> Iterator[None]:
+    """The running hub's GraphQL view executes with ``schema`` inside the block (one request at a time here)."""
+    view = hub.app.state.graphql
+    own = view.schema
+    view.schema = schema
+    try:
+        yield
+    finally:
+        view.schema = own
+
+
+@pytest.mark.parametrize("hub", ["sqlite"], indirect=True)  # the executor under test is the same on both
+@pytest.mark.parametrize(("agency", "role"), ROLES)
+async def test_random_queries_answer_as_graphql_core_does_for_every_role(hub: Hub, agency: str, role: Role) -> None:
+    reference = hub_schema(hub.settings, reference=True)
+    client = hub.client(hub.token(agency, [role]))
+    differences: list[str] = []
+    compared: set[str] = set()
+    executed = 0
+    for field, document in _documents(seed=zlib.crc32(role.value.encode())):
+        with executed_by(hub, reference):
+            before = _comparable(await client(document))
+        ours = _comparable(await client(document))
+        with executed_by(hub, reference):
+            after = _comparable(await client(document))
+        if before != after:
+            continue  # the reference itself moved on: not a question about the executor
+        compared.add(field)
+        if isinstance(ours, dict) and ours.get("data") is not None:
+            executed += 1
+        if ours != before:
+            differences.append(f"--- {field}\n{document}\nreference: {before}\nhub:       {ours}")
+    assert not differences, f"{len(differences)} answers differ:\n" + "\n".join(differences[:5])
+    assert executed, "no random query was executed (all refused before running): the comparison tested nothing"
+    assert len(compared) >= len(ROOT_FIELDS) // 2, f"most root fields were never compared: only {sorted(compared)}"
