@@ -509,7 +509,7 @@ def run(args: argparse.Namespace) -> int:
     return 1 if errors or not comparison["same_data"] else 0
 
 
-SCENARIOS = (SCENARIO, "national-report", "inbox-polling", "submit-ack", "fanout", "refusals", "all")
+SCENARIOS = (SCENARIO, "national-report", "inbox-polling", "submit-ack", "fanout", "refusals", "soak", "all")
 """Named as the first argument (``python -m bench national-report …``); without one, judgment-360.
 ``all`` runs every scenario in turn (``bench.suite``)."""
 
@@ -519,6 +519,7 @@ SCENARIO_MODULES = {
     "submit-ack": "bench.submit_ack",
     "fanout": "bench.fanout",
     "refusals": "bench.refusals",
+    "soak": "bench.soak",
     "all": "bench.suite",
 }
 """The module whose ``main(argv)`` runs each scenario but judgment-360; imported only when asked for
