@@ -5,7 +5,8 @@
    seed the organisation, sync the court's judgments into the registry), the hub as
    ``lienthong serve`` in a child process, the limit app (``bench.limit_app``) in
    another, and the peers when asked for (``bench.peers.run``: Apollo Gateway and Hive
-   Gateway over thin Strawberry federation subgraphs) — all on 127.0.0.1.
+   Gateway, the latter with its default and with its Rust query planner, over thin
+   Strawberry federation subgraphs) — all on 127.0.0.1.
 2. Check that every target answers the same requests with the same data as the hub.
 3. For each target: warm up, then drive it for a fixed duration at a fixed
    concurrency with the aiohttp load generator (``bench.load``), counting the calls
@@ -132,7 +133,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     load.add_argument(
         "--targets",
         default=",".join(TARGETS),
-        help=f"comma list of {','.join(TARGETS)} (default all; apollo and hive need Node.js and `npm ci` in bench/peers)",
+        help=f"comma list of {','.join(TARGETS)} (default all; {', '.join(GATEWAYS)} need Node.js and `npm ci` in bench/peers)",
     )
     world = parser.add_argument_group("world")
     world.add_argument(
@@ -477,6 +478,8 @@ def run(args: argparse.Namespace) -> int:
                 "apollo": "bench/peers/apollo.mjs: @apollo/gateway + @apollo/server, 1 Node.js process, "
                 "supergraph composed at start (bench/peers/compose.mjs)",
                 "hive": "hive-gateway supergraph (@graphql-hive/gateway CLI), --fork 1, same supergraph",
+                "hive-rust": "hive-gateway supergraph --config-path bench/peers/hive-rust.config.mjs: the same CLI "
+                "with its Rust query planner (@graphql-hive/router-runtime), --fork 1, same supergraph",
                 "peer_subgraphs": "bench/peers/subgraphs.py: registry, court, enforcement, procuracy; "
                 "Strawberry federation, 1 uvicorn process each, the hub's adapters and DataLoaders",
                 "peer_versions": peer_versions(),

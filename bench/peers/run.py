@@ -2,10 +2,12 @@
 
 :func:`start_peers` starts the four subgraphs (``bench.peers.subgraphs``, one uvicorn process
 each), composes their supergraph once (``compose.mjs``, @apollo/composition), then each
-requested gateway over that file: Apollo Gateway (``apollo.mjs``) and Hive Gateway (its
-``hive-gateway supergraph`` CLI). Every process runs in its own session and is stopped with its
-whole process group through the caller's ``ExitStack`` — also on an error, Ctrl-C or SIGTERM.
-The Node.js packages come from ``package-lock.json`` (``npm ci``, done by ``make bench``).
+requested gateway over that file: Apollo Gateway (``apollo.mjs``), Hive Gateway (its
+``hive-gateway supergraph`` CLI) and Hive Gateway with its Rust query planner (the same CLI with
+``hive-rust.config.mjs``: ``@graphql-hive/router-runtime``). Every process runs in its own
+session and is stopped with its whole process group through the caller's ``ExitStack`` — also
+on an error, Ctrl-C or SIGTERM. The Node.js packages come from ``package-lock.json`` (``npm ci``,
+done by ``make bench``).
 """
 
 from __future__ import annotations
@@ -27,8 +29,9 @@ from agencies.topology import free_port
 
 PEERS_DIR = Path(__file__).resolve().parent
 REPO_ROOT = PEERS_DIR.parents[1]
-GATEWAYS = ("apollo", "hive")
+GATEWAYS = ("apollo", "hive", "hive-rust")
 SUBGRAPHS = ("registry", "court", "enforcement", "procuracy")
+HIVE_RUST_CONFIG = "hive-rust.config.mjs"
 PROBE = b'{"query":"{ __typename }"}'
 
 
@@ -131,6 +134,8 @@ def start_peers(
 ) -> tuple[dict[str, ChildProcess], dict[str, ChildProcess]]:
     """Start the subgraphs and ``gateways``; answers (gateways, subgraphs) by name, all already stopping on exit."""
     node = check_node()
+    if "hive-rust" in gateways and not (PEERS_DIR / "node_modules" / "@graphql-hive" / "router-runtime").is_dir():
+        raise RuntimeError("bench/peers/node_modules predates hive-rust: run `npm ci` in bench/peers")
     subgraphs: dict[str, ChildProcess] = {}
     for name in SUBGRAPHS:
         port = free_port()
@@ -153,9 +158,11 @@ def start_peers(
         port = free_port()
         if name == "apollo":
             command = [node, "apollo.mjs", "--supergraph", str(supergraph), "--port", str(port)]
-        elif name == "hive":
+        elif name in ("hive", "hive-rust"):
             hive = str(PEERS_DIR / "node_modules" / ".bin" / "hive-gateway")
             command = [hive, "supergraph", str(supergraph), "--host", "127.0.0.1", "--port", str(port), "--fork", "1"]
+            if name == "hive-rust":  # the Rust query planner (@graphql-hive/router-runtime), see the config file
+                command += ["--config-path", str(PEERS_DIR / HIVE_RUST_CONFIG)]
         else:
             raise ValueError(f"unknown gateway {name!r}; choose from {', '.join(GATEWAYS)}")
         child = ChildProcess(name, command, _loopback(port), log_dir, cwd=PEERS_DIR)
@@ -173,7 +180,16 @@ def peer_versions() -> dict[str, str | None]:
             versions["node"] = subprocess.run(
                 [node, "--version"], capture_output=True, text=True, timeout=10, check=True
             ).stdout.strip()
-    for package in ("@apollo/gateway", "@apollo/server", "@apollo/composition", "@graphql-hive/gateway", "graphql"):
+    packages = (
+        "@apollo/gateway",
+        "@apollo/server",
+        "@apollo/composition",
+        "@graphql-hive/gateway",
+        "@graphql-hive/router-runtime",
+        "@graphql-hive/router-query-planner",
+        "graphql",
+    )
+    for package in packages:
         manifest = PEERS_DIR / "node_modules" / package / "package.json"
         try:
             versions[package] = json.loads(manifest.read_text())["version"]
