@@ -76,12 +76,12 @@ $(WRK):
 		echo "  sudo apt-get install --no-install-recommends wrk"; \
 	fi
 
-## the peers of judgment-360 (Apollo Gateway, Hive Gateway): Node.js packages from bench/peers/package-lock.json
+## the peers of judgment-360 (Apollo Gateway, Hive Gateway, Hive Gateway with its Rust query planner): Node.js packages from bench/peers/package-lock.json
 $(PEERS_STAMP): bench/peers/package-lock.json
 	@if command -v npm >/dev/null; then \
 		cd bench/peers && npm ci --no-audit --no-fund --loglevel=error; \
 	else \
-		echo "note: no npm; the peers (apollo, hive) cannot run: make bench BENCH_ARGS='--targets hub,limit'"; \
+		echo "note: no npm; the peers (apollo, hive, hive-rust) cannot run: make bench BENCH_ARGS='--targets hub,limit'"; \
 	fi
 
 ## the demo's OpenID Connect provider (console sign-in, tests/console/test_signin.py): oidc-provider from its lockfile

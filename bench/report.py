@@ -19,7 +19,8 @@ SUMMARY_HEADER = """# Benchmark results
 Written by `python -m bench` (see [../README.md](../README.md)); newest first. One row per target
 of a run; the JSON file holds everything else (machine, setup, CPU per process, agency calls,
 error kinds). `hub ÷ limit` compares the hub's requests per second with the hand-written limit's
-in the same run. `target CPU` is the cores the measured server process used; `other CPU` is what
+in the same run. `target CPU` is the cores the measured server process used (for a peer gateway, "+ N
+subgraphs": the cores of the subgraphs it called, in the same window); `other CPU` is what
 processes outside the benchmark used meanwhile (they competed for the same cores: a run with a high
 figure there is disturbed).
 
@@ -122,7 +123,7 @@ def summary_rows(doc: dict[str, Any], path: Path) -> list[str]:
                     _ms(latency["p95"]),
                     _ms(latency["p99"]),
                     f"{t['errors']} / {t['requests']}",
-                    _cores(t["cpu"].get(name)),
+                    _with_subgraphs(t["cpu"], name),
                     _cores(t["cpu"].get("other_processes")),
                     f"{ratio:.2f}" if name == "hub" and ratio is not None else "",
                     f"[{path.name}]({path.name})",
@@ -135,6 +136,13 @@ def summary_rows(doc: dict[str, Any], path: Path) -> list[str]:
 
 def _cores(entry: dict[str, float] | None) -> str:
     return f"{entry['cores']:.2f}" if entry else "?"
+
+
+def _with_subgraphs(cpu: dict[str, dict[str, float]], name: str) -> str:
+    """A target's own cores, and for a peer gateway the cores of the subgraphs it used (``subgraph.<name>``)."""
+    subgraphs = [entry["cores"] for key, entry in cpu.items() if key.startswith("subgraph.")]
+    own = _cores(cpu.get(name))
+    return f"{own} + {sum(subgraphs):.2f} subgraphs" if subgraphs else own
 
 
 def national_report_rows(doc: dict[str, Any], path: Path) -> list[str]:
@@ -215,16 +223,18 @@ def render_text(doc: dict[str, Any]) -> str:
     lines = [
         f"\n{doc['scenario']} — {doc['setup']['distinct_requests']} distinct requests of {doc['setup']['page_size']} "
         f"judgments, concurrency {doc['load']['concurrency']}, agency latency {doc['setup']['agency_latency_ms']} ms",
-        f"{'target':<8}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>9}"
-        f"{'calls/req (c/e/p)':>20}{'CPU cores: target / load gen / others':>40}",
+        f"{'target':<10}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>9}"
+        f"{'calls/req (c/e/p)':>20}{'CPU cores: target (+ its subgraphs) / load gen / others':>58}",
     ]
     for name, t in doc["targets"].items():
         latency, calls, cpu = t["latency_ms"], t["agency_calls"], t["cpu"]
         per = "/".join(f"{calls[a]['per_request']:.2f}" for a in ("court", "enforcement", "procuracy"))
-        cores = " / ".join(_cores(cpu.get(key)) for key in (name, "load_generator", "other_processes"))
+        cores = " / ".join(
+            [_with_subgraphs(cpu, name), *(_cores(cpu.get(key)) for key in ("load_generator", "other_processes"))]
+        )
         lines.append(
-            f"{name:<8}{t['rps']:>9.1f}{latency['p50']:>9.1f}{latency['p95']:>9.1f}{latency['p99']:>9.1f}"
-            f"{t['errors']:>9}{per:>20}{cores:>40}"
+            f"{name:<10}{t['rps']:>9.1f}{latency['p50']:>9.1f}{latency['p95']:>9.1f}{latency['p99']:>9.1f}"
+            f"{t['errors']:>9}{per:>20}{cores:>58}"
         )
     if "hub_vs_limit" in doc:
         lines.append(f"hub ÷ limit: {doc['hub_vs_limit']['rps_ratio']:.2f} of the limit's requests per second")
