@@ -12,6 +12,12 @@ documents follow under ``attachments`` in the order the court lists them, each w
 kind, name and hash. ``attachments`` is absent when there are none, so a submission with
 the judgment alone has the same canonical bytes as before documents were added, and
 signatures made by existing courts still verify.
+
+Categories of judgment (Art. 2(2)): ``enforcedImmediately`` (a judgment enforced
+immediately, point a: transferred within 15 days of the day it is given, Art. 28(2))
+and ``bankruptcy`` (a court's bankruptcy decision: the enforcement decision within 3
+working days of receipt, Art. 36(2)(e)) are signed like ``attachments``, only when
+true, so every other submission keeps its bytes and its signature.
 """
 
 from __future__ import annotations
@@ -109,6 +115,10 @@ class Submission:
     interim_measure: bool = False
     attachments: tuple[SubmittedDocument, ...] = ()
     """The documents other than the judgment, in the court's order (none: the signed bytes are the old ones)."""
+    enforced_immediately: bool = False
+    """Art. 2(2)(a): enforced immediately although appealable; signed only when true."""
+    bankruptcy: bool = False
+    """A court's bankruptcy decision (Art. 36(2)(e)); signed only when true."""
 
     @property
     def key(self) -> JudgmentKey:
@@ -123,7 +133,8 @@ class Submission:
     def signed_content(self) -> dict[str, Any]:
         """The document a court signs: everything that makes up the submission.
 
-        ``attachments`` only when there are any, so a judgment-only submission keeps the bytes it always had.
+        ``attachments`` only when there are any, and ``enforcedImmediately`` / ``bankruptcy`` only when
+        true, so a judgment-only, ordinary submission keeps the bytes it always had.
         """
         content: dict[str, Any] = {
             "court": self.court_code,
@@ -159,6 +170,10 @@ class Submission:
         }
         if self.attachments:
             content["attachments"] = [d.signed() for d in self.attachments]
+        if self.enforced_immediately:
+            content["enforcedImmediately"] = True
+        if self.bankruptcy:
+            content["bankruptcy"] = True
         return content
 
     @classmethod
@@ -206,6 +221,8 @@ class Submission:
                 SubmittedDocument(DocumentKind(d["kind"]), d["name"], d["sha256"])
                 for d in content.get("attachments", ())
             ),
+            enforced_immediately=bool(content.get("enforcedImmediately", False)),
+            bankruptcy=bool(content.get("bankruptcy", False)),
         )
 
     def signed_bytes(self) -> bytes:
@@ -317,6 +334,15 @@ def validate(s: Submission, today: date, earliest: date = EARLIEST_JUDGMENT) -> 
         bad("document.sha256", SubmissionErrorCode.INVALID, msg("document SHA-256 must be 64 lower-case hex digits"))
     if not s.document_name.strip() or len(s.document_name) > 255:
         bad("document.name", SubmissionErrorCode.INVALID, msg("document name must be 1–255 characters"))
+    if s.interim_measure and s.enforced_immediately:
+        bad(
+            "enforcedImmediately",
+            SubmissionErrorCode.INVALID,
+            msg(
+                "an interim emergency measure (Art. 2(2)(b)) is not also a judgment enforced immediately "
+                "(Art. 2(2)(a)): choose one"
+            ),
+        )
     if len(s.summary) > 4000:
         bad("summary", SubmissionErrorCode.INVALID, msg("summary is longer than 4000 characters"))
     _check_parties(s.parties, bad)

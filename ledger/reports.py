@@ -8,7 +8,10 @@ effect day and interim flag, ``decision_due`` keyed by the day of receipt), and
 the database joins against it (``VALUES``) so one scan of the transfers counts
 everything, on SQLite and PostgreSQL alike. The few transfers whose decision
 deadline does not run from receipt in working days (interim measures, decisions
-after a court's explanation) are returned as rows by :func:`decision_exceptions`.
+after a court's explanation, bankruptcy decisions) are returned as rows by
+:func:`decision_exceptions`, and the few transfers of judgments enforced immediately
+(whose transfer deadline runs from the judgment's date, not its legal effect) by
+:func:`immediate_transfers`.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+import orjson
 from sqlalchemy import Boolean, Date, and_, case, cast, column, func, literal, or_, select, values
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ColumnElement
@@ -59,6 +63,18 @@ class DecisionFacts:
     decision_date: date
     decided_at: datetime | None
     explained_at: datetime | None
+    bankruptcy: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ImmediateTransfer:
+    """A judgment enforced immediately (Art. 2(2)(a)) received in the period: the caller assesses its transfer."""
+
+    office_code: str
+    court_code: str
+    effective_on: date
+    adjudicated_on: date
+    received_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,15 +126,17 @@ async def transfer_counts(
     whose judgment took effect before it, or a decision on a transfer received
     before it, is late (every such deadline is days or weeks long). A day inside
     the window missing from a table (no rule in force) leaves its transfers
-    unassessed. Decisions of interim measures and after an explanation are not
-    assessed here (:func:`decision_exceptions`).
+    unassessed. Decisions of interim measures, of bankruptcy decisions and after an
+    explanation are not assessed here (:func:`decision_exceptions`), nor the transfer
+    of a judgment enforced immediately (:func:`immediate_transfers`).
     """
     t = TransferRow
     received = and_(t.received_at >= start, t.received_at < end)
     acknowledged = and_(t.acknowledged_at >= start, t.acknowledged_at < end)
     returned = and_(t.returned_at >= start, t.returned_at < end)
     decided = and_(t.decision_date >= first_day, t.decision_date <= last_day)
-    plain_decision = and_(decided, t.has_ex_officio, ~t.interim_measure, t.explained_at.is_(None))
+    plain_decision = and_(decided, t.has_ex_officio, ~t.interim_measure, ~t.bankruptcy, t.explained_at.is_(None))
+    ordinary = and_(received, ~t.enforced_immediately)  # the others' transfer deadline runs from the judgment's date
 
     td = (
         values(
@@ -153,10 +171,10 @@ async def transfer_counts(
     effective_before = t.effective_on < local_date(window_start)
     received_before = t.received_at < window_start
     if td is not None:
-        on_time = received & td.c.until.is_not(None) & (t.received_at < td.c.until)
-        late = received & or_(and_(td.c.until.is_not(None), t.received_at >= td.c.until), effective_before)
+        on_time = ordinary & td.c.until.is_not(None) & (t.received_at < td.c.until)
+        late = ordinary & or_(and_(td.c.until.is_not(None), t.received_at >= td.c.until), effective_before)
     else:
-        on_time, late = literal(False), received & effective_before
+        on_time, late = literal(False), ordinary & effective_before
     if dd is not None:
         d_on_time = plain_decision & dd.c.due.is_not(None) & (t.decision_date <= dd.c.due)
         d_late = plain_decision & or_(and_(dd.c.due.is_not(None), t.decision_date > dd.c.due), received_before)
@@ -189,7 +207,8 @@ async def transfer_counts(
 async def decision_exceptions(
     session: AsyncSession, *, first_day: date, last_day: date, offices: Collection[str] | None
 ) -> list[DecisionFacts]:
-    """Transfers decided in the period under an interim measure or after a court's explanation (few)."""
+    """Transfers decided in the period under an interim measure, on a bankruptcy decision or after a court's
+    explanation (few: ``ix_transfers_decision_exceptions``)."""
     t = TransferRow
     rows = (
         await session.execute(
@@ -202,11 +221,12 @@ async def decision_exceptions(
                 t.decision_date,
                 t.decided_at,
                 t.explained_at,
+                t.bankruptcy,
             ).where(
                 _in(t.register_office_code, offices),
                 t.decision_date >= first_day,
                 t.decision_date <= last_day,
-                or_(t.interim_measure, t.explained_at.is_not(None)),
+                or_(t.interim_measure, t.bankruptcy, t.explained_at.is_not(None)),
             )
         )
     ).all()
@@ -220,6 +240,37 @@ async def decision_exceptions(
             decision_date=row[5] if row[5] is not None else first_day,
             decided_at=row[6],
             explained_at=row[7],
+            bankruptcy=row[8],
+        )
+        for row in rows
+    ]
+
+
+async def immediate_transfers(
+    session: AsyncSession, *, start: datetime, end: datetime, offices: Collection[str] | None
+) -> list[ImmediateTransfer]:
+    """Judgments enforced immediately received in [``start``, ``end``) (few: ``ix_transfers_immediate``).
+
+    The judgment's date is read from the signed submission (``adjudicatedOn``), where it is kept.
+    """
+    t = TransferRow
+    rows = (
+        await session.execute(
+            select(t.register_office_code, t.court_code, t.effective_on, t.received_at, t.submission).where(
+                _in(t.register_office_code, offices),
+                t.enforced_immediately,
+                t.received_at >= start,
+                t.received_at < end,
+            )
+        )
+    ).all()
+    return [
+        ImmediateTransfer(
+            office_code=row[0],
+            court_code=row[1],
+            effective_on=row[2],
+            adjudicated_on=date.fromisoformat(orjson.loads(row[4])["adjudicatedOn"]),
+            received_at=row[3],
         )
         for row in rows
     ]
@@ -273,9 +324,11 @@ async def coordination_counts(
 
 __all__ = [
     "DecisionFacts",
+    "ImmediateTransfer",
     "RequestCountsRow",
     "TransferCounts",
     "coordination_counts",
     "decision_exceptions",
+    "immediate_transfers",
     "transfer_counts",
 ]

@@ -78,6 +78,12 @@ class Transfer:
     interim_measure: bool
     has_ex_officio: bool
     explained_at: datetime | None = None
+    enforced_immediately: bool = False
+    """Art. 2(2)(a): the court's transfer is due 15 days from ``adjudicated_on`` (Art. 28(2))."""
+    bankruptcy: bool = False
+    """A bankruptcy decision: the enforcement decision is due 3 working days from receipt (Art. 36(2)(e))."""
+    adjudicated_on: date | None = None
+    """The day the judgment was given (``adjudicatedOn`` of the signed submission)."""
     documents: tuple[SubmittedDocument, ...] = ()
     """Every document the court signed for: the judgment first, then the others in its order (Art. 28(4))."""
 
@@ -122,6 +128,9 @@ def transfer_from_row(row: TransferRow) -> Transfer:
         updated_at=row.updated_at,
         interim_measure=bool(submitted.get("interimMeasure")),
         has_ex_officio=any(o.get("exOfficio") for o in submitted.get("obligations", ())),
+        enforced_immediately=bool(submitted.get("enforcedImmediately")),
+        bankruptcy=bool(submitted.get("bankruptcy")),
+        adjudicated_on=date.fromisoformat(submitted["adjudicatedOn"]) if "adjudicatedOn" in submitted else None,
         documents=signed_documents(submitted),
     )
 
@@ -229,6 +238,8 @@ class TransferLedger:
             receipt_signature=receipt_signature,
             updated_at=received_at,
             interim_measure=submission.interim_measure,
+            enforced_immediately=submission.enforced_immediately,
+            bankruptcy=submission.bankruptcy,
             has_ex_officio=any(o.ex_officio for o in submission.obligations),
         )
         self.session.add(row)

@@ -40,10 +40,12 @@ from domain.transfer_deadlines import DeadlinePolicy, TransferFacts
 from domain.types import Agency, AgencyKind, AgencyLevel
 from ledger.reports import (
     DecisionFacts,
+    ImmediateTransfer,
     RequestCountsRow,
     TransferCounts,
     coordination_counts,
     decision_exceptions,
+    immediate_transfers,
     transfer_counts,
 )
 
@@ -336,10 +338,14 @@ async def _ledger_figures(
             offices=offices,
         )
         exceptions = await decision_exceptions(session, first_day=period.start, last_day=period.end, offices=offices)
+        immediate = await immediate_transfers(session, start=start, end=end, offices=offices)
         requests = await coordination_counts(
             session, start=start, end=end, cut=min(end, now), agencies=None if offices is None else owner
         )
-    return _transfers_by_unit(sources, owner, counts, exceptions, now), _coordination_by_unit(owner, requests)
+    transfers = _transfers_by_unit(sources, owner, counts, exceptions, now)
+    for unit, figures in _immediate_by_unit(sources, owner, immediate, now).items():
+        transfers[unit] = transfers.get(unit, TransferFigures()) + figures
+    return transfers, _coordination_by_unit(owner, requests)
 
 
 def _transfers_by_unit(
@@ -389,6 +395,7 @@ def _transfers_by_unit(
             decision_date=e.decision_date,
             decided_at=e.decided_at,
             explained_at=e.explained_at,
+            bankruptcy=e.bankruptcy,
         )
         decision = next(
             (d for d in sources.deadlines.for_transfer(facts, now) if d.key in DECISION_RULES),
@@ -400,7 +407,42 @@ def _transfers_by_unit(
     return out
 
 
-DECISION_RULES = frozenset({"decision_interim", "resume_after_explanation"})
+DECISION_RULES = frozenset({"decision_interim", "decision_bankruptcy", "resume_after_explanation"})
+
+
+def _immediate_by_unit(
+    sources: ReportSources, owner: Mapping[str, str], transfers: Sequence[ImmediateTransfer], now: datetime
+) -> dict[str, TransferFigures]:
+    """On time or late against ``court_transfer_immediate`` (15 days from the judgment's date, Art. 28(2)).
+
+    The SQL counts leave these transfers out of on time and late (they count them as transferred only).
+    """
+    out: dict[str, TransferFigures] = {}
+    for t in transfers:
+        unit = owner.get(t.office_code)
+        if unit is None:
+            continue
+        facts = TransferFacts(
+            effective_on=t.effective_on,
+            received_at=t.received_at,
+            interim_measure=False,
+            has_ex_officio=False,
+            enforced_immediately=True,
+            judgment_date=t.adjudicated_on,
+        )
+        deadline = next(
+            (d for d in sources.deadlines.for_transfer(facts, now) if d.key == "court_transfer_immediate"), None
+        )
+        if deadline is None or deadline.state not in (DeadlineState.MET, DeadlineState.MET_LATE):
+            continue  # no rule in force on the judgment's date: unassessed, like the others
+        late = int(deadline.state is DeadlineState.MET_LATE)
+        court = sources.agencies.get(t.court_code)
+        name = court.name if court else t.court_code
+        figures = TransferFigures(
+            on_time=1 - late, late=late, by_court=(CourtTransfers(t.court_code, name, 0, 1 - late, late),)
+        )
+        out[unit] = out.get(unit, TransferFigures()) + figures
+    return out
 
 
 def _coordination_by_unit(owner: Mapping[str, str], rows: Sequence[RequestCountsRow]) -> dict[str, CoordinationFigures]:

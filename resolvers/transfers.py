@@ -79,6 +79,8 @@ def _submission(
         document_sha256=judgment.sha256,
         attachments=attachments,
         interim_measure=i.interim_measure,
+        enforced_immediately=i.enforced_immediately,
+        bankruptcy=i.bankruptcy,
         parties=tuple(
             Party(
                 name=p.name,

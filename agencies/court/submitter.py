@@ -135,6 +135,8 @@ def to_variables(
             "effectiveOn": content["effectiveOn"],
             "summary": s.summary,
             "interimMeasure": s.interim_measure,
+            **({"enforcedImmediately": True} if s.enforced_immediately else {}),
+            **({"bankruptcy": True} if s.bankruptcy else {}),
             **sent,
             "parties": [
                 {

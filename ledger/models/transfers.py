@@ -19,9 +19,11 @@ REPORT_COLUMNS: Final = (
     "interim_measure",
     "has_ex_officio",
     "explained_at",
+    "enforced_immediately",
+    "bankruptcy",
 )
 """What the committee report reads of a transfer besides its office and court (``ix_transfers_report``)."""
-DECISION_EXCEPTIONS: Final = "interim_measure OR explained_at IS NOT NULL"
+DECISION_EXCEPTIONS: Final = "interim_measure OR bankruptcy OR explained_at IS NOT NULL"
 """Transfers whose decision deadline the report assesses one by one (``ix_transfers_decision_exceptions``)."""
 
 
@@ -71,6 +73,9 @@ class TransferRow(Base):
     # from ``submission``, as columns so reports can group by them (migration 0005)
     interim_measure: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     has_ex_officio: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Art. 2(2)(a) and bankruptcy decisions (Art. 36(2)(e)): deadlines the report assesses one by one (migration 0012)
+    enforced_immediately: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    bankruptcy: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     __table_args__ = (
         UniqueConstraint("register_office_code", "register_year", "register_number"),
@@ -87,6 +92,13 @@ class TransferRow(Base):
             "decision_date",
             postgresql_where=text(DECISION_EXCEPTIONS),
             sqlite_where=text(DECISION_EXCEPTIONS),
+        ),
+        # the few judgments enforced immediately, whose transfer the report assesses one by one (migration 0012)
+        Index(
+            "ix_transfers_immediate",
+            "received_at",
+            postgresql_where=text("enforced_immediately"),
+            sqlite_where=text("enforced_immediately"),
         ),
     )
 

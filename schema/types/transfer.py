@@ -200,6 +200,9 @@ class Transfer:
                 decision_date=t.decision_date,
                 decided_at=t.decided_at,
                 explained_at=t.explained_at,
+                enforced_immediately=t.enforced_immediately,
+                judgment_date=t.adjudicated_on,
+                bankruptcy=t.bankruptcy,
             ),
             judgment_id=t.judgment_id,
             court_code=t.court_code,
@@ -305,6 +308,17 @@ class SubmitJudgmentInput:
         "`document` is accepted until the next release.",
     )
     interim_measure: bool = False
+    enforced_immediately: bool = strawberry.field(
+        default=False,
+        description="A judgment enforced immediately although it may be appealed (Law on civil judgment "
+        "enforcement Art. 2(2)(a)): the court transfers it within 15 days of the day it is given (Art. 28(2)), "
+        "deadline `court_transfer_immediate`. Not with `interimMeasure` (Art. 2(2)(b)). Signed only when true.",
+    )
+    bankruptcy: bool = strawberry.field(
+        default=False,
+        description="A court's bankruptcy decision: the enforcement decision is due within 3 working days of "
+        "receipt (Art. 36(2)(e)), deadline `decision_bankruptcy`. Signed only when true.",
+    )
     key_id: str | None = strawberry.field(
         default=None, description="Which registered court key signed; default: try each active key."
     )
