@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain.clock import Clock
 from domain.deadlines import DeadlineState, local_day
-from domain.transfer_deadlines import DeadlinePolicy, TransferFacts
+from domain.transfer_deadlines import DeadlinePolicy
 from gateway.sweeps import PeriodicSweep
 from ledger.alerts import open_transfers, raise_once
 from ledger.db import write_transaction
@@ -46,15 +46,7 @@ class OverdueMonitor(PeriodicSweep[int]):
             async with self.sessions() as session:
                 page = await open_transfers(session, after_id=after, limit=PAGE)
             for transfer in page:
-                facts = TransferFacts(
-                    transfer.effective_on,
-                    transfer.received_at,
-                    transfer.interim_measure,
-                    transfer.has_ex_officio,
-                    transfer.decision_date,
-                    transfer.decided_at,
-                )
-                for deadline in self.policy.for_transfer(facts, moment):
+                for deadline in self.policy.for_transfer(transfer.deadline_facts, moment):
                     if deadline.state is not DeadlineState.OVERDUE:
                         continue
                     async with write_transaction(self.sessions) as session:

@@ -22,6 +22,7 @@ from domain.deadlines import local_day
 from domain.jurisdiction import Route
 from domain.registers import statistical_year
 from domain.submission import DocumentKind, Submission, SubmittedDocument
+from domain.transfer_deadlines import TransferFacts
 from domain.types import CourtJudgment
 from ledger.events import TransferEvent, append_event
 from ledger.judgments import JudgmentRegistry, entry_from
@@ -86,6 +87,22 @@ class Transfer:
     """The day the judgment was given (``adjudicatedOn`` of the signed submission)."""
     documents: tuple[SubmittedDocument, ...] = ()
     """Every document the court signed for: the judgment first, then the others in its order (Art. 28(4))."""
+
+    @property
+    def deadline_facts(self) -> TransferFacts:
+        """What the legal deadlines of this transfer are computed from (``domain.transfer_deadlines``)."""
+        return TransferFacts(
+            effective_on=self.effective_on,
+            received_at=self.received_at,
+            interim_measure=self.interim_measure,
+            has_ex_officio=self.has_ex_officio,
+            decision_date=self.decision_date,
+            decided_at=self.decided_at,
+            explained_at=self.explained_at,
+            enforced_immediately=self.enforced_immediately,
+            judgment_date=self.adjudicated_on,
+            bankruptcy=self.bankruptcy,
+        )
 
     @property
     def audience(self) -> frozenset[str]:

@@ -192,18 +192,7 @@ class Transfer:
             )
             if t.return_reason and t.returned_at
             else None,
-            facts=TransferFacts(
-                effective_on=t.effective_on,
-                received_at=t.received_at,
-                interim_measure=t.interim_measure,
-                has_ex_officio=t.has_ex_officio,
-                decision_date=t.decision_date,
-                decided_at=t.decided_at,
-                explained_at=t.explained_at,
-                enforced_immediately=t.enforced_immediately,
-                judgment_date=t.adjudicated_on,
-                bankruptcy=t.bankruptcy,
-            ),
+            facts=t.deadline_facts,
             judgment_id=t.judgment_id,
             court_code=t.court_code,
             enforcement_agency_code=t.enforcement_agency_code,

@@ -42,10 +42,10 @@ mutation ($id: ID!) {
 """
 
 
-async def _ask(
+async def _post(
     hub, query: str, variables: dict[str, Any], language: str | None, as_: tuple[str, Role] = CLERK
 ) -> dict[str, Any]:
-    """``query`` as ``as_`` (the enforcement office's clerk), with ``Accept-Language: language`` when given."""
+    """``query`` as ``as_`` (the enforcement office's clerk), with ``Accept-Language: language`` when given: the body."""
     agency, role = as_
     headers = {"Authorization": f"Bearer {hub.token(agency, [role])}"}
     if language is not None:
@@ -58,6 +58,14 @@ async def _ask(
     else:
         async with hub.http.post(f"{hub.url}/graphql", json=body, headers=headers) as response:
             answer = await response.json(content_type=None)
+    return answer
+
+
+async def _ask(
+    hub, query: str, variables: dict[str, Any], language: str | None, as_: tuple[str, Role] = CLERK
+) -> dict[str, Any]:
+    """The ``data`` of an answer without ``errors``."""
+    answer = await _post(hub, query, variables, language, as_)
     assert "errors" not in answer, answer
     return answer["data"]
 
@@ -150,18 +158,7 @@ async def _refusals(
     hub, query: str, variables: dict[str, Any], language: str | None, as_: tuple[str, Role] = CLERK
 ) -> list[dict[str, Any]]:
     """The ``errors`` of a request refused as a whole (or by field), as sent."""
-    agency, role = as_
-    headers = {"Authorization": f"Bearer {hub.token(agency, [role])}"}
-    if language is not None:
-        headers["Accept-Language"] = language
-    body = {"query": query, "variables": variables}
-    if isinstance(hub.http, httpx.AsyncClient):
-        async with asyncio.timeout(30):
-            response = await hub.http.post(f"{hub.url}/graphql", json=body, headers=headers)
-        answer: dict[str, Any] = json.loads(response.content)
-    else:
-        async with hub.http.post(f"{hub.url}/graphql", json=body, headers=headers) as response:
-            answer = await response.json(content_type=None)
+    answer = await _post(hub, query, variables, language, as_)
     assert answer.get("errors"), answer
     return list(answer["errors"])
 

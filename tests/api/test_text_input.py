@@ -12,15 +12,14 @@ import unicodedata
 from datetime import timedelta
 from typing import Any
 
-import hypothesis
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from domain.access import Role
 from domain.clock import Clock
 from gateway import commands
 from tests.support.court_client import SUBMIT, CourtSigner, replace
+from tests.support.examples import generated
 from tests.support.ws_client import Error
 
 pytestmark = pytest.mark.e2e
@@ -190,35 +189,15 @@ def subjects(draw: st.DrawFn) -> str:
     return draw(vietnamese())
 
 
-def _generated(strategy: st.SearchStrategy[Any], examples: int, seed: int) -> list[Any]:
-    """``examples`` values of ``strategy``, the same for the same seed (generated only: each costs HTTP requests)."""
-    values: list[Any] = []
-
-    @hypothesis.seed(seed)
-    @settings(
-        max_examples=examples,
-        database=None,
-        deadline=None,
-        phases=[Phase.generate],
-        suppress_health_check=list(HealthCheck),
-    )
-    @given(strategy)
-    def collect(value: Any) -> None:
-        values.append(value)
-
-    collect()
-    return values
-
-
 async def test_nfd_and_nfc_of_the_same_text_give_the_same_stored_value_verdict_and_search(office, ministry):
-    for subject in _generated(subjects(), 12, seed=22):
+    for subject in generated(subjects(), 12, seed=22):
         composed, decomposed = await _open(office, subject), await _open(office, nfd(subject))
         verdicts = [(e["field"], e["code"]) for e in composed["userErrors"]]
         assert verdicts == [(e["field"], e["code"]) for e in decomposed["userErrors"]], subject
         assert (verdicts == []) == (subject.strip() != "" and len(subject) <= 300), subject
         if not verdicts:
             assert composed["request"]["subject"] == decomposed["request"]["subject"] == subject
-    names = _generated(st.one_of(st.sampled_from(NAMES), vietnamese(max_letters=6)), 12, seed=22)
+    names = generated(st.one_of(st.sampled_from(NAMES), vietnamese(max_letters=6)), 12, seed=22)
     for name in [*NAMES, *names]:
         counts = [(await ministry(PARTY, {"p": text})).data["judgments"]["totalCount"] for text in (name, nfd(name))]
         assert counts[0] == counts[1], name

@@ -17,7 +17,7 @@ from ledger.keys import CourtKeys
 from ledger.reference import load_organisation
 from ledger.transfers import TransferLedger, new_transfer_id
 from resolvers.signals import EventSignal
-from tests.support.court_client import sample_submission
+from tests.support.court_client import replace, sample_submission
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 ICT = timezone(timedelta(hours=7))
@@ -30,12 +30,13 @@ def migrated_db_url(organised_db_url: str) -> str:
     return organised_db_url
 
 
-@pytest.fixture
-async def transfer_before_tet(sessions):
+async def _received_before_tet(sessions, **categories):
     """A transfer received on Thursday 12 February 2026, the last working day before Tết."""
     organisation = load_organisation(DATA)  # in the database from the start (migrated_db_url)
     received = datetime(2026, 2, 12, 10, 0, tzinfo=ICT)
-    submission = sample_submission(COURT, serial=7, effective_on=received.date() - timedelta(days=10))
+    submission = replace(
+        sample_submission(COURT, serial=7, effective_on=received.date() - timedelta(days=10)), **categories
+    )
     async with write_transaction(sessions) as session:
         key = await CourtKeys(session).add(COURT, public_key_b64(Ed25519PrivateKey.generate().public_key()), received)
         transfer, _ = await TransferLedger(session).create(
@@ -50,6 +51,11 @@ async def transfer_before_tet(sessions):
             received_at=received,
         )
     return transfer
+
+
+@pytest.fixture
+async def transfer_before_tet(sessions):
+    return await _received_before_tet(sessions)
 
 
 def monitor(sessions):
@@ -69,6 +75,19 @@ async def test_the_decision_deadline_counts_working_days_across_tet(sessions, tr
     assert event.payload["rule"] == "decision_ex_officio"
     assert event.payload["dueOn"] == "2026-02-26"
     assert event.transfer_id == transfer_before_tet.id
+
+
+async def test_a_bankruptcy_decision_is_overdue_by_its_own_rule(sessions):
+    """Art. 36(2)(e): 3 working days from receipt — 13/2, then Tết, then 23 and 24/2: due Tuesday 24/2, not 26/2."""
+    transfer = await _received_before_tet(sessions, bankruptcy=True)
+    assert await monitor(sessions).sweep(datetime(2026, 2, 24, 16, 0, tzinfo=ICT)) == 0
+    assert await monitor(sessions).sweep(datetime(2026, 2, 25, 9, 0, tzinfo=ICT)) == 1
+    (event,) = await overdue_events(sessions)
+    assert (event.payload["rule"], event.payload["dueOn"], event.transfer_id) == (
+        "decision_bankruptcy",
+        "2026-02-24",
+        transfer.id,
+    )
 
 
 async def test_a_second_sweep_raises_nothing_again(sessions, transfer_before_tet):

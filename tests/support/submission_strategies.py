@@ -88,8 +88,20 @@ def submissions(draw: st.DrawFn, court: str, today: date) -> Submission:
             *draw(st.lists(_party(), max_size=3) | _party().map(lambda p: [p] * 99)),  # 1-4 parties, or 100
         ),
         obligations=tuple(draw(st.lists(_obligation(), min_size=1, max_size=3))),
-        interim_measure=draw(st.booleans()),
+        **draw(_category()),
     )
+
+
+@st.composite
+def _category(draw: st.DrawFn) -> dict[str, bool]:
+    """An ordinary judgment, an interim measure, one enforced immediately, a bankruptcy decision (or both of the
+    last two): every combination the rules accept (interim and immediate together are refused)."""
+    interim = draw(st.booleans())
+    return {
+        "interim_measure": interim,
+        "enforced_immediately": not interim and draw(st.booleans()),
+        "bankruptcy": draw(st.booleans()),
+    }
 
 
 def renumbered(submission: Submission, serial: int) -> Submission:
