@@ -21,6 +21,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from domain.access import Principal
+from domain.messages import language_of, msg, tell
 from gateway.rate_limits import ClientRateLimiter
 from ledger.db import is_unavailable
 
@@ -31,9 +32,18 @@ GRAPHQL_PATH = "/graphql"
 
 
 async def send_error(
-    send: Send, status: int, message: str, code: str, *, headers: Iterable[tuple[bytes, bytes]] = (), **extra: object
+    scope: Scope,
+    send: Send,
+    status: int,
+    message: str,
+    code: str,
+    *,
+    headers: Iterable[tuple[bytes, bytes]] = (),
+    **extra: object,
 ) -> None:
-    body = orjson.dumps({"errors": [{"message": message, "extensions": {"code": code, **extra}}]})
+    """A JSON error answer; a catalogue ``message`` is told in the language the request asks for (Accept-Language)."""
+    told = tell(message, language_of(Headers(scope=scope).get("accept-language")))
+    body = orjson.dumps({"errors": [{"message": told, "extensions": {"code": code, **extra}}]})
     await send(
         {
             "type": "http.response.start",
@@ -83,18 +93,21 @@ class MaskInternalErrors:
                 log.warning(
                     "request %s: database unavailable on %s %s: %s", rid, scope.get("method"), scope.get("path"), exc
                 )
-                message = f"The hub's database is not answering; retry later (request id {rid})."
+                message = msg(
+                    "The hub's database is not answering; retry later (request id {request_id}).", request_id=rid
+                )
                 await send_error(
-                    send, 503, message, "DATABASE_UNAVAILABLE", headers=[(b"retry-after", b"5")], requestId=rid
+                    scope, send, 503, message, "DATABASE_UNAVAILABLE", headers=[(b"retry-after", b"5")], requestId=rid
                 )
                 return
             log.exception("request %s: unhandled error on %s %s", rid, scope.get("method"), scope.get("path"))
             if started:  # too late for an error response: the connection is cut short
                 raise
             await send_error(
+                scope,
                 send,
                 500,
-                f"Internal error; quote request id {rid} to the operator.",
+                msg("Internal error; quote request id {request_id} to the operator.", request_id=rid),
                 "INTERNAL_SERVER_ERROR",
                 requestId=rid,
             )
@@ -160,9 +173,10 @@ class GraphQLContentType:
             if media_type != "application/json":
                 shown = media_type or "none"
                 await send_error(
+                    scope,
                     send,
                     415,
-                    f"POST /graphql needs Content-Type: application/json (got {shown}).",
+                    msg("POST /graphql needs Content-Type: application/json (got {media_type}).", media_type=shown),
                     "UNSUPPORTED_MEDIA_TYPE",
                 )
                 return
@@ -222,30 +236,43 @@ class BodyLimit:
         encoding = headers.get("content-encoding", "identity").strip().lower()
         if encoding not in _DECOMPRESSORS and encoding != "identity":
             await send_error(
-                send, 415, f"Content-Encoding {encoding!r} is not supported (gzip, deflate).", "UNSUPPORTED_MEDIA_TYPE"
+                scope,
+                send,
+                415,
+                msg("Content-Encoding {encoding} is not supported (gzip, deflate).", encoding=repr(encoding)),
+                "UNSUPPORTED_MEDIA_TYPE",
             )
             return
         declared = headers.get("content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._too_large(send)
+            await self._too_large(scope, send)
             return
         try:
             body = await self._read(receive, _DECOMPRESSORS[encoding]() if encoding != "identity" else None)
         except BodyTooLarge:
-            await self._too_large(send)
+            await self._too_large(scope, send)
             return
         except TooInflated:
             await send_error(
+                scope,
                 send,
                 413,
-                f"The request body inflates to more than {MAX_INFLATION} times its compressed size "
-                "(a compression bomb).",
+                msg(
+                    "The request body inflates to more than {times} times its compressed size (a compression bomb).",
+                    times=MAX_INFLATION,
+                ),
                 "PAYLOAD_TOO_LARGE",
                 maxInflation=MAX_INFLATION,
             )
             return
         except BadEncoding as exc:
-            await send_error(send, 400, f"The request body is not valid {encoding}: {exc}", "BAD_REQUEST")
+            await send_error(
+                scope,
+                send,
+                400,
+                msg("The request body is not valid {encoding}: {detail}", encoding=encoding, detail=str(exc)),
+                "BAD_REQUEST",
+            )
             return
         except ClientGone:
             return
@@ -297,11 +324,12 @@ class BodyLimit:
                 break
         return size
 
-    async def _too_large(self, send: Send) -> None:
+    async def _too_large(self, scope: Scope, send: Send) -> None:
         await send_error(
+            scope,
             send,
             413,
-            f"The request body is larger than {self.max_bytes} bytes (decompressed, if compressed).",
+            msg("The request body is larger than {limit} bytes (decompressed, if compressed).", limit=self.max_bytes),
             "PAYLOAD_TOO_LARGE",
             maxBytes=self.max_bytes,
         )
@@ -349,9 +377,10 @@ class RateLimit:
         if wait > 0:
             retry_after = max(1, math.ceil(wait))
             await send_error(
+                scope,
                 send,
                 429,
-                f"Too many requests from this client; retry in {retry_after} s.",
+                msg("Too many requests from this client; retry in {seconds} s.", seconds=retry_after),
                 "RATE_LIMITED",
                 headers=[(b"retry-after", str(retry_after).encode())],
                 retryAfter=retry_after,
@@ -406,6 +435,6 @@ class PlainErrorsAsJson:
                 status = start["status"]
                 text = b"".join(chunks).decode("utf-8", "replace").strip()
                 kept = [(k, v) for k, v in start.get("headers", []) if k not in (b"content-type", b"content-length")]
-                await send_error(send, status, text, _STATUS_CODES.get(status, "BAD_REQUEST"), headers=kept)
+                await send_error(scope, send, status, text, _STATUS_CODES.get(status, "BAD_REQUEST"), headers=kept)
 
         await self.app(scope, receive, rewriting)

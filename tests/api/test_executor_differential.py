@@ -22,20 +22,22 @@ from __future__ import annotations
 
 import os
 import zlib
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import graphql
 import pytest
+import pytest_asyncio
 from hypothesis import strategies as st
 from hypothesis_graphql import queries
 
 from domain.access import Role
 from gateway.app import hub_schema
+from gateway.settings import HttpLimits
 from resolvers.build import schema_sdl
 from tests.api.test_mutation_fuzz import AGENCIES, ROLES
-from tests.fixtures.hub import Hub
+from tests.fixtures.hub import Hub, hub_for
 from tests.support.examples import generated
 from tests.support.graphql_client import Answer
 from tests.support.scalar_strategies import scalar_strategies
@@ -93,7 +95,13 @@ def executed_by(hub: Hub, schema: Any) -> Iterator[None]:
         view.schema = own
 
 
-@pytest.mark.parametrize("hub", ["sqlite"], indirect=True)  # the executor under test is the same on both
+@pytest_asyncio.fixture(scope="module", loop_scope="session", params=["sqlite"])  # the executor is the same on both
+async def hub(request: pytest.FixtureRequest) -> AsyncIterator[Hub]:
+    """A hub of this module's own without rate limits: three requests a query, hundreds in a row, per role."""
+    async with hub_for(request, "differential-hub", http_limits=HttpLimits(rate_per_s=0)) as built:
+        yield built
+
+
 @pytest.mark.parametrize(("agency", "role"), ROLES)
 async def test_random_queries_answer_as_graphql_core_does_for_every_role(hub: Hub, agency: str, role: Role) -> None:
     reference = hub_schema(hub.settings, reference=True)

@@ -215,3 +215,26 @@ async def test_a_control_character_is_refused_in_vietnamese_naming_the_field(hub
     assert vietnamese[0]["message"] == (
         "subject: văn bản không được chứa ký tự điều khiển U+0007 (chỉ được dùng tab và xuống dòng)"
     )
+
+
+async def test_a_refusal_before_graphql_is_vietnamese_when_asked_with_the_same_status_and_code(hub) -> None:
+    """The HTTP surface's own refusals (here 415, a body that is not JSON) are told from the catalogue too."""
+
+    async def refused(language: str | None) -> tuple[int, dict[str, Any]]:
+        headers = {
+            "Authorization": f"Bearer {hub.token(CLERK[0], [CLERK[1]])}",
+            "Content-Type": "text/plain",
+            **({"Accept-Language": language} if language else {}),
+        }
+        if isinstance(hub.http, httpx.AsyncClient):
+            response = await hub.http.post(f"{hub.url}/graphql", content=b"{ agencies { code } }", headers=headers)
+            return response.status_code, json.loads(response.content)
+        async with hub.http.post(f"{hub.url}/graphql", data=b"{ agencies { code } }", headers=headers) as response:
+            return response.status, await response.json(content_type=None)
+
+    (status, english), (status_vi, vietnamese) = await refused(None), await refused("vi")
+    assert status == status_vi == 415
+    [said], [told] = english["errors"], vietnamese["errors"]
+    assert said["extensions"] == told["extensions"] == {"code": "UNSUPPORTED_MEDIA_TYPE"}
+    assert said["message"] == "POST /graphql needs Content-Type: application/json (got text/plain)."
+    assert told["message"] == "POST /graphql cần Content-Type: application/json (nhận được text/plain)."
