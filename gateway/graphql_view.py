@@ -19,7 +19,7 @@ from strawberry.types import ExecutionResult
 from strawberry.types.unset import UnsetType
 
 from domain.access import Principal
-from domain.messages import language_of, tell
+from domain.messages import language_of, msg, tell
 from domain.policy import AccessPolicy
 from gateway.authority import NotGranted
 from gateway.delivery import target_guard
@@ -28,16 +28,18 @@ from gateway.identity import AuthError, bearer_token
 from gateway.state import HubState
 from gateway.ws_protocols import LegacyWSHandler, TransportWSHandler
 from resolvers.context import Context
+from schema.graphql_messages import told
 from schema.limits.token_pass import TextBounds
 
-SUBSCRIPTION_OVER_HTTP: Final = (
+SUBSCRIPTION_OVER_HTTP: Final = msg(
     "Subscriptions are served over WebSocket at /graphql (protocol graphql-transport-ws, token in "
     "connection_init); a plain HTTP request can carry queries and mutations only."
 )
-NOT_AN_OPERATION: Final = (
-    'A GraphQL request is a JSON object ({"query": "…", "variables": {…}}), or, for a batch, '
+NOT_AN_OPERATION: Final = msg(
+    'A GraphQL request is a JSON object ({{"query": "…", "variables": {{…}}}}), or, for a batch, '
     "a non-empty array of such objects."
 )
+NOT_UTF8: Final = msg("The request body is not UTF-8 JSON.")
 EXPIRED_CLOSE_CODE: Final = 4403  # graphql-transport-ws "Forbidden", as for a refused connection_init
 NOBODY = Principal(agency_code="", roles=frozenset())
 
@@ -156,7 +158,9 @@ class HubGraphQL(GraphQL[Context, None]):
           failed with an internal error: a subscription field has no value to return)."""
         query, name = request_data.query, request_data.operation_name
         refusals = self.text_bounds.refusals(query, name) if query else []
-        if refusals:
+        if refusals:  # told here: they never reach the schema's ClientErrors
+            for refusal in refusals:
+                refusal.message = told(refusal.message, context.language)
             return ExecutionResult(data=None, errors=refusals)
         if _is_subscription(query, name):
             raise HTTPException(400, SUBSCRIPTION_OVER_HTTP)
@@ -177,7 +181,7 @@ class HubGraphQL(GraphQL[Context, None]):
         try:
             parsed = super().parse_json(data)
         except UnicodeDecodeError as exc:
-            raise HTTPException(400, "The request body is not UTF-8 JSON.") from exc
+            raise HTTPException(400, NOT_UTF8) from exc
         if isinstance(parsed, list):
             if not parsed or not all(isinstance(item, dict) for item in parsed):
                 raise HTTPException(400, NOT_AN_OPERATION)

@@ -21,7 +21,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from domain.access import Principal
-from domain.messages import language_of, msg, tell
+from domain.messages import catalogued, language_of, msg, tell
 from gateway.rate_limits import ClientRateLimiter
 from ledger.db import is_unavailable
 
@@ -400,6 +400,16 @@ def client_key(scope: Scope) -> str:
 
 
 _STATUS_CODES = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
+# The plain-text refusals of Strawberry and Starlette, told from the catalogue when they reach PlainErrorsAsJson.
+FOREIGN_PLAIN_TEXTS = (
+    msg("Not Found"),
+    msg("Method Not Allowed"),
+    msg("GraphQL only supports GET and POST requests."),
+    msg("No GraphQL query found in the request"),
+    msg("Unable to parse request body as JSON"),
+    msg("Unsupported content type"),
+    msg("mutations are not allowed when using GET"),
+)
 
 
 class PlainErrorsAsJson:
@@ -435,6 +445,8 @@ class PlainErrorsAsJson:
                 status = start["status"]
                 text = b"".join(chunks).decode("utf-8", "replace").strip()
                 kept = [(k, v) for k, v in start.get("headers", []) if k not in (b"content-type", b"content-length")]
-                await send_error(scope, send, status, text, _STATUS_CODES.get(status, "BAD_REQUEST"), headers=kept)
+                await send_error(
+                    scope, send, status, catalogued(text), _STATUS_CODES.get(status, "BAD_REQUEST"), headers=kept
+                )
 
         await self.app(scope, receive, rewriting)

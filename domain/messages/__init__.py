@@ -73,6 +73,31 @@ def tell(message: str, language: str) -> str:
     )
 
 
+@cache
+def _plain_ids() -> Mapping[str, str]:
+    """The catalogue's ids without parameters, by the text they read as (``{{`` is one brace)."""
+    return MappingProxyType(
+        {msgid.format_map({}): msgid for msgid in catalogue(VIETNAMESE) if not _has_parameters(msgid)}
+    )
+
+
+def _has_parameters(msgid: str) -> bool:
+    try:
+        msgid.format_map({})
+    except (KeyError, IndexError, ValueError):
+        return True
+    return False
+
+
+def catalogued(text: str) -> str:
+    """``text`` as the catalogue's message when it is one without parameters (a refusal that lost its
+    :class:`Text` on the way, e.g. through an HTTP exception's plain-text body); else unchanged."""
+    if isinstance(text, Text):
+        return text
+    msgid = _plain_ids().get(text)
+    return text if msgid is None else Text(msgid, {})
+
+
 def joined(parts: Sequence[Text], separator: str = "; ") -> Text:
     """``parts`` one after another, each told in the language the whole is told in."""
     names = [f"part{i}" for i in range(len(parts))]

@@ -238,3 +238,20 @@ async def test_a_refusal_before_graphql_is_vietnamese_when_asked_with_the_same_s
     assert said["extensions"] == told["extensions"] == {"code": "UNSUPPORTED_MEDIA_TYPE"}
     assert said["message"] == "POST /graphql needs Content-Type: application/json (got text/plain)."
     assert told["message"] == "POST /graphql cần Content-Type: application/json (nhận được text/plain)."
+
+
+async def test_plain_text_refusals_and_bounds_on_the_text_are_vietnamese_when_asked(hub) -> None:
+    """Refusals that pass through plain-text layers (a subscription over HTTP) or never reach the schema
+    (a document deeper than allowed) are told from the catalogue like the rest, with the same code."""
+    subscription = 'subscription { transferEvents(office: "x") { kind } }'
+    deep = "{ " + "agencies { parent { " * 20 + "code" + " }" * 40 + " }"
+    for query, english_start, vietnamese_start in (
+        (subscription, "Subscriptions are served over WebSocket", "Đăng ký theo dõi (subscription) được phục vụ"),
+        (deep, "'anonymous' exceeds maximum operation depth", "'anonymous' vượt quá độ sâu tối đa"),
+    ):
+        english = await _post(hub, query, {}, None)
+        vietnamese = await _post(hub, query, {}, "vi")
+        [said], [told] = english["errors"], vietnamese["errors"]
+        assert said["extensions"] == told["extensions"], (said, told)
+        assert said["message"].startswith(english_start), said
+        assert told["message"].startswith(vietnamese_start), told
