@@ -67,7 +67,7 @@ from bench.hub_bench import (
     register_court_keys,
 )
 from bench.refusals import first_code
-from bench.submit_ack import postgres_answers
+from bench.submit_ack import each_database
 from domain.access import Role
 from domain.clock import Clock
 from gateway import commands
@@ -523,17 +523,7 @@ async def soak_database(kind: str, args: argparse.Namespace) -> dict[str, Any]:
 
 
 async def scenario(args: argparse.Namespace) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
-    targets: dict[str, dict[str, Any]] = {}
-    skipped: dict[str, str] = {}
-    for kind in args.databases:
-        if kind == "postgresql":
-            reason = await postgres_answers(args.server)
-            if reason is not None:
-                say(f"skipping PostgreSQL: {reason}")
-                skipped[kind] = reason
-                continue
-        targets[f"hub-{kind}"] = await soak_database(kind, args)
-    return targets, skipped
+    return await each_database(args.databases, args.server, lambda kind: soak_database(kind, args))
 
 
 def run(args: argparse.Namespace) -> int:

@@ -25,7 +25,7 @@ import contextlib
 import os
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -282,6 +282,23 @@ async def postgres_answers(server: str) -> str | None:
     return None
 
 
+async def each_database(
+    databases: Sequence[str], server: str, measure: Callable[[str], Awaitable[dict[str, Any]]]
+) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
+    """``measure(kind)`` for each database, as ``hub-<kind>``; PostgreSQL skipped, with why, when no server answers."""
+    targets: dict[str, dict[str, Any]] = {}
+    skipped: dict[str, str] = {}
+    for kind in databases:
+        if kind == "postgresql":
+            reason = await postgres_answers(server)
+            if reason is not None:
+                say(f"skipping PostgreSQL: {reason}")
+                skipped[kind] = reason
+                continue
+        targets[f"hub-{kind}"] = await measure(kind)
+    return targets, skipped
+
+
 async def postgres_settings(database_url: str) -> dict[str, str]:
     from bench.national_data import asyncpg_dsn
 
@@ -364,17 +381,7 @@ def _line(target: str, t: dict[str, Any]) -> str:
 
 
 async def scenario(args: argparse.Namespace) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
-    targets: dict[str, dict[str, Any]] = {}
-    skipped: dict[str, str] = {}
-    for kind in args.databases:
-        if kind == "postgresql":
-            reason = await postgres_answers(args.server)
-            if reason is not None:
-                say(f"skipping PostgreSQL: {reason}")
-                skipped[kind] = reason
-                continue
-        targets[f"hub-{kind}"] = await measure_database(kind, args)
-    return targets, skipped
+    return await each_database(args.databases, args.server, lambda kind: measure_database(kind, args))
 
 
 def run(args: argparse.Namespace) -> int:
