@@ -37,7 +37,6 @@ import argparse
 import asyncio
 import contextlib
 import itertools
-import os
 import statistics
 import sys
 import time
@@ -67,7 +66,7 @@ from bench.hub_bench import (
     register_court_keys,
 )
 from bench.refusals import first_code
-from bench.submit_ack import each_database
+from bench.submit_ack import DATABASES, DEFAULT_SERVER, each_database
 from domain.access import Role
 from domain.clock import Clock
 from gateway import commands
@@ -76,8 +75,6 @@ from tests.support.hostile import ME, Hostile, gzip_bomb, hostile_requests
 from tests.support.hub_process import HubProcess
 
 SCENARIO = "soak"
-DATABASES = ("sqlite", "postgresql")
-DEFAULT_SERVER = os.environ.get("TEST_DATABASE_URL") or "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 LEVEL_WINDOW_S = 60.0
 TOLERANCE = 0.10
 MAX_IN_FLIGHT = 16

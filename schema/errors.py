@@ -20,7 +20,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
 
 from domain.errors import HubError
-from domain.messages import ENGLISH, Text, msg, tell
+from domain.messages import ENGLISH, msg, tell
 from ledger.db import is_unavailable
 from schema.graphql_messages import told
 
@@ -46,8 +46,7 @@ def for_client(error: GraphQLError, request_id: str, language: str = ENGLISH) ->
     original = error.original_error
     if isinstance(original, HubError):
         error.extensions = {**(error.extensions or {}), **original.extensions()}
-        if isinstance(original.message, Text):  # from the catalogue: told in the request's language
-            error.message = tell(original.message, language)
+        error.message = tell(original.message, language)  # a catalogue Text (HubError takes nothing else)
         return error
     if database_unavailable(error):
         return GraphQLError(
