@@ -39,6 +39,7 @@ from typing import Final
 from domain.access import Principal, Role
 from domain.errors import Forbidden
 from domain.messages import msg
+from domain.provinces import province_names
 from domain.types import Agency, AgencyKind, AgencyLevel
 
 
@@ -300,6 +301,7 @@ class AccessPolicy:
                 children.setdefault(agency.parent_code, set()).add(agency.code)
         self._predecessors = {code: frozenset(codes) for code, codes in predecessors.items()}
         self._children = {code: frozenset(codes) for code, codes in children.items()}
+        self.provinces = province_names(agencies.values())  # how a province may be written, looked up per request
 
     def lineage(self, code: str) -> frozenset[str]:
         """``code`` and every agency whose work passed to it, however many successions ago."""

@@ -138,8 +138,9 @@ def closest(key: str, provinces: tuple[ProvinceName, ...], n: int = 3) -> tuple[
     return tuple(chosen[:n])
 
 
-def province_slug(text: str | None, agencies: Iterable[Agency]) -> str | None:
-    """:func:`resolve_province` over the organisation's provinces; ``None`` stays ``None`` (no province given)."""
+def province_slug(text: str | None, provinces: Iterable[ProvinceName]) -> str | None:
+    """:func:`resolve_province` over the organisation's ``provinces`` (:func:`province_names`, worked out once per
+    process: ``AccessPolicy.provinces``); ``None`` stays ``None`` (no province given)."""
     if text is None:
         return None
-    return resolve_province(text, province_names(agencies))
+    return resolve_province(text, provinces)

@@ -37,6 +37,7 @@ from gateway.console_port import HubConsolePort
 from gateway.console_signin import oidc_client, secure_cookies, signin_key
 from gateway.coordination_monitor import CoordinationMonitor
 from gateway.delivery import DeliveryWorker, running, target_guard
+from gateway.execution_metrics import ExecutionMetrics
 from gateway.grant_watch import GrantWatch
 from gateway.graphql_view import HubGraphQL
 from gateway.identity import TokenVerifier, ensure_keypair, load_private_key
@@ -61,6 +62,7 @@ from ledger.grant_reader import GrantReader
 from resolvers.event_feed import EventFeeds
 from resolvers.signals import EventSignal
 from schema.build import HubSchema
+from schema.execution import plan_cache_of
 
 log = logging.getLogger("lienthong.gateway")
 
@@ -232,9 +234,13 @@ def lifespan(
             hub = await build_state(config, resources)
             app.state.hub = hub
             try:
+                hub_schema = schema()
+                plans = plan_cache_of(hub_schema._schema)
+                if plans is not None:
+                    resources.metrics.register(ExecutionMetrics(plans))
                 app.state.graphql = HubGraphQL(
                     hub,
-                    schema=schema(),
+                    schema=hub_schema,
                     graphql_ide="graphiql" if config.settings.demo else None,
                     allow_queries_via_get=True,
                 )

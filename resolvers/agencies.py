@@ -31,7 +31,7 @@ class AgencyQueries:
             date | None, strawberry.argument(description="Only agencies existing on that day.")
         ] = None,
     ) -> list[Agency]:
-        code = province_slug(province, info.context.agencies.values())  # as people write it; unknown: BAD_USER_INPUT
+        code = province_slug(province, info.context.policy.provinces)  # as people write it; unknown: BAD_USER_INPUT
         async with info.context.sessions() as session:
             found = await AgencyRepository(session).list(
                 kind=kind, level=level, province_code=code, active_on=active_on

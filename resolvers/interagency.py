@@ -9,7 +9,7 @@ from domain.coordination import DraftError
 from domain.deadlines import DeadlineState
 from domain.errors import BadInput
 from domain.interagency import FORMS, LEGAL_BASIS, RowNote, Step, closes_on, interagency_period
-from domain.provinces import province_names, resolve_province
+from domain.provinces import resolve_province
 from domain.reports.period import Period, PeriodError
 from resolvers.context import Context
 from resolvers.interagency_use_cases import (
@@ -49,7 +49,7 @@ def _period(given: InteragencyPeriodInput) -> Period:
 
 def _province(ctx: Context, province: str) -> str:
     """The slug of ``province`` as people write it (domain/provinces.py); unknown: BAD_USER_INPUT with suggestions."""
-    return resolve_province(province, province_names(ctx.agencies.values()))
+    return resolve_province(province, ctx.policy.provinces)
 
 
 def _alerts(view: StatisticsView) -> list[str]:

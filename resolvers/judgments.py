@@ -75,7 +75,7 @@ class JudgmentQueries:
         check_first(first, MAX_PAGE)
         ctx = info.context
         if filter is not None and filter.province is not None:  # as people write it; unknown: BAD_USER_INPUT
-            filter = dataclasses.replace(filter, province=province_slug(filter.province, ctx.agencies.values()))
+            filter = dataclasses.replace(filter, province=province_slug(filter.province, ctx.policy.provinces))
         wanted = registry_filter(filter, ctx.policy.records_in_reach(ctx.principal, "judgments"))
         # The count does not depend on the page: asked for, it runs meanwhile on its own connection.
         count = asyncio.ensure_future(count_judgments(ctx, wanted)) if "totalCount" in selected_below(info) else None

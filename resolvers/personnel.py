@@ -104,7 +104,7 @@ class PersonnelQueries:
     ) -> Staffing | None:
         one_of(agency, province)
         ctx = info.context
-        province = province_slug(province, ctx.agencies.values())  # the slug, however the province was written
+        province = province_slug(province, ctx.policy.provinces)  # the slug, however the province was written
         units = staffed_units(ctx, "staffing", agency=None if agency is None else str(agency), province=province)
         data = await load_units(ctx, units)
         if not data.units and not data.failed:

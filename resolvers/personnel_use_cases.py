@@ -67,7 +67,7 @@ def staffed_units(
     nothing, so existence does not leak.
     """
     check_text("agency", agency)
-    province = province_slug(province, ctx.agencies.values())  # as people write it (domain/provinces.py)
+    province = province_slug(province, ctx.policy.provinces)  # as people write it (domain/provinces.py)
     in_reach = ctx.policy.records_in_reach(ctx.principal, operation)
     day = ctx.clock.today()
     return sorted(

@@ -10,7 +10,7 @@ ministry reads every province and the national roll-up. The use case is
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 
 import strawberry
@@ -19,7 +19,7 @@ from domain.access import Principal
 from domain.errors import BadInput
 from domain.messages import msg
 from domain.policy import Denied, Reach, require
-from domain.provinces import province_slug
+from domain.provinces import ProvinceName, province_slug
 from domain.reports.period import Period, PeriodError, period_named
 from domain.types import Agency
 from resolvers.context import Context
@@ -64,11 +64,11 @@ def period_of(given: ReportPeriodInput, today: date) -> Period:
     return period
 
 
-def report_province(province: str | None, agencies: Mapping[str, Agency]) -> str | None:
+def report_province(province: str | None, provinces: Iterable[ProvinceName]) -> str | None:
     """The slug of the province a report asks for, however it is written (domain/provinces.py); None: national."""
     if province is not None and len(province) > MAX_CODE:
         raise BadInput(msg("province is longer than {limit} characters", limit=MAX_CODE))
-    return province_slug(province, agencies.values())
+    return province_slug(province, provinces)
 
 
 def require_report_access(principal: Principal, agencies: Mapping[str, Agency], province: str | None) -> None:
@@ -100,7 +100,7 @@ class ReportQueries:
     ) -> CommitteeReport:
         ctx = info.context
         wanted = period_of(period, ctx.clock.today())
-        code = report_province(province, ctx.agencies)  # a misspelling is BAD_USER_INPUT, never FORBIDDEN
+        code = report_province(province, ctx.policy.provinces)  # a misspelling is BAD_USER_INPUT, never FORBIDDEN
         require_report_access(ctx.principal, ctx.agencies, code)
         report = await build_committee_report(ReportSources.of(ctx), province=code, period=wanted)
         return committee_report(report)

@@ -15,7 +15,7 @@ from strawberry.schema.config import BatchingConfig, StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from schema.errors import ClientErrors, log_errors
-from schema.execution import HubExecutionContext, slim_resolvers
+from schema.execution import HubExecutionContext, prepare_execution
 from schema.input_boundary import InputBoundary
 from schema.scalars import SCALARS
 
@@ -54,5 +54,5 @@ def assemble(
         ),
     )
     if not reference:
-        slim_resolvers(schema._schema, schema.config)
+        prepare_execution(schema._schema, schema.config)
     return schema

@@ -42,6 +42,7 @@ from console.views import SignedIn, member_of, refused
 from domain.access import Principal
 from domain.errors import BadInput, HubError
 from domain.messages import language_of, msg, tell
+from domain.provinces import province_names
 from domain.reports.committee import CommitteeReport
 from gateway.reports.columns import filename
 from gateway.reports.page import CONTENT_SECURITY_POLICY
@@ -117,7 +118,9 @@ async def _report(request: Request, principal: Principal) -> CommitteeReport:
     province, given = report_request(request)  # a mistake in the parameters is refused before anything is read
     hub = hub_of(request.app)
     period = period_of(given, hub.clock.today())
-    code = report_province(province, hub.agencies)  # as people write it; a misspelling is BAD_USER_INPUT
+    code = report_province(
+        province, province_names(hub.agencies.values())
+    )  # as people write it; a misspelling is BAD_USER_INPUT
     require_report_access(principal, hub.agencies, code)
     return await build_committee_report(ReportSources.of(hub), province=code, period=period)
 

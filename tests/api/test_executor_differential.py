@@ -31,6 +31,7 @@ import pytest
 import pytest_asyncio
 from hypothesis import strategies as st
 from hypothesis_graphql import queries
+from prometheus_client.parser import text_string_to_metric_families
 
 from domain.access import Role
 from gateway.app import hub_schema
@@ -142,3 +143,33 @@ async def test_random_queries_answer_as_graphql_core_does_for_every_role(hub: Hu
     assert not differences, f"{len(differences)} answers differ:\n" + "\n".join(differences[:5])
     assert executed, "no random query was executed (all refused before running): the comparison tested nothing"
     assert len(compared) >= len(ROOT_FIELDS) // 2, f"most root fields were never compared: only {sorted(compared)}"
+
+
+async def _metric(hub: Hub, name: str, labels: dict[str, str]) -> float:
+    text = (await hub.http.get("/metrics")).text
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            if sample.name == name and all(sample.labels.get(k) == v for k, v in labels.items()):
+                return float(sample.value)
+    return 0.0
+
+
+async def test_metrics_count_operations_run_by_plans_and_by_graphql_core(hub: Hub) -> None:
+    """/metrics says how operations ran: queries by their plans (one plan per @include value), mutations not."""
+    planned = {"way": "plan"}
+    mutations = {"way": "graphql-core", "reason": "mutation"}
+    before = {
+        "planned": await _metric(hub, "lienthong_graphql_operations_total", planned),
+        "mutations": await _metric(hub, "lienthong_graphql_operations_total", mutations),
+        "compiled": await _metric(hub, "lienthong_graphql_plans_compiled_total", {}),
+    }
+    client = hub.client(hub.token("ministry.justice", [Role.MINISTRY]))
+    query = "query ($more: Boolean!) { agencies(kind: COURT, province: \"79\") { code name @include(if: $more) } }"
+    for more in (True, True, False):
+        answer = await client(query, {"more": more})
+        assert not answer.errors, answer.body
+    refused = await client("mutation ($id: ID!) { acknowledgeTransfer(id: $id) { userErrors { code } } }", {"id": "x"})
+    assert [e["extensions"]["code"] for e in refused.errors] == ["FORBIDDEN"]  # executed: the field's guard refused
+    assert await _metric(hub, "lienthong_graphql_operations_total", planned) == before["planned"] + 3
+    assert await _metric(hub, "lienthong_graphql_plans_compiled_total", {}) == before["compiled"] + 2
+    assert await _metric(hub, "lienthong_graphql_operations_total", mutations) == before["mutations"] + 1

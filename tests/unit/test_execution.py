@@ -16,11 +16,15 @@ from typing import Any
 
 import pytest
 import strawberry
+from graphql import FieldNode, GraphQLObjectType, OperationDefinitionNode, parse
+from graphql.execution.collect_fields import FieldDetails
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from schema.execution import HubExecutionContext, slim_resolvers
+from schema.document_cache import DocumentCache, DocumentMemo
+from schema.execution import HubExecutionContext, plan_cache_of, prepare_execution
+from schema.plans import FieldPlan
 from schema.scalars import SCALARS, VND
 
 
@@ -145,14 +149,25 @@ class Query:
         return [make_node(i) for i in range(3)]
 
 
+@strawberry.type
+class Mutation:
+    @strawberry.mutation
+    def touch(self) -> int:
+        return 1
+
+
 def build(context_class: type, *, slim: bool = True) -> strawberry.Schema:
+    """The test schema; documents are parsed once per text as in the hub (its plans are kept per parsed document)."""
+    memo = DocumentMemo()
     schema = strawberry.Schema(
         query=Query,
+        mutation=Mutation,
+        extensions=[lambda: DocumentCache(memo)],
         execution_context_class=context_class,
         config=strawberry.schema.config.StrawberryConfig(scalar_map=SCALARS),
     )
     if slim:
-        assert slim_resolvers(schema._schema, schema.config) >= 4  # shout, askedAs, fails, failsRequired…
+        assert prepare_execution(schema._schema, schema.config) >= 4  # shout, askedAs, fails, failsRequired…
     return schema
 
 
@@ -255,26 +270,43 @@ def test_random_selections_answer_the_same(query: str) -> None:
     same(query)
 
 
-def test_the_short_ways_are_taken() -> None:
-    """Not a speed test: the hub's context does plan plain leaves and shapes (else the comparisons prove nothing)."""
-    leaves: list[bool] = []
-    shapes: list[bool] = []
+def test_query_operations_run_by_their_plans_and_reuse_them() -> None:
+    """Not a speed test: the hub's context does run queries by plans (else the comparisons prove nothing)."""
+    schema = build(HubExecutionContext)
+    cache = plan_cache_of(schema._schema)
+    assert cache is not None
+    query = "query Q($yes: Boolean!) { nodes { id leaf { name shout } children { leaves { name colour } } n: id @include(if: $yes) } }"
+    for yes in (True, False, True, True):
+        found = schema.execute_sync(query, variable_values={"yes": yes})
+        assert found.errors is None
+        assert ("n" in found.data["nodes"][0]) is yes  # type: ignore[index]
+    assert (cache.planned, cache.compiled, len(cache)) == (4, 2, 1)  # one plan per @include value
+    assert not cache.fallbacks
 
-    class Counting(HubExecutionContext):
-        def _plain_leaf(self, parent_type: Any, details: Any) -> Any:
-            leaf = super()._plain_leaf(parent_type, details)
-            leaves.append(leaf is not None)
-            return leaf
 
-        def _build_shape(self, type_: Any, details: Any, depth: int) -> Any:
-            shape = super()._build_shape(type_, details, depth)
-            shapes.append(shape is not None)
-            return shape
+def test_plain_fields_are_read_as_attributes_and_resolvers_called_without_info() -> None:
+    leaf = build(HubExecutionContext)._schema.type_map["Leaf"]
+    assert isinstance(leaf, GraphQLObjectType)
 
-    found = build(Counting).execute_sync("{ nodes { id leaf { name shout } children { leaves { name colour } } } }")
-    assert found.errors is None
-    assert any(leaves)  # nodes.id
-    assert any(shapes)  # children { leaves { name colour } }
+    def plan_of(name: str) -> FieldPlan:
+        operation = parse(f"{{ {name} }}").definitions[0]
+        assert isinstance(operation, OperationDefinitionNode)
+        node = operation.selection_set.selections[0]
+        assert isinstance(node, FieldNode)
+        return FieldPlan(leaf, name, [FieldDetails(node, None)], leaf.fields[name])
+
+    assert (plan_of("name").attribute, plan_of("name").wants_info) == ("name", False)
+    assert (plan_of("shout").attribute, plan_of("shout").wants_info) == (None, False)
+    assert (plan_of("askedAs").attribute, plan_of("askedAs").wants_info) == (None, True)
+
+
+def test_mutations_go_graphql_cores_way_and_are_counted() -> None:
+    schema = build(HubExecutionContext)
+    cache = plan_cache_of(schema._schema)
+    assert cache is not None
+    assert schema.execute_sync("mutation { touch }").errors is None
+    assert cache.fallbacks["mutation"] == 1
+    assert cache.planned == 0
 
 
 class Marker:

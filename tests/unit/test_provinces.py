@@ -56,5 +56,5 @@ def test_empty_or_overlong_text_is_bad_input(text: str) -> None:
 def test_an_unknown_unit_code_is_unknown_and_none_stays_none() -> None:
     with pytest.raises(UnknownProvince):
         resolve_province("99", PROVINCES)
-    assert province_slug(None, AGENCIES) is None
-    assert province_slug("Huế", AGENCIES) == "hue"
+    assert province_slug(None, PROVINCES) is None
+    assert province_slug("Huế", PROVINCES) == "hue"
