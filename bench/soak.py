@@ -82,6 +82,8 @@ MAX_ERROR_KINDS = 10
 SHARES = {"read": 0.45, "submit": 0.15, "hostile": 0.40}
 """How ``--rate`` is shared among the kinds started on a schedule (each submission is followed by its
 acknowledgement, so the requests sent are about ``rate × (1 + share of submit)``)."""
+KINDS = (*SHARES, "subscription")
+"""What ``--kinds`` chooses from; a kind left out is not replaced (the others keep their share of ``--rate``)."""
 BAD_TOKEN = Hostile("bad-token", (orjson.dumps({"query": ME}),), 401, "UNAUTHENTICATED", what="a forged token")
 
 
@@ -103,6 +105,18 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         f"{LEVEL_WINDOW_S:g}] (default 300)",
     )
     soak.add_argument("--rate", type=float, default=40.0, help="requests started per second, all kinds (default 40)")
+    soak.add_argument(
+        "--kinds",
+        default=",".join(KINDS),
+        help=f"the kinds of load sent, comma-separated, to split a growth by its cause; a kind left out is not "
+        f"replaced, the others keep their share of --rate (default all: {','.join(KINDS)})",
+    )
+    soak.add_argument(
+        "--hostile-shapes",
+        default="",
+        help="only these hostile shapes, comma-separated names of tests/support/hostile.py (and bad-token); "
+        "default every one",
+    )
     soak.add_argument("--subscribers", type=int, default=4, help="long-lived transferEvents subscriptions (default 4)")
     soak.add_argument("--offices", type=int, default=4, help="(court, area office) pairs submitting (default 4)")
     soak.add_argument("--page-size", type=int, default=10, help="judgments per read page (default 10)")
@@ -129,6 +143,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     if args.subscribers < 0 or args.offices < 1 or args.page_size < 1 or args.hub_workers < 1 or args.bomb_mib < 5:
         parser.error("need --subscribers ≥ 0, --offices ≥ 1, --page-size ≥ 1, --hub-workers ≥ 1, --bomb-mib ≥ 5")
     args.databases = list(DATABASES) if args.database == "both" else [args.database]
+    args.kinds = [kind.strip() for kind in args.kinds.split(",") if kind.strip()]
+    if not args.kinds or not set(args.kinds) <= set(KINDS):
+        parser.error(f"--kinds: a comma-separated choice among {', '.join(KINDS)}")
+    args.hostile_shapes = [name.strip() for name in args.hostile_shapes.split(",") if name.strip()]
     return args
 
 
@@ -364,6 +382,11 @@ async def prepare_load(world: World, clerks: list[CourtClerk], args: argparse.Na
         body = orjson.dumps({"query": inbox_polling.QUERY, "variables": {"office": clerk.desk.office, "first": 20}})
         reads.append((body, world.office_token(clerk.desk.office, f"{clerk.desk.office}.reader"), "inbox"))
     hostile = [*hostile_requests(gzip_bomb(args.bomb_mib)), BAD_TOKEN]
+    if args.hostile_shapes:
+        unknown = set(args.hostile_shapes) - {shape.name for shape in hostile}
+        if unknown:
+            raise SystemExit(f"--hostile-shapes: no such shape {', '.join(sorted(unknown))}")
+        hostile = [shape for shape in hostile if shape.name in args.hostile_shapes]
     return Load(world, clerks, reads, hostile, ministry)
 
 
@@ -375,7 +398,8 @@ async def drive(load: Load, args: argparse.Namespace, tally: Tally, deadline: fl
     timeout = aiohttp.ClientTimeout(total=args.timeout)
     connector = aiohttp.TCPConnector(limit=4 * MAX_IN_FLIGHT)
     async with aiohttp.ClientSession(connector=connector, timeout=timeout) as http:
-        subscribers = [Subscriber(load.clerks[n % len(load.clerks)].desk.office, "") for n in range(args.subscribers)]
+        listening = args.subscribers if "subscription" in args.kinds else 0
+        subscribers = [Subscriber(load.clerks[n % len(load.clerks)].desk.office, "") for n in range(listening)]
         sockets, readers = [], []
         for subscriber in subscribers:
             subscriber.token = world.office_token(subscriber.office, f"{subscriber.office}.listener")
@@ -404,10 +428,13 @@ async def drive(load: Load, args: argparse.Namespace, tally: Tally, deadline: fl
             await send_hostile(http, url, hostile, token, tally, "hostile")
 
         try:
+            actions = {"read": read, "submit": write, "hostile": refuse}
             await asyncio.gather(
-                paced(args.rate * SHARES["read"], deadline, read),
-                paced(args.rate * SHARES["submit"], deadline, write),
-                paced(args.rate * SHARES["hostile"], deadline, refuse),
+                *(
+                    paced(args.rate * share, deadline, actions[kind])
+                    for kind, share in SHARES.items()
+                    if kind in args.kinds
+                )
             )
             await asyncio.sleep(min(2.0, args.timeout))  # the last events on their way to the subscribers
         finally:
@@ -544,6 +571,8 @@ def run(args: argparse.Namespace) -> int:
             f"{MAX_IN_FLIGHT} requests of a kind in flight",
             "rate_per_s": args.rate,
             "shares": SHARES,
+            "kinds_sent": args.kinds,
+            "hostile_shapes": args.hostile_shapes or "all",
             "kinds": "read (judgment-360 page + office inbox), submit then acknowledge, hostile (every shape of "
             "tests/support/hostile.py and a forged token, each refused as the suite expects), subscription "
             "(long-lived transferEvents over graphql-transport-ws)",

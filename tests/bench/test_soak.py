@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import orjson
+import pytest
 
 from bench import soak
 
@@ -81,3 +82,35 @@ def test_a_tiny_soak_on_sqlite_answers_every_kind_as_expected_and_samples_every_
     assert {"hub", "hub.worker1", "hub.worker2", "agency.court"} <= processes.keys()
     assert all(len(p["samples"]) >= 3 and p["within_10_percent"] is not None for p in processes.values())
     assert doc["within_10_percent"] in {True, False}
+
+
+def test_kinds_and_hostile_shapes_choose_what_is_sent_to_split_a_growth_by_its_cause() -> None:
+    chosen = soak.parse_args(["--kinds", "read, subscription", "--hostile-shapes", "gzip-bomb,body-10mb"])
+    every = soak.parse_args([])
+
+    assert chosen.kinds == ["read", "subscription"]
+    assert chosen.hostile_shapes == ["gzip-bomb", "body-10mb"]
+    assert every.kinds == list(soak.KINDS)
+    assert every.hostile_shapes == []
+
+
+def test_an_unknown_kind_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        soak.parse_args(["--kinds", "read,bombs"])
+
+    assert "--kinds" in capsys.readouterr().err
+
+
+def test_a_tiny_soak_of_one_kind_sends_only_that_kind(tmp_path: Path) -> None:
+    argv = ["--database", "sqlite", "--duration", "3", "--sample-every", "1", "--settle", "1", "--rate", "10"]
+    argv += ["--kinds", "hostile", "--hostile-shapes", "body-10mb-chunked,bad-token", "--catalogue", "200"]
+    code = soak.main([*argv, "--seed", "3", "--results-dir", str(tmp_path)])
+
+    (path,) = tmp_path.glob("soak-*.json")
+    doc = orjson.loads(path.read_bytes())
+    hub = doc["targets"]["hub-sqlite"]
+    assert code == 0
+    assert hub["errors"] == 0, hub["error_kinds"]
+    assert hub["requests_per_kind"].keys() == {"hostile"}
+    assert doc["load"]["kinds_sent"] == ["hostile"]
+    assert doc["load"]["hostile_shapes"] == ["body-10mb-chunked", "bad-token"]
