@@ -25,7 +25,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from domain.errors import BadInput
 from domain.messages import msg
@@ -47,6 +47,10 @@ class ProvinceName:
     code: str
     official_name: str
     unit_code: str | None
+    keys: tuple[str, ...] = field(init=False, repr=False, compare=False)  # how it is compared, worked out once
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "keys", (_key(self.code), _key(self.official_name), _key(self.name)))
 
     @property
     def name(self) -> str:
@@ -101,10 +105,6 @@ def _key(text: str) -> str:
     return _SPACES.sub(" ", _SEPARATORS.sub(" ", fold(text))).strip()
 
 
-def _keys(p: ProvinceName) -> tuple[str, ...]:
-    return (_key(p.code), _key(p.official_name), _key(p.name))
-
-
 def resolve_province(text: str, provinces: Iterable[ProvinceName]) -> str:
     """The slug of the province ``text`` names (see the module's docstring); :class:`UnknownProvince` otherwise."""
     known = tuple(provinces)
@@ -119,8 +119,7 @@ def resolve_province(text: str, provinces: Iterable[ProvinceName]) -> str:
     key = _key(given)
     bare = _UNIT_WORDS.sub("", key, count=1)
     for p in known:
-        keys = _keys(p)
-        if key in keys or bare in keys:
+        if key in p.keys or bare in p.keys:
             return p.code
     raise UnknownProvince(given, closest(bare or key, known))
 
@@ -129,7 +128,7 @@ def closest(key: str, provinces: tuple[ProvinceName, ...], n: int = 3) -> tuple[
     """Up to ``n`` provinces whose slug or name is closest to ``key`` (difflib), best first."""
     by_key: dict[str, ProvinceName] = {}
     for p in provinces:
-        for k in _keys(p):
+        for k in p.keys:
             by_key.setdefault(k, p)
     chosen: list[ProvinceName] = []
     for k in difflib.get_close_matches(key, list(by_key), n=3 * n, cutoff=0.6):

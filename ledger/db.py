@@ -34,6 +34,8 @@ from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from ledger.sqlite_one_hop import OneHopConnection, one_hop_dbapi
+
 SQLITE_BEGIN_OPTION: Final = "lienthong_sqlite_begin"
 """Execution option read when a SQLite transaction begins: DEFERRED (default), IMMEDIATE or EXCLUSIVE."""
 
@@ -221,7 +223,9 @@ def _sqlite_engine(url: URL, *, echo: bool, busy_timeout_ms: int, pool_size: int
     # that closed its overflow connections opened a new one — a thread, the PRAGMAs below — for every
     # few requests under load (16 concurrent requests, each reading a page and its count at once).
     pool = {} if in_memory else {"pool_size": pool_size + max_overflow, "max_overflow": max_overflow}
-    engine = create_async_engine(url, echo=echo, connect_args={"timeout": busy_timeout_ms / 1000}, **pool)
+    engine = create_async_engine(
+        url, echo=echo, connect_args={"timeout": busy_timeout_ms / 1000}, module=one_hop_dbapi(), **pool
+    )
 
     def on_connect(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
         # Take transaction control away from the sqlite3 module; on_begin emits BEGIN.
@@ -240,7 +244,11 @@ def _sqlite_engine(url: URL, *, echo: bool, busy_timeout_ms: int, pool_size: int
         mode = str(conn.get_execution_options().get(SQLITE_BEGIN_OPTION, "DEFERRED")).upper()
         if mode not in _SQLITE_BEGIN_MODES:
             raise ValueError(f"{SQLITE_BEGIN_OPTION} must be one of {sorted(_SQLITE_BEGIN_MODES)}, not {mode!r}")
-        conn.exec_driver_sql(f"BEGIN {mode}")
+        adapted = conn.connection.dbapi_connection
+        if mode == "DEFERRED" and isinstance(adapted, OneHopConnection):
+            adapted.begin_with_next("BEGIN DEFERRED")  # takes no lock: sent with the first statement, same hop
+        else:
+            conn.exec_driver_sql(f"BEGIN {mode}")  # the write lock now, as the caller expects
 
     event.listen(engine.sync_engine, "connect", on_connect)
     event.listen(engine.sync_engine, "begin", on_begin)
