@@ -40,6 +40,7 @@ from graphql import (
 from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet, collect_fields
 from graphql.execution.values import get_argument_values
 from graphql.language import OperationType
+from graphql.pyutils import RefMap
 from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import CustomGraphQLEnumType, GraphQLCoreConverter
@@ -86,6 +87,22 @@ class HubExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 self._let_go()
 
         return released()
+
+    def build_per_event_executor(self, payload: Any) -> Any:
+        """graphql-core's copy for one subscription event, with memos of its own.
+
+        The copy would share the subscription's memos, keyed by the identity of field sets that are
+        collected anew for every event and never found again: each event's entries stayed for as long
+        as the subscription lived (the soak's growth, ``tests/unit/test_subscription_memory.py``).
+        """
+        executor = super().build_per_event_executor(payload)
+        assert isinstance(executor, HubExecutionContext)  # a copy of this one
+        executor._relevant_sub_fields = {}
+        executor._stream_usages = RefMap()
+        executor._initial_execution_plans = RefMap()
+        executor._deferred_execution_plans = RefMap()
+        executor._arguments = {}
+        return executor
 
     def _let_go(self) -> None:
         self.__dict__.pop("async_helpers", None)

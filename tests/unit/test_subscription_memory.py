@@ -14,7 +14,6 @@ import asyncio
 import gc
 from collections.abc import AsyncGenerator
 
-import pytest
 import strawberry
 from graphql.execution.collect_fields import CollectedFields
 
@@ -69,11 +68,6 @@ async def collected_during(schema: strawberry.Schema) -> dict[int, int]:
     return counts
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 17: the fix belongs in schema/execution.py (HubExecutionContext.build_per_event_executor gives "
-    "each event's executor memos of its own), being rewritten; remove this mark with the fix",
-)
 def test_a_subscription_delivering_many_events_keeps_no_memory_per_event() -> None:
     schema = strawberry.Schema(query=Query, subscription=Subscription, execution_context_class=HubExecutionContext)
 
