@@ -15,7 +15,7 @@ that moved on), that query is left out: only the executor is under test.
 The queries are drawn from fixed seeds, so every run sends the same ones; ``LIENTHONG_DIFF_EXAMPLES``
 (default 2) queries per root field and role. A longer run, recorded once in bench/README.md::
 
-    LIENTHONG_DIFF_EXAMPLES=150 .venv/bin/pytest tests/api/test_executor_differential.py -p no:randomly
+    LIENTHONG_DIFF_EXAMPLES=88 .venv/bin/pytest tests/api/test_executor_differential.py -k random -p no:randomly --timeout 2400
 """
 
 from __future__ import annotations
