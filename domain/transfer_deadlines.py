@@ -76,18 +76,42 @@ def transfer_deadlines(
         track("court_transfer_immediate", facts.judgment_date or facts.effective_on, facts.received_at)
     else:
         track("court_transfer", facts.effective_on, facts.received_at)
-    if facts.explained_at is not None:
-        track("resume_after_explanation", facts.explained_at, facts.decision_date)
-    elif facts.interim_measure:
-        track("decision_interim", facts.received_at, facts.decided_at or facts.decision_date)
-    elif facts.bankruptcy:
-        track("decision_bankruptcy", facts.received_at, facts.decision_date)
-    elif facts.has_ex_officio:
-        track("decision_ex_officio", facts.received_at, facts.decision_date)
+    decision = _decision_step(facts)
+    if decision is not None:
+        track(*decision)
     if facts.decision_date is not None:
         track("assign_officer", facts.decision_date, facts.decision_date)
         track("send_decision_to_procuracy", facts.decision_date, facts.decided_at or facts.decision_date)
     return tracked
+
+
+def _decision_step(facts: TransferFacts) -> tuple[str, Moment, Moment | None] | None:
+    """The rule of the enforcement decision, the event it runs from and when it was done (none: no decision due)."""
+    if facts.explained_at is not None:
+        return "resume_after_explanation", facts.explained_at, facts.decision_date
+    if facts.interim_measure:
+        return "decision_interim", facts.received_at, facts.decided_at or facts.decision_date
+    if facts.bankruptcy:
+        return "decision_bankruptcy", facts.received_at, facts.decision_date
+    if facts.has_ex_officio:
+        return "decision_ex_officio", facts.received_at, facts.decision_date
+    return None
+
+
+def decision_deadline(
+    facts: TransferFacts, rules: RuleBook, calendar: WorkingCalendar, now: datetime
+) -> TrackedDeadline | None:
+    """The decision's deadline alone, as :func:`transfer_deadlines` tracks it (for reports that assess
+    thousands of decisions and need nothing else)."""
+    step = _decision_step(facts)
+    if step is None:
+        return None
+    key, event, done_at = step
+    try:
+        deadline = rules.deadline(key, event, calendar)
+    except RuleNotFound:
+        return None
+    return TrackedDeadline(deadline.rule, event, deadline.due, done_at, assess(deadline.due, done_at, now))
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,3 +123,6 @@ class DeadlinePolicy:
 
     def for_transfer(self, facts: TransferFacts, now: datetime) -> list[TrackedDeadline]:
         return transfer_deadlines(facts, self.rules, self.calendar, now)
+
+    def for_decision(self, facts: TransferFacts, now: datetime) -> TrackedDeadline | None:
+        return decision_deadline(facts, self.rules, self.calendar, now)

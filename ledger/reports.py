@@ -16,15 +16,31 @@ after a court's explanation, bankruptcy decisions) are returned as rows by
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import orjson
-from sqlalchemy import Boolean, Date, and_, case, cast, column, func, literal, or_, select, values
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    Text,
+    and_,
+    bindparam,
+    case,
+    cast,
+    column,
+    func,
+    literal,
+    or_,
+    select,
+    text,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ColumnElement
+from sqlalchemy.types import TypeEngine
 
 from domain.coordination import RequestKind, RequestStatus
 from ledger.models import CoordinationRequestRow, TransferRow, UtcDateTime
@@ -101,8 +117,31 @@ def _local_day(session: AsyncSession, column: Any) -> ColumnElement[Any]:
     return func.date(column, VIETNAM_OFFSET)
 
 
+async def without_jit(session: AsyncSession) -> None:
+    """Switch PostgreSQL's JIT off for the rest of the session's transaction (``SET LOCAL``).
+
+    The report's aggregates cost enough to pass ``jit_above_cost``, and compiling them took
+    70-100 ms of each ~0.5 s (bench/README.md, national-report) for no gain at this size.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(text("SET LOCAL jit = off"))
+
+
 def _in(column: Any, codes: Collection[str] | None) -> ColumnElement[bool]:
     return literal(True) if codes is None else column.in_(sorted(codes))
+
+
+@dataclass(frozen=True, slots=True)
+class CountWindow:
+    """One period of :func:`transfer_counts_by_period`: [``start``, ``end``) in UTC = days ``first_day`` ..
+    ``last_day``; ``window_start`` (a Vietnamese midnight, in UTC, a year or more before the period): a transfer
+    whose judgment took effect before it, or a decision on a transfer received before it, is late."""
+
+    start: datetime
+    end: datetime
+    first_day: date
+    last_day: date
+    window_start: datetime
 
 
 async def transfer_counts(
@@ -117,91 +156,145 @@ async def transfer_counts(
     window_start: datetime,
     offices: Collection[str] | None,
 ) -> list[TransferCounts]:
-    """Counts per (register office, court) over [``start``, ``end``) (UTC) = days ``first_day`` .. ``last_day``.
+    """Counts per (register office, court) over one period (:func:`transfer_counts_by_period`)."""
+    window = CountWindow(start, end, first_day, last_day, window_start)
+    (counts,) = await transfer_counts_by_period(
+        session, periods=[window], transfer_due=transfer_due, decision_due=decision_due, offices=offices
+    )
+    return counts
+
+
+async def transfer_counts_by_period(
+    session: AsyncSession,
+    *,
+    periods: Sequence[CountWindow],
+    transfer_due: Mapping[tuple[date, bool], datetime],
+    decision_due: Mapping[date, date],
+    offices: Collection[str] | None,
+) -> list[list[TransferCounts]]:
+    """Counts per (register office, court) for each of ``periods``, in one scan of the transfers.
 
     ``transfer_due[(effective_on, interim)]``: the first instant that is late for
     the court's transfer; ``decision_due[received_day]``: the last day an
-    ex-officio decision is on time. Both tables start at ``window_start`` (a
-    Vietnamese midnight, in UTC), a year or more before the period: a transfer
-    whose judgment took effect before it, or a decision on a transfer received
-    before it, is late (every such deadline is days or weeks long). A day inside
-    the window missing from a table (no rule in force) leaves its transfers
-    unassessed. Decisions of interim measures, of bankruptcy decisions and after an
-    explanation are not assessed here (:func:`decision_exceptions`), nor the transfer
-    of a judgment enforced immediately (:func:`immediate_transfers`).
+    ex-officio decision is on time. For each period only the days from its
+    ``window_start`` to its ``last_day`` count (the tables may span several
+    periods): a transfer whose judgment took effect before the window, or a
+    decision on a transfer received before it, is late (every such deadline is
+    days or weeks long). A day inside the window missing from a table (no rule in
+    force) leaves its transfers unassessed. Decisions of interim measures, of
+    bankruptcy decisions and after an explanation are not assessed here
+    (:func:`decision_exceptions`), nor the transfer of a judgment enforced
+    immediately (:func:`immediate_transfers`).
+
+    The tables travel as one JSON parameter each (``json_to_recordset`` on PostgreSQL,
+    ``json_each`` on SQLite), not as thousands of bound values.
     """
     t = TransferRow
-    received = and_(t.received_at >= start, t.received_at < end)
-    acknowledged = and_(t.acknowledged_at >= start, t.acknowledged_at < end)
-    returned = and_(t.returned_at >= start, t.returned_at < end)
-    decided = and_(t.decision_date >= first_day, t.decision_date <= last_day)
-    plain_decision = and_(decided, t.has_ex_officio, ~t.interim_measure, ~t.bankruptcy, t.explained_at.is_(None))
-    ordinary = and_(received, ~t.enforced_immediately)  # the others' transfer deadline runs from the judgment's date
-
-    td = (
-        values(
-            *(
-                column("effective_on", Date()),
-                column("interim", Boolean()),
-                column("until", UtcDateTime()),
-            ),
-            name="transfer_due",
-        )
-        .data([(day, interim, until) for (day, interim), until in sorted(transfer_due.items())])
-        .cte("transfer_due")
-        if transfer_due
-        else None
+    td = _due_table(
+        session,
+        "transfer_due",
+        [("effective_on", Date()), ("interim", Boolean()), ("until", UtcDateTime())],
+        [(day, interim, until) for (day, interim), until in sorted(transfer_due.items())],
     )
-    dd = (
-        values(column("received_day", Date()), column("due", Date()), name="decision_due")
-        .data(sorted(decision_due.items()))
-        .cte("decision_due")
-        if decision_due
-        else None
-    )
+    dd = _due_table(session, "decision_due", [("received_day", Date()), ("due", Date())], sorted(decision_due.items()))
     received_day = _local_day(session, t.received_at)
+    plain = and_(t.has_ex_officio, ~t.interim_measure, ~t.bankruptcy, t.explained_at.is_(None))
 
     def count(condition: ColumnElement[bool]) -> ColumnElement[int]:
-        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+        return func.count().filter(condition)
 
-    on_time: ColumnElement[bool]
-    late: ColumnElement[bool]
-    d_on_time: ColumnElement[bool]
-    d_late: ColumnElement[bool]
-    effective_before = t.effective_on < local_date(window_start)
-    received_before = t.received_at < window_start
-    if td is not None:
-        on_time = ordinary & td.c.until.is_not(None) & (t.received_at < td.c.until)
-        late = ordinary & or_(and_(td.c.until.is_not(None), t.received_at >= td.c.until), effective_before)
-    else:
-        on_time, late = literal(False), ordinary & effective_before
-    if dd is not None:
-        d_on_time = plain_decision & dd.c.due.is_not(None) & (t.decision_date <= dd.c.due)
-        d_late = plain_decision & or_(and_(dd.c.due.is_not(None), t.decision_date > dd.c.due), received_before)
-    else:
-        d_on_time, d_late = literal(False), plain_decision & received_before
+    measures: list[ColumnElement[int]] = []
+    anywhere: list[ColumnElement[bool]] = []
+    for p in periods:
+        window_day, last_day = local_date(p.window_start), p.last_day
+        received = and_(t.received_at >= p.start, t.received_at < p.end)
+        acknowledged = and_(t.acknowledged_at >= p.start, t.acknowledged_at < p.end)
+        returned = and_(t.returned_at >= p.start, t.returned_at < p.end)
+        decided = and_(t.decision_date >= p.first_day, t.decision_date <= p.last_day)
+        plain_decision = and_(decided, plain)
+        ordinary = and_(
+            received, ~t.enforced_immediately
+        )  # the others' transfer deadline runs from the judgment's date
+        on_time: ColumnElement[bool]
+        late: ColumnElement[bool]
+        d_on_time: ColumnElement[bool]
+        d_late: ColumnElement[bool]
+        effective_before = t.effective_on < window_day
+        received_before = t.received_at < p.window_start
+        if td is not None:
+            due = and_(td.c.until.is_not(None), td.c.effective_on >= window_day, td.c.effective_on <= last_day)
+            on_time = ordinary & due & (t.received_at < td.c.until)
+            late = ordinary & or_(and_(due, t.received_at >= td.c.until), effective_before)
+        else:
+            on_time, late = literal(False), ordinary & effective_before
+        if dd is not None:
+            due = and_(dd.c.due.is_not(None), dd.c.received_day >= window_day, dd.c.received_day <= last_day)
+            d_on_time = plain_decision & due & (t.decision_date <= dd.c.due)
+            d_late = plain_decision & or_(and_(due, t.decision_date > dd.c.due), received_before)
+        else:
+            d_on_time, d_late = literal(False), plain_decision & received_before
+        measures += [
+            count(received),
+            count(on_time),
+            count(late),
+            count(acknowledged),
+            count(returned),
+            count(decided),
+            count(d_on_time),
+            count(d_late),
+        ]
+        anywhere += [received, acknowledged, returned, decided]
 
-    query = select(
-        t.register_office_code,
-        t.court_code,
-        count(received),
-        count(on_time),
-        count(late),
-        count(acknowledged),
-        count(returned),
-        count(decided),
-        count(d_on_time),
-        count(d_late),
-    ).select_from(t)
+    query = select(t.register_office_code, t.court_code, *measures).select_from(t)
     if td is not None:
         query = query.outerjoin(td, and_(td.c.effective_on == t.effective_on, td.c.interim == t.interim_measure))
     if dd is not None:
         query = query.outerjoin(dd, dd.c.received_day == received_day)
-    query = query.where(_in(t.register_office_code, offices), or_(received, acknowledged, returned, decided)).group_by(
+    query = query.where(_in(t.register_office_code, offices), or_(*anywhere)).group_by(
         t.register_office_code, t.court_code
     )
     rows = (await session.execute(query)).all()
-    return [TransferCounts(str(r[0]), str(r[1]), *(int(v) for v in r[2:])) for r in rows]
+    out: list[list[TransferCounts]] = [[] for _ in periods]
+    for r in rows:
+        for i, counts in enumerate(out):
+            values_ = [int(v) for v in r[2 + 8 * i : 10 + 8 * i]]
+            if any(values_[j] for j in (0, 3, 4, 5)):  # received, acknowledged, returned or decided in this period
+                counts.append(TransferCounts(str(r[0]), str(r[1]), *values_))
+    return out
+
+
+def _due_table(
+    session: AsyncSession, name: str, columns: Sequence[tuple[str, TypeEngine[Any]]], rows: Sequence[Sequence[Any]]
+) -> Any:
+    """A small table of due moments as one JSON parameter: a ``json_to_recordset`` (PostgreSQL) or
+    ``json_each`` (SQLite) CTE with ``columns``; ``None`` when there are no ``rows``."""
+    if not rows:
+        return None
+    dialect = session.get_bind().dialect
+    if dialect.name == "postgresql":
+        records = [{c: _json_value(v) for (c, _), v in zip(columns, row, strict=True)} for row in rows]
+        return (
+            func.json_to_recordset(cast(bindparam(name, orjson.dumps(records).decode(), type_=Text()), JSON()))
+            .table_valued(*(column(c, type_) for c, type_ in columns))
+            .render_derived(name=name, with_types=True)
+        )
+    # SQLite: values as stored (the column types' own bind processing), compared as stored
+    processors = [type_.bind_processor(dialect) for _, type_ in columns]
+    data = [[p(v) if p is not None else v for p, v in zip(processors, row, strict=True)] for row in rows]
+    each = func.json_each(bindparam(name, orjson.dumps(data, default=str).decode(), type_=Text())).table_valued("value")
+    return (
+        select(*(func.json_extract(each.c.value, f"$[{i}]").label(c) for i, (c, _) in enumerate(columns)))
+        .select_from(each)
+        .cte(name)
+    )
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
 
 
 async def decision_exceptions(
@@ -323,6 +416,7 @@ async def coordination_counts(
 
 
 __all__ = [
+    "CountWindow",
     "DecisionFacts",
     "ImmediateTransfer",
     "RequestCountsRow",
@@ -331,4 +425,6 @@ __all__ = [
     "decision_exceptions",
     "immediate_transfers",
     "transfer_counts",
+    "transfer_counts_by_period",
+    "without_jit",
 ]

@@ -35,6 +35,7 @@ from ledger.models.interagency import InteragencyStatisticsRow, InteragencyStepR
 from ledger.models.people import GrantRow, HolderRow
 from ledger.models.rate_limits import RateLimitCounterRow
 from ledger.models.registry import FILTER_COLUMNS, AgencyRow, CourtKeyRow, JudgmentRow
+from ledger.models.report_summary import MONTH_COUNTS, ReportDeadlineRow, TransferMonthRow
 from ledger.models.transfers import DECISION_EXCEPTIONS, REPORT_COLUMNS, DeadlineAlertRow, TransferEventRow, TransferRow
 
 __all__ = [
@@ -42,6 +43,7 @@ __all__ = [
     "CODE",
     "DECISION_EXCEPTIONS",
     "FILTER_COLUMNS",
+    "MONTH_COUNTS",
     "NAMING_CONVENTION",
     "OPTIONAL_INDEXES",
     "REPORT_COLUMNS",
@@ -64,8 +66,10 @@ __all__ = [
     "OutboxRow",
     "RateLimitCounterRow",
     "RegisterCounterRow",
+    "ReportDeadlineRow",
     "SequenceRow",
     "TransferEventRow",
+    "TransferMonthRow",
     "TransferRow",
     "UtcDateTime",
     "WebhookRow",
