@@ -56,16 +56,18 @@ from domain.reports.period import Period
 from gateway import commands
 from gateway.app import create_app
 from gateway.identity import TokenIssuer
+from gateway.policies import load_deadline_policy
 from gateway.settings import Settings
 from gateway.state import hub_of
+from ledger.db import create_engine, session_factory
 from ledger.migrate import upgrade
 from ledger.reference import load_organisation
-from resolvers.reports import ReportSources, build_committee_report
+from resolvers.reports import ReportSources, build_committee_report, rebuild_report_summary
 from tests.support.hub_process import HubProcess
 
 SCENARIO = "national-report"
 DEFAULT_SERVER = os.environ.get("TEST_DATABASE_URL") or "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
-BOUND_S = 2.0
+BOUND_S = 1.0  # issue 17 (issue 7 asked for 2 s)
 EXPLAIN_SLOWEST = 4
 
 QUERY = """
@@ -123,6 +125,17 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         default=DEFAULT_SERVER,
         help="PostgreSQL to create the throwaway database on (default TEST_DATABASE_URL or the local `test`)",
     )
+    world.add_argument(
+        "--keep-database",
+        action="store_true",
+        help="do not drop the loaded database at the end (its name is printed): measure it again with --database",
+    )
+    world.add_argument(
+        "--database",
+        metavar="NAME",
+        help="measure a database a run with --keep-database loaded, on --server (migrated to head, not loaded, "
+        "not dropped); --judgments, --requests and --seed must be the ones it was loaded with",
+    )
     measure = parser.add_argument_group("measurement")
     measure.add_argument("--statistical-year", type=int, default=2026, help="the report's year (default 2026)")
     measure.add_argument("--months", type=int, default=12, help="months of the year, 12 = annual (default 12)")
@@ -143,16 +156,25 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 
 @contextlib.asynccontextmanager
-async def throwaway_database(server_url: str) -> AsyncIterator[str]:
-    """A new database ``lt_bench_<random>`` on ``server_url``'s server, dropped (WITH FORCE) afterwards."""
+async def throwaway_database(server_url: str, *, keep: bool = False) -> AsyncIterator[str]:
+    """A new database ``lt_bench_<random>`` on ``server_url``'s server, dropped (WITH FORCE) afterwards
+    unless ``keep`` (then also on an error: a half-loaded database is no use, it is dropped)."""
     name = f"lt_bench_{secrets.token_hex(6)}"
     admin = await asyncpg.connect(asyncpg_dsn(server_url))
     try:
         await admin.execute(f'CREATE DATABASE "{name}"')
+        dropped = True
         try:
             yield server_url.rsplit("/", 1)[0] + f"/{name}"
+            dropped = not keep
         finally:
-            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            if dropped:
+                await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            else:
+                say(
+                    f"database {name} kept: measure it again with --database {name}; drop it with "
+                    f'DROP DATABASE "{name}" WITH (FORCE)'
+                )
     finally:
         await admin.close()
 
@@ -521,7 +543,7 @@ async def measure_http(
 # ------------------------------------------------------------------------------ the run
 
 
-async def prepare(database_url: str, settings: Settings, args: argparse.Namespace) -> dict[str, Any]:
+async def prepare(database_url: str, settings: Settings, args: argparse.Namespace, period: Period) -> dict[str, Any]:
     started = time.perf_counter()
     await upgrade(database_url)
     with contextlib.redirect_stdout(sys.stderr):
@@ -538,18 +560,45 @@ async def prepare(database_url: str, settings: Settings, args: argparse.Namespac
         progress=say,
     )
     say(f"loaded {loaded.counts.rows:,} rows in {loaded.total_s:.1f} s ({loaded.rows_per_s:,.0f} rows/s overall)")
-    return {"migrate_and_seed_s": round(migrated_s, 2), **loaded.summary()}
+    summary_s = await recount_report_summary(database_url, settings, period)
+    return {"migrate_and_seed_s": round(migrated_s, 2), **loaded.summary(), "report_summary_recount_s": summary_s}
+
+
+async def recount_report_summary(database_url: str, settings: Settings, period: Period) -> float:
+    """The bulk load bypassed the triggers that keep the report's monthly summary (as any ``COPY`` with
+    ``session_replication_role = replica`` would): store the deadlines of the report's days and recount the
+    summary from the transfers, as an operator would after a bulk import (migration 0013)."""
+    started = time.perf_counter()
+    engine = create_engine(database_url)
+    try:
+        policy = load_deadline_policy(settings.data_dir)
+        await rebuild_report_summary(session_factory(engine), policy, [period, period.previous_year()])
+    finally:
+        await engine.dispose()
+    seconds = round(time.perf_counter() - started, 1)
+    say(f"report summary recounted from the transfers in {seconds} s")
+    return seconds
 
 
 async def scenario(
     args: argparse.Namespace, work: Path, topo: Topology, stack: contextlib.AsyncExitStack
 ) -> dict[str, Any]:
-    database_url = await stack.enter_async_context(throwaway_database(args.server))
-    say(f"throwaway database {database_url.rsplit('/', 1)[1]}")
-    settings = bench_settings(topo, work, database_url)
-    create_keys(settings)
-    load_figures = await prepare(database_url, settings, args)
     period = Period.cumulative(args.statistical_year, args.months)
+    if args.database:
+        database_url = args.server.rsplit("/", 1)[0] + f"/{args.database}"
+        say(f"loaded database {args.database} (reused: migrated to head, not loaded)")
+        settings = bench_settings(topo, work, database_url)
+        create_keys(settings)
+        started = time.perf_counter()
+        await upgrade(database_url)
+        load_figures: dict[str, Any] = {"reused": args.database, "migrate_s": round(time.perf_counter() - started, 2)}
+        load_figures["report_summary_recount_s"] = await recount_report_summary(database_url, settings, period)
+    else:
+        database_url = await stack.enter_async_context(throwaway_database(args.server, keep=args.keep_database))
+        say(f"throwaway database {database_url.rsplit('/', 1)[1]}")
+        settings = bench_settings(topo, work, database_url)
+        create_keys(settings)
+        load_figures = await prepare(database_url, settings, args, period)
 
     say(f"national report {period.label_vi}: in process")
     # The measuring process runs no background monitors: they would be timed with the report.
@@ -627,7 +676,13 @@ def run(args: argparse.Namespace) -> int:
             "http": "lienthong serve, 1 uvicorn worker, mode=production, ministry.justice (MINISTRY) token, the "
             "full committeeReport selection (bench/national_report.py:QUERY), one request at a time",
             "hub_adapter_timeout_s": settings.adapter_timeout_s,
-            "database": "throwaway PostgreSQL database on " + args.server.rsplit("/", 1)[0].split("@")[-1],
+            "database": (
+                f"database {args.database} loaded by an earlier run"
+                if args.database
+                else "throwaway PostgreSQL database"
+            )
+            + " on "
+            + args.server.rsplit("/", 1)[0].split("@")[-1],
         },
         **outcome,
     }
@@ -655,10 +710,15 @@ def _server_version(server: str) -> str | None:
 
 def render_text(doc: dict[str, Any]) -> str:
     load_figures, inproc, http = doc["load"], doc["in_process"], doc["http"]
+    loaded = (
+        f"load: reused database {load_figures['reused']}"
+        if "reused" in load_figures
+        else f"load: {load_figures['rows']['total']:,} rows in {load_figures['total_s']} s "
+        f"({load_figures['rows_per_s']:,} rows/s), FK violations {load_figures['foreign_key_violations']}"
+    )
     lines = [
         f"\n{SCENARIO} — {doc['setup']['judgments']:,} judgments, {doc['period']['label']}",
-        f"load: {load_figures['rows']['total']:,} rows in {load_figures['total_s']} s "
-        f"({load_figures['rows_per_s']:,} rows/s), FK violations {load_figures['foreign_key_violations']}",
+        loaded,
         f"{'':<28}{'cold ms':>10}{'p50 ms':>10}{'p95 ms':>10}{'max ms':>10}",
         _line("in process", inproc["cold_ms"], inproc["warm_ms"]),
         _line("in process, ledger only", None, inproc["ledger_only_warm_ms"]),
