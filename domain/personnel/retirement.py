@@ -47,6 +47,7 @@ class OfficerRetirement:
     normal: date  # the day under the roadmap alone
     extended: bool  # a later retirement recorded for the officer applies
     capped: bool  # the recorded day lay beyond the bound; ``on`` is the bound
+    age: Age  # the retirement age under the roadmap (that of ``normal``)
 
 
 def officer_retirement(officer: Officer, rules: PersonnelRules) -> OfficerRetirement:
@@ -54,14 +55,15 @@ def officer_retirement(officer: Officer, rules: PersonnelRules) -> OfficerRetire
 
     A recorded day after the normal one counts up to ``max_years`` later (the
     day, read as the table's ``effective`` says, on which the age plus
-    ``max_years`` is reached); one on or before the normal day changes nothing.
+    ``max_years`` is reached); one on or before the normal day changes nothing. The age is looked up once
+    and kept in the answer (the alerts name it).
     """
-    normal = retirement_date(officer.sex, officer.birth_date, rules)
+    age = retirement_age(officer.sex, officer.birth_date, rules)
+    normal = _effective(add_months(officer.birth_date, age.in_months), rules)
     later = officer.retirement_extended_to
     if later is None or later <= normal:
-        return OfficerRetirement(normal, normal, extended=False, capped=False)
-    age = retirement_age(officer.sex, officer.birth_date, rules)
+        return OfficerRetirement(normal, normal, extended=False, capped=False, age=age)
     bound = _effective(add_months(officer.birth_date, age.in_months + 12 * rules.retirement_extension.max_years), rules)
     if later > bound:
-        return OfficerRetirement(bound, normal, extended=True, capped=True)
-    return OfficerRetirement(later, normal, extended=True, capped=False)
+        return OfficerRetirement(bound, normal, extended=True, capped=True, age=age)
+    return OfficerRetirement(later, normal, extended=True, capped=False, age=age)
