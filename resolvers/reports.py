@@ -560,15 +560,28 @@ def _immediate_by_unit(
 
 
 def _coordination_by_unit(owner: Mapping[str, str], rows: Sequence[RequestCountsRow]) -> dict[str, CoordinationFigures]:
-    """A request counts for the addressee's unit if it is one of the report's, else for the sender's."""
+    """A request counts for the addressee's unit if it is one of the report's, else for the sender's.
+
+    Summed in place, without a tuple and a loop per row (≈ 20 000 rows per period in a national report).
+    """
     counts: dict[str, dict[RequestKind, list[int]]] = {}
+    of = owner.get
     for r in rows:
-        unit = owner.get(r.addressee_code) or owner.get(r.sender_code)
+        unit = of(r.addressee_code) or of(r.sender_code)
         if unit is None:
             continue
-        kind = counts.setdefault(unit, {}).setdefault(r.kind, [0] * 5)
-        for k, v in enumerate((r.opened, r.answered, r.answered_late, r.open, r.overdue)):
-            kind[k] += v
+        by_kind = counts.get(unit)
+        if by_kind is None:
+            by_kind = counts[unit] = {}
+        kind = by_kind.get(r.kind)
+        if kind is None:
+            by_kind[r.kind] = [r.opened, r.answered, r.answered_late, r.open, r.overdue]
+            continue
+        kind[0] += r.opened
+        kind[1] += r.answered
+        kind[2] += r.answered_late
+        kind[3] += r.open
+        kind[4] += r.overdue
     return {
         unit: CoordinationFigures.of(RequestCounts(kind, *figures) for kind, figures in by_kind.items())
         for unit, by_kind in counts.items()
