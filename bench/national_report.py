@@ -24,14 +24,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import cProfile
 import os
+import pstats
 import secrets
 import shutil
 import statistics
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -69,6 +71,7 @@ SCENARIO = "national-report"
 DEFAULT_SERVER = os.environ.get("TEST_DATABASE_URL") or "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 BOUND_S = 1.0  # issue 17 (issue 7 asked for 2 s)
 EXPLAIN_SLOWEST = 4
+PROFILE_TOP = 40  # functions recorded from --profile, by cumulative CPU
 
 QUERY = """
 query NationalReport($period: ReportPeriodInput!, $province: String) {
@@ -142,6 +145,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     measure.add_argument("--repetitions", type=int, default=10, help="warm reports per series (default 10)")
     measure.add_argument("--timeout", type=float, default=120.0, help="seconds one report may take (default 120)")
     measure.add_argument("--no-http", action="store_true", help="measure in process only")
+    measure.add_argument(
+        "--profile",
+        type=Path,
+        metavar="FILE",
+        help="after the measured series, profile --repetitions more warm reports in process (cProfile, CPU "
+        "time): pstats written to FILE, the top costs printed and recorded (in_process.profile)",
+    )
     out = parser.add_argument_group("output")
     out.add_argument("--results-dir", type=Path, default=report.RESULTS_DIR, help="where results go")
     out.add_argument("--no-record", action="store_true", help="print the numbers, write no result file")
@@ -463,6 +473,7 @@ async def measure_in_process(
         own_summary = latency_summary(own_times)
         say(f"in process, ledger only (instant adapters): p50 {own_summary['p50']} ms, p95 {own_summary['p95']} ms")
         sql_per_report = sum(s for _, _, s in log.entries) / args.repetitions
+        profile = await profile_reports(lambda: once(full), args.repetitions, args.profile) if args.profile else None
         result = {
             "cold_ms": round(1000 * cold_s, 1),
             "warm_ms": summary,
@@ -482,7 +493,40 @@ async def measure_in_process(
             "report": report_digest(last),
             "cold_report_equal_to_warm": report_digest(cold_report) == report_digest(last),
         }
+        if profile is not None:
+            result["profile"] = profile
     return result, plans
+
+
+async def profile_reports(report: Callable[[], Awaitable[object]], reports: int, path: Path) -> dict[str, Any]:
+    """``reports`` warm reports under cProfile with the process's CPU clock (the other tasks of the hub's loop
+    included, as they are in a server); the stats go to ``path``, the costliest functions into the result."""
+    profiler = cProfile.Profile(time.process_time)
+    cpu = time.process_time()
+    profiler.enable()
+    try:
+        for _ in range(reports):
+            await report()
+    finally:
+        profiler.disable()
+    cpu = time.process_time() - cpu
+    profiler.dump_stats(path)
+    stats = pstats.Stats(profiler)
+    rows = sorted(stats.stats.items(), key=lambda item: -item[1][3])  # type: ignore[attr-defined]
+    top = [
+        {
+            "function": f"{Path(file).name}:{line}({name})",
+            "calls_per_report": round(calls / reports, 1),
+            "own_ms_per_report": round(1000 * own / reports, 1),
+            "cumulative_ms_per_report": round(1000 * cumulative / reports, 1),
+        }
+        for (file, line, name), (_, calls, own, cumulative, _) in rows
+        if not file.startswith("~") and "asyncio" not in file and "contextvars" not in name
+    ][:PROFILE_TOP]
+    say(f"profile of {reports} warm reports: {cpu / reports:.2f} s CPU each under the profiler, stats in {path}")
+    for row in top[:15]:
+        say(f"  {row['cumulative_ms_per_report']:8.1f} ms  {row['function']}")
+    return {"file": str(path), "reports": reports, "cpu_s_per_report_profiled": round(cpu / reports, 3), "top": top}
 
 
 def _calls(times: CallTimes, reports: int) -> dict[str, Any]:
