@@ -164,7 +164,7 @@ async def test_metrics_count_operations_run_by_plans_and_by_graphql_core(hub: Hu
         "compiled": await _metric(hub, "lienthong_graphql_plans_compiled_total", {}),
     }
     client = hub.client(hub.token("ministry.justice", [Role.MINISTRY]))
-    query = "query ($more: Boolean!) { agencies(kind: COURT, province: \"79\") { code name @include(if: $more) } }"
+    query = 'query ($more: Boolean!) { agencies(kind: COURT, province: "79") { code name @include(if: $more) } }'
     for more in (True, True, False):
         answer = await client(query, {"more": more})
         assert not answer.errors, answer.body
