@@ -43,13 +43,12 @@ from graphql.language import OperationType
 from graphql.pyutils import RefMap
 from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
-from strawberry.schema.schema_converter import CustomGraphQLEnumType, GraphQLCoreConverter
+from strawberry.schema.schema_converter import CustomGraphQLEnumType
 from strawberry.types.field import StrawberryField
 
 from schema.plan_cache import PlanCache
-from schema.plans import ENUM_NAMES, WANTS_INFO, FieldPlan, ObjectPlan, enum_names, run_fields
+from schema.plans import DEFINITION, ENUM_NAMES, WANTS_INFO, FieldPlan, ObjectPlan, enum_names, run_fields
 
-DEFINITION = GraphQLCoreConverter.DEFINITION_BACKREF
 PLANS = "hub_plans"
 """Attribute of a prepared ``GraphQLSchema`` holding its :class:`PlanCache`."""
 
@@ -112,17 +111,16 @@ class HubExecutionContext(StrawberryGraphQLCoreExecutionContext):
         if cache is None:
             return None
         reason = self._refusal(serially)
-        entry = None
-        if reason is None:
-            entry = cache.entry(self.operation, self.fragment_definitions)
-            reason = entry.refusal
-        signature = None
-        if entry is not None and reason is None:
-            signature = entry.signature(self.variable_values.coerced)
-            if signature is None:
-                reason = "directive-variables"
-        if reason is not None or entry is None:
-            cache.fell_back(reason or "")
+        if reason is not None:
+            cache.fell_back(reason)
+            return None
+        entry = cache.entry(self.operation, self.fragment_definitions)
+        if entry.refusal is not None:
+            cache.fell_back(entry.refusal)
+            return None
+        signature = entry.signature(self.variable_values.coerced)
+        if signature is None:
+            cache.fell_back("directive-variables")
             return None
         plan = entry.plans.get(signature)
         if plan is None:
