@@ -43,6 +43,7 @@ from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ledger.models.report_summary import MONTH_COUNTS, ReportDeadlineRow, TransferMonthRow
+from ledger.models.transfers import REPORT_COLUMNS
 from ledger.reports import TransferCounts
 
 # API for the report, the bench and the tests
@@ -211,20 +212,7 @@ async def month_counts(
 
 def trigger_ddl(dialect: str) -> list[str]:
     """The triggers that keep the summary (what migration 0013 creates)."""
-    watched = (
-        "register_office_code",
-        "court_code",
-        "received_at",
-        "acknowledged_at",
-        "returned_at",
-        "decision_date",
-        "effective_on",
-        "interim_measure",
-        "has_ex_officio",
-        "explained_at",
-        "enforced_immediately",
-        "bankruptcy",
-    )
+    watched = ("register_office_code", "court_code", *REPORT_COLUMNS)
     if dialect == "postgresql":
         changed = " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in watched)
         return [
